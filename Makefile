@@ -1,0 +1,34 @@
+# lvm-lessons — the two commands of the README, plus benchmarks and the README's images.
+#   make report   build the whole report into output/ and print the path of output/index.html
+#   make test     run the whole test suite
+#   make bench    run the benchmarks (separate package under Benchmarks/)
+SHELL := /bin/bash
+.DEFAULT_GOAL := report
+
+# Debian packages the build needs; chromium is only needed by the browser tests (skipped when absent).
+APT_PACKAGES := libcairo2-dev libpng-dev libjs-katex fonts-dejavu-core pkg-config
+APT_TEST_PACKAGES := $(APT_PACKAGES) chromium
+
+.PHONY: report test bench deps test-deps readme-images clean
+
+deps:
+	@./scripts/ensure-apt-packages $(APT_PACKAGES)
+
+test-deps:
+	@./scripts/ensure-apt-packages $(APT_PACKAGES)
+	@./scripts/ensure-apt-packages --optional chromium
+
+report: deps
+	swift run -c release lvm-lessons build
+
+test: test-deps
+	swift test
+
+bench: deps
+	./Benchmarks/run
+
+readme-images: deps
+	./scripts/readme-images
+
+clean:
+	rm -rf .build output

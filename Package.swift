@@ -1,0 +1,57 @@
+// swift-tools-version: 6.1
+// lvm-lessons: step-through static reports that teach latent variable models (PCA → PPCA → nonlinear LVM).
+import PackageDescription
+
+/// Numerical targets are optimised even in debug builds so that `swift test` exercises them at a realistic speed.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "lvm-lessons",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lvm-lessons", targets: ["lvm-lessons"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Plotting", targets: ["Plotting"]),
+        .library(name: "Lessons", targets: ["Lessons"]),
+        .library(name: "Report", targets: ["Report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
+    ],
+    targets: [
+        // MARK: - Numerics
+        .target(name: "LinearAlgebra", swiftSettings: optimised),
+        .target(name: "Models", dependencies: ["LinearAlgebra"], swiftSettings: optimised),
+
+        // MARK: - Figures
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
+        .target(name: "Plotting", dependencies: ["CCairo"], swiftSettings: optimised),
+
+        // MARK: - Lessons, report and command line
+        .target(
+            name: "Lessons",
+            dependencies: ["LinearAlgebra", "Models", "Plotting", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: optimised),
+        .target(name: "Report", dependencies: ["Lessons", "Plotting", .product(name: "Ink", package: "Ink")]),
+        .executableTarget(
+            name: "lvm-lessons",
+            dependencies: ["Report", "Lessons", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // MARK: - Implementation details of the tests
+        .target(name: "_TestSupport", dependencies: ["LinearAlgebra"], path: "Sources/_TestSupport"),
+
+        // MARK: - Tests (mirror Sources)
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Models", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Lessons", "Plotting", "_TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "_TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,101 @@
+import Foundation
+import Plotting
+
+/// One lesson of the report: computes its numbers and figures; knows nothing of HTML.
+///
+/// The lesson's text lives in `Lessons/<textFileName>` (Markdown with front matter; each `## ` heading is a step) and
+/// refers to what `run` returns by name: `{{path}}` for a value of `LessonResult.results`,
+/// `![caption](figure:name)` for a figure, `{{table:name}}` for a table.
+public protocol Lesson: Sendable {
+    /// The slug used on the command line and as the output folder: `pca`, `ppca`, `nonlinear`.
+    var slug: String { get }
+    /// The lesson text's file name inside the lessons directory, e.g. `01-pca.md`.
+    var textFileName: String { get }
+    /// Whether `--data FILE.csv` applies to this lesson.
+    var acceptsUserData: Bool { get }
+    /// Computes every value, table and figure of the lesson.
+    func run(_ context: LessonContext) throws -> LessonResult
+}
+
+/// What a lesson is given to run: the options of the build, already validated.
+public struct LessonContext: Sendable {
+    /// The seed of the single generator each lesson creates for itself (same seed ⇒ same bytes).
+    public var seed: UInt64
+    /// Fewer iterations and grid points, for tests and drafts.
+    public var quick: Bool
+    /// The folder holding the lesson texts and `data/` (the digits).
+    public var lessonsDirectory: URL
+    /// The digits data set shipped in `lessonsDirectory/data` (1797 × 64, labels 0–9).
+    public var digits: Dataset
+    /// The user's data (`--data FILE.csv`), for the lessons that accept it; nil for the default data.
+    public var userData: Dataset?
+    /// `--latent-dim Q` (PPCA); nil for the lesson's default.
+    public var latentDimension: Int?
+    /// Reports progress of a long sub-step: a short label and a fraction in 0...1 (nil when unknown).
+    public var progress: @Sendable (_ label: String, _ fraction: Double?) -> Void
+
+    public init(
+        seed: UInt64, quick: Bool, lessonsDirectory: URL, digits: Dataset, userData: Dataset? = nil,
+        latentDimension: Int? = nil, progress: @escaping @Sendable (String, Double?) -> Void = { _, _ in }
+    ) {
+        self.seed = seed
+        self.quick = quick
+        self.lessonsDirectory = lessonsDirectory
+        self.digits = digits
+        self.userData = userData
+        self.latentDimension = latentDimension
+        self.progress = progress
+    }
+}
+
+/// A quantity shown on a page: its human label and the convention behind the number (1/N or 1/(N−1), natural log,
+/// sign of eigenvectors...). Shown in the step's panel of numbers.
+public struct Quantity: Sendable, Equatable {
+    public var label: String
+    public var convention: String?
+    public init(_ label: String, convention: String? = nil) {
+        self.label = label
+        self.convention = convention
+    }
+}
+
+/// A small table of computed values for the page (cells already formatted by the lesson).
+public struct Table: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[String]]
+    public var caption: String?
+    public init(columns: [String], rows: [[String]], caption: String? = nil) {
+        self.columns = columns
+        self.rows = rows
+        self.caption = caption
+    }
+}
+
+/// A figure of a lesson: one image, or frames of an iterative algorithm shown with a slider.
+public enum FigureOutput: Sendable {
+    case single(Figure)
+    /// Frames in order, each with a short label (`iteration 3`, `σ² = 0.1`).
+    case frames([Figure], labels: [String])
+}
+
+/// Everything a lesson computed.
+public struct LessonResult: Sendable {
+    /// Top-level keys of `results.json`; `{{path}}` in the text reads from here.
+    public var results: [String: JSONValue]
+    /// Labels and conventions of the values the text shows, keyed by path.
+    public var quantities: [String: Quantity]
+    /// Figures by stable name (`marginal-density`, `latent-manifold`): `![caption](figure:name)`.
+    public var figures: [String: FigureOutput]
+    /// Tables by name: `{{table:name}}`.
+    public var tables: [String: Table]
+
+    public init(
+        results: [String: JSONValue] = [:], quantities: [String: Quantity] = [:],
+        figures: [String: FigureOutput] = [:], tables: [String: Table] = [:]
+    ) {
+        self.results = results
+        self.quantities = quantities
+        self.figures = figures
+        self.tables = tables
+    }
+}

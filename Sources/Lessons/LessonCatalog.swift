@@ -1,0 +1,7 @@
+/// The lessons of the report, in the order of the story: PCA → PPCA → nonlinear LVM.
+public enum LessonCatalog {
+    public static let all: [any Lesson] = [PCALesson(), PPCALesson(), NonlinearLesson()]
+
+    /// The lesson with this slug, or nil.
+    public static func lesson(slug: String) -> (any Lesson)? { all.first { $0.slug == slug } }
+}

@@ -1,0 +1,2 @@
+import Testing
+@Suite struct CLISkeletonTests { @Test func builds() { #expect(Bool(true)) } }

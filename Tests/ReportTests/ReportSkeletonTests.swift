@@ -1,0 +1,3 @@
+import Testing
+@testable import Report
+@Suite struct ReportSkeletonTests { @Test func builds() { #expect(Bool(true)) } }
