@@ -105,12 +105,7 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
                 f = d[j]
                 w[i * n + j] = f             // store u in column i of V (row i of W)
                 g = e[j] + row[j] * f
-                var k = j + 1
-                while k < i {
-                    g += row[k] * d[k]
-                    e[k] += row[k] * f
-                    k += 1
-                }
+                if i > j + 1 { g += VectorKernels.dotAndAxpy(row + j + 1, d + j + 1, e + j + 1, f, i - j - 1) }
                 e[j] = g
             }
             f = 0
@@ -122,11 +117,7 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
             for j in 0..<i {
                 let row = w + j * n
                 f = d[j]; g = e[j]
-                var k = j
-                while k < i {
-                    row[k] -= f * e[k] + g * d[k]
-                    k += 1
-                }
+                VectorKernels.rank2(row + j, e + j, d + j, f, g, i - j)
                 d[j] = row[i - 1]
                 row[i] = 0
             }
@@ -146,8 +137,8 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
             for k in 0...i { d[k] = u[k] * inverseH }
             for j in 0...i {
                 let row = w + j * n
-                let g = Vector.dot(UnsafePointer(u), UnsafePointer(row), i + 1)
-                for k in 0...i { row[k] -= g * d[k] }
+                let g = VectorKernels.dot(u, row, i + 1)
+                VectorKernels.axpy(-g, d, row, i + 1)
             }
         }
         for k in 0...i { u[k] = 0 }
@@ -205,7 +196,7 @@ func diagonaliseTridiagonal(n: Int, w: inout [Double], d: inout [Double], e: ino
                                 c = p / r
                                 p = c * d[i] - s * g
                                 d[i + 1] = h + s * (c * g + s * d[i])
-                                rotateRows(w + i * vectorLength, w + (i + 1) * vectorLength, count: vectorLength, c: c, s: s)
+                                VectorKernels.rotate(w + i * vectorLength, w + (i + 1) * vectorLength, vectorLength, c: c, s: s)
                                 i -= 1
                             }
                             p = -s * s2 * c3 * el1 * e[l] / dl1
@@ -220,17 +211,6 @@ func diagonaliseTridiagonal(n: Int, w: inout [Double], d: inout [Double], e: ino
         }
     }
     if failed { throw .noConvergence(iterations: maximumIterations) }
-}
-
-/// (x, y) ← (c x − s y, s x + c y) for two rows x = row i, y = row i+1.
-@inline(__always)
-private func rotateRows(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int, c: Double, s: Double) {
-    for k in 0..<count {
-        let h = y[k]
-        let xk = x[k]
-        y[k] = s * xk + c * h
-        x[k] = c * xk - s * h
-    }
 }
 
 /// Sorts eigenpairs descending (stable) and fixes signs; `vectorRows` holds eigenvector k in row k.
