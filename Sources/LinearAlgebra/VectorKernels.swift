@@ -74,15 +74,21 @@ enum VectorKernels {
     }
 
     /// (x, y) ← (c x − s y, s x + c y).
+    ///
+    /// Written with three multiplications instead of four (Gauss's trick for the complex product (c + is)(x + iy)):
+    /// k₁ = c (x + y), x' = k₁ − (c + s) y, y' = k₁ + (s − c) x. Without fused multiply–add the multiplier ports are
+    /// the bottleneck of this loop, so this is about 25 % faster. Since |c|, |s| ≤ 1 the rounding error is still a
+    /// small multiple of ε ‖(x, y)‖ (normwise stable, as a rotation needs to be).
     @inline(__always)
     static func rotate(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ count: Int,
                        c: Double, s: Double) {
-        let cv = V(repeating: c), sv = V(repeating: s)
+        let cv = V(repeating: c), sum = V(repeating: c + s), difference = V(repeating: s - c)
         var k = 0
         while k + 8 <= count {
             let x0 = load(x, k), y0 = load(y, k), x1 = load(x, k + 4), y1 = load(y, k + 4)
-            store(cv * x0 - sv * y0, x, k); store(sv * x0 + cv * y0, y, k)
-            store(cv * x1 - sv * y1, x, k + 4); store(sv * x1 + cv * y1, y, k + 4)
+            let k0 = cv * (x0 + y0), k1 = cv * (x1 + y1)
+            store(k0 - sum * y0, x, k); store(k0 + difference * x0, y, k)
+            store(k1 - sum * y1, x, k + 4); store(k1 + difference * x1, y, k + 4)
             k += 8
         }
         while k < count {
