@@ -123,3 +123,53 @@ struct SymmetricEigenTests {
         }
     }
 }
+
+/// Sizes ≥ 128 take the two-pass ("perfect shift") route; these cases stress it where it is most fragile.
+@Suite("SymmetricEigen, perfect-shift path")
+struct SymmetricEigenPerfectShiftTests {
+    /// Q diag(λ) Qᵀ with three tight clusters (1, 1 + 1e-13 k; 2, …; −3, …) and a repeated eigenvalue.
+    @Test func clusteredSpectrum() throws {
+        var g = generator(130)
+        let n = 150
+        let q = try SymmetricEigen(of: TestMatrices.symmetric(n, using: &g)).eigenvectors
+        let centres = [1.0, 2.0, -3.0]
+        let lambda: [Double] = (0..<n).map { (k: Int) -> Double in
+            let offset: Double = k % 2 == 0 ? 0 : 1e-13 * Double(k)
+            return centres[k % 3] + offset
+        }
+        let a = (q * Matrix(diagonal: lambda)).timesTranspose(q)
+        let symmetricA = 0.5 * (a + a.transposed)
+        let e = try SymmetricEigen(of: symmetricA)
+        SymmetricEigenTests.checkDecomposition(symmetricA, e)
+        let expected = lambda.sorted(by: >)
+        for (ours, reference) in zip(e.eigenvalues, expected) { #expect(abs(ours - reference) <= 20 * Double(n) * machineEpsilon * 3) }
+    }
+
+    /// A graded matrix (entries scaled by 10^(−i/10) on both sides) — eigenvalues spread over 30 orders of magnitude.
+    @Test func gradedMatrix() throws {
+        var g = generator(131)
+        let n = 140
+        var a = TestMatrices.symmetric(n, using: &g)
+        for i in 0..<n {
+            for j in 0..<n {
+                let scale: Double = Foundation.pow(10.0, -Double(i + j) / 20.0)
+                a[i, j] *= scale
+            }
+        }
+        SymmetricEigenTests.checkDecomposition(a, try SymmetricEigen(of: a))
+    }
+
+    /// The tridiagonal −1, 2, −1 matrix has the closed-form eigenvalues 2 − 2 cos(kπ/(n + 1)), k = 1 … n.
+    @Test func secondDifferenceMatrixClosedForm() throws {
+        let n = 160
+        var a = Matrix.zeros(n, n)
+        for i in 0..<n { a[i, i] = 2; if i > 0 { a[i, i - 1] = -1; a[i - 1, i] = -1 } }
+        let e = try SymmetricEigen(of: a)
+        SymmetricEigenTests.checkDecomposition(a, e)
+        let exact: [Double] = (1...n).map { (k: Int) -> Double in
+            let angle: Double = Double(k) * Double.pi / Double(n + 1)
+            return 2 - 2 * Foundation.cos(angle)
+        }.sorted(by: >)
+        for (ours, reference) in zip(e.eigenvalues, exact) { #expect(abs(ours - reference) <= 20 * Double(n) * machineEpsilon * 4) }
+    }
+}
