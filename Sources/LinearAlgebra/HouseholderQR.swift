@@ -3,13 +3,15 @@
 ///
 /// ## Method (Golub & Van Loan, *Matrix Computations*, 4th ed., §5.1–5.2; Schreiber & Van Loan 1989)
 /// Column j gets a reflector H_j = I − τ_j v_j v_jᵀ (v_j(j) = 1, zeros above) with H_j x = β e_j, β = −sign(x_j)‖x‖
-/// (`dlarfg`). Reflectors are made in panels of `panelWidth` columns with plain row-wise updates inside the panel;
+/// (`dlarfg`). Reflectors are made in panels of `panelWidth` columns, on a transposed copy of the panel so that each
+/// reflector and its application to the panel's other columns are contiguous dot products and axpys;
 /// the panel's product is written in compact WY form H_1 ⋯ H_b = I − V T Vᵀ (T upper triangular, `dlarft`:
 /// T_ii = τ_i, T(0..<i, i) = −τ_i T(0..<i, 0..<i) V(:, 0..<i)ᵀ v_i), and the rest of the matrix is updated with two
 /// products through the blocked multiply kernel: A₂ ← A₂ − V Tᵀ (Vᵀ A₂). Q is never formed; `applyQ` multiplies
 /// by it block by block in reverse, again through the multiply kernel.
 struct HouseholderQR {
-    /// One panel: its first row/column `start`, V ((m − start) × b, unit lower trapezoidal, row-major) and T (b × b).
+    /// One panel: its first row/column `start`, Vᵀ (b × (m − start), row-major; V is unit lower trapezoidal) and
+    /// T (b × b, upper triangular).
     struct Block {
         let start: Int
         let width: Int
@@ -34,69 +36,66 @@ struct HouseholderQR {
         work.withUnsafeMutableBufferPointer { wb in
             let w = wb.baseAddress!
             var tau = [Double](repeating: 0, count: HouseholderQR.panelWidth)
-            var rowProduct = [Double](repeating: 0, count: HouseholderQR.panelWidth)
             for k in stride(from: 0, to: n, by: HouseholderQR.panelWidth) {
                 let b = Swift.min(HouseholderQR.panelWidth, n - k)
-                // Panel factorisation, row-wise updates restricted to the panel's b columns.
-                for j in k..<(k + b) {
-                    // dlarfg: nothing to annihilate (x below the diagonal is zero) ⇒ H_j = I (τ = 0).
-                    var scale = 0.0
-                    for i in (j + 1)..<m { scale = Swift.max(scale, Swift.abs(w[i * n + j])) }
-                    var t = 0.0
-                    if scale > 0 {
-                        let x0 = w[j * n + j]
-                        scale = Swift.max(scale, Swift.abs(x0))
-                        let inverse = 1 / scale
-                        var sum = 0.0
-                        for i in j..<m { let y = w[i * n + j] * inverse; sum += y * y }
-                        let norm = scale * sum.squareRoot()
-                        let beta = x0 >= 0 ? -norm : norm
-                        t = (beta - x0) / beta
-                        let factor = 1 / (x0 - beta)
-                        for i in (j + 1)..<m { w[i * n + j] *= factor }
-                        w[j * n + j] = beta
-                    }
-                    tau[j - k] = t
-                    // Apply H_j to panel columns j+1 ..< k+b: w_c = Σ_i v_i a_ic, a_ic −= τ v_i w_c.
-                    let width = k + b - j - 1
-                    if t != 0 && width > 0 {
-                        rowProduct.withUnsafeMutableBufferPointer { rp in
-                            let p = rp.baseAddress!
-                            let top = w + j * n + j + 1
-                            for c in 0..<width { p[c] = top[c] }
-                            for i in (j + 1)..<m {
-                                let vi = w[i * n + j]
-                                let row = w + i * n + j + 1
-                                for c in 0..<width { p[c] += vi * row[c] }
-                            }
-                            for c in 0..<width { p[c] *= t }
-                            for c in 0..<width { top[c] -= p[c] }
-                            for i in (j + 1)..<m {
-                                let vi = w[i * n + j]
-                                let row = w + i * n + j + 1
-                                for c in 0..<width { row[c] -= vi * p[c] }
+                let height = m - k
+                // The panel, transposed: row c of `vt` is column k + c of A from row k down, so that every
+                // reflector and its application to the other panel columns run along contiguous rows.
+                var vt = [Double](repeating: 0, count: b * height)
+                for i in 0..<height {
+                    let source = w + (k + i) * n + k
+                    for c in 0..<b { vt[c * height + i] = source[c] }
+                }
+                vt.withUnsafeMutableBufferPointer { pb in
+                    let panel = pb.baseAddress!
+                    for j in 0..<b {
+                        let column = panel + j * height
+                        let tail = column + j + 1
+                        let length = height - j - 1
+                        // dlarfg: nothing below the diagonal ⇒ H_j = I (τ = 0).
+                        var scale = 0.0
+                        for i in 0..<length { scale = Swift.max(scale, Swift.abs(tail[i])) }
+                        var t = 0.0
+                        if scale > 0 {
+                            let x0 = column[j]
+                            scale = Swift.max(scale, Swift.abs(x0))
+                            let inverse = 1 / scale
+                            var sum = 0.0
+                            for i in j..<height { let y = column[i] * inverse; sum += y * y }
+                            let norm = scale * sum.squareRoot()
+                            let beta = x0 >= 0 ? -norm : norm
+                            t = (beta - x0) / beta
+                            let factor = 1 / (x0 - beta)
+                            for i in 0..<length { tail[i] *= factor }
+                            column[j] = beta
+                        }
+                        tau[j] = t
+                        // Apply H_j to the later panel columns: a ← a − τ v (vᵀ a), v = (1, tail).
+                        if t != 0 {
+                            for c in (j + 1)..<Swift.max(j + 1, b) {
+                                let other = panel + c * height
+                                let product = t * (other[j] + VectorKernels.dot(tail, other + j + 1, length))
+                                other[j] -= product
+                                VectorKernels.axpy(-product, tail, other + j + 1, length)
                             }
                         }
                     }
-                }
-                // V ((m − k) × b), unit lower trapezoidal.
-                let height = m - k
-                var v = [Double](repeating: 0, count: height * b)
-                for i in 0..<height {
+                    // R's rows k ..< k+b in this panel's columns, then turn the panel into Vᵀ (unit diagonal).
                     for c in 0..<b {
-                        if i == c { v[i * b + c] = 1 } else if i > c { v[i * b + c] = w[(k + i) * n + k + c] }
+                        let column = panel + c * height
+                        for i in 0...c { w[(k + i) * n + k + c] = column[i] }
+                        for i in 0..<c { column[i] = 0 }
+                        column[c] = 1
                     }
                 }
-                // G = VᵀV (b × b), then T column by column.
+                // G = VᵀV (b × b, symmetric), then T column by column.
                 var gram = [Double](repeating: 0, count: b * b)
-                v.withUnsafeBufferPointer { vb in
-                    gram.withUnsafeMutableBufferPointer { g in
-                        for i in 0..<height {
-                            let row = vb.baseAddress! + i * b
-                            for p in 0..<b where row[p] != 0 {
-                                let s = row[p]
-                                for q in 0..<b { g[p * b + q] += s * row[q] }
-                            }
+                vt.withUnsafeBufferPointer { pb in
+                    let panel = pb.baseAddress!
+                    for p in 0..<b {
+                        for q in p..<b {
+                            let g = VectorKernels.dot(panel + p * height + q, panel + q * height + q, height - q)
+                            gram[p * b + q] = g; gram[q * b + p] = g
                         }
                     }
                 }
@@ -109,6 +108,7 @@ struct HouseholderQR {
                         tm[r * b + i] = -tau[i] * s
                     }
                 }
+                let v = vt
                 // Trailing update A₂ ← A₂ − V Tᵀ (Vᵀ A₂).
                 let n2 = n - k - b
                 if n2 > 0 {
@@ -138,7 +138,7 @@ struct HouseholderQR {
         v.withUnsafeBufferPointer { vb in
             product.withUnsafeMutableBufferPointer { pb in
                 accumulateProduct(m: b, n: columns, k: height,
-                                  a: StridedOperand(base: vb.baseAddress!, rowStride: 1, columnStride: b),
+                                  a: StridedOperand(base: vb.baseAddress!, rowStride: height, columnStride: 1),
                                   b: StridedOperand(base: UnsafePointer(target), rowStride: ldc, columnStride: 1),
                                   c: pb.baseAddress!, ldc: columns)
             }
@@ -151,7 +151,7 @@ struct HouseholderQR {
             }
             scaled.withUnsafeBufferPointer { sb in
                 accumulateProduct(m: height, n: columns, k: b,
-                                  a: StridedOperand(base: vb.baseAddress!, rowStride: b, columnStride: 1),
+                                  a: StridedOperand(base: vb.baseAddress!, rowStride: 1, columnStride: height),
                                   b: StridedOperand(base: sb.baseAddress!, rowStride: columns, columnStride: 1),
                                   c: target, ldc: ldc)
             }
