@@ -32,14 +32,20 @@ public struct SVD: Sendable {
     /// Decomposes `a`. Throws `.nonFinite` for NaN/∞ entries and `.noConvergence` if the sweeps do not converge.
     public init(of a: Matrix) throws(LinearAlgebraError) {
         try a.checkFinite("SVD input")
+        // Scale by a power of two (exact) so that max |a_ij| ∈ [1, 2): squared column norms in the Jacobi
+        // iteration then neither overflow nor underflow for any finite input.
+        let largest = a.maxAbs
+        let factor = largest > 0 ? Double(sign: .plus, exponent: -largest.exponent, significand: 1) : 1
+        let scaled = factor == 1 ? a : factor * a
+        let unscale = { (values: [Double]) in values.map { $0 / factor } }
         if a.rows >= a.columns {
-            let (u, s, v) = try jacobiSVD(a)
-            self.u = u; singularValues = s; self.v = v
+            let (u, s, v) = try jacobiSVD(scaled)
+            self.u = u; singularValues = unscale(s); self.v = v
         } else {
-            let (u, s, v) = try jacobiSVD(a.transposed)
+            let (u, s, v) = try jacobiSVD(scaled.transposed)
             // Aᵀ = U' Σ V'ᵀ ⇒ A = V' Σ U'ᵀ. Re-apply the sign convention on the new V.
             let (uu, vv) = fixSigns(u: v, v: u)
-            self.u = uu; singularValues = s; self.v = vv
+            self.u = uu; singularValues = unscale(s); self.v = vv
         }
     }
 

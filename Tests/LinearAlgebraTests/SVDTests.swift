@@ -104,3 +104,30 @@ struct SVDTests {
         }
     }
 }
+
+@Suite("SVD and SymmetricEigen near the ends of the exponent range")
+struct ExtremeScaleTests {
+    /// Scaling A by a power of two scales σ exactly (both decompositions rescale internally, so squares of
+    /// 10^±200 never overflow or underflow).
+    @Test(arguments: [0x1p-700, 0x1p-300, 0x1p300, 0x1p700])
+    func singularValuesScale(factor: Double) throws {
+        var g = generator(55)
+        let a = TestMatrices.gaussian(12, 5, using: &g)
+        let reference = try SVD(of: a).singularValues
+        let scaled = try SVD(of: factor * a)
+        SVDTests.checkDecomposition(factor * a, scaled)
+        for (s, r) in zip(scaled.singularValues, reference) { #expect((s / factor).isApproximatelyEqual(to: r, relativeTolerance: 1e-13)) }
+    }
+
+    @Test(arguments: [0x1p-700, 0x1p-300, 0x1p300, 0x1p700])
+    func eigenvaluesScale(factor: Double) throws {
+        var g = generator(56)
+        let a = TestMatrices.symmetric(9, using: &g)
+        let reference = try SymmetricEigen(of: a).eigenvalues
+        let scaled = try SymmetricEigen(of: factor * a)
+        SymmetricEigenTests.checkDecomposition(factor * a, scaled)
+        for (s, r) in zip(scaled.eigenvalues, reference) {
+            #expect(abs(s / factor - r) <= 1e-13 * abs(reference[0]))
+        }
+    }
+}
