@@ -65,39 +65,45 @@ extension Axes {
 
     // MARK: - Ticks
 
+    /// Ticks for one axis of device length `length`. Linear axes start from a fine nice step and coarsen it
+    /// (1 → 2 → 5 → 10) until neighbouring labels have room: horizontal labels need their mean width plus 12 pt and
+    /// at least 40 pt between centres, vertical ones twice the line height and at least 28 pt.
     func ticks(_ range: ClosedRange<Double>, scale: AxisScale, length: Double, horizontal: Bool, renderer r: Renderer) -> AxisTicks {
-        let spacing = horizontal ? 50.0 : 30.0
-        var maxCount = max(2, Int(length / spacing))
-        while true {
-            var t = AxisTicks()
-            var step = 0.0
-            switch scale {
-            case .linear:
-                let (v, s) = Ticks.linear(lower: range.lowerBound, upper: range.upperBound, maxCount: maxCount,
-                                          minimumStep: integerTicks ? 1 : 0)
-                t.values = v; t.labels = Ticks.labels(v, step: s); step = s
-            case .log10:
-                let (v, l, m) = Ticks.log10(lower: range.lowerBound, upper: range.upperBound, maxCount: maxCount)
-                t.values = v; t.labels = l; t.minor = m
-            }
-            // Labels must not crowd each other: horizontal ones need their widths plus 8 pt between centres,
-            // vertical ones a line height plus 4 pt.
-            let mapping = AxisMapping(scale: scale, lower: range.lowerBound, upper: range.upperBound, start: 0, end: length)
-            var crowded = false
+        let lineHeight = r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight
+        let mapping = AxisMapping(scale: scale, lower: range.lowerBound, upper: range.upperBound, start: 0, end: length)
+        func crowded(_ t: AxisTicks) -> Bool {
             for k in t.values.indices.dropFirst() {
                 let gap = abs(mapping.position(t.values[k]) - mapping.position(t.values[k - 1]))
                 let need: Double
                 if horizontal {
-                    need = (r.measure(t.labels[k], size: Theme.tickLabelSize, weight: .regular).width
-                        + r.measure(t.labels[k - 1], size: Theme.tickLabelSize, weight: .regular).width) / 2 + 8
+                    let w = (r.measure(t.labels[k], size: Theme.tickLabelSize, weight: .regular).width
+                        + r.measure(t.labels[k - 1], size: Theme.tickLabelSize, weight: .regular).width) / 2
+                    need = max(w + 12, 40)
                 } else {
-                    need = r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight + 4
+                    need = max(2 * lineHeight, 28)
                 }
-                if gap < need { crowded = true; break }
+                if gap < need { return true }
             }
-            _ = step
-            if !crowded || maxCount <= 2 { return t }
-            maxCount -= 1
+            return false
+        }
+        switch scale {
+        case .linear:
+            let span = range.upperBound - range.lowerBound
+            var step = Ticks.niceStep(span: span, maxCount: max(2, Int(length / 15)), minimumStep: integerTicks ? 1 : 0)
+            while true {
+                let v = Ticks.values(lower: range.lowerBound, upper: range.upperBound, step: step)
+                let t = AxisTicks(values: v, labels: Ticks.labels(v, step: step), minor: [])
+                if !crowded(t) || v.count <= 1 { return t }
+                step = Ticks.nextStep(after: step)
+            }
+        case .log10:
+            var maxCount = max(2, Int(length / 20))
+            while true {
+                let (v, l, m) = Ticks.log10(lower: range.lowerBound, upper: range.upperBound, maxCount: maxCount)
+                let t = AxisTicks(values: v, labels: l, minor: m)
+                if !crowded(t) || maxCount <= 2 { return t }
+                maxCount -= 1
+            }
         }
     }
 
@@ -120,14 +126,11 @@ extension Axes {
         }
 
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)
-        var xl = baseX, yl = baseY
+        let xl = baseX, yl = baseY
         var xt = AxisTicks(), yt = AxisTicks(), cbt = AxisTicks()
         let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
         let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
         for _ in 0..<4 {
-            if equalAspect && xScale == .linear && yScale == .linear && plot.width > 0 && plot.height > 0 {
-                (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
-            }
             xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
             yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
             let xLabelInk = xt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular) }
@@ -163,6 +166,9 @@ extension Axes {
             top = max(top, Theme.outerPad)
             plot = Rect(x: cell.minX + left, y: cell.minY + top,
                         width: max(cell.width - left - right, 10), height: max(cell.height - top - bottom, 10))
+            if equalAspect && xScale == .linear && yScale == .linear {
+                plot = Self.equalAspectBox(plot, x: xl, y: yl)
+            }
         }
         let yStart = yInverted ? plot.minY : plot.maxY, yEnd = yInverted ? plot.maxY : plot.minY
         let transform = DataTransform(
@@ -186,6 +192,21 @@ extension Axes {
     private func cellRightExtra(_ t: AxisTicks, _ cb: ColorBarSpec, _ r: Renderer) -> Double {
         let w = t.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
         return Theme.tickLength + Theme.tickPad + w + (cb.label == nil ? 0 : Theme.labelPad + r.measure("0", size: Theme.axisLabelSize, weight: .regular).lineHeight)
+    }
+
+    /// The largest rectangle centred in `available` in which one data unit has the same length on both axes (the
+    /// plot box shrinks, like matplotlib's `adjustable='box'`, so fields and images fill it without blank strips).
+    static func equalAspectBox(_ available: Rect, x: ClosedRange<Double>, y: ClosedRange<Double>) -> Rect {
+        let ratio = (y.upperBound - y.lowerBound) / (x.upperBound - x.lowerBound)  // height / width
+        var r = available
+        if available.height > available.width * ratio {
+            r.height = available.width * ratio
+            r.y = available.minY  // keep the plot under its title
+        } else {
+            r.width = available.height / ratio
+            r.x = available.midX - r.width / 2
+        }
+        return r
     }
 
     /// Limits containing `x` and `y` with equal data-per-point on both axes, widening the tighter one about its centre.
