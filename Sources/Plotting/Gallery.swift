@@ -224,9 +224,9 @@ public enum Gallery {
         let xs = (0...100).map { -3 + 6 * Double($0) / 100 }
         ax.line(x: xs, y: xs.map { 0.5 * $0 * $0 }, color: .model, label: "½ z₁²")
         ax.scatter(x: [1.5], y: [1.125], color: .highlight, size: 4, alpha: 1, label: "chosen point")
-        ax.text("x = Wz + μ + ε", x: -2.8, y: 4.2)
-        ax.text("ε ~ N(0, σ²I)", x: -2.8, y: 3.5)
-        ax.text("M = WᵀW + σ²I", x: -2.8, y: 2.8, color: .posterior)
+        ax.text("x = Wz + μ + ε", x: -1.1, y: 4.2)
+        ax.text("ε ~ N(0, σ²I)", x: -1.1, y: 3.6)
+        ax.text("M = WᵀW + σ²I", x: -1.1, y: 3.0, color: .posterior)
         ax.text("p(x) = ∫ p(x|z) p(z) dz", x: 0, y: -0.6, anchor: .center)
         ax.text("← z₁ = 1.5", x: 1.75, y: 1.125, color: .highlight, anchor: .left)
         ax.xLabel = "latent z₁"
