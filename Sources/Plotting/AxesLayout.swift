@@ -21,6 +21,13 @@ struct AxesLayout {
     var colorBarRect: Rect?
     var colorBarTicks: AxisTicks
     var legend: LegendBox?
+    /// Space between the cell and the plot area that the decorations need (before an equal-aspect shrink).
+    var margins = Margins()
+}
+
+/// Distances from a cell's edges to its plot area, in points.
+struct Margins: Equatable {
+    var left = 0.0, right = 0.0, top = 0.0, bottom = 0.0
 }
 
 extension Axes {
@@ -109,7 +116,8 @@ extension Axes {
 
     // MARK: - Layout
 
-    func layout(in cell: Rect, renderer r: Renderer) -> AxesLayout {
+    /// Lays the axes out in `cell`. `minimum` margins let a figure align the plot areas of a subplot grid.
+    func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins()) -> AxesLayout {
         let imageMode = marks.contains { $0.isImageMode }
         let titleBlock = title.map { r.measure($0, size: Theme.titleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
         let colorBar = imageMode ? nil : marks.lazy.compactMap(\.colorBar).first
@@ -128,6 +136,7 @@ extension Axes {
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)
         let xl = baseX, yl = baseY
         var xt = AxisTicks(), yt = AxisTicks(), cbt = AxisTicks()
+        var margins = Margins()
         let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
         let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
         for _ in 0..<4 {
@@ -162,8 +171,9 @@ extension Axes {
                 right += 8 + box.size.width
                 top = max(top, Theme.outerPad)
             }
-            _ = bottom
-            top = max(top, Theme.outerPad)
+            top = max(top, Theme.outerPad, minimum.top)
+            left = max(left, minimum.left); right = max(right, minimum.right); bottom = max(bottom, minimum.bottom)
+            margins = Margins(left: left, right: right, top: top, bottom: bottom)
             plot = Rect(x: cell.minX + left, y: cell.minY + top,
                         width: max(cell.width - left - right, 10), height: max(cell.height - top - bottom, 10))
             if equalAspect && xScale == .linear && yScale == .linear {
@@ -185,7 +195,7 @@ extension Axes {
             placed = box
         }
         return AxesLayout(cell: cell, plot: plot, transform: transform, xTicks: xt, yTicks: yt, imageMode: false,
-                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed)
+                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed, margins: margins)
     }
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
