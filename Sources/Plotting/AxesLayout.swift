@@ -263,11 +263,13 @@ extension Axes {
         r.popClip()
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
         if let title {
-            let e = r.measure(title, size: Theme.titleSize, weight: .regular)
-            r.text(title, at: Point(plot.midX - e.width / 2, plot.minY - Theme.titlePad - e.descent), size: Theme.titleSize,
-                   weight: .regular, color: Theme.textColor, angle: 0)
+            let e0 = r.measure(title, size: Theme.titleSize, weight: .regular)
+            let (text, size) = fitText(title, size: Theme.titleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
+            let x = clamp(plot.midX - e.width / 2, l.cell.minX + Theme.outerPad, l.cell.maxX - Theme.outerPad - e.width)
+            r.text(text, at: Point(x, plot.minY - Theme.titlePad - e0.descent), size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
-        if let cb = l.colorBar, let rect = l.colorBarRect { drawColorBar(cb, rect: rect, ticks: l.colorBarTicks, renderer: r) }
+        if let cb = l.colorBar, let rect = l.colorBarRect { drawColorBar(cb, rect: rect, cell: l.cell, ticks: l.colorBarTicks, renderer: r) }
         if let box = l.legend { box.draw(renderer: r) }
     }
 
@@ -297,21 +299,27 @@ extension Axes {
                    size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
         let lsize = Theme.axisLabelSize
+        let cell = l.cell, pad = Theme.outerPad
         if let xLabel {
-            let e = r.measure(xLabel, size: lsize, weight: .regular)
+            let e0 = r.measure(xLabel, size: lsize, weight: .regular)
+            let (text, size) = fitText(xLabel, size: lsize, weight: .regular, maxWidth: cell.width - 2 * pad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
             let xBlock = (xInk.map(\.inkTop).max() ?? 0) + max(xInk.map(\.inkBottom).max() ?? 0, 0)
-            let baseline = plot.maxY + Theme.tickLength + Theme.tickPad + xBlock + Theme.labelPad + e.ascent
-            r.text(xLabel, at: Point(plot.midX - e.width / 2, baseline), size: lsize, weight: .regular, color: Theme.textColor, angle: 0)
+            let baseline = plot.maxY + Theme.tickLength + Theme.tickPad + xBlock + Theme.labelPad + e0.ascent
+            let x = clamp(plot.midX - e.width / 2, cell.minX + pad, cell.maxX - pad - e.width)
+            r.text(text, at: Point(x, baseline), size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
         if let yLabel {
-            let e = r.measure(yLabel, size: lsize, weight: .regular)
+            let e0 = r.measure(yLabel, size: lsize, weight: .regular)
+            let (text, size) = fitText(yLabel, size: lsize, weight: .regular, maxWidth: cell.height - 2 * pad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
             let rightEdge = plot.minX - Theme.tickLength - Theme.tickPad - yWidth - Theme.labelPad
-            r.text(yLabel, at: Point(rightEdge - e.descent, plot.midY + e.width / 2), size: lsize, weight: .regular,
-                   color: Theme.textColor, angle: -Double.pi / 2)
+            let y = clamp(plot.midY + e.width / 2, cell.minY + pad + e.width, cell.maxY - pad)
+            r.text(text, at: Point(rightEdge - e0.descent, y), size: size, weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
         }
     }
 
-    private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, ticks: AxisTicks, renderer r: Renderer) {
+    private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, cell: Rect, ticks: AxisTicks, renderer r: Renderer) {
         let m = AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
         if let levels = cb.levels, let colors = cb.bandColors {
             // Nested rectangles from each level to the top, lowest first: no seams between bands.
@@ -342,10 +350,12 @@ extension Axes {
         }
         r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth))
         if let label = cb.label {
-            let e = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
-            let x = rect.maxX + Theme.tickLength + Theme.tickPad + width + Theme.labelPad + e.ascent
-            r.text(label, at: Point(x, rect.midY + e.width / 2), size: Theme.axisLabelSize, weight: .regular,
-                   color: Theme.textColor, angle: -Double.pi / 2)
+            let e0 = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
+            let (text, size) = fitText(label, size: Theme.axisLabelSize, weight: .regular, maxWidth: cell.height - 2 * Theme.outerPad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
+            let x = rect.maxX + Theme.tickLength + Theme.tickPad + width + Theme.labelPad + e0.ascent
+            let y = clamp(rect.midY + e.width / 2, cell.minY + Theme.outerPad + e.width, cell.maxY - Theme.outerPad)
+            r.text(text, at: Point(x, y), size: size, weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
         }
     }
 }

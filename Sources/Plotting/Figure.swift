@@ -116,8 +116,10 @@ public final class Figure: @unchecked Sendable {
         try validate()
         r.fill(.rectangle(Rect(x: 0, y: 0, width: width, height: height)), color: .white, rule: .nonZero)
         if let title {
-            let e = r.measure(title, size: Theme.figureTitleSize, weight: .bold)
-            r.text(title, at: Point((width - e.width) / 2, Theme.outerPad + e.ascent), size: Theme.figureTitleSize, weight: .bold,
+            let e0 = r.measure(title, size: Theme.figureTitleSize, weight: .bold)
+            let (text, size) = fitText(title, size: Theme.figureTitleSize, weight: .bold, maxWidth: width - 2 * Theme.outerPad, renderer: r)
+            let e = r.measure(text, size: size, weight: .bold)
+            r.text(text, at: Point((width - e.width) / 2, Theme.outerPad + e0.ascent), size: size, weight: .bold,
                    color: Theme.textColor, angle: 0)
         }
         for (a, l) in zip(axesList, layouts(renderer: r)) { a.draw(l, renderer: r) }

@@ -49,11 +49,12 @@ import Testing
     /// Tick labels, axis labels and titles stay inside the figure and do not overlap one another.
     @Test(arguments: [(460.0, 345.0), (345.0, 259.0), (640.0, 360.0), (300.0, 220.0)])
     func textIsNeitherClippedNorOverlapping(width: Double, height: Double) throws {
-        let figure = Figure(width: width, height: height, title: "A figure title")
+        let figure = Figure(width: width, height: height,
+                            title: "A figure title that is rather long, as titles written in a hurry tend to be")
         let axes = figure.subplots(rows: 1, columns: 2)
         for (k, ax) in axes.enumerated() {
             ax.title = "Panel \(k)"
-            ax.xLabel = "latent z₁"
+            ax.xLabel = "latent z₁ (the first coordinate of the latent space, in units of its prior standard deviation)"
             ax.yLabel = "log p(x) − const"
             ax.line(x: [-12345, 23456], y: [-0.0042, 0.0173], label: "curve")
         }
@@ -61,7 +62,8 @@ import Testing
         let (r, _) = try record(figure)
         var boxes: [(String, Rect)] = []
         for t in r.texts {
-            let e = r.measure(t.text, size: t.size, weight: .regular)
+            let e = r.measure(t.text, size: t.size, weight: t.text.hasPrefix("A figure") ? .bold : .regular)
+            #expect(t.size >= 9, "\(t.text) at \(t.size) pt")
             let box: Rect
             if t.angle == 0 {
                 box = Rect(x: t.origin.x, y: t.origin.y - e.inkTop, width: e.width, height: e.inkTop + max(e.inkBottom, 0))
