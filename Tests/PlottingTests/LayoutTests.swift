@@ -118,4 +118,34 @@ import Testing
         let pop = try #require(ops[push...].firstIndex(of: .popClip))
         #expect(push < line && line < pop)
     }
+
+    /// Image grids: crisp (nearest-neighbour) images inside the axes, in reading order, not overlapping, each caption
+    /// centred under its image; no ticks or frame.
+    @Test func imageGridLaysOutImagesAndCaptions() throws {
+        let figure = Figure(width: 300, height: 200, title: "Digits")
+        let ax = figure.addAxes()
+        let images = (0..<7).map { k in (0..<64).map { Double(($0 * (k + 1)) % 17) } }
+        ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: 4, captions: (0..<7).map { "#\($0)" })
+        let (r, layouts) = try record(figure)
+        let rects = r.operations.compactMap { op -> Rect? in
+            if case let .image(w, h, rect, nearest) = op, w == 8, h == 8, nearest { return rect }
+            return nil
+        }
+        #expect(rects.count == 7)
+        let plot = layouts[0].plot
+        for (k, rect) in rects.enumerated() {
+            #expect(plot.contains(Point(rect.minX, rect.minY)) && plot.contains(Point(rect.maxX, rect.maxY)))
+            #expect(abs(rect.width - rect.height) < 1e-9)
+            for other in rects[(k + 1)...] { #expect(!rect.intersects(other)) }
+        }
+        #expect(rects[1].minX > rects[0].maxX && rects[4].minY > rects[0].maxY)  // row-major
+        let captions = r.texts.filter { $0.text.hasPrefix("#") }
+        #expect(captions.count == 7)
+        for (k, c) in captions.enumerated() {
+            let w = r.measure(c.text, size: c.size, weight: .regular).width
+            #expect(abs(c.origin.x + w / 2 - rects[k].midX) < 1e-9 && c.origin.y > rects[k].maxY)
+            #expect(c.origin.y < (k + 4 < rects.count ? rects[k + 4].minY : figure.height))
+        }
+        #expect(!r.texts.contains { $0.text == "0" })  // no tick labels
+    }
 }
