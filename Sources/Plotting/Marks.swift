@@ -78,7 +78,7 @@ struct LineMark: Mark {
     var dash: Dash
     var label: String?
 
-    var problem: String? { lengthProblem("line", [("x", x), ("y", y)]) }
+    var problem: String? { lengthProblem("line", [("x", x), ("y", y)], allowNaN: true) }
     func extent(logX: Bool, logY: Bool) -> Extent {
         Extent(x: Extent.range(x, positive: logX), y: Extent.range(y, positive: logY))
     }

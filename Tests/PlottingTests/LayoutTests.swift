@@ -148,4 +148,9 @@ import Testing
         }
         #expect(!r.texts.contains { $0.text == "0" })  // no tick labels
     }
+
+    @Test func nanBreaksAPolyline() {
+        let path = Path.polyline([Point(0, 0), Point(1, 1), Point(.nan, 2), Point(3, 3), Point(4, 4)])
+        #expect(path.elements == [.move(Point(0, 0)), .line(Point(1, 1)), .move(Point(3, 3)), .line(Point(4, 4))])
+    }
 }

@@ -105,5 +105,12 @@ func sampleFigure() -> Figure {
         bad.addAxes().filledContour(ScalarGrid(xs: [0, 1], ys: [0, 1], values: [1, 2, 3]))
         #expect(throws: PlotError.self) { try bad.render(.pdf) }
         #expect(throws: PlotError.self) { try Figure().render(.png, scale: 0) }
+        let nan = Figure()
+        nan.addAxes().scatter(x: [1, .nan], y: [1, 2])
+        #expect(throws: PlotError.invalidData("scatter: x[1] is NaN")) { try nan.render(.png) }
+        // A NaN in a line is a break, not an error.
+        let gap = Figure()
+        gap.addAxes().line(x: [0, 1, .nan, 3], y: [0, 1, 2, 3])
+        #expect(throws: Never.self) { try gap.render(.png) }
     }
 }
