@@ -219,19 +219,6 @@ extension Axes {
         return r
     }
 
-    /// Limits containing `x` and `y` with equal data-per-point on both axes, widening the tighter one about its centre.
-    static func equalAspectLimits(x: ClosedRange<Double>, y: ClosedRange<Double>, width: Double, height: Double)
-        -> (ClosedRange<Double>, ClosedRange<Double>) {
-        let sx = (x.upperBound - x.lowerBound) / width, sy = (y.upperBound - y.lowerBound) / height
-        if sx > sy {
-            let half = sx * height / 2, c = (y.lowerBound + y.upperBound) / 2
-            return (x, (c - half)...(c + half))
-        } else {
-            let half = sy * width / 2, c = (x.lowerBound + x.upperBound) / 2
-            return ((c - half)...(c + half), y)
-        }
-    }
-
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
         let maxCount = max(2, Int(length / 24))
         if let levels = cb.levels {

@@ -161,7 +161,7 @@ public enum Gallery {
             case 3: v = abs(r) < 1 || abs(c + 2.5) < 1 ? 1 : 0
             default: v = (abs(r) > 2.4 || abs(c) > 2.4) ? 1 : 0
             }
-            return min(16, max(0, 14 * v + 2.5 * rng.normal().magnitude))
+            return min(16, max(0, 14 * v + 1.5 * rng.normal().magnitude))
         }
     }
 
