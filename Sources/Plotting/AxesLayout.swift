@@ -134,12 +134,22 @@ extension Axes {
         }
 
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)
-        let xl = baseX, yl = baseY
+        var xl = baseX, yl = baseY
+        // Equal aspect: widen the data limits to fill the plot area (scatter-like marks), or shrink the plot box when
+        // limits are fixed or marks have hard edges (fields, heatmaps), which must not get blank strips.
+        let equal = equalAspect && xScale == .linear && yScale == .linear
+        let boxMode = equal && ((xLimits != nil && yLimits != nil) || marks.contains {
+            let e = $0.extent(logX: false, logY: false)
+            return !e.stickyX.isEmpty || !e.stickyY.isEmpty
+        })
         var xt = AxisTicks(), yt = AxisTicks(), cbt = AxisTicks()
         var margins = Margins()
         let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
         let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
         for _ in 0..<4 {
+            if equal && !boxMode {
+                (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
+            }
             xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
             yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
             let xLabelInk = xt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular) }
@@ -176,9 +186,15 @@ extension Axes {
             margins = Margins(left: left, right: right, top: top, bottom: bottom)
             plot = Rect(x: cell.minX + left, y: cell.minY + top,
                         width: max(cell.width - left - right, 10), height: max(cell.height - top - bottom, 10))
-            if equalAspect && xScale == .linear && yScale == .linear {
+            if equal && boxMode {
                 plot = Self.equalAspectBox(plot, x: xl, y: yl)
             }
+        }
+        if equal && !boxMode {
+            // The last pass moved the plot area: fit the limits to it exactly (the labels barely change).
+            (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
+            xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
+            yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
         }
         let yStart = yInverted ? plot.minY : plot.maxY, yEnd = yInverted ? plot.maxY : plot.minY
         let transform = DataTransform(
@@ -217,6 +233,20 @@ extension Axes {
             r.x = available.midX - r.width / 2
         }
         return r
+    }
+
+    /// Limits containing `x` and `y` with the same data-per-point on both axes, widening the tighter one about its
+    /// centre (matplotlib's `adjustable='datalim'`).
+    static func equalAspectLimits(x: ClosedRange<Double>, y: ClosedRange<Double>, width: Double, height: Double)
+        -> (ClosedRange<Double>, ClosedRange<Double>) {
+        let sx = (x.upperBound - x.lowerBound) / width, sy = (y.upperBound - y.lowerBound) / height
+        if sx > sy {
+            let half = sx * height / 2, c = (y.lowerBound + y.upperBound) / 2
+            return (x, (c - half)...(c + half))
+        } else {
+            let half = sy * width / 2, c = (x.lowerBound + x.upperBound) / 2
+            return ((c - half)...(c + half), y)
+        }
     }
 
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
