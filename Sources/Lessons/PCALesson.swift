@@ -89,8 +89,8 @@ struct PCARecord {
         "eigenvalues": .string(eigenvalueConvention + "; values below zero by rounding are reported as 0"),
         "components": .string("rows: " + componentConvention),
         "explained_variance_ratio": "λᵢ / Σⱼ λⱼ (sums to 1)",
-        "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ)"),
-        "discarded_eigenvalue_sum": "entry q = 0 … d: Σ_{i>q} λᵢ",
+        "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ), U_q the first q components as columns"),
+        "discarded_eigenvalue_sum": "entry q = 0 … d: the sum of the eigenvalues λᵢ with i > q",
         "angles": .string(angleConvention),
         "log": "no logarithms or densities appear in this lesson (PCA has none: see step 7)",
     ]
