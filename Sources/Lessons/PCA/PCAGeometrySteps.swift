@@ -184,14 +184,15 @@ struct PCAGeometrySteps {
     private func centringFigure(_ mean: [Double], _ centred: Matrix) -> Figure {
         let figure = Figure(width: 460, height: 250)
         let axes = figure.subplots(rows: 1, columns: 2)
-        let span = centred.elements.map(abs).max() ?? 1
+        // The same window size around μ on the left and around 0 on the right: only the position changes.
+        let hx = 1.1 * (centred.column(0).map(abs).max() ?? 1), hy = 1.1 * (centred.column(1).map(abs).max() ?? 1)
         axes[0].title = "data x"
         axes[0].xLabel = "x₁"
         axes[0].yLabel = "x₂"
         axes[0].scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.6)
         axes[0].scatter(x: [mean[0]], y: [mean[1]], color: .highlight, size: 5, marker: .cross, alpha: 1, label: "mean μ")
-        axes[0].xLimits = (mean[0] - span * 1.1)...(mean[0] + span * 1.1)
-        axes[0].yLimits = (mean[1] - span * 1.1)...(mean[1] + span * 1.1)
+        axes[0].xLimits = (mean[0] - hx)...(mean[0] + hx)
+        axes[0].yLimits = (mean[1] - hy)...(mean[1] + hy)
         axes[1].title = "centred x − μ"
         axes[1].xLabel = "x₁ − μ₁"
         axes[1].yLabel = "x₂ − μ₂"
@@ -199,8 +200,8 @@ struct PCAGeometrySteps {
         axes[1].verticalLine(at: 0, color: .reference, dash: .dotted)
         axes[1].scatter(x: centred.column(0), y: centred.column(1), color: .data, size: 2, alpha: 0.6)
         axes[1].scatter(x: [0], y: [0], color: .highlight, size: 5, marker: .cross, alpha: 1, label: "origin 0")
-        axes[1].xLimits = (-span * 1.1)...(span * 1.1)
-        axes[1].yLimits = (-span * 1.1)...(span * 1.1)
+        axes[1].xLimits = -hx...hx
+        axes[1].yLimits = -hy...hy
         for ax in axes { ax.equalAspect = true; ax.legend = .upperLeft }
         return figure
     }
