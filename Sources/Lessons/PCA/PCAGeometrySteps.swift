@@ -76,7 +76,7 @@ struct PCAGeometrySteps {
         }
         record.describe("toy.angle_degrees", "angle of u₁", PCARecord.angleConvention)
         record.describe("toy.angle_error_degrees", "angle between u₁ and the true long axis", "degrees; sampling error of 200 points")
-        record.describe("toy.decomposition_residual", "‖S − UΛUᵀ‖_F / ‖S‖_F", "relative Frobenius norm; rounding level is about 10⁻¹⁶")
+        record.describe("toy.decomposition_residual", "‖S − UΛUᵀ‖ / ‖S‖, relative error of the decomposition", "Frobenius norms; rounding level is about 10⁻¹⁶")
         record.describe("toy.components_dot", "u₁ᵀu₂", "zero up to rounding: the eigenvectors of a symmetric matrix are orthogonal")
         record.describe("toy.explained_variance_ratio.0", "λ₁ / (λ₁ + λ₂), share of the variance along u₁")
         record.figures["principal-axes"] = .single(principalAxesFigure(pca))
