@@ -92,7 +92,7 @@ struct PCARecord {
         "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ), U_q the first q components as columns"),
         "discarded_eigenvalue_sum": "entry q = 0 … d: the sum of the eigenvalues λᵢ with i > q",
         "angles": .string(angleConvention),
-        "log": "no logarithms or densities appear in this lesson (PCA has none: see step 7)",
+        "log": "natural logarithm: step 7 shows log N(x | μ, S), the Gaussian with the 1/N covariance, for comparison; PCA itself has no density",
     ]
 }
 

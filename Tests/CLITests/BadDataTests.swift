@@ -60,6 +60,7 @@ import Testing
         ("duplicate.csv", Array("a,a\n1,2\n3,4\n".utf8), ["line 1, column 2", "appears twice"]),
         ("binary.csv", [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08], ["line 1", "binary file"]),
         ("one-column.csv", Array("a\n1\n2\n3\n".utf8), ["at least two numeric columns"]),
+        ("huge.csv", Array("a,b\n1,2\n".utf8), ["at most 256.0 MiB are accepted"]),  // grown to 257 MiB (sparse) below
     ]
 
     @Test func badDataFailsClearlyAndKeepsThePreviousReport() throws {
@@ -82,6 +83,11 @@ import Testing
         for (name, bytes, phrases) in Self.cases {
             let file = folder.appendingPathComponent(name.isEmpty ? "missing.csv" : name)
             if !name.isEmpty { try Data(bytes).write(to: file) }
+            if name == "huge.csv" {
+                let handle = try FileHandle(forWritingTo: file)
+                try handle.truncate(atOffset: 257 * 1024 * 1024)
+                try handle.close()
+            }
             let run = try Self.run(["build", "--lesson", "pca", "--quick", "--quiet", "--lessons", lessons, "--out", out.path, "--data", file.path])
             #expect(run.status != 0, "\(name): exit status")
             // Loader errors give the path; the lesson's own check (one column) gives the file's name.
