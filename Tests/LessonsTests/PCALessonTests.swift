@@ -61,7 +61,7 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
 @Suite struct PCALessonTests {
     static let figureNames: Set<String> = [
         "point-cloud", "data-overview", "centring", "principal-axes", "projection", "variance-vs-angle", "scree",
-        "error-vs-q", "mean-and-components", "reconstructions", "pc-projection", "what-pca-misses",
+        "error-vs-q", "mean-and-components", "reconstructions", "pc-projection", "what-pca-misses", "angle-sweep",
     ]
 
     /// Every reference of `Lessons/01-pca.md` resolves — for the digits and for user data of several kinds — and
@@ -94,9 +94,13 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         #expect(Set(references.figures) == Self.figureNames, "every figure is placed in the text")
         // Every figure renders.
         for (name, output) in result.figures {
-            guard case let .single(figure) = output else { Issue.record("\(name) is not a single figure"); continue }
-            let png = try figure.render(.png, scale: 1)
-            #expect(png.count > 1000, "\(name) (\(kind))")
+            switch output {
+            case .single(let figure):
+                #expect(try figure.render(.png, scale: 1).count > 1000, "\(name) (\(kind))")
+            case let .frames(frames, labels):
+                #expect(frames.count == labels.count && frames.count >= 2, "\(name)")
+                #expect(try frames[1].render(.png, scale: 1).count > 1000, "\(name) (\(kind))")
+            }
         }
     }
 
@@ -219,7 +223,11 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         for (prefix, data) in runs {
             let result = try PCALesson().run(pcaContext(userData: data))
             for (name, output) in result.figures {
-                if case let .single(figure) = output { try figure.write(to: "\(folder)/\(prefix)-\(name).png", format: .png, scale: 2) }
+                switch output {
+                case .single(let figure): try figure.write(to: "\(folder)/\(prefix)-\(name).png", format: .png, scale: 2)
+                case .frames(let frames, _):
+                    for (k, frame) in frames.enumerated() { try frame.write(to: "\(folder)/\(prefix)-\(name)-\(k).png", format: .png, scale: 2) }
+                }
             }
         }
     }
