@@ -10,8 +10,10 @@ enum PPCAGenerationStep {
         var qs = [2, 10, 40].filter { $0 < setup.dimension }
         if qs.isEmpty { qs = [1] }
         let perRow = 10
-        let models: [(Int, PPCA)] = try qs.compactMap { q in
-            do { return (q, try fits.main.model(latentDimension: q)) } catch .zeroNoiseVariance { return nil }
+        var models: [(Int, PPCA)] = []
+        for q in qs {
+            // nil when the data lie in a q-dimensional subspace: no ML model for this q.
+            if let model = try PPCAModelSelectionStep.modelIfItExists(fits.main, latentDimension: q) { models.append((q, model)) }
         }
         let order = PPCAModelSelectionStep.permutation(setup.data.rows, using: &g)
         var negativeFractions: [Double] = []
@@ -45,8 +47,8 @@ enum PPCAGenerationStep {
                 let samples = model.sample(count: min(setup.data.rows, 500), using: &g).observed
                 axes[i].scatter(x: setup.data.column(0), y: setup.data.column(1), color: .data, size: 2, alpha: 0.5,
                                 label: "data")
-                axes[i].scatter(x: samples.column(0), y: samples.column(1), color: .samples, size: 2, alpha: 0.5,
-                                marker: .triangle, label: "PPCA samples")
+                axes[i].scatter(x: samples.column(0), y: samples.column(1), color: .samples, size: 2, marker: .triangle,
+                                alpha: 0.5, label: "PPCA samples")
                 axes[i].title = "q = \(q)"
                 axes[i].xLabel = setup.columnName(0)
                 axes[i].yLabel = setup.columnName(1)

@@ -57,6 +57,7 @@ struct PPCALessonSetup {
         guard main.values.rows >= 4 else { throw PPCAError.tooFewSamples(count: main.values.rows) }
         latentDimension = q
         figureLatentDimension = d >= 3 ? 2 : 1
-        toy = PPCAToyData.pointCloud(using: &g)
+        // The PCA lesson's cloud: same generator seed, drawn first, same count ⇒ the same 200 points.
+        toy = Toy2D.standard.sample(count: PCALesson.cloudSize, using: &g)
     }
 }

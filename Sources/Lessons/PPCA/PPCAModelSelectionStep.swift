@@ -16,6 +16,16 @@ enum PPCAModelSelectionStep {
         return order
     }
 
+    /// The ML model for q, or nil when σ²_ML = 0 (the rows lie in a q-dimensional subspace); other errors are thrown.
+    static func modelIfItExists(_ fit: PPCAMaximumLikelihood, latentDimension q: Int) throws -> PPCA? {
+        let result: Result<PPCA, PPCAError> = Result { () throws(PPCAError) -> PPCA in try fit.model(latentDimension: q) }
+        switch result {
+        case .success(let model): return model
+        case .failure(.zeroNoiseVariance): return nil
+        case .failure(let error): throw error
+        }
+    }
+
     static func run<G: RandomNumberGenerator>(_ setup: PPCALessonSetup, into out: inout PPCALessonOutput,
                                               using g: inout G) throws {
         let n = setup.data.rows
@@ -30,14 +40,13 @@ enum PPCAModelSelectionStep {
         var heldLL: [Double] = []
         var skipped: [Int] = []
         for q in 1...maxQ {
-            do {
-                let model = try fit.model(latentDimension: q)
-                qs.append(q)
-                trainLL.append(try model.averageLogLikelihood(train))
-                heldLL.append(try model.averageLogLikelihood(heldOut))
-            } catch .zeroNoiseVariance {
+            guard let model = try modelIfItExists(fit, latentDimension: q) else {
                 skipped.append(q)      // the training rows lie in a q-dimensional subspace: no ML model
+                continue
             }
+            qs.append(q)
+            trainLL.append(try model.averageLogLikelihood(train))
+            heldLL.append(try model.averageLogLikelihood(heldOut))
         }
         guard let bestIndex = heldLL.indices.max(by: { heldLL[$0] < heldLL[$1] }) else {
             throw PPCAError.zeroNoiseVariance(sigma2: 0, largestEigenvalue: fit.eigenvalues.first ?? 0)

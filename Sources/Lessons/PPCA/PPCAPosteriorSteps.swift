@@ -39,12 +39,12 @@ enum PPCAPosteriorSteps {
         var maxMean = 0.0
         var maxCovariance = 0.0
         for k in 0..<qf {
-            rows.append(["E[z\(subscript(k + 1)) | x]", Cell.number(grid.mean[k], digits: 10), Cell.number(mean[k], digits: 10),
+            rows.append(["E[z\(latentSubscript(k + 1)) | x]", Cell.number(grid.mean[k], digits: 10), Cell.number(mean[k], digits: 10),
                          Cell.scientific(abs(grid.mean[k] - mean[k]))])
             maxMean = max(maxMean, abs(grid.mean[k] - mean[k]))
         }
         for k in 0..<qf { for l in k..<qf {
-            let name = k == l ? "var[z\(subscript(k + 1)) | x]" : "cov[z\(subscript(k + 1)), z\(subscript(l + 1)) | x]"
+            let name = k == l ? "var[z\(latentSubscript(k + 1)) | x]" : "cov[z\(latentSubscript(k + 1)), z\(latentSubscript(l + 1)) | x]"
             rows.append([name, Cell.number(grid.covariance[k, l], digits: 10), Cell.number(posterior.covariance[k, l], digits: 10),
                          Cell.scientific(abs(grid.covariance[k, l] - posterior.covariance[k, l]))])
             maxCovariance = max(maxCovariance, abs(grid.covariance[k, l] - posterior.covariance[k, l]))
@@ -70,7 +70,7 @@ enum PPCAPosteriorSteps {
         out.label("posterior.toy_shrinkage_factor", "(λ₁ − σ²)/λ₁: length of W E[z|x] relative to the projection (2-D example)")
     }
 
-    static func subscript(_ k: Int) -> String {
+    static func latentSubscript(_ k: Int) -> String {
         String(String(k).map { Character(UnicodeScalar(0x2080 + Int(String($0))!)!) })
     }
 
