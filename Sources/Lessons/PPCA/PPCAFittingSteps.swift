@@ -60,6 +60,7 @@ enum PPCAFittingSteps {
                   convention: logConvention)
         out.label("eigenvalues.0", "λ₁", convention: covarianceConvention)
         out.label("eigenvalues.1", "λ₂", convention: covarianceConvention)
+        out.label("data.name", "the main data set")
         out.label("data.rows", "N, rows of the main data")
         out.label("data.columns", "D, columns of the main data")
 

@@ -76,7 +76,11 @@ enum PPCAGenerationStep {
             "latent_dims": .array(models.map { .integer($0.0) }), "samples_per_row": .integer(perRow),
             "fraction_outside_data_range": .numbers(negativeFractions), "manifold_side": .integer(side),
             "manifold_latent_dim": .integer(qf),
+            "largest_q": .integer(models.last?.0 ?? 0),
+            "fraction_outside_largest_q": .number(negativeFractions.last ?? .nan),
         ]
+        out.label("generation.largest_q", "the largest q sampled")
+        out.label("generation.fraction_outside_largest_q", "share of sampled values outside the data's range at the largest q")
         for i in negativeFractions.indices {
             out.label("generation.fraction_outside_data_range.\(i)",
                       "share of sampled values outside the data's range, q = \(models[i].0)")

@@ -52,6 +52,21 @@ enum PPCAModelSelectionStep {
             throw PPCAError.zeroNoiseVariance(sigma2: 0, largestEigenvalue: fit.eigenvalues.first ?? 0)
         }
         let bestQ = qs[bestIndex]
+        let verdict: String
+        if bestQ < maxQ {
+            verdict = "the held-out curve rises and then turns down: beyond its peak, the extra directions fit noise of the training rows"
+        } else {
+            verdict = "the held-out curve is still rising at the end of the plotted range"
+        }
+        // Beyond the plotted range: the held-out maximum over every q = 1 … D − 1.
+        var extendedBest = (q: bestQ, value: heldLL[bestIndex])
+        if setup.dimension - 1 > maxQ {
+            for q in (maxQ + 1)...(setup.dimension - 1) {
+                guard let model = try modelIfItExists(fit, latentDimension: q) else { continue }
+                let value = try model.averageLogLikelihood(heldOut)
+                if value > extendedBest.value { extendedBest = (q, value) }
+            }
+        }
 
         // The full-covariance Gaussian on the same split, where it exists.
         var gaussian: [String: JSONValue]
@@ -61,10 +76,19 @@ enum PPCAModelSelectionStep {
             let a = try model.averageLogLikelihood(train)
             let b = try model.averageLogLikelihood(heldOut)
             gaussian = ["exists": true, "train": .number(a), "held_out": .number(b),
-                        "reason": "the 1/N training covariance is positive definite"]
+                        "reason": "the 1/N training covariance is positive definite",
+                        "sentence": .string(String(format: "Here the training covariance is positive definite, so the Gaussian exists: its average log-likelihood is %.4g on the training rows and %.4g on the held-out rows (the horizontal lines).", a, b))]
             gaussianLines = (a, b)
         } catch {
-            gaussian = ["exists": false, "train": .null, "held_out": .null, "reason": .string(error.description)]
+            let sentence: String
+            switch error {
+            case .constantColumns(let columns):
+                sentence = "Here \(columns.count) column(s) of the training rows are constant (for the digits: pixels at the border that are always 0), so S is singular: the Gaussian would put all its mass on a subspace, its training log-likelihood is +∞, and it does not exist as a model. That is reported, not crashed on."
+            default:
+                sentence = "Here the training covariance is singular (\(error.description)), so the Gaussian does not exist as a model. That is reported, not crashed on."
+            }
+            gaussian = ["exists": false, "train": .null, "held_out": .null, "reason": .string(error.description),
+                        "sentence": .string(sentence)]
         }
 
         let figure = Figure(width: 560, height: 380, title: "How many latent dimensions? Average log-likelihood against q")
@@ -81,10 +105,10 @@ enum PPCAModelSelectionStep {
         } else {
             let low = min(trainLL.min() ?? 0, heldLL.min() ?? 0)
             let high = max(trainLL.max() ?? 0, heldLL.max() ?? 0)
-            axes.text("full-covariance Gaussian: does not exist here", x: xs[xs.count / 3],
-                      y: low + 0.15 * (high - low), size: 9)
-            axes.text("(singular training covariance ⇒ training ℓ = +∞)", x: xs[xs.count / 3],
-                      y: low + 0.07 * (high - low), size: 9)
+            axes.text("full-covariance Gaussian: does not exist here", x: xs[0] + 0.5,
+                      y: high - 0.02 * (high - low), size: 9)
+            axes.text("(singular training covariance ⇒ training ℓ = +∞)", x: xs[0] + 0.5,
+                      y: high - 0.08 * (high - low), size: 9)
         }
         axes.xLabel = "latent dimension q"
         axes.yLabel = "ℓ (natural log, per row)"
@@ -132,6 +156,8 @@ enum PPCAModelSelectionStep {
         out.results["model_selection"] = [
             "q": .array(qs.map(JSONValue.integer)), "train": .numbers(trainLL), "held_out": .numbers(heldLL),
             "best_q": .integer(bestQ), "best_held_out": .number(heldLL[bestIndex]),
+            "all_q_best_q": .integer(extendedBest.q), "all_q_best_held_out": .number(extendedBest.value),
+            "all_q_max": .integer(setup.dimension - 1), "verdict": .string(verdict),
             "train_rows": .integer(train.rows), "held_out_rows": .integer(heldOut.rows),
             "skipped_q": .array(skipped.map(JSONValue.integer)),
             "full_gaussian": .object(gaussian),
@@ -141,6 +167,10 @@ enum PPCAModelSelectionStep {
         ]
         out.label("model_selection.best_q", "q with the highest held-out ℓ (q = 1…\(maxQ))")
         out.label("model_selection.best_held_out", "held-out ℓ at the best q", convention: "natural log, per held-out row")
+        out.label("model_selection.all_q_best_q", "q with the highest held-out ℓ over every q = 1…D − 1")
+        out.label("model_selection.full_gaussian.sentence", "whether the full-covariance Gaussian exists on the training rows")
+        out.label("model_selection.verdict", "shape of the held-out curve over q = 1…\(maxQ)")
+        out.label("model_selection.all_q_max", "D − 1, the largest possible q")
         out.label("model_selection.train_rows", "training rows")
         out.label("model_selection.held_out_rows", "held-out rows")
         out.label("model_selection.constant_columns", "constant columns of the main data")

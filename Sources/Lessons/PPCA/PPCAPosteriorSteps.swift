@@ -143,6 +143,9 @@ enum PPCAPosteriorSteps {
             axes.xLabel = "z₁"
             axes.yLabel = "z₂"
             axes.equalAspect = true
+            let r = 4.5 * max(covariance[0, 0], covariance[1, 1]).squareRoot()
+            axes.xLimits = (mean[0] - 1.6 * r)...(mean[0] + 1.6 * r)
+            axes.yLimits = (mean[1] - r)...(mean[1] + r)
         } else {
             let zs = grid.axes[0]
             let sd = covariance[0, 0].squareRoot()
@@ -152,7 +155,7 @@ enum PPCAPosteriorSteps {
             axes.xLabel = "z"
             axes.yLabel = "p(z | x)"
         }
-        axes.legend = .outsideRight
+        axes.legend = .upperRight
         return figure
     }
 
@@ -162,7 +165,7 @@ enum PPCAPosteriorSteps {
         let u = fits.toy.eigenvectors.column(0)
         let w = model.loading.column(0)
         let (xr, yr) = PPCAFittingSteps.toyLimits(x)
-        let figure = Figure(title: "Posterior means mapped back, W E[z|x] + μ, vs orthogonal projections")
+        let figure = Figure(title: "Shrinkage: W E[z|x] + μ against the PCA projection")
         let axes = figure.addAxes()
         axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
         let reach = xr.upperBound - xr.lowerBound
@@ -246,18 +249,23 @@ enum PPCAPosteriorSteps {
             let left = axes[0]
             left.scatter(x: setup.toy.column(0), y: setup.toy.column(1), color: .data, size: 2, alpha: 0.3, label: "data")
             var gap = 0.0
+            // One row far along the line carries its 2σ posterior interval W(E[z|x] ± 2σ) + μ.
+            let farthest = toyRows.max { abs(toyPosterior.means[$0, 0]) < abs(toyPosterior.means[$1, 0]) } ?? toyRows[0]
+            let zFar = toyPosterior.means[farthest, 0]
+            left.line(x: [mu[0] + (zFar - 2 * s) * w[0], mu[0] + (zFar + 2 * s) * w[0]],
+                      y: [mu[1] + (zFar - 2 * s) * w[1], mu[1] + (zFar + 2 * s) * w[1]], color: .posterior, width: 5,
+                      label: "W(E[z|x] ± 2σ) + μ, one row")
             for (i, n) in toyRows.enumerated() {
                 let t = u[0] * (setup.toy[n, 0] - mu[0]) + u[1] * (setup.toy[n, 1] - mu[1])
                 let p = (mu[0] + t * u[0], mu[1] + t * u[1])
                 let z = toyPosterior.means[n, 0]
                 let r = (mu[0] + z * w[0], mu[1] + z * w[1])
                 gap = max(gap, ((r.0 - p.0) * (r.0 - p.0) + (r.1 - p.1) * (r.1 - p.1)).squareRoot())
-                left.line(x: [mu[0] + (z - 2 * s) * w[0], mu[0] + (z + 2 * s) * w[0]],
-                          y: [mu[1] + (z - 2 * s) * w[1], mu[1] + (z + 2 * s) * w[1]], color: .posterior, width: 4,
-                          label: i == 0 ? "W(E[z|x] ± 2σ) + μ" : nil)
-                left.scatter(x: [p.0], y: [p.1], color: .projection, size: 4.5, marker: .square,
+                left.line(x: [setup.toy[n, 0], p.0], y: [setup.toy[n, 1], p.1], color: .projection, width: 0.6,
+                          dash: .dotted)
+                left.scatter(x: [p.0], y: [p.1], color: .projection, size: 5, marker: .square,
                              label: i == 0 ? "PCA projection" : nil)
-                left.scatter(x: [r.0], y: [r.1], color: .highlight, size: 3.5, marker: .diamond,
+                left.scatter(x: [r.0], y: [r.1], color: .highlight, size: 4, marker: .diamond,
                              label: i == 0 ? "W E[z|x] + μ" : nil)
             }
             for (i, n) in toyRows.enumerated() {
@@ -356,14 +364,24 @@ enum PPCAPosteriorSteps {
         out.label("rotation.max_log_likelihood_difference", "max over rows |log p(x) under WR − under W|", convention: "natural log")
 
         // The rows of W as points of the latent plane: R turns the whole cloud and keeps every inner product.
-        let figure = Figure(title: "Rows of W and of WR (\(description)): same inner products, same C")
+        let figure = Figure(title: "Rows of W and of WR (\(description))")
         let axes = figure.addAxes()
         if qf == 2 {
+            // Each coordinate j of x owns a row wⱼ of W; C = WWᵀ + σ²I holds only the inner products wᵢ·wⱼ, which
+            // R keeps. Thin segments join wⱼ to wⱼR for the rows far enough from 0 to be seen.
+            let norms = (0..<setup.dimension).map { Vector.norm(model.loading.row($0)) }
+            let cutoff = (norms.max() ?? 0) * 0.35
+            var first = true
+            for j in 0..<setup.dimension where norms[j] > cutoff {
+                axes.line(x: [model.loading[j, 0], rotated.loading[j, 0]], y: [model.loading[j, 1], rotated.loading[j, 1]],
+                          color: .reference, width: 0.6, dash: .dotted, label: first ? "wⱼ → wⱼR" : nil)
+                first = false
+            }
             axes.scatter(x: model.loading.column(0), y: model.loading.column(1), color: .model, size: 3.5,
-                         label: "rows of W (one per coordinate of x)")
+                         label: "rows wⱼ of W (one per coordinate)")
             axes.scatter(x: rotated.loading.column(0), y: rotated.loading.column(1), color: .posterior, size: 3.5,
                          marker: .triangle, label: "rows of WR")
-            axes.xLabel = "first column"
+            axes.xLabel = "first column of W (or WR)"
             axes.yLabel = "second column"
             axes.equalAspect = true
         } else {
@@ -373,7 +391,7 @@ enum PPCAPosteriorSteps {
             axes.xLabel = "coordinate j of x"
             axes.yLabel = "loading"
         }
-        axes.legend = .outsideRight
+        axes.legend = .upperRight
         out.figures["rotational-ambiguity"] = .single(figure)
     }
 }
