@@ -183,7 +183,7 @@ enum PPCAFittingSteps {
         let scale = 0.1 * averageVariance.squareRoot()
         let mainW0 = Matrix(rows: d, columns: q, elements: (0..<(d * q)).map { _ in scale * g.nextStandardNormal() })
         let mainEM = try PPCA.fitEM(setup.data, initialLoading: mainW0, initialNoiseVariance: averageVariance,
-                                    maxIterations: setup.quick ? 1000 : 5000, tolerance: 1e-14)
+                                    maxIterations: setup.quick ? 5000 : 20000, tolerance: 1e-14)
         out.figures["em-log-likelihood"] = .single(logLikelihoodFigure(main: mainEM, mainTarget: fits.mainModel,
                                                                         toy: toyEM, toyTarget: fits.toyModel,
                                                                         setup: setup))
@@ -277,7 +277,7 @@ enum PPCAFittingSteps {
 
     static func logLikelihoodFigure(main: PPCAEMResult, mainTarget: PPCA, toy: PPCAEMResult, toyTarget: PPCA,
                                     setup: PPCALessonSetup) -> Figure {
-        let figure = Figure(width: 900, height: 330, title: "EM: average log-likelihood per iteration")
+        let figure = Figure(width: 720, height: 300, title: "EM: average log-likelihood per iteration")
         let axes = figure.subplots(rows: 1, columns: 2)
         let mainClosed = (try? mainTarget.averageLogLikelihood(setup.data)) ?? .nan
         let toyClosed = (try? toyTarget.averageLogLikelihood(setup.toy)) ?? .nan

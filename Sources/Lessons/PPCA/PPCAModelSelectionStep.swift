@@ -99,6 +99,12 @@ enum PPCAModelSelectionStep {
         axes.line(x: xs, y: heldLL, color: .posterior, dash: .dashed, label: "PPCA, held-out rows")
         axes.scatter(x: xs, y: heldLL, color: .posterior, size: 2.5, marker: .square)
         axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted, label: "best held-out q = \(bestQ)")
+        if extendedBest.q != bestQ {
+            let low = min(trainLL.min() ?? 0, heldLL.min() ?? 0)
+            let high = max(trainLL.max() ?? 0, heldLL.max() ?? 0)
+            axes.text("over all q ≤ \(setup.dimension - 1): held-out peak at q = \(extendedBest.q)",
+                      x: xs[xs.count / 2], y: low + 0.3 * (high - low), size: 9)
+        }
         if let (a, b) = gaussianLines {
             axes.horizontalLine(at: a, color: .reference, dash: .solid, label: "full Gaussian, training")
             axes.horizontalLine(at: b, color: .reference, dash: .dashed, label: "full Gaussian, held-out")

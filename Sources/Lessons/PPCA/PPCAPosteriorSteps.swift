@@ -244,7 +244,7 @@ enum PPCAPosteriorSteps {
             let s = toyPosterior.covariance[0, 0].squareRoot()
             toySD.append(s)
             mainSD.append(mainPosterior.covariance[0, 0].squareRoot())
-            let figure = Figure(width: 900, height: 380, title: String(format: "σ² → 0: σ² = %g × σ²_ML", f))
+            let figure = Figure(width: 760, height: 360, title: String(format: "σ² → 0: σ² = %g × σ²_ML", f))
             let axes = figure.subplots(rows: 1, columns: 2)
             let left = axes[0]
             left.scatter(x: setup.toy.column(0), y: setup.toy.column(1), color: .data, size: 2, alpha: 0.3, label: "data")
@@ -291,7 +291,7 @@ enum PPCAPosteriorSteps {
                     right.scatter(x: [m.0], y: [m.1], color: .highlight, size: 4, marker: .diamond,
                                   label: i == 0 ? "E[z|x]" : nil)
                     right.scatter(x: [limit[i][0]], y: [limit[i][1]], color: .projection, size: 6, marker: .cross,
-                                  label: i == 0 ? "limit Λ^(-1/2) Uᵀ(x − μ)" : nil)
+                                  label: i == 0 ? "σ² → 0 limit Λ⁻½Uᵀ(x − μ)" : nil)
                 }
                 right.xLabel = "z₁"
                 right.yLabel = "z₂"

@@ -28,7 +28,7 @@ enum PPCAStorySteps {
         let w = model.loading.column(0)
         let mu = model.mean
         let sigma2 = model.noiseVariance
-        let figure = Figure(width: 900, height: 330, title: "The generative story of PPCA (D = 2, q = 1)")
+        let figure = Figure(width: 760, height: 300, title: "The generative story of PPCA (D = 2, q = 1)")
         let axes = figure.subplots(rows: 1, columns: 3)
 
         // (a) the prior on the latent line.
@@ -100,8 +100,8 @@ enum PPCAStorySteps {
         let normal = [-w[1] / norm, w[0] / norm]
         let points: [(name: String, x: [Double])] = [
             ("A: x = μ", mu),
-            ("B: x = W·2 + μ (along the line)", [mu[0] + 2 * w[0], mu[1] + 2 * w[1]]),
-            ("C: x = μ + 1.5 n (off the line)", [mu[0] + 1.5 * normal[0], mu[1] + 1.5 * normal[1]]),
+            ("B: x = 2W + μ (along the line)", [mu[0] + 2 * w[0], mu[1] + 2 * w[1]]),
+            ("C: x = μ + 1.5 n, n ⟂ W", [mu[0] + 1.5 * normal[0], mu[1] + 1.5 * normal[1]]),
         ]
         let largest = quick ? 10_000 : 100_000
         var checkpoints: [Int] = []
@@ -110,8 +110,8 @@ enum PPCAStorySteps {
             for m in [1, 2, 5] where m * decade <= largest { checkpoints.append(m * decade) }
             decade *= 10
         }
-        let figure = Figure(width: 900, height: 320,
-                            title: "Monte Carlo p̂(x) = (1/S) Σ N(x; Wzₛ + μ, σ²I) against the closed form N(x; μ, C)")
+        let figure = Figure(width: 760, height: 290,
+                            title: "Monte Carlo p̂(x) = (1/S) Σ N(x; Wzₛ + μ, σ²I) vs the closed form N(x; μ, C)")
         let axes = figure.subplots(rows: 1, columns: 3)
         var rows: [[String]] = []
         var entries: [JSONValue] = []
@@ -129,7 +129,7 @@ enum PPCAStorySteps {
             a.title = point.name
             a.xLabel = "S (number of draws of z)"
             a.yLabel = index == 0 ? "density at x" : nil
-            a.legend = .upperRight
+            a.legend = index == 0 ? .upperRight : .none
             let final = estimates[estimates.count - 1]
             let zScore = (final.estimate - exact) / final.standardError
             rows.append([point.name, "(\(Cell.number(point.x[0], digits: 3)), \(Cell.number(point.x[1], digits: 3)))",
