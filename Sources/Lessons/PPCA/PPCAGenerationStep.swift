@@ -7,7 +7,10 @@ import Plotting
 enum PPCAGenerationStep {
     static func run<G: RandomNumberGenerator>(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits,
                                               into out: inout PPCALessonOutput, using g: inout G) throws {
-        var qs = [2, 10, 40].filter { $0 < setup.dimension }
+        // Digits: the q = 2, 10, 40. Other data: q = 1, the chosen q and D − 1 (at most three panels).
+        let candidates = setup.hasImages && !setup.isUserData
+            ? [2, 10, 40] : [1, setup.latentDimension, setup.dimension - 1]
+        var qs = Array(Set(candidates.filter { $0 >= 1 && $0 < setup.dimension })).sorted()
         if qs.isEmpty { qs = [1] }
         let perRow = 10
         var models: [(Int, PPCA)] = []
@@ -38,7 +41,7 @@ enum PPCAGenerationStep {
             for a in axes { a.showGrid = false; a.xLabel = nil; a.yLabel = nil }
             out.figures["ppca-samples"] = .single(figure)
         } else {
-            let figure = Figure(width: 300 * Double(models.count), height: 320,
+            let figure = Figure(width: max(460, 280 * Double(models.count)), height: 320,
                                 title: "Data and samples x ~ p(x) from PPCA, first two coordinates")
             let axes = figure.subplots(rows: 1, columns: models.count)
             let low = setup.data.elements.min() ?? 0

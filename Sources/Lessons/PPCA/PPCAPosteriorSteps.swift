@@ -391,7 +391,7 @@ enum PPCAPosteriorSteps {
             axes.xLabel = "coordinate j of x"
             axes.yLabel = "loading"
         }
-        axes.legend = .upperRight
+        axes.legend = .best
         out.figures["rotational-ambiguity"] = .single(figure)
     }
 }

@@ -101,7 +101,7 @@ enum PPCAStorySteps {
         let points: [(name: String, x: [Double])] = [
             ("A: x = μ", mu),
             ("B: x = 2W + μ (along the line)", [mu[0] + 2 * w[0], mu[1] + 2 * w[1]]),
-            ("C: x = μ + 1.5 n, n ⟂ W", [mu[0] + 1.5 * normal[0], mu[1] + 1.5 * normal[1]]),
+            ("C: x = μ + 1.5 n (off the line)", [mu[0] + 1.5 * normal[0], mu[1] + 1.5 * normal[1]]),
         ]
         let largest = quick ? 10_000 : 100_000
         var checkpoints: [Int] = []
