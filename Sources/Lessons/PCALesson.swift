@@ -89,10 +89,10 @@ struct PCARecord {
         "eigenvalues": .string(eigenvalueConvention + "; values below zero by rounding are reported as 0"),
         "components": .string("rows: " + componentConvention),
         "explained_variance_ratio": "λᵢ / Σⱼ λⱼ (sums to 1)",
-        "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ)"),
-        "discarded_eigenvalue_sum": "entry q = 0 … d: Σ_{i>q} λᵢ",
+        "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ), U_q the first q components as columns"),
+        "discarded_eigenvalue_sum": "entry q = 0 … d: the sum of the eigenvalues λᵢ with i > q",
         "angles": .string(angleConvention),
-        "log": "no logarithms or densities appear in this lesson (PCA has none: see step 7)",
+        "log": "natural logarithm: step 7 shows log N(x | μ, S), the Gaussian with the 1/N covariance, for comparison; PCA itself has no density",
     ]
 }
 
@@ -106,17 +106,21 @@ func pcaLineAngleDegrees(_ u: [Double]) -> Double {
     return degrees
 }
 
-/// A number for a table cell: 4 significant digits, a real minus sign.
+/// A number for a table cell: `digits` significant digits, a real minus sign, and `× 10ⁿ` outside 10⁻³ … 10⁶.
 func pcaCell(_ x: Double, digits: Int = 4) -> String {
     if x == 0 { return "0" }
     let magnitude = abs(x)
-    let text: String
-    if magnitude >= 1e-3 && magnitude < 1e6 {
-        text = String(format: "%.\(digits)g", magnitude)
-    } else {
-        text = String(format: "%.\(max(digits - 1, 0))e", magnitude)
+    let sign = x < 0 ? "\u{2212}" : ""
+    if magnitude >= 1e-3 && magnitude < 1e6 { return sign + String(format: "%.\(digits)g", magnitude) }
+    let parts = String(format: "%.\(max(digits - 1, 0))e", magnitude).split(separator: "e")
+    let superscripts: [Character: String] = ["-": "⁻", "+": "", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴",
+                                             "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
+    var exponent = String(parts[1])
+    while exponent.count > 1, let second = exponent.dropFirst().first, second == "0",
+          exponent.first == "-" || exponent.first == "+" {
+        exponent.remove(at: exponent.index(after: exponent.startIndex))
     }
-    return (x < 0 ? "\u{2212}" : "") + text
+    return sign + parts[0] + " × 10" + exponent.map { superscripts[$0] ?? String($0) }.joined()
 }
 
 /// A percentage for a table cell or label, one decimal.

@@ -64,7 +64,7 @@ struct PCADataSteps {
         record.describe("d", "D, columns of the data set")
         record.describe("data.title", "the data set of step 6")
         record.describe("total_variance", "tr S, total variance", PCARecord.covarianceConvention)
-        for i in 0..<min(d, 3) {
+        for i in 0..<2 {
             record.describe("eigenvalues.\(i)", "λ\(subscriptDigit(i + 1)), eigenvalue \(i + 1) of S", PCARecord.eigenvalueConvention)
             record.describe("explained_variance_ratio.\(i)", "share of the variance along u\(subscriptDigit(i + 1))", "λᵢ / Σⱼ λⱼ")
         }
@@ -73,11 +73,11 @@ struct PCADataSteps {
         record.describe("components_for_95_percent", "smallest q that keeps 95 % of the variance")
         record.describe("zero_eigenvalues", "eigenvalues that are zero", "λ ≤ 10⁻¹⁰ · tr S")
         record.describe("constant_columns", "constant columns of the data")
-        record.describe("identity_max_relative_difference", "max over q of |MSE(q) − Σ_{i>q} λᵢ| / tr S", "zero up to rounding (≈ 10⁻¹⁵)")
+        record.describe("identity_max_relative_difference", "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q", "zero up to rounding (≈ 10⁻¹⁵)")
         let shownQs = Self.reconstructionQs.filter { $0 <= d }
         for q in [1, 2] + shownQs {
             record.describe("reconstruction_mse.\(q)", "MSE(\(q)), reconstruction error with q = \(q)", PCARecord.mseConvention)
-            record.describe("discarded_eigenvalue_sum.\(q)", "Σ_{i>\(q)} λᵢ, discarded eigenvalues for q = \(q)", PCARecord.eigenvalueConvention)
+            record.describe("discarded_eigenvalue_sum.\(q)", "λ\(subscriptDigit(q + 1)) + … + λ_D, the eigenvalues discarded with q = \(q)", PCARecord.eigenvalueConvention)
         }
 
         // Tables.
@@ -97,7 +97,7 @@ struct PCADataSteps {
     // MARK: - Tables
 
     private func identityTable(_ qs: [Int], _ mses: [Double], _ discarded: [Double]) -> Table {
-        Table(columns: ["q", "MSE(q) from the data", "Σ_{i>q} λᵢ", "difference"],
+        Table(columns: ["q", "MSE(q) from the data", "sum of λᵢ for i > q", "difference"],
               rows: qs.map { q in [String(q), pcaCell(mses[q], digits: 6), pcaCell(discarded[q], digits: 6), pcaCell(mses[q] - discarded[q], digits: 2)] },
               caption: "Two independent computations for \(displayName): the mean squared distance from each row to its reconstruction, and the sum of the eigenvalues left out.")
     }
@@ -161,7 +161,7 @@ struct PCADataSteps {
         let all = (0...pca.dimension).map(Double.init)
         axes[1].title = "Cumulative explained variance"
         axes[1].xLabel = "q, components kept"
-        axes[1].yLabel = "Σ_{i≤q} λᵢ / Σλ"
+        axes[1].yLabel = "share of Σλᵢ kept"
         axes[1].yLimits = 0...1.05
         axes[1].line(x: all, y: [0] + cumulative, color: .model, width: 1.8, label: "kept share")
         let q90 = pca.componentsNeeded(toExplain: 0.9)
@@ -179,7 +179,7 @@ struct PCADataSteps {
         ax.title = "Reconstruction error of \(displayName) against q"
         ax.xLabel = "q, components kept"
         ax.yLabel = "mean squared error (1/N)"
-        ax.line(x: qs, y: discarded, color: .reference, width: 1.5, label: "Σ_{i>q} λᵢ (eigenvalues)")
+        ax.line(x: qs, y: discarded, color: .reference, width: 1.5, label: "sum of the discarded λᵢ")
         ax.scatter(x: qs, y: mses, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
         ax.legend = .upperRight
         return figure
@@ -194,38 +194,46 @@ struct PCADataSteps {
                           captions: nil, colorMap: .greys, range: valueRange())
         let count = min(16, pca.dimension)
         let images = (0..<count).map { pca.components.row($0) }
-        let limit = images.flatMap { $0 }.map(abs).max() ?? 1
         axes[1].title = "Components u₁ … u\(subscriptDigit(count)) (blue −, red +)"
         axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
-                          captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: -limit...limit)
+                          captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: nil)  // each image its own ±max
         return figure
     }
 
+    /// The weights of u₁ and u₂ as horizontal bars, one pair per column, each pair under its column's name (names
+    /// only up to 20 columns; the loadings table lists them for wider data).
     private func loadingsFigure(_ pca: PCA) -> Figure {
         let d = pca.dimension
-        let figure = Figure(width: 460, height: 290)
-        let axes = figure.subplots(rows: 1, columns: 2)
-        let columns = (1...d).map(Double.init)
+        let named = d <= 20
+        let figure = Figure(width: 460, height: max(240, min(560, 110 + 30 * Double(d))))
+        let ax = figure.addAxes()
         let ratio = pca.explainedVarianceRatio
+        ax.title = "Weight of each column in u₁ and u₂"
+        ax.xLabel = "weight uᵢⱼ (each uᵢ has unit length)"
+        ax.yLabel = named ? "column j" : "column j (names in the loadings table)"
+        ax.yInverted = true
+        ax.xLimits = -1.05...1.05
+        ax.yLimits = 0.35...(Double(d) + 0.5)
+        let half = 0.16
         for i in 0..<2 {
             let u = pca.components.row(i)
-            let ax = axes[i]
-            ax.title = "u\(subscriptDigit(i + 1)): weights (\(pcaPercent(ratio[i])) of variance)"
-            ax.xLabel = d <= 8 ? "column" : "column j (names in the loadings table)"
-            ax.yLabel = "weight u\(subscriptDigit(i + 1))ⱼ"
-            ax.yLimits = -1.15...1.15
-            ax.bars(x: columns, heights: u, width: 0.7, color: .model, label: nil)
-            ax.horizontalLine(at: 0, color: .reference, dash: .solid, label: nil)
-            if d <= 8 {
-                for j in 0..<d {
-                    let name = data.columnNames[j]
-                    let short = name.count > 10 ? String(name.prefix(9)) + "…" : name
-                    ax.text(short, x: Double(j + 1), y: u[j] >= 0 ? -0.08 : 0.08, color: .reference, size: 9,
-                            anchor: .center)
-                }
+            let shift = i == 0 ? -0.02 - half : 0.02 + half
+            for j in 0..<d {
+                let y = Double(j + 1) + shift + (named ? 0.12 : 0)
+                ax.band(x: [min(0, u[j]), max(0, u[j])], lower: [y - half, y - half], upper: [y + half, y + half],
+                        color: i == 0 ? .model : .projection, alpha: 1,
+                        label: j == 0 ? "u\(subscriptDigit(i + 1)) (\(pcaPercent(ratio[i])) of variance)" : nil)
             }
-            ax.legend = .none
         }
+        ax.verticalLine(at: 0, color: .reference, dash: .solid, label: nil)
+        if named {
+            for j in 0..<d {
+                let name = data.columnNames[j]
+                let short = name.count > 30 ? String(name.prefix(29)) + "…" : name
+                ax.text(short, x: -1.02, y: Double(j + 1) - 0.36, color: .reference, size: 9, anchor: .left)
+            }
+        }
+        ax.legend = .best
         return figure
     }
 
@@ -246,7 +254,7 @@ struct PCADataSteps {
         }
         let figure = Figure(width: 460, height: 90 + 62 * Double(rows.count))
         let ax = figure.addAxes()
-        ax.title = "Reconstructions x̂ = μ + U_q U_qᵀ(x − μ): original, then q = \(qs.map(String.init).joined(separator: ", "))"
+        ax.title = "Reconstructions from the first q components"
         ax.imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: qs.count + 1,
                      captions: captions, colorMap: .greys, range: valueRange())
         return figure
@@ -259,6 +267,7 @@ struct PCADataSteps {
         let axes = figure.subplots(rows: 1, columns: rows.count)
         let columns = (1...d).map(Double.init)
         let x = Matrix(rows.map { data.values.row($0) })
+        for ax in axes { ax.xLimits = 0.5...(Double(d) + 0.5) }
         let q1 = pca.reconstruct(x, dimensions: 1), q2 = pca.reconstruct(x, dimensions: 2)
         for (k, row) in rows.enumerated() {
             let ax = axes[k]

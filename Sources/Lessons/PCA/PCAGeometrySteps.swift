@@ -76,7 +76,7 @@ struct PCAGeometrySteps {
         }
         record.describe("toy.angle_degrees", "angle of u₁", PCARecord.angleConvention)
         record.describe("toy.angle_error_degrees", "angle between u₁ and the true long axis", "degrees; sampling error of 200 points")
-        record.describe("toy.decomposition_residual", "‖S − UΛUᵀ‖_F / ‖S‖_F", "relative Frobenius norm; rounding level is about 10⁻¹⁶")
+        record.describe("toy.decomposition_residual", "‖S − UΛUᵀ‖ / ‖S‖, relative error of the decomposition", "Frobenius norms; rounding level is about 10⁻¹⁶")
         record.describe("toy.components_dot", "u₁ᵀu₂", "zero up to rounding: the eigenvectors of a symmetric matrix are orthogonal")
         record.describe("toy.explained_variance_ratio.0", "λ₁ / (λ₁ + λ₂), share of the variance along u₁")
         record.figures["principal-axes"] = .single(principalAxesFigure(pca))
@@ -184,14 +184,15 @@ struct PCAGeometrySteps {
     private func centringFigure(_ mean: [Double], _ centred: Matrix) -> Figure {
         let figure = Figure(width: 460, height: 250)
         let axes = figure.subplots(rows: 1, columns: 2)
-        let span = centred.elements.map(abs).max() ?? 1
+        // The same window size around μ on the left and around 0 on the right: only the position changes.
+        let hx = 1.1 * (centred.column(0).map(abs).max() ?? 1), hy = 1.1 * (centred.column(1).map(abs).max() ?? 1)
         axes[0].title = "data x"
         axes[0].xLabel = "x₁"
         axes[0].yLabel = "x₂"
         axes[0].scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.6)
         axes[0].scatter(x: [mean[0]], y: [mean[1]], color: .highlight, size: 5, marker: .cross, alpha: 1, label: "mean μ")
-        axes[0].xLimits = (mean[0] - span * 1.1)...(mean[0] + span * 1.1)
-        axes[0].yLimits = (mean[1] - span * 1.1)...(mean[1] + span * 1.1)
+        axes[0].xLimits = (mean[0] - hx)...(mean[0] + hx)
+        axes[0].yLimits = (mean[1] - hy)...(mean[1] + hy)
         axes[1].title = "centred x − μ"
         axes[1].xLabel = "x₁ − μ₁"
         axes[1].yLabel = "x₂ − μ₂"
@@ -199,8 +200,8 @@ struct PCAGeometrySteps {
         axes[1].verticalLine(at: 0, color: .reference, dash: .dotted)
         axes[1].scatter(x: centred.column(0), y: centred.column(1), color: .data, size: 2, alpha: 0.6)
         axes[1].scatter(x: [0], y: [0], color: .highlight, size: 5, marker: .cross, alpha: 1, label: "origin 0")
-        axes[1].xLimits = (-span * 1.1)...(span * 1.1)
-        axes[1].yLimits = (-span * 1.1)...(span * 1.1)
+        axes[1].xLimits = -hx...hx
+        axes[1].yLimits = -hy...hy
         for ax in axes { ax.equalAspect = true; ax.legend = .upperLeft }
         return figure
     }
@@ -212,7 +213,7 @@ struct PCAGeometrySteps {
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
-        ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.45, label: "data")
+        ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
         let mean = (pca.mean[0], pca.mean[1])
         let s = pca.covariance.rowArrays
         ax.ellipse(mean: mean, covariance: s, k: 1, color: .model, width: 1.5, label: "1σ ellipse")
@@ -223,10 +224,9 @@ struct PCAGeometrySteps {
             let tip = (mean.0 + length * u[0], mean.1 + length * u[1])
             ax.arrow(from: mean, to: tip, color: .reference, width: 2, label: i == 0 ? "√λᵢ uᵢ" : nil)
             let label = i == 0 ? "√λ₁ u₁" : "√λ₂ u₂"
-            // Put the label a little beyond the tip, on the arrow's line.
-            let pad = 0.35
-            ax.text(label, x: tip.0 + pad * u[0], y: tip.1 + pad * u[1], color: .reference, size: 10,
-                    anchor: u[0] >= 0 ? .left : .right)
+            // Beside the tip, away from the other arrow: u₁'s label below right of its tip, u₂'s above its tip.
+            let offset = i == 0 ? (0.15, -0.3) : (0.0, 0.3)
+            ax.text(label, x: tip.0 + offset.0, y: tip.1 + offset.1, color: .reference, size: 11, anchor: i == 0 ? .left : .center)
         }
         ax.legend = .lowerRight
         return figure
@@ -261,11 +261,15 @@ struct PCAGeometrySteps {
         ax.xLabel = "θ (degrees)"
         ax.yLabel = "mean squared length (1/N)"
         ax.xLimits = 0...180
-        ax.yLimits = 0...(total * 1.18)
+        ax.yLimits = 0...(total * 1.6)
         ax.horizontalLine(at: total, color: .reference, dash: .dotted, label: "V + E = tr S")
         ax.line(x: angles, y: variances, color: .model, width: 2, label: "projected variance V(θ)")
         ax.line(x: angles, y: errors, color: .projection, width: 2, label: "reconstruction error E(θ)")
         ax.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: String(format: "angle of u₁ = %.1f°", eigenAngle))
+        let best = variances.indices.max { variances[$0] < variances[$1] }!
+        let least = errors.indices.min { errors[$0] < errors[$1] }!
+        ax.scatter(x: [angles[best], angles[least]], y: [variances[best], errors[least]], color: .highlight, size: 4.5,
+                   alpha: 1, label: "largest V, smallest E on the grid")
         ax.legend = .upperRight
         return figure
     }
@@ -287,11 +291,13 @@ struct PCAGeometrySteps {
                    dash: .dotted, label: "2σ ellipse of N(μ, S)")
         for (k, (name, p)) in points.enumerated() where name == "B" {
             ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection, width: 1.5,
-                    dash: .dashed, label: "B − x̂_B")
+                    dash: .dashed, label: "error of B (to its projection)")
         }
         ax.scatter(x: points.map { $0.1[0] }, y: points.map { $0.1[1] }, color: .highlight, size: 5, alpha: 1, label: "points A, B, C")
+        let offsets: [String: (Double, Double)] = ["A": (0.4, -0.5), "B": (0.4, 0.35), "C": (0, 0.8)]
         for (name, p) in points {
-            ax.text(name, x: p[0] + 0.25, y: p[1] + 0.25, color: .reference, size: 11, anchor: .left)
+            let offset = offsets[name] ?? (0.4, 0.4)
+            ax.text(name, x: p[0] + offset.0, y: p[1] + offset.1, color: .reference, size: 12, anchor: name == "C" ? .center : .left)
         }
         ax.legend = .upperLeft
         return figure
