@@ -53,6 +53,24 @@ import Testing
         #expect(keys == ["eigenvalues", "em", "label", "rows", "seed", "sigma2"])
     }
 
+    @Test func everyRequestedFormatIsWrittenAndLinked() throws {
+        let scratch = Scratch()
+        var options = scratch.options(lessonsFolder: try scratch.lessonsFolder())
+        options.formats = [.pdf, .svg]
+        #expect(options.formats == [.png, .svg, .pdf], "PNG is always made, formats in a fixed order")
+        _ = try ReportBuilder(options: options, progress: silentProgress()).build()
+        let tree = Scratch.tree(options.outputDirectory)
+        for ext in ["png", "svg", "pdf"] {
+            #expect(tree["demo/figures/scatter-plot.\(ext)"] != nil)
+            #expect(tree["demo/figures/em-trace.\(ext)"] != nil, "the last frame in every format")
+        }
+        #expect(String(decoding: tree["demo/figures/scatter-plot.pdf"]!.prefix(5), as: UTF8.self) == "%PDF-")
+        #expect(String(decoding: tree["demo/figures/scatter-plot.svg"]!, as: UTF8.self).contains("<svg"))
+        let page = String(decoding: tree["demo/index.html"]!, as: UTF8.self)
+        #expect(page.contains(#"<a href="figures/scatter-plot.png">PNG</a> · <a href="figures/scatter-plot.svg">SVG</a> · <a href="figures/scatter-plot.pdf">PDF</a>"#))
+        #expect(NetworkScan.loads(in: options.outputDirectory) == [])
+    }
+
     @Test func manifestListsEveryFileWithoutPathsOrTimes() throws {
         let scratch = Scratch()
         let lessons = try scratch.lessonsFolder()
