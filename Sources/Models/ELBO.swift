@@ -5,7 +5,7 @@
 //            =            ELBO(q)                    +      KL ≥ ELBO(q),
 // with equality exactly when q is the posterior. For q = N(m, S) and p(z) = N(0, I):
 //   E_q[log p(z)] = −(q/2) log 2π − ½(‖m‖² + tr S),   −E_q[log q] = H[q] = (q/2)(1 + log 2π) + ½ log|S|,
-// and E_q[log p(x|z)] is taken by Gauss–Hermite under q (nodes m + Lξ). The KL is computed independently, on a dense
+// and E_q[log p(x|z)] is taken by a rule under q (nodes m + Lξ; Gauss–Hermite by default, or any rule for N(0, I)). The KL is computed independently, on a dense
 // trapezoid grid over z, as Σ h q(z)(log q(z) − log p(z|x)) with p(z|x) normalised on the same grid; the identity
 // log p(x) − ELBO = KL then checks three separate numerical routes against each other.
 
@@ -32,7 +32,15 @@ public enum ELBO {
     public static func evaluate(
         q: VariationalGaussian, order: Int = 40, logLikelihood: (Matrix) throws(NonlinearModelError) -> [Double]
     ) throws(NonlinearModelError) -> ELBOTerms {
-        let rule = try q.quadrature(order: order)
+        try evaluate(q: q, standardRule: try LatentQuadrature.gaussHermite(order: order, dimension: q.dimension), logLikelihood: logLikelihood)
+    }
+
+    /// ELBO(q) with E_q[log p(x|z)] taken by `standardRule` (a rule for E_{N(0,I)}) mapped through z = m + Lξ — e.g. a
+    /// dense trapezoid rule when log p(x|z) has sharp features that Gauss–Hermite resolves slowly.
+    public static func evaluate(
+        q: VariationalGaussian, standardRule: LatentQuadrature, logLikelihood: (Matrix) throws(NonlinearModelError) -> [Double]
+    ) throws(NonlinearModelError) -> ELBOTerms {
+        let rule = try q.mapped(standardRule)
         let values = try logLikelihood(rule.nodes)
         guard values.count == rule.count else {
             throw .dimensionMismatch("log-likelihood returned \(values.count) values for \(rule.count) nodes")
@@ -74,8 +82,13 @@ public enum ELBO {
 extension NonlinearLVM {
     /// ELBO(q) at one observation x (length D).
     public func elbo(_ x: [Double], q: VariationalGaussian, order: Int = 40) throws(NonlinearModelError) -> ELBOTerms {
+        try elbo(x, q: q, standardRule: try LatentQuadrature.gaussHermite(order: order, dimension: q.dimension))
+    }
+
+    /// ELBO(q) at one observation x, E_q[log p(x|z)] by `standardRule` mapped under q.
+    public func elbo(_ x: [Double], q: VariationalGaussian, standardRule: LatentQuadrature) throws(NonlinearModelError) -> ELBOTerms {
         let row = Matrix(rows: 1, columns: x.count, elements: x)
-        return try ELBO.evaluate(q: q, order: order) { (z: Matrix) throws(NonlinearModelError) -> [Double] in
+        return try ELBO.evaluate(q: q, standardRule: standardRule) { (z: Matrix) throws(NonlinearModelError) -> [Double] in
             try conditionalLogDensities(row, latent: z).elements
         }
     }

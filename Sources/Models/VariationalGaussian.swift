@@ -74,7 +74,14 @@ public struct VariationalGaussian: Sendable {
 
     /// The Gauss–Hermite rule for E_q[·]: the standard tensor rule mapped through z = m + L ξ.
     public func quadrature(order: Int) throws(NonlinearModelError) -> LatentQuadrature {
-        let standard = try LatentQuadrature.gaussHermite(order: order, dimension: dimension)
+        try mapped(try LatentQuadrature.gaussHermite(order: order, dimension: dimension))
+    }
+
+    /// Any rule for E_{N(0, I)}[·] mapped through z = m + L ξ into a rule for E_q[·] (same weights).
+    public func mapped(_ standard: LatentQuadrature) throws(NonlinearModelError) -> LatentQuadrature {
+        guard standard.dimension == dimension else {
+            throw .dimensionMismatch("a \(standard.dimension)-D rule for a \(dimension)-D q")
+        }
         return try LatentQuadrature(nodes: transform(standard.nodes), logWeights: standard.logWeights, name: standard.name + " under q")
     }
 }
