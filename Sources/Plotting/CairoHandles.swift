@@ -1,0 +1,178 @@
+import CCairo
+import Foundation
+
+/// Owned Cairo objects. One `final class` per handle, destroyed in `deinit`; every creation is followed by a status
+/// check because Cairo never returns NULL — it returns an object in an error state ("nil object") instead.
+
+/// Collects the bytes a Cairo stream surface (SVG, PDF) or the PNG writer emits.
+final class ByteSink {
+    var bytes: [UInt8] = []
+
+    /// A C callback for `cairo_write_func_t`; `closure` is an unretained `ByteSink`.
+    static let write: cairo_write_func_t = { closure, data, length in
+        guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+        let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+        return CAIRO_STATUS_SUCCESS
+    }
+
+    var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+}
+
+func cairoStatusText(_ status: cairo_status_t) -> String {
+    String(cString: cairo_status_to_string(status))
+}
+
+/// A `cairo_surface_t`. Keeps the byte sink of a stream surface alive as long as the surface.
+final class CairoSurface {
+    let handle: OpaquePointer
+    private let sink: ByteSink?
+
+    private init(handle: OpaquePointer, sink: ByteSink?, operation: String) throws(PlotError) {
+        self.handle = handle
+        self.sink = sink
+        try check(operation)
+    }
+
+    /// An ARGB32 raster surface of `width` × `height` pixels.
+    convenience init(imageWidth width: Int, height: Int) throws(PlotError) {
+        guard let h = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
+            throw PlotError.cairo(operation: "image_surface_create", status: "NULL surface", path: nil)
+        }
+        try self.init(handle: h, sink: nil, operation: "image_surface_create")
+    }
+
+    /// An SVG surface of `width` × `height` points writing into `sink`.
+    convenience init(svgInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
+        guard let h = cairo_svg_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
+            throw PlotError.cairo(operation: "svg_surface_create_for_stream", status: "NULL surface", path: nil)
+        }
+        try self.init(handle: h, sink: sink, operation: "svg_surface_create_for_stream")
+        cairo_svg_surface_restrict_to_version(h, CAIRO_SVG_VERSION_1_1)
+    }
+
+    /// A PDF surface of `width` × `height` points writing into `sink`.
+    convenience init(pdfInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
+        guard let h = cairo_pdf_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
+            throw PlotError.cairo(operation: "pdf_surface_create_for_stream", status: "NULL surface", path: nil)
+        }
+        try self.init(handle: h, sink: sink, operation: "pdf_surface_create_for_stream")
+    }
+
+    /// An image surface holding `image` (premultiplied ARGB32, as Cairo requires).
+    convenience init(image: RasterImage) throws(PlotError) {
+        try self.init(imageWidth: image.width, height: image.height)
+        cairo_surface_flush(handle)
+        guard let data = cairo_image_surface_get_data(handle) else {
+            throw PlotError.cairo(operation: "image_surface_get_data", status: "NULL data", path: nil)
+        }
+        let stride = Int(cairo_image_surface_get_stride(handle))
+        image.rgba.withUnsafeBufferPointer { src in
+            for row in 0..<image.height {
+                let line = (data + row * stride).withMemoryRebound(to: UInt32.self, capacity: image.width) { $0 }
+                for col in 0..<image.width {
+                    let k = 4 * (row * image.width + col)
+                    let a = UInt32(src[k + 3])
+                    func pm(_ c: UInt8) -> UInt32 { (UInt32(c) * a + 127) / 255 }
+                    line[col] = (a << 24) | (pm(src[k]) << 16) | (pm(src[k + 1]) << 8) | pm(src[k + 2])
+                }
+            }
+        }
+        cairo_surface_mark_dirty(handle)
+    }
+
+    /// Throws if the surface is in an error state.
+    func check(_ operation: String) throws(PlotError) {
+        let status = cairo_surface_status(handle)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: operation, status: cairoStatusText(status), path: nil)
+        }
+    }
+
+    /// Finishes the surface (vector surfaces write their document now) and checks the outcome.
+    func finish() throws(PlotError) {
+        cairo_surface_finish(handle)
+        try check("surface_finish")
+    }
+
+    /// Encodes the raster surface as PNG into `sink`.
+    func writePNG(into sink: ByteSink) throws(PlotError) {
+        cairo_surface_flush(handle)
+        let status = cairo_surface_write_to_png_stream(handle, ByteSink.write, sink.opaque)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: "surface_write_to_png_stream", status: cairoStatusText(status), path: nil)
+        }
+    }
+
+    deinit { cairo_surface_destroy(handle) }
+}
+
+/// A `cairo_t` drawing on a `CairoSurface` (which it keeps alive).
+final class CairoContext {
+    let handle: OpaquePointer
+    let surface: CairoSurface
+
+    init(surface: CairoSurface) throws(PlotError) {
+        guard let h = cairo_create(surface.handle) else {
+            throw PlotError.cairo(operation: "cairo_create", status: "NULL context", path: nil)
+        }
+        handle = h
+        self.surface = surface
+        try check("cairo_create")
+    }
+
+    func check(_ operation: String) throws(PlotError) {
+        let status = cairo_status(handle)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: operation, status: cairoStatusText(status), path: nil)
+        }
+    }
+
+    /// DejaVu Sans through Cairo's "toy" text API, with hinting off so that measured extents do not depend on the
+    /// pixel scale or the output format (the same layout in PNG, SVG and PDF).
+    func configureText() {
+        guard let options = cairo_font_options_create() else { return }
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        cairo_set_font_options(handle, options)
+        cairo_font_options_destroy(options)
+    }
+
+    func selectFont(size: Double, weight: FontWeight) {
+        cairo_select_font_face(handle, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                               weight == .bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(handle, size)
+    }
+
+    func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
+        selectFont(size: size, weight: weight)
+        var te = cairo_text_extents_t()
+        var fe = cairo_font_extents_t()
+        cairo_text_extents(handle, text, &te)
+        cairo_font_extents(handle, &fe)
+        return TextExtents(width: te.x_advance, ascent: fe.ascent, descent: fe.descent,
+                           inkTop: -te.y_bearing, inkBottom: te.height + te.y_bearing)
+    }
+
+    deinit { cairo_destroy(handle) }
+}
+
+/// Measures text on a private 1×1 image surface (for layout without a drawing surface, e.g. in tests).
+final class TextMeasurer {
+    private let context: CairoContext
+    private var cache: [String: TextExtents] = [:]
+
+    init() throws(PlotError) {
+        context = try CairoContext(surface: try CairoSurface(imageWidth: 1, height: 1))
+        context.configureText()
+    }
+
+    func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
+        let key = "\(size)|\(weight == .bold ? 1 : 0)|\(text)"
+        if let hit = cache[key] { return hit }
+        let e = context.measure(text, size: size, weight: weight)
+        cache[key] = e
+        return e
+    }
+}
