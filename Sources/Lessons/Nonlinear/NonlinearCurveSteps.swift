@@ -35,9 +35,9 @@ enum NonlinearCurveSteps {
         let grid = NonlinearPlaneGrid(x: NonlinearToyArc.xLimits, y: NonlinearToyArc.yLimits, count: s.densityGrid)
         let ppcaDensity = try ppca.logLikelihoods(grid.points)
         do {
-            let fig = Figure(title: "A noisy arc, and the best PPCA fit")
+            let fig = Figure(width: 620, height: 345, title: "A noisy arc, and the best PPCA fit")
             let ax = fig.addAxes()
-            ax.contour(grid.scalarGrid(ppcaDensity), levels: [-5, -4, -3, -2, -1.5], color: .model, width: 1.2, label: "PPCA log p(x) = −5, −4, −3, −2, −1.5")
+            ax.contour(grid.scalarGrid(ppcaDensity), levels: [-5, -4, -3, -2, -1.5], color: .model, width: 1.2, label: "PPCA contours of log p(x)")
             let w = ppca.loading.column(0), mu = ppca.mean
             ax.line(x: [mu[0] - 2.5 * w[0], mu[0] + 2.5 * w[0]], y: [mu[1] - 2.5 * w[1], mu[1] + 2.5 * w[1]],
                     color: .model, width: 1.5, dash: .dashed, label: "PPCA line μ + W z")
@@ -45,7 +45,7 @@ enum NonlinearCurveSteps {
             ax.xLabel = "x₁"; ax.yLabel = "x₂"
             ax.xLimits = NonlinearToyArc.xLimits; ax.yLimits = NonlinearToyArc.yLimits
             ax.equalAspect = true
-            ax.legend = .upperLeft
+            ax.legend = .outsideRight
             out.figure("curve-data", fig)
         }
 

@@ -54,7 +54,8 @@ enum NonlinearDigitsStep {
         let trained = model
         let marginal = try trained.quadratureMarginal(x, quadrature: rule)
         let llRule = marginal.meanLogMarginal
-        let llFine = try trained.quadratureMarginal(x, quadrature: fine).meanLogMarginal
+        let fineMarginal = try trained.quadratureMarginal(x, quadrature: fine)
+        let llFine = fineMarginal.meanLogMarginal
         let ppca = try PPCA.fit(x, latentDimension: 2)
         let ppcaLL = try ppca.averageLogLikelihood(x)
 
@@ -97,8 +98,18 @@ enum NonlinearDigitsStep {
             out.figure("digits-training", fig)
         }
 
-        // latent space: posterior means E[z|x] = Σₘ rₙₘ zₘ, coloured by the digit
-        let zMeans = marginal.responsibilities * rule.nodes                 // (N, 2)
+        // latent space: posterior means E[z|x] = Σₘ rₙₘ zₘ on the finer rule (the training grid is too coarse to
+        // resolve a digit's posterior: there the means sit on the 20 × 20 nodes), coloured by the digit
+        let zMeans = fineMarginal.responsibilities * fine.nodes             // (N, 2)
+        let trainingMeans = marginal.responsibilities * rule.nodes
+        var share = 0
+        for n in 0..<x.rows where marginal.responsibilities.row(n).max() ?? 0 > 0.9 { share += 1 }
+        out.set("digits", "share_on_one_node", Double(share) / Double(x.rows), "share of digits whose training-rule posterior puts > 90 % on one node",
+                convention: "responsibilities rₙₘ of the \(rule.name) grid")
+        let inside = (0..<x.rows).filter { abs(zMeans[$0, 0]) <= 1.96 && abs(zMeans[$0, 1]) <= 1.96 }.count
+        out.set("digits", "share_inside_manifold_grid", Double(inside) / Double(x.rows), "share of digits whose E[z|x] lies inside the manifold grid's square |zᵢ| ≤ 1.96",
+                convention: "E[z|x] by the finer rule")
+        _ = trainingMeans
         if let labels = digits.labels {
             let fig = Figure(title: "Digits in the learned latent space: posterior means E[z|x]")
             let ax = fig.addAxes()
@@ -107,6 +118,8 @@ enum NonlinearDigitsStep {
                 ax.scatter(x: idx.map { zMeans[$0, 0] }, y: idx.map { zMeans[$0, 1] }, color: .category(digit), size: 2.2, alpha: 0.75,
                            label: "\(digit)")
             }
+            let square = [-1.96, 1.96, 1.96, -1.96, -1.96]
+            ax.line(x: square, y: [-1.96, -1.96, 1.96, 1.96, -1.96], color: .reference, width: 1, dash: .dashed, label: "manifold grid")
             ax.xLabel = "z₁"; ax.yLabel = "z₂"
             ax.equalAspect = true
             ax.legend = .outsideRight

@@ -33,7 +33,7 @@ struct NonlinearSettings: Sendable {
     var digitsFinalLearningRate = 0.002
     var digitsInitialNoiseVariance = 20.0
     var digitsEvaluationEvery = 50
-    var digitsFineRule = (halfWidth: 4.5, points: 61)   // 61 × 61 trapezoid nodes, h = 0.15
+    var digitsFineRule = (halfWidth: 5.5, points: 75)   // 75 × 75 trapezoid nodes, h ≈ 0.15
     var manifoldSide = 20
 
     static let full = NonlinearSettings()
@@ -56,7 +56,7 @@ struct NonlinearSettings: Sendable {
         s.digitsLearningRate = 0.03
         s.digitsFinalLearningRate = 0.005
         s.digitsEvaluationEvery = 25
-        s.digitsFineRule = (halfWidth: 4.5, points: 31)
+        s.digitsFineRule = (halfWidth: 5.5, points: 37)
         return s
     }
 }
