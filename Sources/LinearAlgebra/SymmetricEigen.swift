@@ -5,7 +5,8 @@
 /// ## Method (Golub & Van Loan, *Matrix Computations*, 4th ed., §8.3)
 /// 1. Householder tridiagonalisation Qᵀ A Q = T (§8.3.1): for i = n−1 … 1, a reflector H = I − u uᵀ/h annihilates
 ///    row i left of the subdiagonal; the update A ← H A H is done as the symmetric rank-2 update
-///    A ← A − u pᵀ − p uᵀ with p = (A u − K u)/h, K = uᵀA u/(2h). Then Q = H_{n−1} ⋯ H_1 is accumulated.
+///    A ← A − u pᵀ − p uᵀ with p = (A u − K u)/h, K = uᵀA u/(2h). Then Q = H_{n−1} ⋯ H_1 is accumulated (for
+///    n ≥ 96 in blocks of 32 reflectors in compact WY form, through the multiply kernel).
 /// 2. Implicit QL with Wilkinson shifts on T (§8.3.5): each sweep chases a bulge with Givens rotations from
 ///    the bottom of an unreduced block up to its top, the shift being the eigenvalue of the leading 2×2 block nearer
 ///    to its (0,0) entry; an off-diagonal e_i is taken as zero when |e_i| ≤ ε‖T‖, ‖T‖ = max_k(|d_k| + |e_k| + |e_{k−1}|)
