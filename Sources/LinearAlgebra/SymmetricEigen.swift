@@ -374,13 +374,28 @@ func fastHypotenuse(_ a: Double, _ b: Double) -> Double {
 /// Sorts eigenpairs descending (stable) and fixes signs; `vectorRows` holds eigenvector k in row k.
 func sortedEigenpairs(n: Int, values: [Double], vectorRows w: [Double]) -> ([Double], Matrix) {
     let order = (0..<n).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-    var v = [Double](repeating: 0, count: n * n)
-    for (column, source) in order.enumerated() {
+    // Sign of each eigenvector: its largest-magnitude entry (the first on a tie) becomes positive.
+    let signs: [Double] = order.map { source in
         let base = source * n
         var largest = 0.0, at = 0
         for k in 0..<n where Swift.abs(w[base + k]) > largest { largest = Swift.abs(w[base + k]); at = k }
-        let sign: Double = w[base + at] < 0 ? -1 : 1
-        for k in 0..<n { v[k * n + column] = sign * w[base + k] }
+        return w[base + at] < 0 ? -1 : 1
+    }
+    // V(k, c) = sign_c · W(order_c, k): a permuted transpose, done in 32 × 32 tiles to stay in cache.
+    var v = [Double](repeating: 0, count: n * n)
+    let tile = 32
+    w.withUnsafeBufferPointer { w in
+        v.withUnsafeMutableBufferPointer { v in
+            for c0 in stride(from: 0, to: n, by: tile) {
+                for k0 in stride(from: 0, to: n, by: tile) {
+                    for c in c0..<Swift.min(c0 + tile, n) {
+                        let base = order[c] * n
+                        let sign = signs[c]
+                        for k in k0..<Swift.min(k0 + tile, n) { v[k * n + c] = sign * w[base + k] }
+                    }
+                }
+            }
+        }
     }
     return (order.map { values[$0] }, Matrix(rows: n, columns: n, elements: v))
 }
