@@ -227,7 +227,7 @@ extension Axes {
         var r = available
         if available.height > available.width * ratio {
             r.height = available.width * ratio
-            r.y = available.minY  // keep the plot under its title
+            r.y = available.midY - r.height / 2
         } else {
             r.width = available.height / ratio
             r.x = available.midX - r.width / 2
@@ -252,11 +252,16 @@ extension Axes {
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
         let maxCount = max(2, Int(length / 24))
         if let levels = cb.levels {
+            // Discrete bars give every band the same height (as matplotlib's contourf colour bars): the tick values
+            // here are level indices, the labels the levels.
             var stride = 1
             while (levels.count - 1) / stride + 1 > maxCount { stride += 1 }
-            let values = Swift.stride(from: 0, to: levels.count, by: stride).map { levels[$0] }
-            let step = levels.count > 1 ? (levels[1] - levels[0]) * Double(stride) : 1
-            return AxisTicks(values: values, labels: Ticks.labels(values, step: step), minor: [])
+            let indices = Array(Swift.stride(from: 0, to: levels.count, by: stride))
+            let values = indices.map { levels[$0] }
+            let labels = Ticks.isEvenlySpaced(levels)
+                ? Ticks.labels(values, step: levels.count > 1 ? (levels[1] - levels[0]) * Double(stride) : 1)
+                : Ticks.significantLabels(values)
+            return AxisTicks(values: indices.map(Double.init), labels: labels, minor: [])
         }
         let (v, s) = Ticks.linear(lower: cb.lower, upper: cb.upper, maxCount: maxCount)
         return AxisTicks(values: v, labels: Ticks.labels(v, step: s), minor: [])
@@ -337,11 +342,14 @@ extension Axes {
     }
 
     private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, cell: Rect, ticks: AxisTicks, renderer r: Renderer) {
-        let m = AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
+        let discrete = cb.levels != nil
+        let m = discrete
+            ? AxisMapping(scale: .linear, lower: 0, upper: Double(cb.levels!.count - 1), start: rect.maxY, end: rect.minY)
+            : AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
         if let levels = cb.levels, let colors = cb.bandColors {
             // Nested rectangles from each level to the top, lowest first: no seams between bands.
             for k in 0..<(levels.count - 1) {
-                let y = m.position(levels[k])
+                let y = m.position(Double(k))
                 r.fill(.rectangle(Rect(x: rect.minX, y: rect.minY, width: rect.width, height: y - rect.minY)), color: colors[k], rule: .nonZero)
             }
         } else {

@@ -60,6 +60,29 @@ enum Ticks {
         return values.map { fixed($0, decimals: decimals) }
     }
 
+    /// Labels for values that are not evenly spaced (e.g. density levels at 1, 2, 3 Mahalanobis units): each with two
+    /// significant digits (more for its integer part), trailing zeros dropped.
+    static func significantLabels(_ values: [Double]) -> [String] {
+        values.map { v in
+            guard v != 0 else { return "0" }
+            let e = Int(floor(Foundation.log10(abs(v)) + 1e-12))
+            if e >= 5 || e <= -5 { return scientific(v) }
+            var s = fixed(v, decimals: max(0, 1 - e))
+            if s.contains(".") {
+                while s.hasSuffix("0") { s.removeLast() }
+                if s.hasSuffix(".") { s.removeLast() }
+            }
+            return s
+        }
+    }
+
+    /// Whether `values` are evenly spaced (relative tolerance 10⁻⁶ of the step).
+    static func isEvenlySpaced(_ values: [Double]) -> Bool {
+        guard values.count > 2 else { return true }
+        let step = values[1] - values[0]
+        return zip(values, values.dropFirst()).allSatisfy { abs(($1 - $0) - step) <= 1e-6 * abs(step) }
+    }
+
     /// `value` with `decimals` decimals and a real minus sign; never "−0".
     static func fixed(_ value: Double, decimals: Int) -> String {
         var s = String(format: "%.\(decimals)f", value)

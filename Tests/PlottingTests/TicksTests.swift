@@ -24,6 +24,13 @@ import Testing
         #expect(Ticks.labels([0, 2e5, 4e5], step: 2e5) == ["0", "2×10⁵", "4×10⁵"])
     }
 
+    @Test func unevenLevelsGetSignificantDigits() {
+        #expect(Ticks.significantLabels([0.0017, 0.024, 0.07, 0.11, -0.5, 0, 123.4]) ==
+                ["0.0017", "0.024", "0.07", "0.11", "\u{2212}0.5", "0", "123"])
+        #expect(Ticks.isEvenlySpaced([0, 0.1, 0.2, 0.30000000000000004]))
+        #expect(!Ticks.isEvenlySpaced([0.0017, 0.024, 0.07]))
+    }
+
     @Test func logTicksAtPowersOfTenWithSuperscripts() {
         let t = Ticks.log10(lower: 0.004, upper: 300, maxCount: 10)
         #expect(t.major == [0.01, 0.1, 1, 10, 100])
