@@ -121,10 +121,31 @@ enum Ticks {
         guard lower > 0, upper > lower else { return ([], [], []) }
         let lo = Foundation.log10(lower), hi = Foundation.log10(upper)
         let first = Int((lo - 1e-9).rounded(.up)), last = Int((hi + 1e-9).rounded(.down))
-        if last - first + 1 < 2 {
-            let (v, step) = linear(lower: lower, upper: upper, maxCount: max(2, maxCount / 2))
-            let positive = v.filter { $0 > 0 }
-            return (positive, labels(positive, step: step), [])
+        if last - first + 1 < 3 {
+            // Less than three powers of ten in range: label m × 10ᵏ for the densest mantissa set that fits,
+            // written plainly (5, 10, 20, 50), with the other integers m as minor ticks.
+            let sets: [[Double]] = [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 5], [1, 5], [1]]
+            func multiples(_ ms: [Double]) -> [Double] {
+                var out: [Double] = []
+                for k in (first - 1)...(last + 1) {
+                    for m in ms {
+                        let v = m * pow(10, Double(k))
+                        if v >= lower * (1 - 1e-12) && v <= upper * (1 + 1e-12) { out.append(v) }
+                    }
+                }
+                return out
+            }
+            let all = multiples(sets[0])
+            var major = multiples(sets.last!)
+            for set in sets {
+                let candidate = multiples(set)
+                if candidate.count <= max(maxCount, 1) { major = candidate; break }
+            }
+            let labels = major.map { v -> String in
+                let decimals = max(0, Int(-floor(Foundation.log10(v) + 1e-9)))
+                return fixed(v, decimals: decimals)
+            }
+            return (major, labels, all.filter { v in !major.contains { abs($0 - v) <= 1e-12 * v } })
         }
         var stride = 1
         while (last - first) / stride + 1 > max(maxCount, 2) { stride += 1 }

@@ -40,6 +40,12 @@ import Testing
         let sparse = Ticks.log10(lower: 1e-8, upper: 1e8, maxCount: 5)
         #expect(sparse.labels.count <= 5 && sparse.minor.isEmpty)
         #expect(Ticks.superscript(-12) == "⁻¹²")
+        // Less than three powers of ten: plain labels at 1, 2, 5 × 10ᵏ (or sparser) and integer minors.
+        let short = Ticks.log10(lower: 4, upper: 64, maxCount: 5)
+        #expect(short.major == [5, 10, 20, 50] && short.labels == ["5", "10", "20", "50"])
+        #expect(short.minor.contains(4) && short.minor.contains(30) && !short.minor.contains(20))
+        let tiny = Ticks.log10(lower: 0.015, upper: 0.04, maxCount: 5)
+        #expect(tiny.labels == ["0.02", "0.03", "0.04"])
     }
 
     @Test func paddingRespectsStickyEdges() {
