@@ -59,3 +59,17 @@ import Testing
         #expect(single.lowerBound < 3 && single.upperBound > 3)
     }
 }
+
+@Suite struct NumberFormatTests {
+    @Test func significantDigitsWithARealMinus() {
+        #expect(NumberFormat.significant(-3.18594) == "\u{2212}3.186")
+        #expect(NumberFormat.significant(0.012912, digits: 3) == "0.0129")
+        #expect(NumberFormat.significant(2.5e-6, digits: 2) == "2.5×10⁻⁶")
+        #expect(NumberFormat.significant(1234567, digits: 3) == "1.23×10⁶")
+        #expect(NumberFormat.significant(9.9996e6, digits: 3) == "1×10⁷")
+        #expect(NumberFormat.significant(-0.0) == "0")
+        #expect(NumberFormat.significant(120) == "120")
+        #expect(NumberFormat.fixed(-0.5, decimals: 2) == "\u{2212}0.50")
+        #expect(NumberFormat.fixed(-0.001, decimals: 2) == "0.00")
+    }
+}
