@@ -277,7 +277,7 @@ extension Axes {
                 var grid = Path()
                 for v in l.xTicks.values { let x = t.x.position(v); grid.move(to: Point(x, plot.minY)); grid.line(to: Point(x, plot.maxY)) }
                 for v in l.yTicks.values { let y = t.y.position(v); grid.move(to: Point(plot.minX, y)); grid.line(to: Point(plot.maxX, y)) }
-                r.stroke(grid, style: StrokeStyle(color: Theme.gridColor, width: Theme.gridWidth))
+                r.stroke(grid, style: StrokeStyle(color: Theme.gridColor, width: Theme.gridWidth, snap: true))
             }
         }
         r.pushClip(plot)
@@ -297,13 +297,13 @@ extension Axes {
 
     private func drawFrameAndTicks(_ l: AxesLayout, renderer r: Renderer) {
         let t = l.transform, plot = l.plot
-        r.stroke(.rectangle(plot), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter))
+        r.stroke(.rectangle(plot), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter, snap: true))
         var ticks = Path()
         for v in l.xTicks.values { let x = t.x.position(v); ticks.move(to: Point(x, plot.maxY)); ticks.line(to: Point(x, plot.maxY + Theme.tickLength)) }
         for v in l.yTicks.values { let y = t.y.position(v); ticks.move(to: Point(plot.minX, y)); ticks.line(to: Point(plot.minX - Theme.tickLength, y)) }
         for v in l.xTicks.minor { let x = t.x.position(v); ticks.move(to: Point(x, plot.maxY)); ticks.line(to: Point(x, plot.maxY + Theme.minorTickLength)) }
         for v in l.yTicks.minor { let y = t.y.position(v); ticks.move(to: Point(plot.minX, y)); ticks.line(to: Point(plot.minX - Theme.minorTickLength, y)) }
-        r.stroke(ticks, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth))
+        r.stroke(ticks, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true))
 
         let size = Theme.tickLabelSize
         let capHeight = r.measure("0", size: size, weight: .regular).inkTop
@@ -360,7 +360,7 @@ extension Axes {
             }
             r.image(RasterImage(width: 1, height: 256, rgba: rgba), in: rect, nearest: false)
         }
-        r.stroke(.rectangle(rect), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter))
+        r.stroke(.rectangle(rect), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter, snap: true))
         var tickPath = Path()
         let size = Theme.tickLabelSize
         let capHeight = r.measure("0", size: size, weight: .regular).inkTop
@@ -373,7 +373,7 @@ extension Axes {
             r.text(ticks.labels[k], at: Point(rect.maxX + Theme.tickLength + Theme.tickPad, y + capHeight / 2), size: size,
                    weight: .regular, color: Theme.textColor, angle: 0)
         }
-        r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth))
+        r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true))
         if let label = cb.label {
             let e0 = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
             let (text, size) = fitText(label, size: Theme.axisLabelSize, weight: .regular, maxWidth: cell.height - 2 * Theme.outerPad, renderer: r)
