@@ -1,0 +1,263 @@
+import CCairo
+import Foundation
+
+/// Owned Cairo objects. One `final class` per handle, destroyed in `deinit`; every creation is followed by a status
+/// check because Cairo never returns NULL — it returns an object in an error state ("nil object") instead.
+
+/// Collects the bytes a Cairo stream surface (SVG, PDF) or the PNG writer emits.
+final class ByteSink {
+    var bytes: [UInt8] = []
+
+    /// A C callback for `cairo_write_func_t`; `closure` is an unretained `ByteSink`.
+    static let write: cairo_write_func_t = { closure, data, length in
+        guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+        let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+        sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+        return CAIRO_STATUS_SUCCESS
+    }
+
+    var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+}
+
+func cairoStatusText(_ status: cairo_status_t) -> String {
+    String(cString: cairo_status_to_string(status))
+}
+
+/// A `cairo_surface_t`. Keeps the byte sink of a stream surface alive as long as the surface.
+final class CairoSurface {
+    let handle: OpaquePointer
+    private let sink: ByteSink?
+
+    private init(handle: OpaquePointer, sink: ByteSink?, operation: String) throws(PlotError) {
+        self.handle = handle
+        self.sink = sink
+        try check(operation)
+    }
+
+    /// An ARGB32 raster surface of `width` × `height` pixels.
+    convenience init(imageWidth width: Int, height: Int) throws(PlotError) {
+        guard let h = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height)) else {
+            throw PlotError.cairo(operation: "image_surface_create", status: "NULL surface", path: nil)
+        }
+        try self.init(handle: h, sink: nil, operation: "image_surface_create")
+    }
+
+    /// An SVG surface of `width` × `height` points writing into `sink`.
+    convenience init(svgInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
+        guard let h = cairo_svg_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
+            throw PlotError.cairo(operation: "svg_surface_create_for_stream", status: "NULL surface", path: nil)
+        }
+        try self.init(handle: h, sink: sink, operation: "svg_surface_create_for_stream")
+        cairo_svg_surface_restrict_to_version(h, CAIRO_SVG_VERSION_1_1)
+    }
+
+    /// A PDF surface of `width` × `height` points writing into `sink`.
+    convenience init(pdfInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
+        guard let h = cairo_pdf_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
+            throw PlotError.cairo(operation: "pdf_surface_create_for_stream", status: "NULL surface", path: nil)
+        }
+        try self.init(handle: h, sink: sink, operation: "pdf_surface_create_for_stream")
+    }
+
+    /// An image surface holding `image` (premultiplied ARGB32, as Cairo requires).
+    convenience init(image: RasterImage) throws(PlotError) {
+        try self.init(imageWidth: image.width, height: image.height)
+        cairo_surface_flush(handle)
+        guard let data = cairo_image_surface_get_data(handle) else {
+            throw PlotError.cairo(operation: "image_surface_get_data", status: "NULL data", path: nil)
+        }
+        let stride = Int(cairo_image_surface_get_stride(handle))
+        image.rgba.withUnsafeBufferPointer { src in
+            for row in 0..<image.height {
+                let line = (data + row * stride).withMemoryRebound(to: UInt32.self, capacity: image.width) { $0 }
+                for col in 0..<image.width {
+                    let k = 4 * (row * image.width + col)
+                    let a = UInt32(src[k + 3])
+                    func pm(_ c: UInt8) -> UInt32 { (UInt32(c) * a + 127) / 255 }
+                    line[col] = (a << 24) | (pm(src[k]) << 16) | (pm(src[k + 1]) << 8) | pm(src[k + 2])
+                }
+            }
+        }
+        cairo_surface_mark_dirty(handle)
+    }
+
+    /// Throws if the surface is in an error state.
+    func check(_ operation: String) throws(PlotError) {
+        let status = cairo_surface_status(handle)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: operation, status: cairoStatusText(status), path: nil)
+        }
+    }
+
+    /// Finishes the surface (vector surfaces write their document now) and checks the outcome.
+    func finish() throws(PlotError) {
+        cairo_surface_finish(handle)
+        try check("surface_finish")
+    }
+
+    /// Encodes the raster surface as PNG into `sink`.
+    func writePNG(into sink: ByteSink) throws(PlotError) {
+        cairo_surface_flush(handle)
+        let status = cairo_surface_write_to_png_stream(handle, ByteSink.write, sink.opaque)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: "surface_write_to_png_stream", status: cairoStatusText(status), path: nil)
+        }
+    }
+
+    deinit { cairo_surface_destroy(handle) }
+}
+
+/// A `cairo_t` drawing on a `CairoSurface` (which it keeps alive).
+final class CairoContext {
+    let handle: OpaquePointer
+    let surface: CairoSurface
+
+    init(surface: CairoSurface) throws(PlotError) {
+        guard let h = cairo_create(surface.handle) else {
+            throw PlotError.cairo(operation: "cairo_create", status: "NULL context", path: nil)
+        }
+        handle = h
+        self.surface = surface
+        try check("cairo_create")
+    }
+
+    func check(_ operation: String) throws(PlotError) {
+        let status = cairo_status(handle)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PlotError.cairo(operation: operation, status: cairoStatusText(status), path: nil)
+        }
+    }
+
+    /// DejaVu Sans through Cairo's "toy" text API, with hinting off so that measured extents do not depend on the
+    /// pixel scale or the output format (the same layout in PNG, SVG and PDF).
+    func configureText() {
+        guard let options = cairo_font_options_create() else { return }
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        cairo_set_font_options(handle, options)
+        cairo_font_options_destroy(options)
+    }
+
+    /// The primary face; `fallbackFaces` are tried, in order, for characters it lacks.
+    static let primaryFace = "DejaVu Sans"
+    static let fallbackFaces = ["DejaVu Serif", "DejaVu Sans Mono", "DejaVu Math TeX Gyre"]
+    /// Look-alikes in DejaVu Sans for characters it lacks (tried before other faces, to keep one typeface).
+    static let substitutes: [Character: String] = ["⟂": "⊥", "∣": "|", "ϵ": "ε"]
+
+    /// Per-context memo of glyph coverage: "face|weight|character" → present.
+    private var coverage: [String: Bool] = [:]
+
+    func selectFont(size: Double, weight: FontWeight, face: String = CairoContext.primaryFace) {
+        cairo_select_font_face(handle, face, CAIRO_FONT_SLANT_NORMAL,
+                               weight == .bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(handle, size)
+    }
+
+    /// Whether `face` has a glyph (not .notdef) for every scalar of `text`.
+    func hasGlyphs(_ text: String, face: String, weight: FontWeight) -> Bool {
+        let key = "\(face)|\(weight == .bold ? 1 : 0)|\(text)"
+        if let known = coverage[key] { return known }
+        selectFont(size: 10, weight: weight, face: face)
+        var present = false
+        if let font = cairo_get_scaled_font(handle) {
+            var glyphs: UnsafeMutablePointer<cairo_glyph_t>? = nil
+            var count: Int32 = 0
+            let status = cairo_scaled_font_text_to_glyphs(font, 0, 0, text, -1, &glyphs, &count, nil, nil, nil)
+            if status == CAIRO_STATUS_SUCCESS, let glyphs, count > 0 {
+                present = !(0..<Int(count)).contains { glyphs[$0].index == 0 }
+            }
+            if let glyphs { cairo_glyph_free(glyphs) }
+        }
+        coverage[key] = present
+        return present
+    }
+
+    /// `text` split into runs, each with a face that can draw it. A character missing from DejaVu Sans is replaced by
+    /// a look-alike (a small table, then its Unicode compatibility form, e.g. 𝒩 → N) when DejaVu Sans has that, else
+    /// drawn in the first fallback face that has it; failing all, it stays in DejaVu Sans (a box).
+    func runs(_ text: String, weight: FontWeight) -> [(text: String, face: String)] {
+        let primary = Self.primaryFace
+        if hasGlyphs(text, face: primary, weight: weight) { return [(text, primary)] }
+        var result: [(text: String, face: String)] = []
+        for ch in text {
+            var piece = String(ch), face = primary
+            if !hasGlyphs(piece, face: primary, weight: weight) {
+                let compatibility = piece.precomposedStringWithCompatibilityMapping
+                if let s = Self.substitutes[ch], hasGlyphs(s, face: primary, weight: weight) {
+                    piece = s
+                } else if compatibility != piece, hasGlyphs(compatibility, face: primary, weight: weight) {
+                    piece = compatibility
+                } else if let f = Self.fallbackFaces.first(where: { hasGlyphs(piece, face: $0, weight: weight) }) {
+                    face = f
+                }
+            }
+            if let last = result.last, last.face == face {
+                result[result.count - 1].text += piece
+            } else {
+                result.append((piece, face))
+            }
+        }
+        return result
+    }
+
+    func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
+        var fe = cairo_font_extents_t()
+        selectFont(size: size, weight: weight)
+        cairo_font_extents(handle, &fe)
+        var width = 0.0, inkTop = -Double.infinity, inkBottom = -Double.infinity
+        for run in runs(text, weight: weight) {
+            selectFont(size: size, weight: weight, face: run.face)
+            var te = cairo_text_extents_t()
+            cairo_text_extents(handle, run.text, &te)
+            width += te.x_advance
+            if te.width > 0 || te.height > 0 {
+                inkTop = max(inkTop, -te.y_bearing)
+                inkBottom = max(inkBottom, te.height + te.y_bearing)
+            }
+        }
+        return TextExtents(width: width, ascent: fe.ascent, descent: fe.descent,
+                           inkTop: inkTop.isFinite ? inkTop : 0, inkBottom: inkBottom.isFinite ? inkBottom : 0)
+    }
+
+    /// Draws `text` at the current point (which it advances), run by run.
+    func show(_ text: String, size: Double, weight: FontWeight) {
+        for run in runs(text, weight: weight) {
+            selectFont(size: size, weight: weight, face: run.face)
+            cairo_show_text(handle, run.text)
+        }
+    }
+
+    /// Characters of `text` that no route above can draw (they would print as boxes).
+    func missingCharacters(_ text: String, weight: FontWeight) -> [Character] {
+        text.filter { ch in
+            let pieces = runs(String(ch), weight: weight)
+            return !pieces.allSatisfy { hasGlyphs($0.text, face: $0.face, weight: weight) }
+        }
+    }
+
+    deinit { cairo_destroy(handle) }
+}
+
+/// Measures text on a private 1×1 image surface (for layout without a drawing surface, e.g. in tests).
+final class TextMeasurer {
+    private let context: CairoContext
+    private var cache: [String: TextExtents] = [:]
+
+    init() throws(PlotError) {
+        context = try CairoContext(surface: try CairoSurface(imageWidth: 1, height: 1))
+        context.configureText()
+    }
+
+    func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
+        let key = "\(size)|\(weight == .bold ? 1 : 0)|\(text)"
+        if let hit = cache[key] { return hit }
+        let e = context.measure(text, size: size, weight: weight)
+        cache[key] = e
+        return e
+    }
+
+    func missingCharacters(_ text: String, weight: FontWeight = .regular) -> [Character] {
+        context.missingCharacters(text, weight: weight)
+    }
+}

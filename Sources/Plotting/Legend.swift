@@ -1,0 +1,93 @@
+import Foundation
+
+/// The legend: a white, slightly transparent box listing each labelled mark with a handle drawn like the mark
+/// (marker, line with its dash, patch, arrow or ellipse).
+struct LegendBox {
+    var entries: [LegendEntry]
+    var size: (width: Double, height: Double)
+    var origin = Point(0, 0)
+
+    static let padding = 5.0
+    static let handleLength = 22.0
+    static let handleGap = 6.0
+    static let rowGap = 3.0
+    static let inset = 6.0
+
+    private let rowHeight: Double
+    private let capHeight: Double
+
+    init(entries: [LegendEntry], renderer r: Renderer) {
+        self.entries = entries
+        let font = r.measure("0", size: Theme.legendSize, weight: .regular)
+        rowHeight = font.lineHeight
+        capHeight = font.inkTop
+        let labelWidth = entries.map { r.measure($0.label, size: Theme.legendSize, weight: .regular).width }.max() ?? 0
+        size = (2 * Self.padding + Self.handleLength + Self.handleGap + labelWidth,
+                2 * Self.padding + Double(entries.count) * rowHeight + Double(max(entries.count - 1, 0)) * Self.rowGap)
+    }
+
+    var rect: Rect { Rect(x: origin.x, y: origin.y, width: size.width, height: size.height) }
+
+    /// Places the box. `.best` tries the four inside corners, then the middles of the sides, and keeps the first
+    /// that covers the fewest occupancy points (ties go to the earlier candidate: upper right first, as matplotlib).
+    mutating func place(position: LegendPosition, plot: Rect, rightOf: Double, cbLabelWidth: Double, occupancy: [Point]) {
+        let w = size.width, h = size.height, i = Self.inset
+        let upperRight = Point(plot.maxX - i - w, plot.minY + i), upperLeft = Point(plot.minX + i, plot.minY + i)
+        let lowerLeft = Point(plot.minX + i, plot.maxY - i - h), lowerRight = Point(plot.maxX - i - w, plot.maxY - i - h)
+        switch position {
+        case .upperRight, .none: origin = upperRight
+        case .upperLeft: origin = upperLeft
+        case .lowerLeft: origin = lowerLeft
+        case .lowerRight: origin = lowerRight
+        case .outsideRight: origin = Point(rightOf + cbLabelWidth + 8, plot.minY)
+        case .best:
+            let candidates = [upperRight, upperLeft, lowerLeft, lowerRight,
+                              Point(plot.midX - w / 2, plot.minY + i), Point(plot.midX - w / 2, plot.maxY - i - h),
+                              Point(plot.minX + i, plot.midY - h / 2), Point(plot.maxX - i - w, plot.midY - h / 2)]
+            var best = upperRight, bestCount = Int.max
+            for c in candidates {
+                let r = Rect(x: c.x - 2, y: c.y - 2, width: w + 4, height: h + 4)
+                let n = occupancy.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
+                if n < bestCount { best = c; bestCount = n }
+            }
+            origin = best
+        }
+    }
+
+    func draw(renderer r: Renderer) {
+        r.fill(.rectangle(rect), color: Color.white.withAlpha(0.85), rule: .nonZero)
+        r.stroke(.rectangle(rect), style: StrokeStyle(color: .grey(0.8), width: 0.6, join: .miter, snap: true))
+        for (k, entry) in entries.enumerated() {
+            let midY = origin.y + Self.padding + Double(k) * (rowHeight + Self.rowGap) + rowHeight / 2
+            let x0 = origin.x + Self.padding, x1 = x0 + Self.handleLength
+            Self.drawHandle(entry.handle, from: x0, to: x1, midY: midY, renderer: r)
+            r.text(entry.label, at: Point(x1 + Self.handleGap, midY + capHeight / 2), size: Theme.legendSize, weight: .regular,
+                   color: Theme.textColor, angle: 0)
+        }
+    }
+
+    static func drawHandle(_ handle: LegendHandle, from x0: Double, to x1: Double, midY: Double, renderer r: Renderer) {
+        let mid = Point((x0 + x1) / 2, midY)
+        switch handle {
+        case let .marker(marker, color, size):
+            ScatterMark.drawMarker(marker, at: mid, size: size, color: color, renderer: r)
+        case let .line(style):
+            r.stroke(.polyline([Point(x0, midY), Point(x1, midY)]), style: style)
+        case let .patch(fill, edge):
+            let rect = Rect(x: x0, y: midY - 4.5, width: x1 - x0, height: 9)
+            r.fill(.rectangle(rect), color: fill, rule: .nonZero)
+            if let edge { r.stroke(.rectangle(rect), style: StrokeStyle(color: edge, width: 0.8)) }
+        case let .arrow(color, width):
+            if let (shaft, head) = ArrowMark.path(from: Point(x0, midY), to: Point(x1, midY), width: min(width, 1.6)) {
+                r.stroke(shaft, style: StrokeStyle(color: color, width: min(width, 1.6)))
+                r.fill(head, color: color, rule: .nonZero)
+            }
+        case let .ellipse(edge, fill):
+            let path = Path.ellipse(center: mid, rx: (x1 - x0) / 2 - 1, ry: 4)
+            if let fill { r.fill(path, color: fill, rule: .nonZero) }
+            var style = edge
+            style.width = min(style.width, 1.5)
+            r.stroke(path, style: style)
+        }
+    }
+}
