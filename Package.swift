@@ -23,27 +23,28 @@ let package = Package(
     ],
     targets: [
         // MARK: - Numerics
-        .target(name: "LinearAlgebra", swiftSettings: optimised),
-        .target(name: "Models", dependencies: ["LinearAlgebra"], swiftSettings: optimised),
+        .target(name: "LinearAlgebra", exclude: ["README.md"], swiftSettings: optimised),
+        .target(name: "Models", dependencies: ["LinearAlgebra"], exclude: ["README.md"], swiftSettings: optimised),
 
         // MARK: - Figures
         .systemLibrary(
             name: "CCairo", pkgConfig: "cairo",
-            providers: [.apt(["libcairo2-dev"])]),
-        .target(name: "Plotting", dependencies: ["CCairo"], swiftSettings: optimised),
+            providers: [.apt(["libcairo2-dev"])]),  // README.md sits beside the module map
+        .target(name: "Plotting", dependencies: ["CCairo"], exclude: ["README.md"], swiftSettings: optimised),
 
         // MARK: - Lessons, report and command line
         .target(
             name: "Lessons",
             dependencies: ["LinearAlgebra", "Models", "Plotting", .product(name: "CSV", package: "CSV.swift")],
-            swiftSettings: optimised),
-        .target(name: "Report", dependencies: ["Lessons", "Plotting", .product(name: "Ink", package: "Ink")]),
+            exclude: ["README.md"], swiftSettings: optimised),
+        .target(name: "Report", dependencies: ["Lessons", "Plotting", .product(name: "Ink", package: "Ink")], exclude: ["README.md"]),
         .executableTarget(
             name: "lvm-lessons",
-            dependencies: ["Report", "Lessons", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Report", "Lessons", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["README.md"]),
 
         // MARK: - Implementation details of the tests
-        .target(name: "_TestSupport", dependencies: ["LinearAlgebra"], path: "Sources/_TestSupport"),
+        .target(name: "_TestSupport", dependencies: ["LinearAlgebra"], path: "Sources/_TestSupport", exclude: ["README.md"]),
 
         // MARK: - Tests (mirror Sources)
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),

@@ -4,6 +4,8 @@
 set -euo pipefail
 echo "## LinearAlgebra kernels: Swift (pure, single-threaded) vs numpy $(python3 -c 'import numpy; print(numpy.__version__)' 2>/dev/null || echo '(missing)') with one thread"
 echo
+echo "Swift built for: ${BENCH_TARGET:-default target}"
+echo
 "$BENCH_BIN/lvm-bench" $BENCH_ARGS > "$BENCH_OUT/linear-algebra.swift.jsonl"
 if command -v python3 >/dev/null && python3 -c 'import numpy' 2>/dev/null; then
     python3 "$BENCH_DIR/peer/kernels.py" $BENCH_ARGS > "$BENCH_OUT/linear-algebra.numpy.jsonl"
