@@ -15,6 +15,9 @@ struct PCADataSteps {
     let data: Dataset
     let isUserData: Bool
 
+    /// At most this many components (rows) are written to `results.json`.
+    static let storedComponents = 100
+
     /// The q of the reconstruction figure and table (those ≤ d are used).
     static let reconstructionQs = [1, 2, 5, 10, 20, 40]
 
@@ -38,7 +41,9 @@ struct PCADataSteps {
         record.results["eigenvalues"] = .numbers(pca.eigenvalues)
         record.results["explained_variance_ratio"] = .numbers(ratio)
         record.results["cumulative_explained_variance"] = .numbers(cumulative)
-        record.results["components"] = .rows(pca.components.rowArrays)
+        // All components up to 100 of them (the digits have 64); wider data keep the leading 100 rows, so that
+        // results.json stays small (1024 columns would otherwise write a million numbers).
+        record.results["components"] = .rows(pca.components.rows(0..<min(d, Self.storedComponents)).rowArrays)
         record.results["reconstruction_mse"] = .numbers(mses)
         record.results["discarded_eigenvalue_sum"] = .numbers(discarded)
         record.results["total_variance"] = .number(pca.totalVariance)
