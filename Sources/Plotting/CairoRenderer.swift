@@ -72,13 +72,12 @@ final class CairoRenderer: Renderer {
     func text(_ text: String, at origin: Point, size: Double, weight: FontWeight, color: Color, angle: Double) {
         guard !text.isEmpty else { return }
         cairo_save(cr)
-        context.selectFont(size: size, weight: weight)
         setSource(color)
         cairo_translate(cr, origin.x, origin.y)
         if angle != 0 { cairo_rotate(cr, angle) }
         cairo_new_path(cr)
         cairo_move_to(cr, 0, 0)
-        cairo_show_text(cr, text)
+        context.show(text, size: size, weight: weight)
         cairo_restore(cr)
     }
 
