@@ -141,6 +141,11 @@ enum SiteScript {
   renderMath();
   var start = stepFromHash();
   show(start === null ? 0 : start);
+  // Opening page.html#step-N shows that step with the lesson's title in view, rather than scrolled to the section.
+  if (start !== null) {
+    window.scrollTo(0, 0);
+    window.addEventListener("load", function () { window.scrollTo(0, 0); });
+  }
 
   // ---- Self-test (browser test) -----------------------------------------------------------------------------
   function loads(src) {

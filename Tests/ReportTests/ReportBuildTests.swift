@@ -53,6 +53,24 @@ import Testing
         #expect(keys == ["eigenvalues", "em", "label", "rows", "seed", "sigma2"])
     }
 
+    @Test func everyRequestedFormatIsWrittenAndLinked() throws {
+        let scratch = Scratch()
+        var options = scratch.options(lessonsFolder: try scratch.lessonsFolder())
+        options.formats = [.pdf, .svg]
+        #expect(options.formats == [.png, .svg, .pdf], "PNG is always made, formats in a fixed order")
+        _ = try ReportBuilder(options: options, progress: silentProgress()).build()
+        let tree = Scratch.tree(options.outputDirectory)
+        for ext in ["png", "svg", "pdf"] {
+            #expect(tree["demo/figures/scatter-plot.\(ext)"] != nil)
+            #expect(tree["demo/figures/em-trace.\(ext)"] != nil, "the last frame in every format")
+        }
+        #expect(String(decoding: tree["demo/figures/scatter-plot.pdf"]!.prefix(5), as: UTF8.self) == "%PDF-")
+        #expect(String(decoding: tree["demo/figures/scatter-plot.svg"]!, as: UTF8.self).contains("<svg"))
+        let page = String(decoding: tree["demo/index.html"]!, as: UTF8.self)
+        #expect(page.contains(#"<a href="figures/scatter-plot.png">PNG</a> · <a href="figures/scatter-plot.svg">SVG</a> · <a href="figures/scatter-plot.pdf">PDF</a>"#))
+        #expect(NetworkScan.loads(in: options.outputDirectory) == [])
+    }
+
     @Test func manifestListsEveryFileWithoutPathsOrTimes() throws {
         let scratch = Scratch()
         let lessons = try scratch.lessonsFolder()
@@ -260,6 +278,35 @@ import Testing
         // --quiet: no progress at all; only warnings (here: values without a Quantity) remain.
         #expect(!quiet.text.isEmpty)
         #expect(quiet.text.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") })
+    }
+}
+
+@Suite struct ProgressTests {
+    @Test func labelsDifferingOnlyInNumbersAreOneStep() {
+        let lines = Lines()
+        let progress = ProgressReporter(mode: .lines, sink: { lines.append($0) })
+        progress.lessonStarted("x", index: 1, count: 1)
+        for k in stride(from: 0, through: 1000, by: 50) { progress.lessonProgress("Adam step \(k) of 1000", Double(k) / 1000) }
+        progress.lessonProgress("posterior", nil)
+        progress.lessonFinished("x", duration: .seconds(1))
+        let steps = lines.text.split(separator: "\n").filter { $0.hasPrefix("    ") }
+        #expect(steps.count == 2)
+        #expect(steps.first?.hasPrefix("    Adam step 1000 of 1000 ") == true)
+    }
+
+    @Test func aTerminalGetsALiveBarAndQuietGetsNothing() {
+        let live = Lines()
+        let progress = ProgressReporter(mode: .lines, live: true, sink: { live.append($0) })
+        progress.lessonStarted("x", index: 1, count: 1)
+        progress.lessonProgress("EM", 0.5)
+        progress.lessonFinished("x", duration: .seconds(1))
+        #expect(live.text.contains("\r\u{1B}[2K  ████████████············ x: EM 50%"))
+        let quiet = Lines()
+        let silent = ProgressReporter(mode: .quiet, live: true, sink: { quiet.append($0) })
+        silent.lessonStarted("x", index: 1, count: 1)
+        silent.lessonProgress("EM", 0.5)
+        silent.lessonFinished("x", duration: .seconds(1))
+        #expect(quiet.text.isEmpty)
     }
 }
 

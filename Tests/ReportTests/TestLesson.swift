@@ -19,7 +19,19 @@ struct TestLesson: Lesson {
         context.progress("drawing", nil)
         if let failure { throw Failure(description: failure) }
         var frames: [Figure] = []
-        for i in 0..<3 { frames.append(Figure(width: 300, height: 200, title: "iteration \(i + 1)")) }
+        for i in 0..<3 {
+            let frame = Figure(width: 300, height: 200, title: "iteration \(i + 1)")
+            let axes = frame.addAxes()
+            axes.xLabel = "t"
+            axes.yLabel = "log p(x)"
+            axes.line(x: [0, 1, 2, 3], y: [0, 1, 1.5, 1.75].map { $0 * Double(i + 1) / 3 }, label: "trace")
+            frames.append(frame)
+        }
+        let scatter = Figure(width: 460, height: 345, title: "A scatter <plot> & more")
+        let axes = scatter.addAxes()
+        axes.xLabel = "x₁"
+        axes.yLabel = "x₂"
+        axes.scatter(x: [0, 1, 2, 3, 4], y: [1, 3, 2, 5, 4], label: "data")
         let rows = context.userData?.values.rows ?? context.digits.values.rows
         return LessonResult(
             results: [
@@ -37,7 +49,7 @@ struct TestLesson: Lesson {
                 "em.logLikelihood": Quantity("log-likelihood", convention: "natural log, summed over rows"),
             ],
             figures: [
-                "scatter-plot": .single(Figure(width: 460, height: 345, title: "A scatter <plot> & more")),
+                "scatter-plot": .single(scatter),
                 "em-trace": .frames(frames, labels: ["iteration 1", "iteration 2", "iteration 3"]),
             ],
             tables: ["summary": Table(columns: ["k", "λ<sub>k</sub>"], rows: [["1", "3.5"], ["2", "−0.0000001"]], caption: "Eigen <values>")])
