@@ -251,7 +251,7 @@ struct PCADataSteps {
         let reconstructions = qs.map { pca.reconstruct(x, dimensions: $0) }
         for (k, row) in rows.enumerated() {
             images.append(x.row(k))
-            captions.append(k == 0 ? "original" : (data.labels.map { "digit \($0[row])" } ?? "row \(row + 1)"))
+            captions.append(data.labels.map { "original \($0[row])" } ?? "row \(row + 1)")
             for (m, q) in qs.enumerated() {
                 images.append(reconstructions[m].row(k))
                 captions.append("q = \(q)")
@@ -259,7 +259,7 @@ struct PCADataSteps {
         }
         let figure = Figure(width: 460, height: 90 + 62 * Double(rows.count))
         let ax = figure.addAxes()
-        ax.title = "Reconstructions from the first q components"
+        ax.title = "Originals (left) and their reconstructions from the first q components"
         ax.imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: qs.count + 1,
                      captions: captions, colorMap: .greys, range: valueRange())
         return figure
