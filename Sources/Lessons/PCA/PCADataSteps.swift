@@ -78,7 +78,7 @@ struct PCADataSteps {
         record.describe("components_for_95_percent", "smallest q that keeps 95 % of the variance")
         record.describe("zero_eigenvalues", "eigenvalues that are zero", "λ ≤ 10⁻¹⁰ · tr S")
         record.describe("constant_columns", "constant columns of the data")
-        record.describe("identity_max_relative_difference", "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q", "zero up to rounding (≈ 10⁻¹⁵)")
+        record.describe("identity_max_relative_difference", "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q", "zero up to rounding: computed eigenvalues are accurate to about D·ε·λ₁ each (ε ≈ 2.2·10⁻¹⁶)")
         let shownQs = Self.reconstructionQs.filter { $0 <= d }
         for q in [1, 2] + shownQs {
             record.describe("reconstruction_mse.\(q)", "MSE(\(q)), reconstruction error with q = \(q)", PCARecord.mseConvention)
