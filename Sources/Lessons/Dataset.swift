@@ -2,8 +2,12 @@ import Foundation
 import LinearAlgebra
 
 /// A data set for the lessons: an (n, d) matrix of finite numbers with column names, optional labels and, for image
-/// data, the image shape. Loaded from a CSV with a header row.
+/// data, the image shape. Loaded from a CSV with a header row (`Dataset.load(csv:)`, in `Dataset+CSV.swift`).
+///
+/// Invariants (guaranteed by the loader): n ≥ 2, d ≥ 1, every value finite, column names unique and non-empty.
+/// Constant columns are allowed (they give zero eigenvalues; the digits have three).
 public struct Dataset: Sendable {
+    /// The shape of one image when each row is an image stored row by row (`pixel_R_C`).
     public struct ImageShape: Sendable, Equatable {
         public var rows: Int
         public var columns: Int
@@ -26,47 +30,61 @@ public struct Dataset: Sendable {
         self.labels = labels
         self.imageShape = imageShape
     }
+
+    /// The number of observations n.
+    public var count: Int { values.rows }
+    /// The number of variables d.
+    public var dimension: Int { values.columns }
 }
 
 /// Why a data file could not be used. Every case names the file and, where it applies, the row and column, and the
 /// description says what to do.
+///
+/// Conventions: `row` is the **line number in the file**, 1-based, where line 1 is the header (so the first data row
+/// is line 2, as a text editor shows it); `column` is the 1-based position of the cell in its row. The `reason` also
+/// names the column by its header name and the data row (1-based, header not counted) where that helps.
 public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read at all (missing, a folder, unreadable, too large).
     case unreadable(path: String, reason: String)
+    /// The file was read but its content cannot be used.
     case invalid(path: String, row: Int?, column: Int?, reason: String)
 
     public var description: String {
         switch self {
         case let .unreadable(path, reason): return "\(path): \(reason)"
         case let .invalid(path, row, column, reason):
-            let place = [row.map { "row \($0)" }, column.map { "column \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            return "\(path)\(place.isEmpty ? "" : " (\(place))"): \(reason)"
+            let place = [row.map { "line \($0)" }, column.map { "column \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            return "\(path)\(place.isEmpty ? "" : ", \(place)"): \(reason)"
         }
     }
 }
 
 extension Dataset {
-    /// Loads a CSV with a header row of column names and numeric cells. (Skeleton: the PCA issue replaces this with
-    /// the CSV library and the full checks; the signature is the contract.)
-    public static func load(csv url: URL) throws(DatasetError) -> Dataset {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw .unreadable(path: url.path, reason: "cannot read the file")
-        }
-        let lines = text.split(whereSeparator: \.isNewline)
-        guard let header = lines.first else { throw .invalid(path: url.path, row: nil, column: nil, reason: "empty file") }
-        let names = header.split(separator: ",").map(String.init)
-        var values: [Double] = []
-        for line in lines.dropFirst() { values += line.split(separator: ",").map { Double($0) ?? .nan } }
-        return Dataset(name: url.lastPathComponent, columnNames: names,
-                       values: Matrix(rows: lines.count - 1, columns: names.count, elements: values))
-    }
-
-    /// The digits shipped in `lessonsDirectory/data`: 1797 images of 8 × 8 grey levels 0–16 with labels.
+    /// The digits shipped in `lessonsDirectory/data`: 1797 images of 8 × 8 grey levels 0–16 (`digits.csv`, columns
+    /// `pixel_R_C`) with their labels 0–9 (`digits_labels.csv`, one column, same order).
     public static func digits(in lessonsDirectory: URL) throws(DatasetError) -> Dataset {
         let data = lessonsDirectory.appendingPathComponent("data")
+        let labelsURL = data.appendingPathComponent("digits_labels.csv")
         var set = try load(csv: data.appendingPathComponent("digits.csv"))
-        let labels = try load(csv: data.appendingPathComponent("digits_labels.csv"))
-        set.labels = labels.values.elements.map { Int($0) }
-        set.imageShape = ImageShape(rows: 8, columns: 8)
+        let labels = try load(csv: labelsURL)
+        guard set.imageShape != nil else {
+            throw .invalid(path: data.appendingPathComponent("digits.csv").path, row: 1, column: nil,
+                           reason: "the digits' header must name the pixels pixel_R_C (row R, column C); restore the file shipped with the project")
+        }
+        guard labels.dimension == 1, labels.count == set.count else {
+            throw .invalid(path: labelsURL.path, row: nil, column: nil,
+                           reason: "expected one column of \(set.count) labels (one per digit) but found \(labels.dimension) column(s) and \(labels.count) row(s); restore the file shipped with the project")
+        }
+        var ints: [Int] = []
+        ints.reserveCapacity(labels.count)
+        for (i, value) in labels.values.elements.enumerated() {
+            guard value.rounded() == value, (0...9).contains(value) else {
+                throw .invalid(path: labelsURL.path, row: i + 2, column: 1,
+                               reason: "label \(value) is not a digit 0–9; restore the file shipped with the project")
+            }
+            ints.append(Int(value))
+        }
+        set.labels = ints
         return set
     }
 }

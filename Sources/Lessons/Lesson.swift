@@ -13,8 +13,15 @@ public protocol Lesson: Sendable {
     var textFileName: String { get }
     /// Whether `--data FILE.csv` applies to this lesson.
     var acceptsUserData: Bool { get }
+    /// Whether `--latent-dim Q` applies to this lesson. Defaults to false; the PPCA lesson's `true` is declared in
+    /// `LessonCatalog.swift`.
+    var acceptsLatentDimension: Bool { get }
     /// Computes every value, table and figure of the lesson.
     func run(_ context: LessonContext) throws -> LessonResult
+}
+
+extension Lesson {
+    public var acceptsLatentDimension: Bool { false }
 }
 
 /// What a lesson is given to run: the options of the build, already validated.

@@ -1,0 +1,246 @@
+import CSV
+import Foundation
+import LinearAlgebra
+
+/// Loading a data set from a CSV file, with a clear message for every way a file can be unusable.
+///
+/// The format: UTF-8 text (a byte-order mark is allowed), comma-separated, quoted cells allowed (RFC 4180, parsed by
+/// yaslab/CSV.swift), a **header row of unique, non-empty column names**, then one observation per line with one
+/// number per column. Spaces around cells are ignored; blank lines are skipped. Numbers are read by Swift's
+/// `Double(_:)` (`1.5`, `-2`, `3e-4`); constant columns are valid.
+///
+/// What is refused, each with the file, the line (1-based, the header is line 1), the column (1-based) and what to do:
+/// a missing or unreadable file, a folder, a file larger than `Dataset.maximumFileSize`, a binary file (a NUL byte, or
+/// bytes that are not UTF-8), an empty file, a header without data rows, a header that is numbers (no header), a
+/// header separated by `;` or tabs, an empty or duplicate column name, more than `Dataset.maximumColumns` columns,
+/// a row with too few or too many cells, an empty or non-numeric cell, NaN or ±∞ (also overflow such as `1e999`),
+/// and fewer than two data rows.
+///
+/// Image data: when the header names every column `pixel_R_C` (R = image row, C = image column, 0-based) covering a
+/// full grid read row by row — as the digits do — `imageShape` is set, and the lessons draw the rows as images. No
+/// other guess is made (a 4-column table is not a 2 × 2 image); name your columns that way to get image figures.
+extension Dataset {
+    /// Files larger than this (256 MiB) are refused before reading: the lessons keep the whole matrix and several
+    /// copies of it in memory, and a teacher's data set for a lesson is far smaller.
+    public static let maximumFileSize = 256 * 1024 * 1024
+    /// Data with more columns than this are refused: the lessons form the d × d covariance and its
+    /// eigendecomposition, O(d³) work (1024 columns take seconds; more would take minutes).
+    public static let maximumColumns = 1024
+
+    /// Loads a CSV with a header row of column names and numeric cells (see the extension's documentation for the
+    /// format and every refused case).
+    public static func load(csv url: URL) throws(DatasetError) -> Dataset {
+        let path = url.path
+        let bytes = try readBytes(path: path)
+        let text = try decodeText(bytes, path: path)
+        var parser = CSVTable(path: path)
+        try parser.parse(text)
+        return try parser.dataset(name: url.lastPathComponent)
+    }
+
+    // MARK: - Image data
+
+    /// The image shape when the names are exactly `pixel_0_0, pixel_0_1, …, pixel_{R−1}_{C−1}` in row-major order.
+    static func imageShape(columnNames names: [String]) -> Dataset.ImageShape? {
+        var cells: [(Int, Int)] = []
+        for name in names {
+            let parts = name.split(separator: "_", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "pixel", let r = Int(parts[1]), let c = Int(parts[2]), r >= 0, c >= 0
+            else { return nil }
+            cells.append((r, c))
+        }
+        guard let last = cells.last else { return nil }
+        let (rows, columns) = (last.0 + 1, last.1 + 1)
+        guard rows * columns == cells.count else { return nil }
+        for (index, cell) in cells.enumerated() where cell != (index / columns, index % columns) { return nil }
+        return Dataset.ImageShape(rows: rows, columns: columns)
+    }
+
+    // MARK: - Reading the bytes
+
+    private static func readBytes(path: String) throws(DatasetError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable(path: path, reason: "no such file; check the path (it is read relative to the folder you run the command in)")
+        }
+        guard !isDirectory.boolValue else {
+            throw .unreadable(path: path, reason: "this is a folder, not a file; give the path of a .csv file")
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maximumFileSize else {
+            throw .unreadable(path: path, reason: "the file is \(megabytes(size)) but at most \(megabytes(maximumFileSize)) are accepted; take a random sample of the rows (for example `shuf -n 20000`, keeping the header line) and try again")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "the file cannot be read (check its permissions)")
+        }
+        guard data.count <= maximumFileSize else {  // it grew between the two looks
+            throw .unreadable(path: path, reason: "the file is \(megabytes(data.count)) but at most \(megabytes(maximumFileSize)) are accepted; take a sample of the rows and try again")
+        }
+        return [UInt8](data)
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+    }
+
+    /// The text of the file: refuses NUL bytes (binary files, UTF-16 text) and invalid UTF-8, naming the line and the
+    /// byte offset (0-based) of the first bad byte; drops a UTF-8 byte-order mark.
+    private static func decodeText(_ bytes: [UInt8], path: String) throws(DatasetError) -> String {
+        func line(atOffset offset: Int) -> Int { 1 + bytes[..<offset].lazy.filter { $0 == 0x0A }.count }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw .invalid(path: path, row: line(atOffset: nul), column: nil,
+                           reason: "a NUL byte at byte offset \(nul): this looks like a binary file (or UTF-16 text), not a CSV; export the data as CSV with UTF-8 encoding")
+        }
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = 0
+        decoding: while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded): offset += encoded.count
+            case .emptyInput: break decoding
+            case .error:
+                throw .invalid(path: path, row: line(atOffset: offset), column: nil,
+                               reason: "the bytes at byte offset \(offset) are not UTF-8 text: this is a binary file or text in another encoding; export the data as CSV with UTF-8 encoding")
+            }
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
+    }
+}
+
+/// The rows of a CSV file as they are read, with the line bookkeeping that the messages need.
+private struct CSVTable {
+    let path: String
+    var header: [String] = []
+    var headerLine = 0
+    var elements: [Double] = []
+    var rowCount = 0
+    var lastRowLine = 0
+
+    init(path: String) { self.path = path }
+
+    mutating func parse(_ text: String) throws(DatasetError) {
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false, trimFields: true)
+        } catch {
+            throw .invalid(path: path, row: nil, column: nil, reason: "cannot be read as CSV (\(error)); save it as comma-separated UTF-8 text")
+        }
+        var line = 1  // the line on which the next row starts
+        while let row = reader.next() {
+            let rowLine = line
+            line += 1 + row.reduce(0) { count, cell in
+                count + (cell.utf8.contains(10) || cell.utf8.contains(13) ? cell.filter(\.isNewline).count : 0)
+            }
+            if row.count == 1 && row[0].isEmpty { continue }  // a blank line
+            if header.isEmpty {
+                try readHeader(row, line: rowLine)
+            } else {
+                try readData(row, line: rowLine)
+            }
+        }
+        if let error = reader.error {
+            throw .invalid(path: path, row: nil, column: nil, reason: "cannot be read as CSV (\(error)); save it as comma-separated UTF-8 text")
+        }
+    }
+
+    private mutating func readHeader(_ row: [String], line: Int) throws(DatasetError) {
+        if row.count == 1, let separator = [(";", "semicolons"), ("\t", "tabs")].first(where: { row[0].contains($0.0) }) {
+            throw .invalid(path: path, row: line, column: nil,
+                           reason: "the header is one cell containing \(separator.1): only commas separate columns here; save the file as comma-separated CSV")
+        }
+        if row.count == 1, Self.isNumbersSeparatedBySpaces(row[0]) {
+            throw .invalid(path: path, row: line, column: nil,
+                           reason: "the first line is numbers separated by spaces: add a header line naming each column, and separate the columns with commas")
+        }
+        if row.allSatisfy({ Double($0) != nil }) {
+            throw .invalid(path: path, row: line, column: nil,
+                           reason: "the first line holds numbers, not column names: add a header line naming each column (for example x1,x2,…)")
+        }
+        var seen: [String: Int] = [:]
+        for (index, name) in row.enumerated() {
+            guard !name.isEmpty else {
+                let hint = index == 0 ? " (an unnamed first column is often a row index: save without it, e.g. pandas `index=False`)"
+                    : index == row.count - 1 ? " (a comma at the end of the header line makes an extra, unnamed column)" : ""
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "column \(index + 1) has no name in the header; name every column\(hint)")
+            }
+            if let first = seen[name] {
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "the column name \(quoted(name)) appears twice (columns \(first + 1) and \(index + 1)); column names must be unique: rename one of them")
+            }
+            seen[name] = index
+        }
+        guard row.count <= Dataset.maximumColumns else {
+            throw .invalid(path: path, row: line, column: nil,
+                           reason: "\(row.count) columns, but at most \(Dataset.maximumColumns) are accepted (the lessons work with the d × d covariance); keep fewer columns")
+        }
+        header = row
+        headerLine = line
+    }
+
+    private mutating func readData(_ row: [String], line: Int) throws(DatasetError) {
+        let dataRow = rowCount + 1
+        guard row.count == header.count else {
+            let firstBad = min(row.count, header.count) + 1
+            let hint = row.count > header.count && row.last == "" ? " (a comma at the end of the line makes an empty extra cell)" : ""
+            throw .invalid(path: path, row: line, column: firstBad,
+                           reason: "data row \(dataRow) has \(row.count) cell\(row.count == 1 ? "" : "s") but the header names \(header.count) columns\(hint); every row needs exactly one value per column")
+        }
+        for (index, cell) in row.enumerated() {
+            let place = "the cell of column \(quoted(header[index])) in data row \(dataRow)"
+            guard !cell.isEmpty else {
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "\(place) is empty (a missing value); PCA needs every value: fill it in or remove the row")
+            }
+            guard let value = Double(cell) else {
+                let lower = cell.lowercased()
+                let what = ["na", "n/a", "nan", "null", "none", "?", "-"].contains(lower)
+                    ? "marks a missing value" : "is not a number"
+                let multiline = cell.contains(where: \.isNewline) ? " (it runs over several lines: is a \" quote left open?)"
+                    : Self.isNumbersSeparatedBySpaces(cell) ? " (it holds several numbers separated by spaces: separate the columns with commas)" : ""
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "\(place) is \(quoted(cell)), which \(what)\(multiline); every cell must be a number such as 1.5, -2 or 3e-4: fix it, or remove the row or the column")
+            }
+            guard value.isFinite else {
+                let what = value.isNaN ? "NaN (not a number)" : (cell.lowercased().contains("inf") ? "infinite" : "too large for a 64-bit float (it overflows to infinity)")
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "\(place) is \(quoted(cell)), which is \(what); every value must be finite: fix it or remove the row")
+            }
+            elements.append(value)
+        }
+        rowCount += 1
+        lastRowLine = line
+    }
+
+    /// True for text such as `59 2 32.1`: two or more numbers separated by spaces or tabs.
+    static func isNumbersSeparatedBySpaces(_ text: String) -> Bool {
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return tokens.count >= 2 && tokens.allSatisfy { Double($0) != nil }
+    }
+
+    func dataset(name: String) throws(DatasetError) -> Dataset {
+        guard !header.isEmpty else {
+            throw .invalid(path: path, row: nil, column: nil,
+                           reason: "the file is empty; it needs a header line of column names and at least two rows of numbers")
+        }
+        guard rowCount > 0 else {
+            throw .invalid(path: path, row: headerLine, column: nil,
+                           reason: "the file has a header but no data rows; add at least two rows of numbers below the header")
+        }
+        guard rowCount >= 2 else {
+            throw .invalid(path: path, row: lastRowLine, column: nil,
+                           reason: "only one data row; at least two are needed to estimate a mean and a covariance: add more rows")
+        }
+        return Dataset(name: name, columnNames: header,
+                       values: Matrix(rows: rowCount, columns: header.count, elements: elements),
+                       imageShape: Dataset.imageShape(columnNames: header))
+    }
+
+    private func quoted(_ text: String) -> String {
+        let short = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return "\"" + short.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Lessons
+import Plotting
+
+/// Everything a build needs, already validated by the command line (`lvm-lessons build`).
+public struct BuildOptions: Sendable {
+    /// The lessons to build, in the order of the story.
+    public var lessons: [any Lesson]
+    /// `--out`: the site's folder.
+    public var outputDirectory: URL
+    /// `--format`: formats of the figure files; PNG is always made (the pages show PNG) and comes first, then SVG,
+    /// then PDF, whatever order they were given in.
+    public var formats: [ImageFormat] {
+        didSet { formats = Self.normalized(formats) }
+    }
+
+    static func normalized(_ formats: [ImageFormat]) -> [ImageFormat] {
+        [.png] + ImageFormat.allCases.filter { formats.contains($0) && $0 != .png }
+    }
+    public var seed: UInt64
+    /// `--data FILE.csv`, for the lessons that accept user data.
+    public var dataFile: URL?
+    /// `--latent-dim Q` (≥ 1; the PPCA lesson checks q < D).
+    public var latentDimension: Int?
+    public var quick: Bool
+    /// `--lessons DIR`: the lesson texts and `data/`.
+    public var lessonsDirectory: URL
+    /// `--scale N`: PNG pixels per point.
+    public var scale: Double
+    /// `--force`: replace a non-empty `--out` that holds no manifest of this tool.
+    public var force: Bool
+    /// Where KaTeX is installed (`libjs-katex`); the build warns and keeps the TeX when it is missing.
+    public var katexDirectory: URL
+    /// Folders the build must never replace (the working directory, ...), besides the lessons folder and data file.
+    public var protectedPaths: [URL]
+    /// Called before each stage; throwing stops the build there (the tests use it to simulate a crash).
+    public var stageHook: (@Sendable (BuildStage) throws -> Void)?
+
+    public init(
+        lessons: [any Lesson], outputDirectory: URL, formats: [ImageFormat] = [.png], seed: UInt64 = ToolInfo.defaultSeed,
+        dataFile: URL? = nil, latentDimension: Int? = nil, quick: Bool = false, lessonsDirectory: URL, scale: Double = 2,
+        force: Bool = false, katexDirectory: URL = KaTeXAssets.defaultDirectory, protectedPaths: [URL] = [],
+        stageHook: (@Sendable (BuildStage) throws -> Void)? = nil
+    ) {
+        self.lessons = lessons
+        self.outputDirectory = outputDirectory
+        self.formats = Self.normalized(formats)
+        self.seed = seed
+        self.dataFile = dataFile
+        self.latentDimension = latentDimension
+        self.quick = quick
+        self.lessonsDirectory = lessonsDirectory
+        self.scale = scale
+        self.force = force
+        self.katexDirectory = katexDirectory
+        self.protectedPaths = protectedPaths
+        self.stageHook = stageHook
+    }
+}
+
+/// The stages of a build, in order. Nothing is written before `.write`; `--out` changes only in `.swap`.
+public enum BuildStage: String, Sendable, CaseIterable {
+    /// Checks `--out`, reads the lesson texts and the data.
+    case load
+    /// Runs each lesson.
+    case compute
+    /// Resolves the texts' references and makes the pages, `results.json` and the assets (in memory).
+    case pages
+    /// Renders every figure and frame.
+    case render
+    /// Writes everything into the temporary folder.
+    case write
+    /// Writes `manifest.json` into the temporary folder.
+    case manifest
+    /// Swaps the temporary folder in as `--out`.
+    case swap
+}
+
+/// What a successful build made.
+public struct BuildSummary: Sendable {
+    public var indexPage: URL
+    public var fileCount: Int
+    public var warnings: [String]
+    public var duration: Duration
+}

@@ -1,0 +1,401 @@
+import Ink
+import Lessons
+
+/// Turns the Markdown of a lesson text into HTML, resolving its references to what the lesson computed.
+///
+/// Ink 0.6.0 treats `_` as emphasis and `\` as an escape, which would break TeX, and it passes raw HTML through. So,
+/// before Ink sees the text, this renderer lifts out everything that must not be touched — `$$…$$` and `$…$` math,
+/// code spans and fenced code blocks, `{{value}}`, `{{table:name}}` and `![caption](figure:name)` references — and
+/// replaces each by a placeholder (private-use characters around a number). The remaining prose is pre-escaped
+/// (`Escaping.markdownProse`) so that no raw HTML survives. After Ink, the placeholders are replaced by their HTML.
+///
+/// Math is emitted as `<span class="math inline|display">TeX</span>` (TeX escaped as text) and rendered in the
+/// browser by KaTeX; without KaTeX the TeX stays readable. `{{path}}` inside math becomes a TeX number.
+/// A literal dollar sign is written `\$`.
+struct LessonMarkdown {
+    /// A value the text showed, with the style it was shown in (for the step's numbers panel).
+    struct UsedValue: Equatable {
+        var path: String
+        var style: NumberStyle?
+    }
+
+    /// What a lesson text may refer to.
+    struct Targets {
+        var fileName: String
+        var results: JSONValue
+        var tables: [String: Table]
+        /// HTML for a figure reference, given the caption's HTML and plain text; nil when there is no such figure.
+        var figure: (_ name: String, _ captionHTML: String, _ captionText: String) -> String?
+        var figureNames: [String]
+        /// Named blocks of ready HTML, placed by `{{name}}` on a line of its own (the index page's `{{lessons}}`).
+        var blocks: [String: String] = [:]
+    }
+
+    let targets: Targets
+    private(set) var usedValues: [UsedValue] = []
+    private(set) var usedFigures: [String] = []
+    private(set) var usedTables: [String] = []
+    private var placeholders: [String] = []
+    /// Placeholders that stand for blocks (figures, tables, code blocks): Ink's `<p>` around them is removed.
+    private var blockPlaceholders: Set<Int> = []
+
+    init(targets: Targets) { self.targets = targets }
+
+    private static let open: Character = "\u{E000}"
+    private static let close: Character = "\u{E001}"
+
+    /// Block-level Markdown (a step body, an introduction) to HTML.
+    mutating func renderBlock(_ source: LessonText.Source) throws(ReportError) -> String {
+        var prose = ""
+        var lines = source.text.components(separatedBy: "\n")[...]
+        var lineNumber = source.firstLine
+        var pending: [String] = []
+        var pendingLine = lineNumber
+        func flushPending(_ self_: inout LessonMarkdown) throws(ReportError) {
+            if !pending.isEmpty {
+                prose += try self_.lift(pending.joined(separator: "\n"), firstLine: pendingLine) + "\n"
+                pending = []
+            }
+        }
+        while let line = lines.first {
+            lines = lines.dropFirst()
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                try flushPending(&self)
+                let marker = String(trimmed.prefix(3))
+                let startLine = lineNumber
+                var code: [String] = []
+                var closed = false
+                lineNumber += 1
+                while let codeLine = lines.first {
+                    lines = lines.dropFirst()
+                    lineNumber += 1
+                    if codeLine.trimmingCharacters(in: .whitespaces).hasPrefix(marker) { closed = true; break }
+                    code.append(codeLine)
+                }
+                guard closed else {
+                    throw .lessonText(file: targets.fileName, line: startLine, message: "the code block opened here is not closed; add a line \(marker)")
+                }
+                prose += "\n" + placeholder("<pre><code>" + Escaping.html(code.joined(separator: "\n")) + "</code></pre>", block: true) + "\n\n"
+                pendingLine = lineNumber
+                continue
+            }
+            if pending.isEmpty { pendingLine = lineNumber }
+            pending.append(line)
+            lineNumber += 1
+        }
+        try flushPending(&self)
+        let html = MarkdownParser().html(from: prose)
+        return restore(html)
+    }
+
+    /// One line of inline Markdown (a step title, a caption) to HTML without the surrounding paragraph.
+    mutating func renderInline(_ text: String, line: Int) throws(ReportError) -> String {
+        // A line that starts like a block (`8. `, `- `, `# `, `> `) would become a list, heading or quote in Ink:
+        // escape the marker so that it stays text.
+        var source = text
+        if let marker = source.range(of: #"^(\d+(?=[.)]\s)|(?=[-+*#>]\s))"#, options: .regularExpression) {
+            source.insert("\\", at: marker.upperBound)
+        }
+        let lifted = try lift(source, firstLine: line)
+        var html = MarkdownParser().html(from: lifted)
+        if html.hasPrefix("<p>") && html.hasSuffix("</p>") { html = String(html.dropFirst(3).dropLast(4)) }
+        return restore(html)
+    }
+
+    // MARK: - Lifting
+
+    private mutating func placeholder(_ html: String, block: Bool = false) -> String {
+        placeholders.append(html)
+        if block { blockPlaceholders.insert(placeholders.count - 1) }
+        return "\(Self.open)\(placeholders.count - 1)\(Self.close)"
+    }
+
+    private func fail(_ line: Int, _ message: String) -> ReportError {
+        .lessonText(file: targets.fileName, line: line, message: message)
+    }
+
+    /// Replaces math, code spans and references by placeholders and escapes the rest.
+    private mutating func lift(_ text: String, firstLine: Int) throws(ReportError) -> String {
+        let c = Array(text)
+        var out = ""
+        var i = 0
+        var line = firstLine
+        func find(_ pattern: String, from start: Int, sameLine: Bool) -> Int? {
+            let p = Array(pattern)
+            var j = start
+            while j + p.count <= c.count {
+                if sameLine && c[j] == "\n" { return nil }
+                if c[j] == "\\" && p != ["\\"] { j += 2; continue }
+                if Array(c[j..<j + p.count]) == p { return j }
+                j += 1
+            }
+            return nil
+        }
+        while i < c.count {
+            let ch = c[i]
+            let next: Character? = i + 1 < c.count ? c[i + 1] : nil
+            switch ch {
+            case "\n":
+                line += 1
+                out.append(ch)
+                i += 1
+            case "\\" where next == "$":
+                out += placeholder("<span class=\"dollar\">$</span>")
+                i += 2
+            case "\\" where next != nil:
+                out.append("\\")
+                out += Escaping.markdownProse(String(next!))
+                i += 2
+            case "`":
+                var n = 0
+                while i + n < c.count && c[i + n] == "`" { n += 1 }
+                let fence = String(repeating: "`", count: n)
+                var j = i + n
+                var end: Int?
+                while j < c.count {
+                    if c[j] == "`" {
+                        var m = 0
+                        while j + m < c.count && c[j + m] == "`" { m += 1 }
+                        if m == n { end = j; break }
+                        j += m
+                    } else { j += 1 }
+                }
+                if let end {
+                    let code = String(c[(i + n)..<end])
+                    line += code.filter { $0 == "\n" }.count
+                    out += placeholder("<code>" + Escaping.html(code.trimmingCharacters(in: .whitespaces)) + "</code>")
+                    i = end + n
+                } else {
+                    out += fence
+                    i += n
+                }
+            case "$":
+                if next == "$" {
+                    guard let end = find("$$", from: i + 2, sameLine: false) else {
+                        throw fail(line, "display math `$$` is not closed; end it with `$$` (write \\$ for a dollar sign)")
+                    }
+                    let tex = String(c[(i + 2)..<end])
+                    let startLine = line
+                    line += tex.filter { $0 == "\n" }.count
+                    let resolved = try resolveInMath(tex, line: startLine)
+                    out += placeholder("<span class=\"math display\">" + Escaping.html(resolved.trimmingCharacters(in: .whitespacesAndNewlines)) + "</span>", block: true)
+                    i = end + 2
+                } else {
+                    guard let end = find("$", from: i + 1, sameLine: true), end > i + 1 else {
+                        throw fail(line, "inline math `$` is not closed on the same line; end it with `$` (write \\$ for a dollar sign)")
+                    }
+                    let tex = String(c[(i + 1)..<end])
+                    let resolved = try resolveInMath(tex, line: line)
+                    out += placeholder("<span class=\"math inline\">" + Escaping.html(resolved) + "</span>")
+                    i = end + 1
+                }
+            case "{" where next == "{":
+                guard let end = find("}}", from: i + 2, sameLine: true) else {
+                    throw fail(line, "`{{` is not closed on the same line; write {{name}} to show a computed value")
+                }
+                let reference = String(c[(i + 2)..<end]).trimmingCharacters(in: .whitespaces)
+                if let block = targets.blocks[reference] {
+                    out += "\n\n" + placeholder(block, block: true) + "\n\n"
+                } else if reference.hasPrefix("table:") {
+                    let name = String(reference.dropFirst("table:".count)).trimmingCharacters(in: .whitespaces)
+                    guard let table = targets.tables[name] else {
+                        throw fail(line, "unknown table `\(name)` in {{table:\(name)}}; this lesson computes \(Self.list(targets.tables.keys))")
+                    }
+                    usedTables.append(name)
+                    out += "\n\n" + placeholder(Self.tableHTML(table, name: name), block: true) + "\n\n"
+                } else {
+                    let (path, style) = try parseValueReference(reference, line: line)
+                    out += placeholder("<span class=\"value\">" + (try valueHTML(path: path, style: style, line: line)) + "</span>")
+                }
+                i = end + 2
+            case "!" where next == "[":
+                guard let (caption, target, end) = Self.parseImage(c, at: i) else {
+                    out += "!"
+                    i += 1
+                    continue
+                }
+                guard target.hasPrefix("figure:") else {
+                    throw fail(line, "images must be computed figures: write ![caption](figure:NAME) (got `\(target)`)")
+                }
+                let name = String(target.dropFirst("figure:".count)).trimmingCharacters(in: .whitespaces)
+                let captionHTML = try renderInline(caption, line: line)
+                guard let html = targets.figure(name, captionHTML, Self.plainText(caption)) else {
+                    throw fail(line, "unknown figure `\(name)` in ![…](figure:\(name)); this lesson draws \(Self.list(targets.figureNames))")
+                }
+                usedFigures.append(name)
+                out += "\n\n" + placeholder(html, block: true) + "\n\n"
+                i = end
+            default:
+                out += Escaping.markdownProse(String(ch))
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private func parseValueReference(_ reference: String, line: Int) throws(ReportError) -> (String, NumberStyle?) {
+        let parts = reference.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        let path = parts.first ?? ""
+        guard !path.isEmpty else { throw fail(line, "empty reference {{}}: write {{name}} with a key of results.json") }
+        var style: NumberStyle?
+        if parts.count == 2 {
+            guard let s = NumberStyle(spec: parts[1]) else {
+                throw fail(line, "unknown number format `\(parts[1])` in {{\(reference)}}; use .3f, .2e, .4g, %, .1% or int")
+            }
+            style = s
+        }
+        return (path, style)
+    }
+
+    /// The lesson's value at `path`, formatted.
+    private mutating func formatted(path: String, style: NumberStyle?, line: Int) throws(ReportError) -> ValueText {
+        guard let value = targets.results.value(at: path) else {
+            let top = path.split(separator: ".").first.map(String.init) ?? path
+            let hint = targets.results.value(at: top) == nil
+                ? "this lesson computes \(Self.list(Self.topKeys(targets.results)))"
+                : "`\(top)` exists but has no element `\(path.dropFirst(top.count + 1))`"
+            throw fail(line, "unknown value {{\(path)}}: \(hint)")
+        }
+        usedValues.append(UsedValue(path: path, style: style))
+        guard let text = ValueText(value, style: style) else {
+            throw fail(line, "{{\(path)}} is a list or an object; refer to one element, e.g. {{\(path).0}}")
+        }
+        return text
+    }
+
+    private mutating func valueHTML(path: String, style: NumberStyle?, line: Int) throws(ReportError) -> String {
+        try formatted(path: path, style: style, line: line).html
+    }
+
+    /// Resolves `{{path}}` and `{{path|fmt}}` inside TeX into TeX numbers. Every `{{…}}` in math is a reference (an
+    /// unknown one fails like elsewhere); TeX's own double braces are written with a space: `{ {a} }`.
+    private mutating func resolveInMath(_ tex: String, line: Int) throws(ReportError) -> String {
+        var out = ""
+        var rest = Substring(tex)
+        while let open = rest.range(of: "{{") {
+            out += rest[..<open.lowerBound]
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "}}") else {
+                throw fail(line, "`{{` in math is not closed; write {{name}} for a computed value, or { { for TeX braces")
+            }
+            let inner = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let (path, style) = try parseValueReference(inner, line: line)
+            out += try formatted(path: path, style: style, line: line).tex
+            rest = after[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    // MARK: - Restoring
+
+    private func restore(_ html: String) -> String {
+        var result = html
+        for index in placeholders.indices.reversed() {
+            let token = "\(Self.open)\(index)\(Self.close)"
+            guard result.contains(token) else { continue }
+            if blockPlaceholders.contains(index) {
+                result = result.replacingOccurrences(of: "<p>\(token)</p>", with: placeholders[index])
+            }
+            result = result.replacingOccurrences(of: token, with: placeholders[index])
+        }
+        return result
+    }
+
+    // MARK: - Helpers
+
+    /// `![caption](target)` at `start`: the caption (brackets may nest), the target, and the index after `)`.
+    static func parseImage(_ c: [Character], at start: Int) -> (String, String, Int)? {
+        var j = start + 2
+        var depth = 1
+        while j < c.count {
+            if c[j] == "\\" { j += 2; continue }
+            if c[j] == "[" { depth += 1 }
+            if c[j] == "]" { depth -= 1; if depth == 0 { break } }
+            if c[j] == "\n" && j + 1 < c.count && c[j + 1] == "\n" { return nil }
+            j += 1
+        }
+        guard j + 1 < c.count, c[j] == "]", c[j + 1] == "(" else { return nil }
+        guard let close = c[(j + 2)...].firstIndex(of: ")") else { return nil }
+        let caption = String(c[(start + 2)..<j])
+        let target = String(c[(j + 2)..<close]).trimmingCharacters(in: .whitespaces)
+        return (caption, target, close + 1)
+    }
+
+    static func tableHTML(_ table: Table, name: String) -> String {
+        var html = "<div class=\"table-wrap\"><table class=\"results\" id=\"table-\(Escaping.attribute(name))\">"
+        if let caption = table.caption { html += "<caption>\(Escaping.html(caption))</caption>" }
+        html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in table.rows {
+            html += "<tr>" + row.map { "<td>\(Escaping.html($0))</td>" }.joined() + "</tr>"
+        }
+        return html + "</tbody></table></div>"
+    }
+
+    /// The caption without math delimiters and Markdown marks, for `alt` text.
+    static func plainText(_ markdown: String) -> String {
+        markdown.filter { !"$*_`\\".contains($0) }
+    }
+
+    static func topKeys(_ value: JSONValue) -> [String] {
+        if case .object(let members) = value { return Array(members.keys) }
+        return []
+    }
+
+    static func list<S: Sequence>(_ names: S) -> String where S.Element == String {
+        let sorted = names.sorted()
+        if sorted.isEmpty { return "none" }
+        let shown = sorted.prefix(12).map { "`\($0)`" }.joined(separator: ", ")
+        return sorted.count > 12 ? shown + ", … (\(sorted.count) in all; see results.json)" : shown
+    }
+}
+
+/// A value of `results` as it appears in the text.
+struct ValueText {
+    var html: String
+    var tex: String
+    var plain: String
+
+    init?(_ value: JSONValue, style: NumberStyle?) {
+        switch value {
+        case .integer(let i):
+            let f = style.map { NumberFormat.format(Double(i), style: $0) } ?? NumberFormat.format(integer: i)
+            self.init(f)
+        case .number(let x):
+            self.init(NumberFormat.format(x, style: style ?? .default))
+        case .bool(let b):
+            self.init(html: b ? "yes" : "no", tex: b ? "\\text{yes}" : "\\text{no}", plain: b ? "yes" : "no")
+        case .string(let s):
+            self.init(html: Escaping.html(s), tex: "\\text{" + Self.texText(s) + "}", plain: s)
+        case .null:
+            self.init(html: "—", tex: "\\text{—}", plain: "—")
+        case .array, .object:
+            return nil
+        }
+    }
+
+    init(_ f: FormattedNumber) {
+        self.init(html: f.html, tex: f.tex, plain: f.plain)
+    }
+
+    init(html: String, tex: String, plain: String) {
+        self.html = html
+        self.tex = tex
+        self.plain = plain
+    }
+
+    /// Plain text inside TeX's `\text{}`: TeX's special characters are escaped.
+    static func texText(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "\\": out += "\\textbackslash{}"
+            case "{", "}", "$", "&", "#", "%", "_": out += "\\" + String(ch)
+            case "^": out += "\\^{}"
+            case "~": out += "\\~{}"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

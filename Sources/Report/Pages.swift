@@ -1,0 +1,195 @@
+import Lessons
+import Plotting
+
+/// A figure as it was written to the site, for the HTML that shows it.
+struct RenderedFigure: Sendable {
+    enum Kind: Sendable {
+        case single
+        /// Relative paths of the frame PNGs (from the lesson folder) and their labels.
+        case frames(paths: [String], labels: [String])
+    }
+    var name: String
+    var kind: Kind
+    /// Formats written to `figures/` (PNG first); frames are PNG only.
+    var formats: [ImageFormat]
+    /// Size in points, used as the CSS pixel size of the image.
+    var width: Double
+    var height: Double
+}
+
+/// The shell shared by every page: head with the style sheets and scripts, the site header.
+enum PageLayout {
+    static func document(title: String, siteTitle: String, bodyClass: String, assetsPrefix: String, homeHref: String, katex: Bool, main: String) -> String {
+        var head = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="\(ToolInfo.name) \(ToolInfo.version)">
+        <title>\(Escaping.html(title))</title>
+
+        """
+        if katex {
+            head += "<link rel=\"stylesheet\" href=\"\(assetsPrefix)katex/katex.min.css\">\n"
+        }
+        head += "<link rel=\"stylesheet\" href=\"\(assetsPrefix)site.css\">\n"
+        if katex {
+            head += "<script src=\"\(assetsPrefix)katex/katex.min.js\" defer></script>\n"
+        }
+        head += "<script src=\"\(assetsPrefix)site.js\" defer></script>\n</head>\n"
+        return head + """
+        <body class="\(bodyClass)">
+        <header class="site-header"><a class="home" href="\(homeHref)">\(Escaping.html(siteTitle))</a></header>
+        \(main)
+        </body>
+        </html>
+
+        """
+    }
+}
+
+/// `OUT/LESSON/index.html`: the steps of one lesson, one at a time with JavaScript, all of them without it and in print.
+struct LessonPage {
+    struct Step {
+        var titleHTML: String
+        var bodyHTML: String
+        var numbers: [NumberRow]
+    }
+
+    struct NumberRow {
+        var label: String
+        var valueHTML: String
+        var convention: String?
+        var path: String
+    }
+
+    struct Neighbour {
+        var title: String
+        var href: String
+    }
+
+    var title: String
+    var siteTitle: String
+    var introductionHTML: String
+    var steps: [Step]
+    var previousLesson: Neighbour?
+    var nextLesson: Neighbour?
+    var katex: Bool
+
+    func html() -> String {
+        var main = "<div class=\"layout\">\n"
+        main += "<details class=\"step-list\" open>\n<summary>Steps (\(steps.count))</summary>\n<ol>\n"
+        for (i, step) in steps.enumerated() {
+            main += "<li><a href=\"#step-\(i + 1)\">\(step.titleHTML)</a></li>\n"
+        }
+        main += "</ol>\n</details>\n<main id=\"content\">\n<h1>\(Escaping.html(title))</h1>\n"
+        if !introductionHTML.isEmpty { main += "<div class=\"introduction\">\n\(introductionHTML)</div>\n" }
+        for (i, step) in steps.enumerated() {
+            main += "<section class=\"step\" id=\"step-\(i + 1)\" aria-labelledby=\"step-\(i + 1)-title\">\n"
+            main += "<p class=\"step-count\">Step \(i + 1) of \(steps.count)</p>\n"
+            main += "<h2 id=\"step-\(i + 1)-title\">\(step.titleHTML)</h2>\n"
+            main += step.bodyHTML
+            if !step.numbers.isEmpty { main += numbersPanel(step.numbers) }
+            main += "</section>\n"
+        }
+        main += """
+        <nav class="step-buttons" aria-label="Step navigation">
+        <button type="button" class="prev" aria-label="Previous step">← Previous</button>
+        <span class="position" aria-live="polite"></span>
+        <button type="button" class="next" aria-label="Next step">Next →</button>
+        </nav>
+        <nav class="lesson-links" aria-label="Lessons">
+
+        """
+        if let p = previousLesson { main += "<a class=\"previous-lesson\" href=\"\(Escaping.attribute(p.href))\">← \(Escaping.html(p.title))</a>\n" }
+        main += "<a href=\"../index.html\">All lessons</a>\n"
+        if let n = nextLesson { main += "<a class=\"next-lesson\" href=\"\(Escaping.attribute(n.href))\">\(Escaping.html(n.title)) →</a>\n" }
+        main += "<a href=\"results.json\">results.json</a>\n</nav>\n</main>\n</div>"
+        return PageLayout.document(
+            title: "\(title) — \(siteTitle)", siteTitle: siteTitle, bodyClass: "lesson", assetsPrefix: "../assets/",
+            homeHref: "../index.html", katex: katex, main: main)
+    }
+
+    private func numbersPanel(_ rows: [NumberRow]) -> String {
+        var html = "<aside class=\"numbers\" aria-label=\"Numbers in this step\">\n<h3>Numbers in this step</h3>\n<table>\n"
+        html += "<thead><tr><th scope=\"col\">quantity</th><th scope=\"col\">value</th><th scope=\"col\">convention</th></tr></thead>\n<tbody>\n"
+        for row in rows {
+            html += "<tr><td>\(Escaping.html(row.label)) <code class=\"key\">\(Escaping.html(row.path))</code></td>"
+            html += "<td class=\"num\">\(row.valueHTML)</td><td>\(Escaping.html(row.convention ?? ""))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table>\n</aside>\n"
+    }
+
+    /// The HTML of a figure reference: the image with its size, the caption, and links to every file written.
+    static func figureHTML(_ figure: RenderedFigure, captionHTML: String, captionText: String) -> String {
+        let name = Escaping.attribute(figure.name)
+        let size = "width=\"\(Int(figure.width.rounded()))\" height=\"\(Int(figure.height.rounded()))\""
+        let alt = Escaping.attribute(captionText.isEmpty ? figure.name : captionText)
+        switch figure.kind {
+        case .single:
+            let links = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
+            return """
+            <figure class="figure" id="figure-\(name)">
+            <img src="figures/\(name).png" alt="\(alt)" \(size)>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))</span></figcaption>
+            </figure>
+            """
+        case let .frames(paths, labels):
+            let count = paths.count
+            let lastFrameLinks = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
+            var items = ""
+            for (path, label) in zip(paths, labels) {
+                items += "<li data-src=\"\(Escaping.attribute(path))\">\(Escaping.html(label))</li>"
+            }
+            return """
+            <figure class="figure frames" id="figure-\(name)">
+            <img src="\(Escaping.attribute(paths[0]))" alt="\(alt)" \(size)>
+            <div class="frame-controls">
+            <button type="button" class="play" aria-label="Play the frames">▶ Play</button>
+            <input type="range" min="1" max="\(count)" value="1" step="1" aria-label="Frame">
+            <output class="frame-label">\(Escaping.html(labels[0])) (1/\(count))</output>
+            </div>
+            <ol class="frame-labels" hidden>\(items)</ol>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))</span></figcaption>
+            </figure>
+            """
+        }
+    }
+}
+
+/// `OUT/index.html`: the site's text from `Lessons/index.md` with the lesson cards.
+struct IndexPage {
+    struct Card {
+        var slug: String
+        var title: String
+        var summaryHTML: String
+        var stepCount: Int
+    }
+
+    var title: String
+    var bodyHTML: String
+    var katex: Bool
+
+    static func cardsHTML(_ cards: [Card]) -> String {
+        var html = "<ol class=\"cards\">\n"
+        for (i, card) in cards.enumerated() {
+            let slug = Escaping.attribute(card.slug)
+            html += """
+            <li class="card"><a href="\(slug)/index.html">
+            <span class="card-number">Lesson \(i + 1) · \(card.stepCount) steps</span>
+            <span class="card-title">\(Escaping.html(card.title))</span>
+            <span class="card-summary">\(card.summaryHTML)</span>
+            </a></li>
+
+            """
+        }
+        return html + "</ol>\n"
+    }
+
+    func html() -> String {
+        PageLayout.document(
+            title: title, siteTitle: title, bodyClass: "index", assetsPrefix: "assets/", homeHref: "index.html",
+            katex: katex, main: "<main id=\"content\" class=\"index-main\">\n<h1>\(Escaping.html(title))</h1>\n\(bodyHTML)</main>")
+    }
+}

@@ -1,0 +1,101 @@
+/// `OUT/assets/site.css`: the typography and layout of every page.
+///
+/// A system font stack, text at most 52rem wide, dark text on a light background, a step list beside the text on
+/// wide screens and above it on phones, a sticky bar of step buttons, and a print style that prints every step.
+enum SiteStyle {
+    static let css = #"""
+:root {
+  --text: #1c2127; --muted: #5a6470; --line: #d8dde3; --bg: #ffffff; --panel: #f5f7f9;
+  --accent: #1f5f99; --accent-soft: #e6eff8;
+  --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "Noto Sans", "Liberation Sans", "DejaVu Sans", Arial, sans-serif;
+  --mono: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--text); font-family: var(--font); font-size: 1.0625rem; line-height: 1.6; }
+a { color: var(--accent); }
+a:focus-visible, button:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+code, pre { font-family: var(--mono); font-size: 0.9em; }
+pre { background: var(--panel); padding: 0.75rem 1rem; overflow-x: auto; border-radius: 6px; }
+h1, h2, h3 { line-height: 1.25; }
+h1 { font-size: 2rem; margin: 0.5rem 0 1rem; }
+h2 { font-size: 1.5rem; margin: 0.25rem 0 0.75rem; }
+h3 { font-size: 1.1rem; }
+.site-header { border-bottom: 1px solid var(--line); padding: 0.6rem 1.25rem; background: var(--panel); }
+.site-header .home { font-weight: 600; text-decoration: none; color: var(--text); }
+.layout { display: block; max-width: 76rem; margin: 0 auto; padding: 0 1.25rem; }
+main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
+.index-main { padding: 0 1.25rem 3rem; }
+.step-list { margin: 1rem 0 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; background: var(--panel); }
+.step-list summary { cursor: pointer; font-weight: 600; }
+.step-list ol { margin: 0.5rem 0 0.25rem; padding-left: 1.5rem; }
+.step-list li { padding: 0.12rem 0; }
+.step-list a { text-decoration: none; }
+.step-list a[aria-current] { font-weight: 700; color: var(--text); }
+.step { padding-top: 0.5rem; }
+.js .step { display: none; }
+.js .step.current { display: block; }
+.step-count { color: var(--muted); font-size: 0.9rem; margin: 0.75rem 0 0; text-transform: uppercase; letter-spacing: 0.04em; }
+.step-buttons { display: none; }
+.js .step-buttons { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; position: sticky; bottom: 0;
+  background: rgba(255, 255, 255, 0.96); border-top: 1px solid var(--line); padding: 0.6rem 0; margin-top: 1.5rem; }
+.step-buttons button, .frame-controls button { font: inherit; font-size: 0.95rem; padding: 0.45rem 0.9rem; border-radius: 6px;
+  border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; min-height: 2.5rem; }
+.step-buttons button:disabled { background: var(--panel); color: var(--muted); border-color: var(--line); cursor: default; }
+.step-buttons .position { color: var(--muted); font-size: 0.9rem; }
+.lesson-links { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; margin-top: 1.5rem; font-size: 0.95rem; }
+figure { margin: 1.5rem 0; }
+figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
+figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
+figcaption .caption { color: var(--text); }
+.downloads { white-space: nowrap; margin-left: 0.6rem; font-size: 0.88rem; }
+.downloads::before { content: "Files: "; }
+.frame-controls { display: flex; align-items: center; gap: 0.75rem; margin-top: 0.5rem; flex-wrap: wrap; }
+.frame-controls input[type=range] { flex: 1 1 12rem; min-width: 8rem; accent-color: var(--accent); }
+.frame-label { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 0.92rem; }
+.numbers { background: var(--panel); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 1rem 0.75rem; margin: 1.5rem 0; }
+.numbers h3 { margin: 0.25rem 0 0.5rem; font-size: 1rem; }
+.numbers table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+.numbers th, .numbers td { text-align: left; padding: 0.3rem 0.5rem 0.3rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+.numbers th { color: var(--muted); font-weight: 600; }
+.numbers .key { color: var(--muted); font-size: 0.8em; }
+.num, .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.table-wrap { overflow-x: auto; margin: 1.25rem 0; }
+table { border-collapse: collapse; }
+.table-wrap table, main > table, .index-main table { border-collapse: collapse; font-size: 0.95rem; }
+.table-wrap th, .table-wrap td, .index-main table th, .index-main table td { border-bottom: 1px solid var(--line); padding: 0.4rem 0.75rem 0.4rem 0; text-align: left; vertical-align: top; }
+caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0.92rem; padding-bottom: 0.3rem; }
+.math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 0.75rem 0; text-align: center; }
+.no-katex .math { font-family: var(--mono); font-size: 0.92em; background: var(--panel); padding: 0 0.2em; }
+.katex { font-size: 1.08em; }
+.cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 1rem; margin: 1.5rem 0 2rem; }
+.card a { display: flex; flex-direction: column; gap: 0.35rem; height: 100%; padding: 1rem 1.1rem; border: 1px solid var(--line); border-radius: 8px;
+  text-decoration: none; color: var(--text); background: var(--bg); }
+.card a:hover { border-color: var(--accent); background: var(--accent-soft); }
+.card-number { color: var(--muted); font-size: 0.85rem; text-transform: uppercase; letter-spacing: 0.04em; }
+.card-title { font-size: 1.2rem; font-weight: 650; color: var(--accent); }
+.card-summary { font-size: 0.95rem; }
+#selftest { display: none; }
+@media (min-width: 64rem) {
+  .layout { display: grid; grid-template-columns: 15rem minmax(0, 52rem); gap: 2.5rem; justify-content: center; }
+  .step-list { position: sticky; top: 1rem; align-self: start; margin-top: 1.5rem; max-height: calc(100vh - 2rem); overflow-y: auto; }
+  .layout main { margin: 0; }
+}
+@media (max-width: 40rem) {
+  body { font-size: 1rem; }
+  h1 { font-size: 1.6rem; }
+  h2 { font-size: 1.3rem; }
+  .layout, .index-main { padding: 0 0.9rem; }
+  .numbers td .key { display: block; }
+}
+@media print {
+  body { font-size: 11pt; color: #000; }
+  .site-header, .step-list, .step-buttons, .lesson-links, .frame-controls, .downloads { display: none !important; }
+  .js .step, .step { display: block !important; break-before: auto; }
+  .layout { display: block; padding: 0; }
+  main { max-width: none; }
+  figure, .numbers, table { break-inside: avoid; }
+  a { color: #000; text-decoration: none; }
+}
+"""#
+}

@@ -1,1 +1,0 @@
-print("lvm-lessons: skeleton")
