@@ -1,0 +1,100 @@
+import Foundation
+import LinearAlgebra
+
+/// EM for probabilistic PCA (Tipping & Bishop 1999, §3.2 and eqs. 29–30; PRML §12.2.2, 12.54–12.57).
+///
+/// E-step: with M = WᵀW + σ²I, the posterior moments are E[zₙ] = M⁻¹Wᵀ(xₙ − μ) and
+/// E[zₙzₙᵀ] = σ²M⁻¹ + E[zₙ]E[zₙ]ᵀ. M-step: W_new = [Σₙ (xₙ−μ)E[zₙ]ᵀ][Σₙ E[zₙzₙᵀ]]⁻¹ and
+/// σ²_new = (1/(ND)) Σₙ {‖xₙ−μ‖² − 2E[zₙ]ᵀW_newᵀ(xₙ−μ) + tr(E[zₙzₙᵀ]W_newᵀW_new)}.
+/// Substituting the moments, both sums collapse onto the 1/N scatter S (Tipping & Bishop eqs. 29–30):
+///
+///     W_new = S W (σ²I + M⁻¹WᵀSW)⁻¹,     σ²_new = (1/D) tr(S − S W M⁻¹ W_newᵀ),
+///
+/// which is what we iterate: O(D²q) per iteration after forming S once (O(ND²)). μ stays at the sample mean (its ML
+/// value whatever W and σ²). Each iteration cannot decrease the likelihood; the fixed point is the closed form up to
+/// a rotation R of W (compare WWᵀ, σ² and the log-likelihood, not W itself).
+public struct PPCAEMResult: Sendable {
+    /// The model after the last iteration.
+    public let model: PPCA
+    /// The number of EM updates performed.
+    public let iterations: Int
+    /// Whether the stopping rule was met before `maxIterations`.
+    public let converged: Bool
+    /// Average log-likelihood per row (natural log): entry k is after k updates (entry 0 at the start).
+    public let logLikelihoods: [Double]
+    /// σ² after k updates (entry 0 at the start).
+    public let noiseVariances: [Double]
+    /// Snapshots of the model after the requested numbers of updates (for frames), in increasing order.
+    public let snapshots: [(iteration: Int, model: PPCA)]
+}
+
+extension PPCA {
+    /// Runs EM on X (N, D) from W₀ (D, q) and σ²₀ > 0 until converged, or `maxIterations` updates.
+    ///
+    /// Stopping rule: EM converges linearly, ℓ* − ℓₖ ≈ gₖ r/(1 − r) with gₖ the last gain and r = gₖ/gₖ₋₁ the
+    /// observed contraction, so a small gain alone can stop far from the maximum when r is close to 1 (nearly equal
+    /// eigenvalues around q). We stop when both the gain and that estimate of the remaining gap are below
+    /// `tolerance` · max(1, |ℓ|).
+    /// `snapshotIterations` lists the update counts whose models are kept (0 = the start).
+    public static func fitEM(
+        _ x: Matrix, initialLoading w0: Matrix, initialNoiseVariance sigma2_0: Double,
+        maxIterations: Int, tolerance: Double = 1e-13, snapshotIterations: [Int] = []
+    ) throws(PPCAError) -> PPCAEMResult {
+        guard x.rows >= 2 else { throw .tooFewSamples(count: x.rows) }
+        guard x.elements.allSatisfy(\.isFinite) else { throw .nonFinite("the data") }
+        let d = x.columns
+        let q = w0.columns
+        guard q >= 1, q < d else { throw .invalidLatentDimension(q: q, dimension: d) }
+        let mean = Statistics.columnMeans(x)
+        let s = Statistics.covariance(x, normalization: .maximumLikelihood)   // (D, D), 1/N
+        var model = try PPCA(mean: mean, loading: w0, noiseVariance: sigma2_0)
+        let wanted = Set(snapshotIterations)
+        var snapshots: [(iteration: Int, model: PPCA)] = wanted.contains(0) ? [(0, model)] : []
+        var logLikelihoods = [model.averageLogLikelihood(scatter: s)]
+        var noiseVariances = [sigma2_0]
+        var converged = false
+        var iterations = 0
+        while iterations < maxIterations {
+            model = try emStep(model, scatter: s)
+            iterations += 1
+            let ll = model.averageLogLikelihood(scatter: s)
+            let gain = ll - logLikelihoods[logLikelihoods.count - 1]
+            logLikelihoods.append(ll)
+            noiseVariances.append(model.noiseVariance)
+            if wanted.contains(iterations) { snapshots.append((iterations, model)) }
+            let threshold = tolerance * max(1, abs(ll))
+            if gain <= threshold {
+                let previousGain = logLikelihoods.count >= 3
+                    ? logLikelihoods[logLikelihoods.count - 2] - logLikelihoods[logLikelihoods.count - 3] : .infinity
+                let rate = previousGain > 0 ? gain / previousGain : 0
+                let remaining = rate > 0 && rate < 1 ? gain * rate / (1 - rate) : (rate >= 1 ? .infinity : 0)
+                if gain <= 0 || remaining <= threshold { converged = true; break }
+            }
+        }
+        return PPCAEMResult(model: model, iterations: iterations, converged: converged,
+                            logLikelihoods: logLikelihoods, noiseVariances: noiseVariances, snapshots: snapshots)
+    }
+
+    /// One EM update (Tipping & Bishop eqs. 29–30) given the 1/N scatter S about `model.mean`.
+    public static func emStep(_ model: PPCA, scatter s: Matrix) throws(PPCAError) -> PPCA {
+        let d = model.dimension
+        let q = model.latentDimension
+        let w = model.loading
+        let sigma2 = model.noiseVariance
+        let sw = s * w                                           // (D, q)  SW
+        let mInvWtSW = model.mFactor.solve(w.transposeTimes(sw)) // (q, q)  M⁻¹WᵀSW
+        var inner = mInvWtSW                                     // σ²I + M⁻¹WᵀSW
+        for i in 0..<q { inner[i, i] += sigma2 }
+        let newW: Matrix                                          // SW inner⁻¹ = (inner⁻ᵀ (SW)ᵀ)ᵀ
+        do {
+            let lu = try LUDecomposition(of: inner.transposed)
+            newW = lu.solve(sw.transposed).transposed
+        } catch { throw .linearAlgebra(error) }
+        // tr(S W M⁻¹ W_newᵀ) = Σᵢₖ (SW M⁻¹)ᵢₖ (W_new)ᵢₖ; SW M⁻¹ = (M⁻¹ (SW)ᵀ)ᵀ as M is symmetric.
+        let swMInv = model.mFactor.solve(sw.transposed).transposed  // (D, q)
+        var traceTerm = 0.0
+        for i in 0..<(d * q) { traceTerm += swMInv.elements[i] * newW.elements[i] }
+        let newSigma2 = (s.trace - traceTerm) / Double(d)
+        return try PPCA(mean: model.mean, loading: newW, noiseVariance: newSigma2)
+    }
+}
