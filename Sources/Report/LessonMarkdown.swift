@@ -323,8 +323,14 @@ struct LessonMarkdown {
     }
 
     static func tableHTML(_ table: Table, name: String) -> String {
-        var html = "<div class=\"table-wrap\"><table class=\"results\" id=\"table-\(Escaping.attribute(name))\">"
-        if let caption = table.caption { html += "<caption>\(Escaping.html(caption))</caption>" }
+        // The caption sits outside the scrolling wrapper so that it wraps on a phone while a wide table scrolls.
+        var html = ""
+        if let caption = table.caption {
+            html += "<p class=\"table-caption\" id=\"table-\(Escaping.attribute(name))-caption\">\(Escaping.html(caption))</p>"
+        }
+        html += "<div class=\"table-wrap\"><table class=\"results\" id=\"table-\(Escaping.attribute(name))\""
+        if table.caption != nil { html += " aria-labelledby=\"table-\(Escaping.attribute(name))-caption\"" }
+        html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
             html += "<tr>" + row.map { "<td>\(Escaping.html($0))</td>" }.joined() + "</tr>"

@@ -67,7 +67,7 @@ public final class ProgressReporter: @unchecked Sendable {
                 stepStart = now
             }
             stepLabel = label
-            if let fraction { drawBar("\(lessonSlug): \(label)", fraction, now: now) }
+            if let fraction { drawBar(label.hasPrefix(lessonSlug + ":") ? label : "\(lessonSlug): \(label)", fraction, now: now) }
         }
     }
 

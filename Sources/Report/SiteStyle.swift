@@ -64,6 +64,7 @@ figcaption .caption { color: var(--text); }
 table { border-collapse: collapse; }
 .table-wrap table, main > table, .index-main table { border-collapse: collapse; font-size: 0.95rem; }
 .table-wrap th, .table-wrap td, .index-main table th, .index-main table td { border-bottom: 1px solid var(--line); padding: 0.4rem 0.75rem 0.4rem 0; text-align: left; vertical-align: top; }
+.table-caption { color: var(--muted); font-size: 0.92rem; margin: 1.25rem 0 -0.75rem; }
 caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0.92rem; padding-bottom: 0.3rem; }
 .math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 0.75rem 0; text-align: center; }
 .no-katex .math { font-family: var(--mono); font-size: 0.92em; background: var(--panel); padding: 0 0.2em; }
