@@ -151,6 +151,10 @@ private struct CSVTable {
             throw .invalid(path: path, row: line, column: nil,
                            reason: "the header is one cell containing \(separator.1): only commas separate columns here; save the file as comma-separated CSV")
         }
+        if row.count == 1, Self.isNumbersSeparatedBySpaces(row[0]) {
+            throw .invalid(path: path, row: line, column: nil,
+                           reason: "the first line is numbers separated by spaces: add a header line naming each column, and separate the columns with commas")
+        }
         if row.allSatisfy({ Double($0) != nil }) {
             throw .invalid(path: path, row: line, column: nil,
                            reason: "the first line holds numbers, not column names: add a header line naming each column (for example x1,x2,…)")
@@ -193,7 +197,8 @@ private struct CSVTable {
                 let lower = cell.lowercased()
                 let what = ["na", "n/a", "nan", "null", "none", "?", "-"].contains(lower)
                     ? "marks a missing value" : "is not a number"
-                let multiline = cell.contains(where: \.isNewline) ? " (it runs over several lines: is a \" quote left open?)" : ""
+                let multiline = cell.contains(where: \.isNewline) ? " (it runs over several lines: is a \" quote left open?)"
+                    : Self.isNumbersSeparatedBySpaces(cell) ? " (it holds several numbers separated by spaces: separate the columns with commas)" : ""
                 throw .invalid(path: path, row: line, column: index + 1,
                                reason: "\(place) is \(quoted(cell)), which \(what)\(multiline); every cell must be a number such as 1.5, -2 or 3e-4: fix it, or remove the row or the column")
             }
@@ -206,6 +211,12 @@ private struct CSVTable {
         }
         rowCount += 1
         lastRowLine = line
+    }
+
+    /// True for text such as `59 2 32.1`: two or more numbers separated by spaces or tabs.
+    static func isNumbersSeparatedBySpaces(_ text: String) -> Bool {
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        return tokens.count >= 2 && tokens.allSatisfy { Double($0) != nil }
     }
 
     func dataset(name: String) throws(DatasetError) -> Dataset {

@@ -274,3 +274,11 @@ private func microKernel4x8(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<
     add(c20, row: 2, offset: 0); add(c21, row: 2, offset: 4)
     add(c30, row: 3, offset: 0); add(c31, row: 3, offset: 4)
 }
+
+/// C (m×n, leading dimension ldc) += A B for strided operands — the blocked kernel, for use by the decompositions
+/// on sub-blocks of their working arrays.
+func accumulateProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
+                       c: UnsafeMutablePointer<Double>, ldc: Int) {
+    if m == 0 || n == 0 || k == 0 { return }
+    blockedProduct(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+}

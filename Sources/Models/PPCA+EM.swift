@@ -29,8 +29,12 @@ public struct PPCAEMResult: Sendable {
 }
 
 extension PPCA {
-    /// Runs EM on X (N, D) from W₀ (D, q) and σ²₀ > 0 until the average log-likelihood gains less than
-    /// `tolerance` · max(1, |ℓ|) in one iteration, or `maxIterations` updates.
+    /// Runs EM on X (N, D) from W₀ (D, q) and σ²₀ > 0 until converged, or `maxIterations` updates.
+    ///
+    /// Stopping rule: EM converges linearly, ℓ* − ℓₖ ≈ gₖ r/(1 − r) with gₖ the last gain and r = gₖ/gₖ₋₁ the
+    /// observed contraction, so a small gain alone can stop far from the maximum when r is close to 1 (nearly equal
+    /// eigenvalues around q). We stop when both the gain and that estimate of the remaining gap are below
+    /// `tolerance` · max(1, |ℓ|).
     /// `snapshotIterations` lists the update counts whose models are kept (0 = the start).
     public static func fitEM(
         _ x: Matrix, initialLoading w0: Matrix, initialNoiseVariance sigma2_0: Double,
@@ -58,7 +62,14 @@ extension PPCA {
             logLikelihoods.append(ll)
             noiseVariances.append(model.noiseVariance)
             if wanted.contains(iterations) { snapshots.append((iterations, model)) }
-            if gain <= tolerance * max(1, abs(ll)) { converged = true; break }
+            let threshold = tolerance * max(1, abs(ll))
+            if gain <= threshold {
+                let previousGain = logLikelihoods.count >= 3
+                    ? logLikelihoods[logLikelihoods.count - 2] - logLikelihoods[logLikelihoods.count - 3] : .infinity
+                let rate = previousGain > 0 ? gain / previousGain : 0
+                let remaining = rate > 0 && rate < 1 ? gain * rate / (1 - rate) : (rate >= 1 ? .infinity : 0)
+                if gain <= 0 || remaining <= threshold { converged = true; break }
+            }
         }
         return PPCAEMResult(model: model, iterations: iterations, converged: converged,
                             logLikelihoods: logLikelihoods, noiseVariances: noiseVariances, snapshots: snapshots)

@@ -21,19 +21,28 @@ public struct PPCAMaximumLikelihood: Sendable {
     /// N, the number of rows the fit saw.
     public let sampleCount: Int
 
-    /// Centres the data and decomposes its 1/N covariance once; `model(latentDimension:)` then costs O(Dq).
+    /// Centres the data and decomposes its 1/N covariance once (through `PCA`, so the eigenvectors and their signs
+    /// are exactly the PCA lesson's); `model(latentDimension:)` then costs O(Dq).
     public init(_ x: Matrix) throws(PPCAError) {
         guard x.rows >= 2 else { throw .tooFewSamples(count: x.rows) }
         guard x.columns >= 2 else { throw .invalidLatentDimension(q: 1, dimension: x.columns) }
-        guard x.elements.allSatisfy(\.isFinite) else { throw .nonFinite("the data") }
-        mean = Statistics.columnMeans(x)
-        let s = Statistics.covariance(x, normalization: .maximumLikelihood)
-        do {
-            let eigen = try SymmetricEigen(of: s)
-            eigenvalues = eigen.eigenvalues
-            eigenvectors = eigen.eigenvectors
-        } catch { throw .linearAlgebra(error) }
-        sampleCount = x.rows
+        let pca: PCA
+        do { pca = try PCA(fitting: x) } catch {
+            switch error {
+            case .tooFewObservations(let rows, _): throw .tooFewSamples(count: rows)
+            case let .nonFinite(row, column): throw .nonFinite("the data (row \(row), column \(column), from 0)")
+            case .linearAlgebra(let inner): throw .linearAlgebra(inner)
+            }
+        }
+        self.init(pca: pca)
+    }
+
+    /// The ML fit from a PCA already computed (its 1/N covariance eigenvalues and sign-fixed components).
+    public init(pca: PCA) {
+        mean = pca.mean
+        eigenvalues = pca.eigenvalues
+        eigenvectors = pca.components.transposed
+        sampleCount = pca.count
     }
 
     public var dimension: Int { mean.count }

@@ -21,6 +21,13 @@ struct AxesLayout {
     var colorBarRect: Rect?
     var colorBarTicks: AxisTicks
     var legend: LegendBox?
+    /// Space between the cell and the plot area that the decorations need (before an equal-aspect shrink).
+    var margins = Margins()
+}
+
+/// Distances from a cell's edges to its plot area, in points.
+struct Margins: Equatable {
+    var left = 0.0, right = 0.0, top = 0.0, bottom = 0.0
 }
 
 extension Axes {
@@ -65,45 +72,52 @@ extension Axes {
 
     // MARK: - Ticks
 
+    /// Ticks for one axis of device length `length`. Linear axes start from a fine nice step and coarsen it
+    /// (1 → 2 → 5 → 10) until neighbouring labels have room: horizontal labels need their mean width plus 12 pt and
+    /// at least 40 pt between centres, vertical ones twice the line height and at least 28 pt.
     func ticks(_ range: ClosedRange<Double>, scale: AxisScale, length: Double, horizontal: Bool, renderer r: Renderer) -> AxisTicks {
-        let spacing = horizontal ? 50.0 : 30.0
-        var maxCount = max(2, Int(length / spacing))
-        while true {
-            var t = AxisTicks()
-            var step = 0.0
-            switch scale {
-            case .linear:
-                let (v, s) = Ticks.linear(lower: range.lowerBound, upper: range.upperBound, maxCount: maxCount,
-                                          minimumStep: integerTicks ? 1 : 0)
-                t.values = v; t.labels = Ticks.labels(v, step: s); step = s
-            case .log10:
-                let (v, l, m) = Ticks.log10(lower: range.lowerBound, upper: range.upperBound, maxCount: maxCount)
-                t.values = v; t.labels = l; t.minor = m
-            }
-            // Labels must not crowd each other: horizontal ones need their widths plus 8 pt between centres,
-            // vertical ones a line height plus 4 pt.
-            let mapping = AxisMapping(scale: scale, lower: range.lowerBound, upper: range.upperBound, start: 0, end: length)
-            var crowded = false
+        let lineHeight = r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight
+        let mapping = AxisMapping(scale: scale, lower: range.lowerBound, upper: range.upperBound, start: 0, end: length)
+        func crowded(_ t: AxisTicks) -> Bool {
             for k in t.values.indices.dropFirst() {
                 let gap = abs(mapping.position(t.values[k]) - mapping.position(t.values[k - 1]))
                 let need: Double
                 if horizontal {
-                    need = (r.measure(t.labels[k], size: Theme.tickLabelSize, weight: .regular).width
-                        + r.measure(t.labels[k - 1], size: Theme.tickLabelSize, weight: .regular).width) / 2 + 8
+                    let w = (r.measure(t.labels[k], size: Theme.tickLabelSize, weight: .regular).width
+                        + r.measure(t.labels[k - 1], size: Theme.tickLabelSize, weight: .regular).width) / 2
+                    need = max(w + 12, 40)
                 } else {
-                    need = r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight + 4
+                    need = max(2 * lineHeight, 28)
                 }
-                if gap < need { crowded = true; break }
+                if gap < need { return true }
             }
-            _ = step
-            if !crowded || maxCount <= 2 { return t }
-            maxCount -= 1
+            return false
+        }
+        switch scale {
+        case .linear:
+            let span = range.upperBound - range.lowerBound
+            var step = Ticks.niceStep(span: span, maxCount: max(2, Int(length / 15)), minimumStep: integerTicks ? 1 : 0)
+            while true {
+                let v = Ticks.values(lower: range.lowerBound, upper: range.upperBound, step: step)
+                let t = AxisTicks(values: v, labels: Ticks.labels(v, step: step), minor: [])
+                if !crowded(t) || v.count <= 1 { return t }
+                step = Ticks.nextStep(after: step)
+            }
+        case .log10:
+            var maxCount = max(2, Int(length / 20))
+            while true {
+                let (v, l, m) = Ticks.log10(lower: range.lowerBound, upper: range.upperBound, maxCount: maxCount)
+                let t = AxisTicks(values: v, labels: l, minor: m)
+                if !crowded(t) || maxCount <= 2 { return t }
+                maxCount -= 1
+            }
         }
     }
 
     // MARK: - Layout
 
-    func layout(in cell: Rect, renderer r: Renderer) -> AxesLayout {
+    /// Lays the axes out in `cell`. `minimum` margins let a figure align the plot areas of a subplot grid.
+    func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins()) -> AxesLayout {
         let imageMode = marks.contains { $0.isImageMode }
         let titleBlock = title.map { r.measure($0, size: Theme.titleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
         let colorBar = imageMode ? nil : marks.lazy.compactMap(\.colorBar).first
@@ -120,14 +134,12 @@ extension Axes {
         }
 
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)
-        var xl = baseX, yl = baseY
+        let xl = baseX, yl = baseY
         var xt = AxisTicks(), yt = AxisTicks(), cbt = AxisTicks()
+        var margins = Margins()
         let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
         let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
         for _ in 0..<4 {
-            if equalAspect && xScale == .linear && yScale == .linear && plot.width > 0 && plot.height > 0 {
-                (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
-            }
             xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
             yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
             let xLabelInk = xt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular) }
@@ -159,10 +171,14 @@ extension Axes {
                 right += 8 + box.size.width
                 top = max(top, Theme.outerPad)
             }
-            _ = bottom
-            top = max(top, Theme.outerPad)
+            top = max(top, Theme.outerPad, minimum.top)
+            left = max(left, minimum.left); right = max(right, minimum.right); bottom = max(bottom, minimum.bottom)
+            margins = Margins(left: left, right: right, top: top, bottom: bottom)
             plot = Rect(x: cell.minX + left, y: cell.minY + top,
                         width: max(cell.width - left - right, 10), height: max(cell.height - top - bottom, 10))
+            if equalAspect && xScale == .linear && yScale == .linear {
+                plot = Self.equalAspectBox(plot, x: xl, y: yl)
+            }
         }
         let yStart = yInverted ? plot.minY : plot.maxY, yEnd = yInverted ? plot.maxY : plot.minY
         let transform = DataTransform(
@@ -179,7 +195,7 @@ extension Axes {
             placed = box
         }
         return AxesLayout(cell: cell, plot: plot, transform: transform, xTicks: xt, yTicks: yt, imageMode: false,
-                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed)
+                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed, margins: margins)
     }
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
@@ -188,17 +204,19 @@ extension Axes {
         return Theme.tickLength + Theme.tickPad + w + (cb.label == nil ? 0 : Theme.labelPad + r.measure("0", size: Theme.axisLabelSize, weight: .regular).lineHeight)
     }
 
-    /// Limits containing `x` and `y` with equal data-per-point on both axes, widening the tighter one about its centre.
-    static func equalAspectLimits(x: ClosedRange<Double>, y: ClosedRange<Double>, width: Double, height: Double)
-        -> (ClosedRange<Double>, ClosedRange<Double>) {
-        let sx = (x.upperBound - x.lowerBound) / width, sy = (y.upperBound - y.lowerBound) / height
-        if sx > sy {
-            let half = sx * height / 2, c = (y.lowerBound + y.upperBound) / 2
-            return (x, (c - half)...(c + half))
+    /// The largest rectangle centred in `available` in which one data unit has the same length on both axes (the
+    /// plot box shrinks, like matplotlib's `adjustable='box'`, so fields and images fill it without blank strips).
+    static func equalAspectBox(_ available: Rect, x: ClosedRange<Double>, y: ClosedRange<Double>) -> Rect {
+        let ratio = (y.upperBound - y.lowerBound) / (x.upperBound - x.lowerBound)  // height / width
+        var r = available
+        if available.height > available.width * ratio {
+            r.height = available.width * ratio
+            r.y = available.minY  // keep the plot under its title
         } else {
-            let half = sy * width / 2, c = (x.lowerBound + x.upperBound) / 2
-            return ((c - half)...(c + half), y)
+            r.width = available.height / ratio
+            r.x = available.midX - r.width / 2
         }
+        return r
     }
 
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
@@ -232,11 +250,13 @@ extension Axes {
         r.popClip()
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
         if let title {
-            let e = r.measure(title, size: Theme.titleSize, weight: .regular)
-            r.text(title, at: Point(plot.midX - e.width / 2, plot.minY - Theme.titlePad - e.descent), size: Theme.titleSize,
-                   weight: .regular, color: Theme.textColor, angle: 0)
+            let e0 = r.measure(title, size: Theme.titleSize, weight: .regular)
+            let (text, size) = fitText(title, size: Theme.titleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
+            let x = clamp(plot.midX - e.width / 2, l.cell.minX + Theme.outerPad, l.cell.maxX - Theme.outerPad - e.width)
+            r.text(text, at: Point(x, plot.minY - Theme.titlePad - e0.descent), size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
-        if let cb = l.colorBar, let rect = l.colorBarRect { drawColorBar(cb, rect: rect, ticks: l.colorBarTicks, renderer: r) }
+        if let cb = l.colorBar, let rect = l.colorBarRect { drawColorBar(cb, rect: rect, cell: l.cell, ticks: l.colorBarTicks, renderer: r) }
         if let box = l.legend { box.draw(renderer: r) }
     }
 
@@ -266,21 +286,27 @@ extension Axes {
                    size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
         let lsize = Theme.axisLabelSize
+        let cell = l.cell, pad = Theme.outerPad
         if let xLabel {
-            let e = r.measure(xLabel, size: lsize, weight: .regular)
+            let e0 = r.measure(xLabel, size: lsize, weight: .regular)
+            let (text, size) = fitText(xLabel, size: lsize, weight: .regular, maxWidth: cell.width - 2 * pad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
             let xBlock = (xInk.map(\.inkTop).max() ?? 0) + max(xInk.map(\.inkBottom).max() ?? 0, 0)
-            let baseline = plot.maxY + Theme.tickLength + Theme.tickPad + xBlock + Theme.labelPad + e.ascent
-            r.text(xLabel, at: Point(plot.midX - e.width / 2, baseline), size: lsize, weight: .regular, color: Theme.textColor, angle: 0)
+            let baseline = plot.maxY + Theme.tickLength + Theme.tickPad + xBlock + Theme.labelPad + e0.ascent
+            let x = clamp(plot.midX - e.width / 2, cell.minX + pad, cell.maxX - pad - e.width)
+            r.text(text, at: Point(x, baseline), size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
         if let yLabel {
-            let e = r.measure(yLabel, size: lsize, weight: .regular)
+            let e0 = r.measure(yLabel, size: lsize, weight: .regular)
+            let (text, size) = fitText(yLabel, size: lsize, weight: .regular, maxWidth: cell.height - 2 * pad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
             let rightEdge = plot.minX - Theme.tickLength - Theme.tickPad - yWidth - Theme.labelPad
-            r.text(yLabel, at: Point(rightEdge - e.descent, plot.midY + e.width / 2), size: lsize, weight: .regular,
-                   color: Theme.textColor, angle: -Double.pi / 2)
+            let y = clamp(plot.midY + e.width / 2, cell.minY + pad + e.width, cell.maxY - pad)
+            r.text(text, at: Point(rightEdge - e0.descent, y), size: size, weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
         }
     }
 
-    private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, ticks: AxisTicks, renderer r: Renderer) {
+    private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, cell: Rect, ticks: AxisTicks, renderer r: Renderer) {
         let m = AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
         if let levels = cb.levels, let colors = cb.bandColors {
             // Nested rectangles from each level to the top, lowest first: no seams between bands.
@@ -311,10 +337,12 @@ extension Axes {
         }
         r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth))
         if let label = cb.label {
-            let e = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
-            let x = rect.maxX + Theme.tickLength + Theme.tickPad + width + Theme.labelPad + e.ascent
-            r.text(label, at: Point(x, rect.midY + e.width / 2), size: Theme.axisLabelSize, weight: .regular,
-                   color: Theme.textColor, angle: -Double.pi / 2)
+            let e0 = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
+            let (text, size) = fitText(label, size: Theme.axisLabelSize, weight: .regular, maxWidth: cell.height - 2 * Theme.outerPad, renderer: r)
+            let e = r.measure(text, size: size, weight: .regular)
+            let x = rect.maxX + Theme.tickLength + Theme.tickPad + width + Theme.labelPad + e0.ascent
+            let y = clamp(rect.midY + e.width / 2, cell.minY + Theme.outerPad + e.width, cell.maxY - Theme.outerPad)
+            r.text(text, at: Point(x, y), size: size, weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
         }
     }
 }

@@ -155,6 +155,21 @@ final class CairoContext {
                            inkTop: -te.y_bearing, inkBottom: te.height + te.y_bearing)
     }
 
+    /// Characters of `text` that DejaVu Sans has no glyph for (they would print as boxes).
+    func missingCharacters(_ text: String, weight: FontWeight) -> [Character] {
+        selectFont(size: 10, weight: weight)
+        guard let font = cairo_get_scaled_font(handle) else { return Array(text) }
+        return text.filter { ch in
+            var glyphs: UnsafeMutablePointer<cairo_glyph_t>? = nil
+            var count: Int32 = 0
+            let utf8 = String(ch)
+            let status = cairo_scaled_font_text_to_glyphs(font, 0, 0, utf8, -1, &glyphs, &count, nil, nil, nil)
+            defer { if let glyphs { cairo_glyph_free(glyphs) } }
+            guard status == CAIRO_STATUS_SUCCESS, let glyphs, count > 0 else { return true }
+            return (0..<Int(count)).contains { glyphs[$0].index == 0 }
+        }
+    }
+
     deinit { cairo_destroy(handle) }
 }
 
@@ -174,5 +189,9 @@ final class TextMeasurer {
         let e = context.measure(text, size: size, weight: weight)
         cache[key] = e
         return e
+    }
+
+    func missingCharacters(_ text: String, weight: FontWeight = .regular) -> [Character] {
+        context.missingCharacters(text, weight: weight)
     }
 }

@@ -79,8 +79,29 @@ public final class Figure: @unchecked Sendable {
     }
 
     /// The layout of every axes (used by the tests through a recording renderer).
+    /// Plot areas of a subplot grid are aligned: every axes in a grid column gets the largest left and right margin
+    /// of that column, every axes in a row the largest top and bottom margin of that row (image grids excepted).
     func layouts(renderer r: Renderer) -> [AxesLayout] {
-        zip(axesList, cells(renderer: r)).map { $0.layout(in: $1, renderer: r) }
+        let cells = self.cells(renderer: r)
+        let first = zip(axesList, cells).map { $0.layout(in: $1, renderer: r) }
+        guard axesList.count > 1 else { return first }
+        let columns = gridShape.columns
+        var minimum = [Margins](repeating: Margins(), count: axesList.count)
+        for k in axesList.indices where !first[k].imageMode {
+            for other in axesList.indices where !first[other].imageMode {
+                if other % columns == k % columns {
+                    minimum[k].left = max(minimum[k].left, first[other].margins.left)
+                    minimum[k].right = max(minimum[k].right, first[other].margins.right)
+                }
+                if other / columns == k / columns {
+                    minimum[k].top = max(minimum[k].top, first[other].margins.top)
+                    minimum[k].bottom = max(minimum[k].bottom, first[other].margins.bottom)
+                }
+            }
+        }
+        return axesList.indices.map { k in
+            first[k].imageMode ? first[k] : axesList[k].layout(in: cells[k], renderer: r, minimum: minimum[k])
+        }
     }
 
     func validate() throws(PlotError) {
@@ -95,8 +116,10 @@ public final class Figure: @unchecked Sendable {
         try validate()
         r.fill(.rectangle(Rect(x: 0, y: 0, width: width, height: height)), color: .white, rule: .nonZero)
         if let title {
-            let e = r.measure(title, size: Theme.figureTitleSize, weight: .bold)
-            r.text(title, at: Point((width - e.width) / 2, Theme.outerPad + e.ascent), size: Theme.figureTitleSize, weight: .bold,
+            let e0 = r.measure(title, size: Theme.figureTitleSize, weight: .bold)
+            let (text, size) = fitText(title, size: Theme.figureTitleSize, weight: .bold, maxWidth: width - 2 * Theme.outerPad, renderer: r)
+            let e = r.measure(text, size: size, weight: .bold)
+            r.text(text, at: Point((width - e.width) / 2, Theme.outerPad + e0.ascent), size: size, weight: .bold,
                    color: Theme.textColor, angle: 0)
         }
         for (a, l) in zip(axesList, layouts(renderer: r)) { a.draw(l, renderer: r) }

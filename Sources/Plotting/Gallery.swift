@@ -62,8 +62,8 @@ public enum Gallery {
         let figure = Figure(title: "Lines and a legend")
         let ax = figure.addAxes()
         let xs = (0...200).map { -4 + 8 * Double($0) / 200 }
-        ax.line(x: xs, y: xs.map { exp(-$0 * $0 / 2) / (2 * Double.pi).squareRoot() }, color: .model, label: "𝒩(0, 1)")
-        ax.line(x: xs, y: xs.map { exp(-$0 * $0 / 8) / (8 * Double.pi).squareRoot() }, color: .posterior, dash: .dashed, label: "𝒩(0, 4)")
+        ax.line(x: xs, y: xs.map { exp(-$0 * $0 / 2) / (2 * Double.pi).squareRoot() }, color: .model, label: "N(0, 1)")
+        ax.line(x: xs, y: xs.map { exp(-$0 * $0 / 8) / (8 * Double.pi).squareRoot() }, color: .posterior, dash: .dashed, label: "N(0, 4)")
         ax.line(x: xs, y: xs.map { 1 / (Double.pi * (1 + $0 * $0)) }, color: .reference, width: 1.2, dash: .dotted, label: "Cauchy")
         ax.xLabel = "z"
         ax.yLabel = "p(z)"
@@ -129,7 +129,7 @@ public enum Gallery {
         let ax = figure.addAxes()
         let grid = ScalarGrid(x: -4...4, y: -3...3, nx: 161, ny: 121, mixture)
         ax.filledContour(grid, levelCount: 9, colorBarLabel: "p(x)")
-        ax.contour(grid, levelCount: 5, color: Color.white.withAlpha(0.8), width: 0.7)
+        ax.contour(grid, levels: [0.02, 0.06, 0.10, 0.14], color: Color.white.withAlpha(0.8), width: 0.7)
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -161,7 +161,7 @@ public enum Gallery {
             case 3: v = abs(r) < 1 || abs(c + 2.5) < 1 ? 1 : 0
             default: v = (abs(r) > 2.4 || abs(c) > 2.4) ? 1 : 0
             }
-            return min(16, max(0, 14 * v + 2.5 * rng.normal().magnitude))
+            return min(16, max(0, 14 * v + 1.5 * rng.normal().magnitude))
         }
     }
 
@@ -197,7 +197,7 @@ public enum Gallery {
     }
 
     static func bands() -> Figure {
-        let figure = Figure(title: "Bands: a density and a ±2σ error band")
+        let figure = Figure(width: 560, height: 345, title: "Bands: a density and a ±2σ error band")
         let axes = figure.subplots(rows: 1, columns: 2)
         let xs = (0...200).map { -4 + 8 * Double($0) / 200 }
         let p = xs.map { exp(-$0 * $0 / 2) / (2 * Double.pi).squareRoot() }
@@ -224,9 +224,9 @@ public enum Gallery {
         let xs = (0...100).map { -3 + 6 * Double($0) / 100 }
         ax.line(x: xs, y: xs.map { 0.5 * $0 * $0 }, color: .model, label: "½ z₁²")
         ax.scatter(x: [1.5], y: [1.125], color: .highlight, size: 4, alpha: 1, label: "chosen point")
-        ax.text("x = Wz + μ + ε", x: -2.8, y: 4.2)
-        ax.text("ε ~ 𝒩(0, σ²I)", x: -2.8, y: 3.5)
-        ax.text("M = WᵀW + σ²I", x: -2.8, y: 2.8, color: .posterior)
+        ax.text("x = Wz + μ + ε", x: -1.1, y: 4.2)
+        ax.text("ε ~ N(0, σ²I)", x: -1.1, y: 3.6)
+        ax.text("M = WᵀW + σ²I", x: -1.1, y: 3.0, color: .posterior)
         ax.text("p(x) = ∫ p(x|z) p(z) dz", x: 0, y: -0.6, anchor: .center)
         ax.text("← z₁ = 1.5", x: 1.75, y: 1.125, color: .highlight, anchor: .left)
         ax.xLabel = "latent z₁"

@@ -64,13 +64,14 @@ struct ColorBarSpec: Equatable {
     var label: String?
 }
 
-/// Checks that arrays that belong together have the same length and finite entries.
-func lengthProblem(_ mark: String, _ named: [(String, [Double])]) -> String? {
+/// Checks that arrays that belong together have the same length and no NaN (unless `allowNaN`, for lines where NaN
+/// marks a break).
+func lengthProblem(_ mark: String, _ named: [(String, [Double])], allowNaN: Bool = false) -> String? {
     guard let first = named.first else { return nil }
     for (name, values) in named where values.count != first.1.count {
         return "\(mark): \(first.0) has \(first.1.count) values but \(name) has \(values.count)"
     }
-    for (name, values) in named {
+    for (name, values) in named where !allowNaN {
         if let k = values.firstIndex(where: { $0.isNaN }) { return "\(mark): \(name)[\(k)] is NaN" }
     }
     return nil

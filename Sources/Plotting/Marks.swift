@@ -78,7 +78,7 @@ struct LineMark: Mark {
     var dash: Dash
     var label: String?
 
-    var problem: String? { lengthProblem("line", [("x", x), ("y", y)]) }
+    var problem: String? { lengthProblem("line", [("x", x), ("y", y)], allowNaN: true) }
     func extent(logX: Bool, logY: Bool) -> Extent {
         Extent(x: Extent.range(x, positive: logX), y: Extent.range(y, positive: logY))
     }
@@ -362,7 +362,7 @@ struct ImageGridMark: Mark {
     var isImageMode: Bool { true }
     func extent(logX: Bool, logY: Bool) -> Extent { Extent() }
 
-    /// Rects of each image and the caption baseline under it, centred in `plot`.
+    /// Rects of each image and the caption baseline under it, centred horizontally in `plot` and aligned to its top.
     func layout(in plot: Rect, renderer r: Renderer) -> [(image: Rect, caption: Point?)] {
         let n = images.count
         guard n > 0 else { return [] }
@@ -376,7 +376,8 @@ struct ImageGridMark: Mark {
         let w = max(1, min(wFromWidth, wFromHeight)), h = w * aspect, gap = w * gapFraction
         let totalW = Double(cols) * w + Double(cols - 1) * gap
         let totalH = Double(rowsCount) * (h + captionHeight) + Double(rowsCount - 1) * gap
-        let x0 = plot.midX - totalW / 2, y0 = plot.midY - totalH / 2
+        // Centred across, top-aligned so that a title stays right above the images.
+        let x0 = plot.midX - totalW / 2, y0 = plot.minY
         let ascent = r.measure("0", size: Self.captionSize, weight: .regular).ascent
         return (0..<n).map { k in
             let row = k / cols, col = k % cols

@@ -8,8 +8,15 @@ public struct BuildOptions: Sendable {
     public var lessons: [any Lesson]
     /// `--out`: the site's folder.
     public var outputDirectory: URL
-    /// `--format`: formats of the figure files; PNG is always made (the pages show PNG).
-    public var formats: [ImageFormat]
+    /// `--format`: formats of the figure files; PNG is always made (the pages show PNG) and comes first, then SVG,
+    /// then PDF, whatever order they were given in.
+    public var formats: [ImageFormat] {
+        didSet { formats = Self.normalized(formats) }
+    }
+
+    static func normalized(_ formats: [ImageFormat]) -> [ImageFormat] {
+        [.png] + ImageFormat.allCases.filter { formats.contains($0) && $0 != .png }
+    }
     public var seed: UInt64
     /// `--data FILE.csv`, for the lessons that accept user data.
     public var dataFile: URL?
@@ -37,9 +44,7 @@ public struct BuildOptions: Sendable {
     ) {
         self.lessons = lessons
         self.outputDirectory = outputDirectory
-        var f: [ImageFormat] = [.png]
-        for format in ImageFormat.allCases where formats.contains(format) && format != .png { f.append(format) }
-        self.formats = f
+        self.formats = Self.normalized(formats)
         self.seed = seed
         self.dataFile = dataFile
         self.latentDimension = latentDimension

@@ -36,6 +36,8 @@ struct LessonMarkdown {
     private(set) var usedFigures: [String] = []
     private(set) var usedTables: [String] = []
     private var placeholders: [String] = []
+    /// Placeholders that stand for blocks (figures, tables, code blocks): Ink's `<p>` around them is removed.
+    private var blockPlaceholders: Set<Int> = []
 
     init(targets: Targets) { self.targets = targets }
 
@@ -74,7 +76,7 @@ struct LessonMarkdown {
                 guard closed else {
                     throw .lessonText(file: targets.fileName, line: startLine, message: "the code block opened here is not closed; add a line \(marker)")
                 }
-                prose += "\n" + placeholder("<pre><code>" + Escaping.html(code.joined(separator: "\n")) + "</code></pre>") + "\n\n"
+                prose += "\n" + placeholder("<pre><code>" + Escaping.html(code.joined(separator: "\n")) + "</code></pre>", block: true) + "\n\n"
                 pendingLine = lineNumber
                 continue
             }
@@ -97,8 +99,9 @@ struct LessonMarkdown {
 
     // MARK: - Lifting
 
-    private mutating func placeholder(_ html: String) -> String {
+    private mutating func placeholder(_ html: String, block: Bool = false) -> String {
         placeholders.append(html)
+        if block { blockPlaceholders.insert(placeholders.count - 1) }
         return "\(Self.open)\(placeholders.count - 1)\(Self.close)"
     }
 
@@ -170,7 +173,7 @@ struct LessonMarkdown {
                     let startLine = line
                     line += tex.filter { $0 == "\n" }.count
                     let resolved = try resolveInMath(tex, line: startLine)
-                    out += placeholder("<span class=\"math display\">" + Escaping.html(resolved.trimmingCharacters(in: .whitespacesAndNewlines)) + "</span>")
+                    out += placeholder("<span class=\"math display\">" + Escaping.html(resolved.trimmingCharacters(in: .whitespacesAndNewlines)) + "</span>", block: true)
                     i = end + 2
                 } else {
                     guard let end = find("$", from: i + 1, sameLine: true), end > i + 1 else {
@@ -187,14 +190,14 @@ struct LessonMarkdown {
                 }
                 let reference = String(c[(i + 2)..<end]).trimmingCharacters(in: .whitespaces)
                 if let block = targets.blocks[reference] {
-                    out += "\n\n" + placeholder(block) + "\n\n"
+                    out += "\n\n" + placeholder(block, block: true) + "\n\n"
                 } else if reference.hasPrefix("table:") {
                     let name = String(reference.dropFirst("table:".count)).trimmingCharacters(in: .whitespaces)
                     guard let table = targets.tables[name] else {
                         throw fail(line, "unknown table `\(name)` in {{table:\(name)}}; this lesson computes \(Self.list(targets.tables.keys))")
                     }
                     usedTables.append(name)
-                    out += "\n\n" + placeholder(Self.tableHTML(table, name: name)) + "\n\n"
+                    out += "\n\n" + placeholder(Self.tableHTML(table, name: name), block: true) + "\n\n"
                 } else {
                     let (path, style) = try parseValueReference(reference, line: line)
                     out += placeholder("<span class=\"value\">" + (try valueHTML(path: path, style: style, line: line)) + "</span>")
@@ -215,7 +218,7 @@ struct LessonMarkdown {
                     throw fail(line, "unknown figure `\(name)` in ![…](figure:\(name)); this lesson draws \(Self.list(targets.figureNames))")
                 }
                 usedFigures.append(name)
-                out += "\n\n" + placeholder(html) + "\n\n"
+                out += "\n\n" + placeholder(html, block: true) + "\n\n"
                 i = end
             default:
                 out += Escaping.markdownProse(String(ch))
@@ -259,23 +262,21 @@ struct LessonMarkdown {
         try formatted(path: path, style: style, line: line).html
     }
 
-    /// Resolves `{{path}}` and `{{path|fmt}}` inside TeX into TeX numbers; other `{{` is TeX's own business.
+    /// Resolves `{{path}}` and `{{path|fmt}}` inside TeX into TeX numbers. Every `{{…}}` in math is a reference (an
+    /// unknown one fails like elsewhere); TeX's own double braces are written with a space: `{ {a} }`.
     private mutating func resolveInMath(_ tex: String, line: Int) throws(ReportError) -> String {
         var out = ""
         var rest = Substring(tex)
         while let open = rest.range(of: "{{") {
             out += rest[..<open.lowerBound]
             let after = rest[open.upperBound...]
-            guard let close = after.range(of: "}}") else { out += rest[open.lowerBound...]; rest = ""; break }
-            let inner = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if inner.range(of: #"^[A-Za-z0-9_.\-]+(\s*\|\s*[^{}]+)?$"#, options: .regularExpression) != nil {
-                let (path, style) = try parseValueReference(inner, line: line)
-                out += try formatted(path: path, style: style, line: line).tex
-                rest = after[close.upperBound...]
-            } else {
-                out += "{{"
-                rest = after
+            guard let close = after.range(of: "}}") else {
+                throw fail(line, "`{{` in math is not closed; write {{name}} for a computed value, or { { for TeX braces")
             }
+            let inner = after[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let (path, style) = try parseValueReference(inner, line: line)
+            out += try formatted(path: path, style: style, line: line).tex
+            rest = after[close.upperBound...]
         }
         return out + rest
     }
@@ -287,7 +288,9 @@ struct LessonMarkdown {
         for index in placeholders.indices.reversed() {
             let token = "\(Self.open)\(index)\(Self.close)"
             guard result.contains(token) else { continue }
-            result = result.replacingOccurrences(of: "<p>\(token)</p>", with: placeholders[index])
+            if blockPlaceholders.contains(index) {
+                result = result.replacingOccurrences(of: "<p>\(token)</p>", with: placeholders[index])
+            }
             result = result.replacingOccurrences(of: token, with: placeholders[index])
         }
         return result

@@ -137,6 +137,7 @@ struct LessonPage {
             """
         case let .frames(paths, labels):
             let count = paths.count
+            let lastFrameLinks = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
             var items = ""
             for (path, label) in zip(paths, labels) {
                 items += "<li data-src=\"\(Escaping.attribute(path))\">\(Escaping.html(label))</li>"
@@ -150,7 +151,7 @@ struct LessonPage {
             <output class="frame-label">\(Escaping.html(labels[0])) (1/\(count))</output>
             </div>
             <ol class="frame-labels" hidden>\(items)</ol>
-            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">PNG of this frame</a> · \(count) frames</span></figcaption>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))</span></figcaption>
             </figure>
             """
         }

@@ -44,14 +44,17 @@ public struct ReportBuilder: Sendable {
         }
         let indexURL = options.lessonsDirectory.appendingPathComponent("index.md")
         let indexText = FileManager.default.fileExists(atPath: indexURL.path) ? try IndexText.load(indexURL) : IndexText.fallback
+        let t0 = clock.now
         let inputs = try loadInputs()
+        progress.stage("data: digits \(inputs.digits.values.rows)×\(inputs.digits.values.columns)"
+            + (inputs.userData.map { ", \($0.name) \($0.values.rows)×\($0.values.columns)" } ?? ""), duration: clock.now - t0)
 
         // Compute.
         try stage(.compute)
         var computed: [ComputedLesson] = []
         for (k, lesson) in options.lessons.enumerated() {
             progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
-            let t0 = clock.now
+            let lessonStart = clock.now
             let reporter = progress
             let context = LessonContext(
                 seed: options.seed, quick: options.quick, lessonsDirectory: options.lessonsDirectory,
@@ -66,7 +69,7 @@ public struct ReportBuilder: Sendable {
                 throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
             }
             try Self.check(result, slug: lesson.slug)
-            progress.lessonFinished(lesson.slug, duration: clock.now - t0)
+            progress.lessonFinished(lesson.slug, duration: clock.now - lessonStart)
             computed.append(ComputedLesson(lesson: lesson, text: texts[k], result: result))
         }
 
@@ -112,10 +115,12 @@ public struct ReportBuilder: Sendable {
         // Write into the temporary folder, then the manifest, then swap.
         output.recoverLeftovers(progress: progress)
         try stage(.write)
+        let t3 = clock.now
         let temp = try output.writeTemporary(files)
         do throws(ReportError) {
             try stage(.manifest)
             let manifest = manifestJSON(files: files, inputs: inputs, katex: katex != nil)
+            progress.stage("wrote \(files.count + 1) files", duration: clock.now - t3)
             do { try Data(manifest.utf8).write(to: temp.appendingPathComponent("manifest.json")) } catch {
                 throw ReportError.io(path: temp.appendingPathComponent("manifest.json").path, reason: "cannot write (\(error.localizedDescription))")
             }

@@ -47,7 +47,8 @@ figure { margin: 1.5rem 0; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 figcaption .caption { color: var(--text); }
-.downloads { white-space: nowrap; }
+.downloads { white-space: nowrap; margin-left: 0.6rem; font-size: 0.88rem; }
+.downloads::before { content: "Files: "; }
 .frame-controls { display: flex; align-items: center; gap: 0.75rem; margin-top: 0.5rem; flex-wrap: wrap; }
 .frame-controls input[type=range] { flex: 1 1 12rem; min-width: 8rem; accent-color: var(--accent); }
 .frame-label { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 0.92rem; }
@@ -77,7 +78,7 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
 @media (min-width: 64rem) {
   .layout { display: grid; grid-template-columns: 15rem minmax(0, 52rem); gap: 2.5rem; justify-content: center; }
   .step-list { position: sticky; top: 1rem; align-self: start; margin-top: 1.5rem; max-height: calc(100vh - 2rem); overflow-y: auto; }
-  main { margin: 0; }
+  .layout main { margin: 0; }
 }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }

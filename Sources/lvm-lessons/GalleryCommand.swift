@@ -37,11 +37,11 @@ struct GalleryCommand: ParsableCommand {
         let url = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            try renderGallery(into: url, formats: formats, scale: scale)
+            let written = try renderGallery(into: url, formats: formats, scale: scale)
+            FileHandle.standardError.write(Data("Gallery: \(written.count) files in \(url.path)\n".utf8))
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
-        FileHandle.standardError.write(Data("Gallery: \(url.path)\n".utf8))
     }
 }

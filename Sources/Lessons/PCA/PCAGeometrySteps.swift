@@ -1,0 +1,332 @@
+import Foundation
+import LinearAlgebra
+import Models
+import Plotting
+
+/// Steps 1–5 and 7 of the PCA lesson on the seeded 2-D cloud, where everything can be drawn: centring, the 1/N
+/// covariance, its eigenvectors as axes, projection onto u₁ with its error, the angle sweep, and what PCA leaves
+/// unsaid. All values go under the `toy` key of `results.json`.
+struct PCAGeometrySteps {
+    let toy: Toy2D
+    let cloud: Matrix  // (N, 2)
+    let seed: UInt64
+    let quick: Bool
+
+    func record(into record: inout PCARecord) throws {
+        let pca = try PCA(fitting: cloud)
+        let n = cloud.rows
+        var values: [String: JSONValue] = [:]
+
+        // Step 1 — the cloud and where it came from.
+        values["n"] = .integer(n)
+        values["seed"] = .string(String(seed))
+        values["true_mean"] = .numbers(toy.mean)
+        values["true_covariance"] = .rows(toy.covariance.rowArrays)
+        values["true_standard_deviations"] = .numbers([toy.majorStandardDeviation, toy.minorStandardDeviation])
+        values["true_angle_degrees"] = .number(toy.angleDegrees)
+        record.describe("toy.n", "N, points in the 2-D cloud")
+        record.describe("toy.seed", "seed of the generator (xoshiro256**)", "same seed ⇒ same points and the same report")
+        record.describe("toy.true_angle_degrees", "θ, angle of the long axis of the generating Gaussian", PCARecord.angleConvention)
+        record.describe("toy.true_standard_deviations.0", "σ₁, true standard deviation along the long axis")
+        record.describe("toy.true_standard_deviations.1", "σ₂, true standard deviation along the short axis")
+        record.figures["point-cloud"] = .single(pointCloudFigure())
+
+        // Step 2 — centring and covariance.
+        let unbiased = Statistics.covariance(cloud, normalization: .unbiased)
+        let centred = Statistics.centred(cloud, mean: pca.mean)
+        values["mean"] = .numbers(pca.mean)
+        values["covariance"] = .rows(pca.covariance.rowArrays)
+        values["covariance_unbiased"] = .rows(unbiased.rowArrays)
+        values["unbiased_factor"] = .number(Double(n) / Double(n - 1))
+        values["centred_mean_max_abs"] = .number(Statistics.columnMeans(centred).map(abs).max() ?? 0)
+        values["total_variance"] = .number(pca.totalVariance)
+        record.describe("toy.mean.0", "μ₁, sample mean of x₁")
+        record.describe("toy.mean.1", "μ₂, sample mean of x₂")
+        for (i, j) in [(0, 0), (0, 1), (1, 1)] {
+            record.describe("toy.covariance.\(i).\(j)", "S\(subscriptDigit(i + 1))\(subscriptDigit(j + 1)), sample covariance", PCARecord.covarianceConvention)
+            record.describe("toy.covariance_unbiased.\(i).\(j)", "S\(subscriptDigit(i + 1))\(subscriptDigit(j + 1)) with 1/(N−1)", "unbiased normalisation 1/(N−1), for comparison only")
+            record.describe("toy.true_covariance.\(i).\(j)", "Σ\(subscriptDigit(i + 1))\(subscriptDigit(j + 1)), covariance of the generating Gaussian")
+        }
+        record.describe("toy.unbiased_factor", "N/(N−1), the ratio of the two normalisations")
+        record.describe("toy.centred_mean_max_abs", "largest |mean| of the centred coordinates", "zero up to rounding")
+        record.describe("toy.total_variance", "tr S = S₁₁ + S₂₂, total variance", PCARecord.covarianceConvention)
+        record.tables["toy-covariance"] = covarianceTable(pca.covariance, unbiased)
+        record.figures["centring"] = .single(centringFigure(pca.mean, centred))
+
+        // Step 3 — eigendecomposition.
+        let u1 = pca.components.row(0), u2 = pca.components.row(1)
+        let recomposed = pca.components.transposed * Matrix(diagonal: pca.eigenvalues) * pca.components
+        let angle = pcaLineAngleDegrees(u1)
+        values["eigenvalues"] = .numbers(pca.eigenvalues)
+        values["standard_deviations"] = .numbers(pca.eigenvalues.map { $0.squareRoot() })
+        values["components"] = .rows(pca.components.rowArrays)
+        values["angle_degrees"] = .number(angle)
+        values["angle_error_degrees"] = .number(angleBetween(angle, toy.angleDegrees))
+        values["decomposition_residual"] = .number((pca.covariance - recomposed).frobeniusNorm / pca.covariance.frobeniusNorm)
+        values["components_dot"] = .number(Vector.dot(u1, u2))
+        values["explained_variance_ratio"] = .numbers(pca.explainedVarianceRatio)
+        record.describe("toy.eigenvalues.0", "λ₁, largest eigenvalue of S", PCARecord.eigenvalueConvention)
+        record.describe("toy.eigenvalues.1", "λ₂, smallest eigenvalue of S", PCARecord.eigenvalueConvention)
+        record.describe("toy.standard_deviations.0", "√λ₁, standard deviation along u₁")
+        record.describe("toy.standard_deviations.1", "√λ₂, standard deviation along u₂")
+        for i in 0..<2 {
+            for j in 0..<2 {
+                record.describe("toy.components.\(i).\(j)", "u\(subscriptDigit(i + 1)) entry \(j + 1)", PCARecord.componentConvention)
+            }
+        }
+        record.describe("toy.angle_degrees", "angle of u₁", PCARecord.angleConvention)
+        record.describe("toy.angle_error_degrees", "angle between u₁ and the true long axis", "degrees; sampling error of 200 points")
+        record.describe("toy.decomposition_residual", "‖S − UΛUᵀ‖ / ‖S‖, relative error of the decomposition", "Frobenius norms; rounding level is about 10⁻¹⁶")
+        record.describe("toy.components_dot", "u₁ᵀu₂", "zero up to rounding: the eigenvectors of a symmetric matrix are orthogonal")
+        record.describe("toy.explained_variance_ratio.0", "λ₁ / (λ₁ + λ₂), share of the variance along u₁")
+        record.figures["principal-axes"] = .single(principalAxesFigure(pca))
+
+        // Step 4 — projection on u₁ and reconstruction.
+        let scores = pca.transform(cloud, dimensions: 1)             // (N, 1)
+        let reconstructed = pca.reconstruct(scores: scores)          // (N, 2)
+        let mse = pca.reconstructionMSE(cloud, dimensions: 1)
+        values["mse_q1"] = .number(mse)
+        values["discarded_q1"] = .number(pca.discardedVariance(dimensions: 1))
+        values["identity_difference_q1"] = .number(mse - pca.discardedVariance(dimensions: 1))
+        values["first_point"] = .numbers(cloud.row(0))
+        values["first_score"] = .number(scores[0, 0])
+        values["first_reconstruction"] = .numbers(reconstructed.row(0))
+        record.describe("toy.mse_q1", "(1/N) Σₙ ‖xₙ − x̂ₙ‖² with q = 1", PCARecord.mseConvention)
+        record.describe("toy.discarded_q1", "λ₂, the discarded eigenvalue", PCARecord.eigenvalueConvention)
+        record.describe("toy.identity_difference_q1", "MSE − λ₂", "zero up to rounding (about 10⁻¹⁵ here)")
+        record.describe("toy.first_point.0", "x₁ of the first point")
+        record.describe("toy.first_point.1", "x₂ of the first point")
+        record.describe("toy.first_score", "z = u₁ᵀ(x − μ) of the first point")
+        record.describe("toy.first_reconstruction.0", "x̂₁ of the first point")
+        record.describe("toy.first_reconstruction.1", "x̂₂ of the first point")
+        record.figures["projection"] = .single(projectionFigure(pca, reconstructed))
+
+        // Step 5 — sweep the direction's angle.
+        let step = quick ? 1.0 : 0.25
+        let angles = stride(from: 0.0, to: 180.0, by: step).map { $0 }
+        let variances = angles.map { PCA.projectedVariance(centred, along: direction($0)) }
+        let errors = angles.map { PCA.reconstructionError(centred, along: direction($0)) }
+        let best = variances.indices.max { variances[$0] < variances[$1] }!
+        let least = errors.indices.min { errors[$0] < errors[$1] }!
+        let sums = zip(variances, errors).map { $0 + $1 }
+        var sweep: [String: JSONValue] = [:]
+        sweep["step_degrees"] = .number(step)
+        sweep["count"] = .integer(angles.count)
+        sweep["argmax_variance_degrees"] = .number(angles[best])
+        sweep["argmin_error_degrees"] = .number(angles[least])
+        sweep["max_variance"] = .number(variances[best])
+        sweep["min_error"] = .number(errors[least])
+        sweep["sum_spread"] = .number((sums.max() ?? 0) - (sums.min() ?? 0))
+        sweep["variance_at_0"] = .number(variances[0])
+        values["sweep"] = .object(sweep)
+        record.describe("toy.sweep.step_degrees", "grid step of the angle θ", "degrees; 1° with --quick")
+        record.describe("toy.sweep.count", "directions tried")
+        record.describe("toy.sweep.argmax_variance_degrees", "θ with the largest projected variance", PCARecord.angleConvention + "; on the grid")
+        record.describe("toy.sweep.argmin_error_degrees", "θ with the smallest reconstruction error", PCARecord.angleConvention + "; on the grid")
+        record.describe("toy.sweep.max_variance", "largest V(θ) on the grid", "1/N; compare λ₁")
+        record.describe("toy.sweep.min_error", "smallest E(θ) on the grid", "1/N; compare λ₂")
+        record.describe("toy.sweep.sum_spread", "max − min of V(θ) + E(θ) over the grid", "zero up to rounding: V + E = tr S for every θ")
+        record.describe("toy.sweep.variance_at_0", "V(0°), the variance of x₁ alone", "1/N; equals S₁₁")
+        record.figures["variance-vs-angle"] = .single(sweepFigure(angles, variances, errors, eigenAngle: angle, total: pca.totalVariance))
+
+        // Step 7 — what PCA cannot say.
+        values["limits"] = try limits(pca, into: &record)
+        record.results["toy"] = .object(values)
+    }
+
+    // MARK: - Step 7
+
+    /// Three points: A on u₁ one standard deviation out, B with the same z but 4√λ₂ off the line, C eight standard
+    /// deviations out along u₁. PCA gives A and B the same code and C a perfect reconstruction; only a density —
+    /// here the Gaussian N(μ, S), a preview of PPCA — tells how plausible each point is.
+    private func limits(_ pca: PCA, into record: inout PCARecord) throws -> JSONValue {
+        let (l1, l2) = (pca.eigenvalues[0].squareRoot(), pca.eigenvalues[1].squareRoot())
+        let u1 = pca.components.row(0), u2 = pca.components.row(1)
+        func point(_ a: Double, _ b: Double) -> [Double] { (0..<2).map { pca.mean[$0] + a * u1[$0] + b * u2[$0] } }
+        let points = [("A", point(l1, 0)), ("B", point(l1, 4 * l2)), ("C", point(8 * l1, 0))]
+        let x = Matrix(points.map { $0.1 })
+        let z = pca.transform(x, dimensions: 1)
+        let xHat = pca.reconstruct(scores: z)
+        let gaussian = try MultivariateNormal(mean: pca.mean, covariance: pca.covariance)
+        let cholesky = try Cholesky(of: pca.covariance)
+        var out: [String: JSONValue] = [:]
+        for (k, (name, p)) in points.enumerated() {
+            let error = zip(p, xHat.row(k)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+            let w = cholesky.solveLower(zip(p, pca.mean).map { $0 - $1 })
+            let key = name.lowercased()
+            out[key] = [
+                "x": .numbers(p), "z": .number(z[k, 0]), "squared_error": .number(error),
+                "mahalanobis_squared": .number(Vector.dot(w, w)), "log_density": .number(gaussian.logDensity(p)),
+            ]
+            record.describe("toy.limits.\(key).z", "z of point \(name)", "z = u₁ᵀ(x − μ)")
+            record.describe("toy.limits.\(key).squared_error", "‖x − x̂‖² of point \(name)", "q = 1")
+            record.describe("toy.limits.\(key).mahalanobis_squared", "(x − μ)ᵀ S⁻¹ (x − μ) of point \(name)", "squared Mahalanobis distance under N(μ, S)")
+            record.describe("toy.limits.\(key).log_density", "log N(x | μ, S) of point \(name)", "natural log of the Gaussian density with the 1/N covariance (not part of PCA)")
+        }
+        record.figures["what-pca-misses"] = .single(limitsFigure(pca, points: points, reconstructions: xHat))
+        return .object(out)
+    }
+
+    // MARK: - Figures
+
+    private func pointCloudFigure() -> Figure {
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        ax.title = "\(cloud.rows) points of a correlated 2-D Gaussian (seed \(seed))"
+        ax.xLabel = "x₁"
+        ax.yLabel = "x₂"
+        ax.equalAspect = true
+        ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2.5, alpha: 0.75, label: "data xₙ")
+        ax.legend = .upperLeft
+        return figure
+    }
+
+    private func centringFigure(_ mean: [Double], _ centred: Matrix) -> Figure {
+        let figure = Figure(width: 460, height: 250)
+        let axes = figure.subplots(rows: 1, columns: 2)
+        // The same window size around μ on the left and around 0 on the right: only the position changes.
+        let hx = 1.1 * (centred.column(0).map(abs).max() ?? 1), hy = 1.1 * (centred.column(1).map(abs).max() ?? 1)
+        axes[0].title = "data x"
+        axes[0].xLabel = "x₁"
+        axes[0].yLabel = "x₂"
+        axes[0].scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.6)
+        axes[0].scatter(x: [mean[0]], y: [mean[1]], color: .highlight, size: 5, marker: .cross, alpha: 1, label: "mean μ")
+        axes[0].xLimits = (mean[0] - hx)...(mean[0] + hx)
+        axes[0].yLimits = (mean[1] - hy)...(mean[1] + hy)
+        axes[1].title = "centred x − μ"
+        axes[1].xLabel = "x₁ − μ₁"
+        axes[1].yLabel = "x₂ − μ₂"
+        axes[1].horizontalLine(at: 0, color: .reference, dash: .dotted)
+        axes[1].verticalLine(at: 0, color: .reference, dash: .dotted)
+        axes[1].scatter(x: centred.column(0), y: centred.column(1), color: .data, size: 2, alpha: 0.6)
+        axes[1].scatter(x: [0], y: [0], color: .highlight, size: 5, marker: .cross, alpha: 1, label: "origin 0")
+        axes[1].xLimits = -hx...hx
+        axes[1].yLimits = -hy...hy
+        for ax in axes { ax.equalAspect = true; ax.legend = .upperLeft }
+        return figure
+    }
+
+    private func principalAxesFigure(_ pca: PCA) -> Figure {
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        ax.title = "Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ"
+        ax.xLabel = "x₁"
+        ax.yLabel = "x₂"
+        ax.equalAspect = true
+        ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
+        let mean = (pca.mean[0], pca.mean[1])
+        let s = pca.covariance.rowArrays
+        ax.ellipse(mean: mean, covariance: s, k: 1, color: .model, width: 1.5, label: "1σ ellipse")
+        ax.ellipse(mean: mean, covariance: s, k: 2, color: .model, width: 1.2, dash: .dashed, label: "2σ ellipse")
+        for i in 0..<2 {
+            let u = pca.components.row(i)
+            let length = pca.eigenvalues[i].squareRoot()
+            let tip = (mean.0 + length * u[0], mean.1 + length * u[1])
+            ax.arrow(from: mean, to: tip, color: .reference, width: 2, label: i == 0 ? "√λᵢ uᵢ" : nil)
+            let label = i == 0 ? "√λ₁ u₁" : "√λ₂ u₂"
+            // Beside the tip, away from the other arrow: u₁'s label below right of its tip, u₂'s above its tip.
+            let offset = i == 0 ? (0.15, -0.3) : (0.0, 0.3)
+            ax.text(label, x: tip.0 + offset.0, y: tip.1 + offset.1, color: .reference, size: 11, anchor: i == 0 ? .left : .center)
+        }
+        ax.legend = .lowerRight
+        return figure
+    }
+
+    private func projectionFigure(_ pca: PCA, _ reconstructed: Matrix) -> Figure {
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        ax.title = "Projection onto u₁ (q = 1): each xₙ moves to x̂ₙ"
+        ax.xLabel = "x₁"
+        ax.yLabel = "x₂"
+        ax.equalAspect = true
+        let u = pca.components.row(0)
+        let reach = 3.6 * pca.eigenvalues[0].squareRoot()
+        ax.line(x: [pca.mean[0] - reach * u[0], pca.mean[0] + reach * u[0]],
+                y: [pca.mean[1] - reach * u[1], pca.mean[1] + reach * u[1]], color: .reference, width: 1.2, label: "line μ + t u₁")
+        for n in 0..<cloud.rows {
+            ax.line(x: [cloud[n, 0], reconstructed[n, 0]], y: [cloud[n, 1], reconstructed[n, 1]], color: .projection,
+                    width: 0.7, label: n == 0 ? "error xₙ − x̂ₙ" : nil)
+        }
+        ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.7, label: "data xₙ")
+        ax.scatter(x: reconstructed.column(0), y: reconstructed.column(1), color: .projection, size: 2, alpha: 0.9,
+                   label: "x̂ₙ = μ + u₁zₙ")
+        ax.legend = .upperLeft
+        return figure
+    }
+
+    private func sweepFigure(_ angles: [Double], _ variances: [Double], _ errors: [Double], eigenAngle: Double, total: Double) -> Figure {
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        ax.title = "Variance kept and error made by the line at angle θ"
+        ax.xLabel = "θ (degrees)"
+        ax.yLabel = "mean squared length (1/N)"
+        ax.xLimits = 0...180
+        ax.yLimits = 0...(total * 1.6)
+        ax.horizontalLine(at: total, color: .reference, dash: .dotted, label: "V + E = tr S")
+        ax.line(x: angles, y: variances, color: .model, width: 2, label: "projected variance V(θ)")
+        ax.line(x: angles, y: errors, color: .projection, width: 2, label: "reconstruction error E(θ)")
+        ax.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: String(format: "angle of u₁ = %.1f°", eigenAngle))
+        let best = variances.indices.max { variances[$0] < variances[$1] }!
+        let least = errors.indices.min { errors[$0] < errors[$1] }!
+        ax.scatter(x: [angles[best], angles[least]], y: [variances[best], errors[least]], color: .highlight, size: 4.5,
+                   alpha: 1, label: "largest V, smallest E on the grid")
+        ax.legend = .upperRight
+        return figure
+    }
+
+    private func limitsFigure(_ pca: PCA, points: [(String, [Double])], reconstructions: Matrix) -> Figure {
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        ax.title = "A and B share z; C is reconstructed exactly"
+        ax.xLabel = "x₁"
+        ax.yLabel = "x₂"
+        ax.equalAspect = true
+        ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.3, label: "data")
+        let u = pca.components.row(0)
+        let reach = 9 * pca.eigenvalues[0].squareRoot()
+        ax.line(x: [pca.mean[0] - 3 * pca.eigenvalues[0].squareRoot() * u[0], pca.mean[0] + reach * u[0]],
+                y: [pca.mean[1] - 3 * pca.eigenvalues[0].squareRoot() * u[1], pca.mean[1] + reach * u[1]],
+                color: .reference, width: 1.2, label: "principal line")
+        ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: pca.covariance.rowArrays, k: 2, color: .model, width: 1,
+                   dash: .dotted, label: "2σ ellipse of N(μ, S)")
+        for (k, (name, p)) in points.enumerated() where name == "B" {
+            ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection, width: 1.5,
+                    dash: .dashed, label: "error of B (to its projection)")
+        }
+        ax.scatter(x: points.map { $0.1[0] }, y: points.map { $0.1[1] }, color: .highlight, size: 5, alpha: 1, label: "points A, B, C")
+        let offsets: [String: (Double, Double)] = ["A": (0.4, -0.5), "B": (0.4, 0.35), "C": (0, 0.8)]
+        for (name, p) in points {
+            let offset = offsets[name] ?? (0.4, 0.4)
+            ax.text(name, x: p[0] + offset.0, y: p[1] + offset.1, color: .reference, size: 12, anchor: name == "C" ? .center : .left)
+        }
+        ax.legend = .upperLeft
+        return figure
+    }
+
+    // MARK: - Helpers
+
+    private func covarianceTable(_ s: Matrix, _ unbiased: Matrix) -> Table {
+        let truth = toy.covariance
+        func row(_ name: String, _ m: Matrix) -> [String] { [name, pcaCell(m[0, 0]), pcaCell(m[0, 1]), pcaCell(m[1, 1])] }
+        return Table(columns: ["", "entry (1,1)", "entry (1,2)", "entry (2,2)"],
+                     rows: [row("S, 1/N (used)", s), row("1/(N−1)", unbiased), row("true Σ", truth)],
+                     caption: "The covariance of the \(cloud.rows) points with both normalisations, and the Σ they were drawn from.")
+    }
+
+    private func direction(_ degrees: Double) -> [Double] {
+        let t = degrees * .pi / 180
+        return [cos(t), sin(t)]
+    }
+
+    /// The angle between two lines given by their angles in degrees, in [0, 90].
+    private func angleBetween(_ a: Double, _ b: Double) -> Double {
+        let d = abs(a - b).truncatingRemainder(dividingBy: 180)
+        return min(d, 180 - d)
+    }
+}
+
+/// "₁" for 1 and so on (0–9).
+func subscriptDigit(_ i: Int) -> String {
+    let digits = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
+    return String(i).compactMap { Int(String($0)) }.map { digits[$0] }.joined()
+}

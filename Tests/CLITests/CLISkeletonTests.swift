@@ -1,2 +1,0 @@
-import Testing
-@Suite struct CLISkeletonTests { @Test func builds() { #expect(Bool(true)) } }

@@ -1,0 +1,226 @@
+import Foundation
+import LinearAlgebra
+import Models
+import Plotting
+import Testing
+
+@testable import Lessons
+
+/// The repository's `Lessons/` folder (texts and data).
+let lessonsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Lessons")
+
+/// The digits, loaded once for all tests of this file.
+let sharedDigits: Dataset = try! Dataset.digits(in: lessonsFolder)
+
+/// The references a lesson text makes: `{{path}}` (format after `|` dropped), `{{table:name}}`, `figure:name`.
+struct LessonTextReferences {
+    var values: [String] = []
+    var tables: [String] = []
+    var figures: [String] = []
+    var stepTitles: [String] = []
+
+    init(_ text: String) {
+        for line in text.components(separatedBy: "\n") where line.hasPrefix("## ") { stepTitles.append(String(line.dropFirst(3))) }
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            let inner = String(rest[open.upperBound..<close.lowerBound])
+            if inner.hasPrefix("table:") {
+                tables.append(String(inner.dropFirst(6)))
+            } else {
+                values.append(String(inner.split(separator: "|", maxSplits: 1)[0]).trimmingCharacters(in: .whitespaces))
+            }
+            rest = rest[close.upperBound...]
+        }
+        rest = Substring(text)
+        while let start = rest.range(of: "(figure:") {
+            guard let end = rest[start.upperBound...].firstIndex(of: ")") else { break }
+            figures.append(String(rest[start.upperBound..<end]))
+            rest = rest[end...]
+        }
+    }
+}
+
+/// A user data set without images: correlated columns with names, as a teacher's CSV would give.
+func userTable(rows: Int, columns: Int, seed: UInt64) -> Dataset {
+    var generator = Xoshiro256StarStar(seed: seed)
+    var elements: [Double] = []
+    for _ in 0..<rows {
+        let common = generator.nextStandardNormal()
+        for j in 0..<columns { elements.append(10 * Double(j) + common * Double(j + 1) + generator.nextStandardNormal()) }
+    }
+    return Dataset(name: "table.csv", columnNames: (0..<columns).map { "measurement \($0 + 1)" },
+                   values: Matrix(rows: rows, columns: columns, elements: elements))
+}
+
+func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
+    LessonContext(seed: seed, quick: true, lessonsDirectory: lessonsFolder, digits: sharedDigits, userData: userData)
+}
+
+@Suite struct PCALessonTests {
+    static let figureNames: Set<String> = [
+        "point-cloud", "data-overview", "centring", "principal-axes", "projection", "variance-vs-angle", "scree",
+        "error-vs-q", "mean-and-components", "reconstructions", "pc-projection", "what-pca-misses",
+    ]
+
+    /// Every reference of `Lessons/01-pca.md` resolves — for the digits and for user data of several kinds — and
+    /// every value shown has a label.
+    @Test(arguments: ["digits", "user table d=2", "user table d=6", "user images 3x3"])
+    func textReferencesResolve(_ kind: String) throws {
+        let userData: Dataset?
+        switch kind {
+        case "user table d=2": userData = userTable(rows: 40, columns: 2, seed: 1)
+        case "user table d=6": userData = userTable(rows: 30, columns: 6, seed: 2)
+        case "user images 3x3":
+            var images = userTable(rows: 25, columns: 9, seed: 3)
+            images.columnNames = (0..<9).map { "pixel_\($0 / 3)_\($0 % 3)" }
+            images.imageShape = Dataset.ImageShape(rows: 3, columns: 3)
+            userData = images
+        default: userData = nil
+        }
+        let result = try PCALesson().run(pcaContext(userData: userData))
+        let text = try String(contentsOf: lessonsFolder.appendingPathComponent("01-pca.md"), encoding: .utf8)
+        let references = LessonTextReferences(text)
+        #expect(references.stepTitles.count == 7)
+        let root = JSONValue.object(result.results)
+        for path in references.values {
+            #expect(root.value(at: path) != nil, "{{\(path)}} does not resolve (\(kind))")
+            #expect(result.quantities[path] != nil, "{{\(path)}} has no Quantity label (\(kind))")
+        }
+        for name in references.tables { #expect(result.tables[name] != nil, "table \(name) missing (\(kind))") }
+        for name in references.figures { #expect(result.figures[name] != nil, "figure \(name) missing (\(kind))") }
+        #expect(Set(result.figures.keys) == Self.figureNames)
+        #expect(Set(references.figures) == Self.figureNames, "every figure is placed in the text")
+        // Every figure renders.
+        for (name, output) in result.figures {
+            guard case let .single(figure) = output else { Issue.record("\(name) is not a single figure"); continue }
+            let png = try figure.render(.png, scale: 1)
+            #expect(png.count > 1000, "\(name) (\(kind))")
+        }
+    }
+
+    @Test func resultsHoldTheIssueKeysForTheDigits() throws {
+        let result = try PCALesson().run(pcaContext())
+        let r = JSONValue.object(result.results)
+        #expect(r.value(at: "n") == .integer(1797))
+        #expect(r.value(at: "d") == .integer(64))
+        for key in ["mean", "eigenvalues", "explained_variance_ratio", "components", "reconstruction_mse", "conventions"] {
+            #expect(result.results[key] != nil, "\(key)")
+        }
+        guard case let .array(mse)? = r.value(at: "reconstruction_mse"), case let .array(components)? = r.value(at: "components")
+        else { Issue.record("shapes"); return }
+        #expect(mse.count == 65)  // q = 0 … 64
+        #expect(components.count == 64)
+        #expect(r.value(at: "zero_eigenvalues") == .integer(3))
+        #expect(r.value(at: "constant_columns") == .integer(3))
+        guard case let .number(difference)? = r.value(at: "identity_max_relative_difference") else { Issue.record("difference"); return }
+        #expect(difference <= 64 * 64 * Double.ulpOfOne)
+        #expect(r.value(at: "data.is_images") == .bool(true))
+    }
+
+    /// Step 5: on the angle grid, the largest variance and the smallest error both fall within half a grid step of
+    /// the angle of u₁, and they are λ₁ and λ₂ up to the curvature of a cosine over half a step.
+    @Test func sweepExtremesSitAtTheFirstEigenvector() throws {
+        let result = try PCALesson().run(pcaContext(seed: 11))
+        let toy = JSONValue.object(result.results)
+        func number(_ path: String) throws -> Double {
+            guard case let .number(x)? = toy.value(at: path) else { throw CancellationError() }
+            return x
+        }
+        let step = try number("toy.sweep.step_degrees")
+        let angle = try number("toy.angle_degrees")
+        for key in ["toy.sweep.argmax_variance_degrees", "toy.sweep.argmin_error_degrees"] {
+            let found = try number(key)
+            let distance = min(abs(found - angle), 180 - abs(found - angle))
+            #expect(distance <= step / 2 + 1e-9, "\(key) = \(found), u₁ at \(angle)")
+        }
+        let (l1, l2) = (try number("toy.eigenvalues.0"), try number("toy.eigenvalues.1"))
+        // V(θ) = λ₁ cos²(θ − θ₁) + λ₂ sin²(θ − θ₁): half a step off costs at most (λ₁ − λ₂) sin²(step/2).
+        let curvature = (l1 - l2) * pow(sin(step / 2 * .pi / 180), 2) + 1e-12
+        #expect(abs(try number("toy.sweep.max_variance") - l1) <= curvature)
+        #expect(abs(try number("toy.sweep.min_error") - l2) <= curvature)
+        #expect(abs(try number("toy.identity_difference_q1")) <= 64 * Double.ulpOfOne * (l1 + l2))
+        #expect(try number("toy.sweep.sum_spread") <= 64 * Double.ulpOfOne * (l1 + l2))
+        // Step 7: A and B share their code, C is reconstructed exactly but is 8 standard deviations out.
+        #expect(abs(try number("toy.limits.a.z") - (try number("toy.limits.b.z"))) <= 1e-12 * l1)
+        #expect(try number("toy.limits.c.squared_error") <= 1e-20 + 64 * Double.ulpOfOne * l1)
+        #expect(abs(try number("toy.limits.c.mahalanobis_squared") - 64) <= 1e-9)
+        #expect(abs(try number("toy.limits.b.mahalanobis_squared") - 17) <= 1e-9)
+    }
+
+    @Test func sameSeedSameResultsAndFigures() throws {
+        let first = try PCALesson().run(pcaContext(seed: 5))
+        let second = try PCALesson().run(pcaContext(seed: 5))
+        let other = try PCALesson().run(pcaContext(seed: 6))
+        #expect(first.results == second.results)
+        #expect(first.results["toy"] != other.results["toy"])
+        #expect(first.results["eigenvalues"] == other.results["eigenvalues"], "the digits do not depend on the seed")
+        for name in ["point-cloud", "principal-axes", "variance-vs-angle"] {
+            guard case let .single(a)? = first.figures[name], case let .single(b)? = second.figures[name] else {
+                Issue.record("\(name) missing"); continue
+            }
+            #expect(try a.render(.png) == b.render(.png), "\(name)")
+        }
+    }
+
+    @Test func oneColumnIsRefusedWithAMessage() throws {
+        let one = Dataset(name: "one.csv", columnNames: ["x"], values: Matrix(rows: 3, columns: 1, elements: [1, 2, 3]))
+        #expect(throws: PCALessonError.needsTwoColumns(file: "one.csv", columns: 1)) {
+            try PCALesson().run(pcaContext(userData: one))
+        }
+        #expect(PCALessonError.needsTwoColumns(file: "one.csv", columns: 1).description.contains("at least two numeric columns"))
+    }
+}
+
+@Suite struct Toy2DTests {
+    /// Monte Carlo: the sample mean and 1/N covariance of 20 000 points match μ and Σ within 5 standard errors
+    /// (the standard error of a covariance entry Σᵢⱼ is √((ΣᵢᵢΣⱼⱼ + Σᵢⱼ²)/N) for a Gaussian).
+    @Test func sampleMomentsMatchTheGeneratingGaussian() {
+        let toy = Toy2D.standard
+        var generator = Xoshiro256StarStar(seed: 42)
+        let n = 20_000
+        let x = toy.sample(count: n, using: &generator)
+        let mean = Statistics.columnMeans(x)
+        let s = Statistics.covariance(x, normalization: .maximumLikelihood)
+        let sigma = toy.covariance
+        for i in 0..<2 {
+            #expect(abs(mean[i] - toy.mean[i]) <= 5 * (sigma[i, i] / Double(n)).squareRoot())
+            for j in 0..<2 {
+                let standardError = ((sigma[i, i] * sigma[j, j] + sigma[i, j] * sigma[i, j]) / Double(n)).squareRoot()
+                #expect(abs(s[i, j] - sigma[i, j]) <= 5 * standardError, "(\(i), \(j))")
+            }
+        }
+        // Σ's eigenvalues are σ₁², σ₂² and its long axis is at θ.
+        let eigen = try! SymmetricEigen(of: sigma)
+        #expect(abs(eigen.eigenvalues[0] - 4) <= 1e-12 && abs(eigen.eigenvalues[1] - 0.36) <= 1e-12)
+        let u = eigen.eigenvectors.column(0)
+        #expect(abs(abs(Vector.dot(u, toy.majorAxis)) - 1) <= 1e-12)
+    }
+
+    @Test func sameSeedSamePoints() {
+        var a = Xoshiro256StarStar(seed: 9), b = Xoshiro256StarStar(seed: 9), c = Xoshiro256StarStar(seed: 10)
+        let x = Toy2D.standard.sample(count: 50, using: &a)
+        #expect(x == Toy2D.standard.sample(count: 50, using: &b))
+        #expect(x != Toy2D.standard.sample(count: 50, using: &c))
+    }
+}
+
+/// Writes every figure of the lesson as PNG at scale 2 into `$PCA_FIGURES_DIR` when that variable is set (for
+/// looking at them); does nothing otherwise.
+@Suite struct PCAFigureExport {
+    @Test func exportFiguresForInspection() throws {
+        guard let folder = ProcessInfo.processInfo.environment["PCA_FIGURES_DIR"] else { return }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var runs: [(String, Dataset?)] = [("digits", nil), ("table", userTable(rows: 60, columns: 5, seed: 4))]
+        if let extra = ProcessInfo.processInfo.environment["PCA_USER_CSV"] {
+            runs.append(("user", try Dataset.load(csv: URL(fileURLWithPath: extra))))
+        }
+        for (prefix, data) in runs {
+            let result = try PCALesson().run(pcaContext(userData: data))
+            for (name, output) in result.figures {
+                if case let .single(figure) = output { try figure.write(to: "\(folder)/\(prefix)-\(name).png", format: .png, scale: 2) }
+            }
+        }
+    }
+}

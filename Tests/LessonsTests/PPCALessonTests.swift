@@ -1,0 +1,135 @@
+import Foundation
+import LinearAlgebra
+import Testing
+@testable import Lessons
+@testable import Models
+
+private let lessonsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Lessons")
+
+private func digitsContext(seed: UInt64 = 7, latentDimension: Int? = nil) throws -> LessonContext {
+    LessonContext(seed: seed, quick: true, lessonsDirectory: lessonsDirectory,
+                  digits: try Dataset.digits(in: lessonsDirectory), latentDimension: latentDimension)
+}
+
+/// Seeded user-like data without images or labels: D columns from a rank-2 signal plus noise.
+private func userData(columns d: Int, rows: Int = 150, seed: UInt64 = 3) -> Dataset {
+    var g = Xoshiro256StarStar(seed: seed)
+    var values: [Double] = []
+    for _ in 0..<rows {
+        let a = g.nextStandardNormal()
+        let b = g.nextStandardNormal()
+        for j in 0..<d { values.append(Double(j + 1) * a + (j % 2 == 0 ? b : -b) + 0.3 * g.nextStandardNormal()) }
+    }
+    return Dataset(name: "mine.csv", columnNames: (0..<d).map { "c\($0)" },
+                   values: Matrix(rows: rows, columns: d, elements: values))
+}
+
+private func number(_ result: LessonResult, _ path: String) -> Double? {
+    guard let top = path.split(separator: ".").first.map(String.init), let root = result.results[top] else { return nil }
+    let rest = path.split(separator: ".").dropFirst().joined(separator: ".")
+    let value = rest.isEmpty ? root : root.value(at: rest)
+    switch value {
+    case .number(let x)?: return x
+    case .integer(let i)?: return Double(i)
+    default: return nil
+    }
+}
+
+/// Every `{{path}}`, `{{table:name}}` and `figure:name` of the lesson text must resolve in a result.
+private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
+    let text = try String(contentsOf: lessonsDirectory.appendingPathComponent("02-ppca.md"), encoding: .utf8)
+    var missing: [String] = []
+    let references = try Regex(#"\{\{([^}|]+)(\|[^}]*)?\}\}"#)
+    for match in text.matches(of: references) {
+        let path = String(text[match.range]).dropFirst(2).dropLast(2).split(separator: "|")[0]
+        if path.hasPrefix("table:") {
+            if result.tables[String(path.dropFirst(6))] == nil { missing.append(String(path)) }
+            continue
+        }
+        let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let root = result.results[parts[0]] else { missing.append(String(path)); continue }
+        if parts.count == 2, root.value(at: parts[1]) == nil { missing.append(String(path)) }
+    }
+    let figures = try Regex(#"\(figure:([a-z0-9-]+)\)"#)
+    for match in text.matches(of: figures) {
+        let name = String(text[match.range].dropFirst(8).dropLast())
+        if result.figures[name] == nil { missing.append("figure:" + name) }
+    }
+    return missing
+}
+
+@Suite(.serialized) struct PPCALessonTests {
+    /// The digits run: the keys results.json promises, and every on-page check within its stated tolerance.
+    @Test func digitsRunHasTheContractKeysAndPassesEveryCheck() throws {
+        let result = try PPCALesson().run(try digitsContext())
+        #expect(result.results["latent_dim"] == .integer(2))
+        guard case let .array(w)? = result.results["W"] else { Issue.record("W missing"); return }
+        #expect(w.count == 64)
+        #expect(w.allSatisfy { if case let .array(row) = $0 { return row.count == 2 } else { return false } })
+        for key in ["sigma2", "log_likelihood_per_sample", "em.iterations", "em.log_likelihood_per_sample",
+                    "model_selection.best_q"] {
+            #expect(number(result, key) != nil, "missing \(key)")
+        }
+        #expect(result.results["em"]?.value(at: "trace.0.log_likelihood_per_sample") != nil)
+        #expect(result.results["model_selection"]?.value(at: "q.39") == .integer(40))
+        #expect(result.results["model_selection"]?.value(at: "held_out.39") != nil)
+        #expect(result.results["conventions"]?.value(at: "sklearn") != nil)
+        // σ² is the mean of the discarded eigenvalues of the 1/N covariance (numpy reference: 13.8539…).
+        #expect(abs(number(result, "sigma2")! - 13.853948) < 1e-5)
+        // On-page checks.
+        #expect(number(result, "likelihood_check.main.abs_difference")! <= 1e-9)
+        #expect(number(result, "em.log_likelihood_gap")! <= 1e-8)
+        #expect(number(result, "em.decreasing_steps") == 0)
+        #expect(number(result, "marginal_mc.max_abs_z_score")! <= 3)
+        #expect(number(result, "posterior.grid_max_mean_difference")! <= 1e-6)
+        #expect(number(result, "posterior.grid_max_covariance_difference")! <= 1e-6)
+        #expect(number(result, "rotation.max_log_likelihood_difference")! <= 1e-9)
+        #expect(number(result, "rotation.w_relative_difference")! > 0.1)
+        #expect(number(result, "model_selection.q_equals_d_minus_1_max_difference")! <= 1e-8)
+        #expect(result.results["model_selection"]?.value(at: "full_gaussian.exists") == .bool(false))
+        #expect(abs(number(result, "rescaled.shift")! - number(result, "rescaled.expected_shift")!) <= 1e-9)
+        #expect(try unresolvedReferences(result) == [])
+        guard case let .frames(frames, labels)? = result.figures["em-iterations"] else {
+            Issue.record("em-iterations is not frames"); return
+        }
+        #expect(frames.count == labels.count && frames.count >= 5)
+    }
+
+    @Test func sameSeedGivesTheSameResults() throws {
+        let a = try PPCALesson().run(try digitsContext(seed: 11))
+        let b = try PPCALesson().run(try digitsContext(seed: 11))
+        #expect(a.results == b.results)
+    }
+
+    /// User data without images or labels: every reference of the text still resolves (alternative figures).
+    @Test(arguments: [(5, 3), (2, 1), (4, nil as Int?)])
+    func userDataResolvesEveryReference(columns: Int, q: Int?) throws {
+        var context = try digitsContext(latentDimension: q)
+        context.userData = userData(columns: columns)
+        let result = try PPCALesson().run(context)
+        #expect(result.results["latent_dim"] == .integer(q ?? 2))
+        #expect(try unresolvedReferences(result) == [])
+        #expect(number(result, "em.log_likelihood_gap")! <= 1e-8,
+                "EM: \(String(describing: result.results["em"]?.value(at: "iterations"))) \(String(describing: result.results["em"]?.value(at: "converged"))) \(String(describing: result.results["em"]?.value(at: "trace.300")))")
+        #expect(result.results["model_selection"]?.value(at: "full_gaussian.exists") == .bool(true))
+    }
+
+    @Test(arguments: [0, 5, 9])
+    func latentDimensionOutsideTheRangeIsAClearError(q: Int) throws {
+        var context = try digitsContext(latentDimension: q)
+        context.userData = userData(columns: 5)
+        let error = #expect(throws: PPCAError.self) { try PPCALesson().run(context) }
+        #expect(error == .invalidLatentDimension(q: q, dimension: 5))
+        #expect(error?.description.contains("1 ≤ q ≤ 4") == true)
+    }
+
+    @Test func latentManifoldGridIsTheProbitOfAnEvenGrid() {
+        let points = LatentManifold.probitGrid(side: 4)
+        #expect(points.count == 16)
+        // Top-left: smallest z₁, largest z₂; bottom-right: largest z₁, smallest z₂; symmetric about 0.
+        #expect(abs(points[0][0] - StandardNormal.quantile(0.125)) < 1e-12)
+        #expect(abs(points[0][1] - StandardNormal.quantile(0.875)) < 1e-12)
+        #expect(abs(points[15][0] + points[0][0]) < 1e-12 && abs(points[15][1] + points[0][1]) < 1e-12)
+    }
+}

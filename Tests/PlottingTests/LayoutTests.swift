@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import Plotting
+
+/// Layout and data → device transforms, checked through the recording renderer (no pixels).
+@Suite struct LayoutTests {
+    func record(_ figure: Figure) throws -> (RecordingRenderer, [AxesLayout]) {
+        let r = try RecordingRenderer()
+        try figure.draw(on: r)
+        return (r, figure.layouts(renderer: r))
+    }
+
+    @Test func limitsMapToThePlotEdgesAndPointsLandWhereExpected() throws {
+        let figure = Figure(width: 400, height: 300)
+        let ax = figure.addAxes()
+        ax.xLimits = 0...10
+        ax.yLimits = -1...1
+        ax.scatter(x: [2.5], y: [0.5], size: 3)
+        let (r, layouts) = try record(figure)
+        let l = try #require(layouts.first)
+        let t = l.transform
+        #expect(abs(t.x.position(0) - l.plot.minX) < 1e-9 && abs(t.x.position(10) - l.plot.maxX) < 1e-9)
+        #expect(abs(t.y.position(-1) - l.plot.maxY) < 1e-9 && abs(t.y.position(1) - l.plot.minY) < 1e-9)
+        // The circle marker: its right-most point is the first vertex, radius 3 to the right of the centre.
+        let expected = Point(l.plot.minX + 0.25 * l.plot.width + 3, l.plot.minY + 0.25 * l.plot.height)
+        let circles = r.operations.compactMap { op -> Point? in
+            if case let .fill(path, color, _) = op, color == Color.data.withAlpha(0.8), case let .move(p)? = path.elements.first { return p }
+            return nil
+        }
+        #expect(circles.count == 1)
+        #expect(abs(circles[0].x - expected.x) < 1e-9 && abs(circles[0].y - expected.y) < 1e-9)
+        // Data ↔ device round trip.
+        #expect(abs(t.x.value(at: t.x.position(7.3)) - 7.3) < 1e-12)
+    }
+
+    @Test func logAxisIsLinearInLog10() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.yScale = .log10
+        ax.yLimits = 1e-2...1e2
+        ax.line(x: [0, 1], y: [1, 10])
+        let (_, layouts) = try record(figure)
+        let m = layouts[0].transform.y
+        #expect(abs(m.position(1) - layouts[0].plot.midY) < 1e-9)
+        #expect(m.position(-1).isNaN)
+        #expect(layouts[0].yTicks.labels == ["10⁻²", "10⁻¹", "10⁰", "10¹", "10²"])
+    }
+
+    /// Tick labels, axis labels and titles stay inside the figure and do not overlap one another.
+    @Test(arguments: [(460.0, 345.0), (345.0, 259.0), (640.0, 360.0), (300.0, 220.0)])
+    func textIsNeitherClippedNorOverlapping(width: Double, height: Double) throws {
+        let figure = Figure(width: width, height: height,
+                            title: "A figure title that is rather long, as titles written in a hurry tend to be")
+        let axes = figure.subplots(rows: 1, columns: 2)
+        for (k, ax) in axes.enumerated() {
+            ax.title = "Panel \(k)"
+            ax.xLabel = "latent z₁ (the first coordinate of the latent space, in units of its prior standard deviation)"
+            ax.yLabel = "log p(x) − const"
+            ax.line(x: [-12345, 23456], y: [-0.0042, 0.0173], label: "curve")
+        }
+        axes[1].filledContour(ScalarGrid(x: -1...1, y: -1...1, nx: 5, ny: 5) { $0 * $1 }, colorBarLabel: "σ²")
+        let (r, _) = try record(figure)
+        var boxes: [(String, Rect)] = []
+        for t in r.texts {
+            let e = r.measure(t.text, size: t.size, weight: t.text.hasPrefix("A figure") ? .bold : .regular)
+            #expect(t.size >= 9, "\(t.text) at \(t.size) pt")
+            let box: Rect
+            if t.angle == 0 {
+                box = Rect(x: t.origin.x, y: t.origin.y - e.inkTop, width: e.width, height: e.inkTop + max(e.inkBottom, 0))
+            } else {
+                box = Rect(x: t.origin.x - e.inkTop, y: t.origin.y - e.width, width: e.inkTop + max(e.inkBottom, 0), height: e.width)
+            }
+            #expect(box.minX >= 0 && box.maxX <= width && box.minY >= 0 && box.maxY <= height, "\(t.text) clipped: \(box)")
+            boxes.append((t.text, box))
+        }
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                #expect(!boxes[i].1.insetBy(dx: 0.5, dy: 0.5).intersects(boxes[j].1), "\(boxes[i].0) at \(boxes[i].1) overlaps \(boxes[j].0) at \(boxes[j].1)")
+            }
+        }
+    }
+
+    @Test func equalAspectGivesTheSameScaleOnBothAxes() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.equalAspect = true
+        ax.scatter(x: [0, 10], y: [0, 2])
+        let (_, layouts) = try record(figure)
+        let t = layouts[0].transform
+        #expect(abs(t.x.pointsPerUnit - t.y.pointsPerUnit) < 1e-9 * t.x.pointsPerUnit)
+    }
+
+    @Test func bestLegendAvoidsTheData() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        // A dense cloud in the upper right corner, where the legend would go first.
+        var xs: [Double] = [], ys: [Double] = []
+        for i in 0..<20 { for j in 0..<20 { xs.append(6 + 0.2 * Double(i)); ys.append(6 + 0.2 * Double(j)) } }
+        xs += [0, 10]; ys += [0, 10]
+        ax.scatter(x: xs, y: ys, label: "cloud")
+        let (_, layouts) = try record(figure)
+        let legend = try #require(layouts[0].legend)
+        let plot = layouts[0].plot
+        #expect(legend.rect.midX < plot.midX || legend.rect.midY > plot.midY)
+        let t = layouts[0].transform
+        let covered = zip(xs, ys).filter { legend.rect.contains(t.point($0, $1)) }.count
+        #expect(covered == 0)
+    }
+
+    @Test func marksAreClippedToThePlotArea() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.line(x: [0, 1], y: [0, 1])
+        let (r, layouts) = try record(figure)
+        let ops = r.operations
+        let push = try #require(ops.firstIndex(of: .pushClip(layouts[0].plot)))
+        let line = try #require(ops.firstIndex { if case let .stroke(_, s) = $0 { return s.color == .model }; return false })
+        let pop = try #require(ops[push...].firstIndex(of: .popClip))
+        #expect(push < line && line < pop)
+    }
+
+    /// Image grids: crisp (nearest-neighbour) images inside the axes, in reading order, not overlapping, each caption
+    /// centred under its image; no ticks or frame.
+    @Test func imageGridLaysOutImagesAndCaptions() throws {
+        let figure = Figure(width: 300, height: 200, title: "Digits")
+        let ax = figure.addAxes()
+        let images = (0..<7).map { k in (0..<64).map { Double(($0 * (k + 1)) % 17) } }
+        ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: 4, captions: (0..<7).map { "#\($0)" })
+        let (r, layouts) = try record(figure)
+        let rects = r.operations.compactMap { op -> Rect? in
+            if case let .image(w, h, rect, nearest) = op, w == 8, h == 8, nearest { return rect }
+            return nil
+        }
+        #expect(rects.count == 7)
+        let plot = layouts[0].plot
+        for (k, rect) in rects.enumerated() {
+            #expect(plot.contains(Point(rect.minX, rect.minY)) && plot.contains(Point(rect.maxX, rect.maxY)))
+            #expect(abs(rect.width - rect.height) < 1e-9)
+            for other in rects[(k + 1)...] { #expect(!rect.intersects(other)) }
+        }
+        #expect(rects[1].minX > rects[0].maxX && rects[4].minY > rects[0].maxY)  // row-major
+        let captions = r.texts.filter { $0.text.hasPrefix("#") }
+        #expect(captions.count == 7)
+        for (k, c) in captions.enumerated() {
+            let w = r.measure(c.text, size: c.size, weight: .regular).width
+            #expect(abs(c.origin.x + w / 2 - rects[k].midX) < 1e-9 && c.origin.y > rects[k].maxY)
+            #expect(c.origin.y < (k + 4 < rects.count ? rects[k + 4].minY : figure.height))
+        }
+        #expect(!r.texts.contains { $0.text == "0" })  // no tick labels
+    }
+
+    @Test func nanBreaksAPolyline() {
+        let path = Path.polyline([Point(0, 0), Point(1, 1), Point(.nan, 2), Point(3, 3), Point(4, 4)])
+        #expect(path.elements == [.move(Point(0, 0)), .line(Point(1, 1)), .move(Point(3, 3)), .line(Point(4, 4))])
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Plotting
+
+@Suite struct TicksTests {
+    /// Every step is 1, 2 or 5 × 10ᵏ, every tick is a multiple of it inside the range, and there are at most maxCount.
+    @Test(arguments: [(0.0, 10.0, 6), (-3.7, 12.2, 5), (0.001, 0.0093, 8), (-250.0, -3.0, 4), (1e-6, 3e-6, 5), (99.0, 101.0, 7)])
+    func niceSteps(lower: Double, upper: Double, maxCount: Int) {
+        let (values, step) = Ticks.linear(lower: lower, upper: upper, maxCount: maxCount)
+        let mantissa = step / pow(10, floor(log10(step) + 1e-9))
+        #expect([1.0, 2, 5].contains { abs(mantissa - $0) < 1e-9 }, "step \(step)")
+        #expect(values.count <= maxCount && values.count >= 2)
+        for v in values {
+            #expect(v >= lower - 1e-9 * step && v <= upper + 1e-9 * step)
+            #expect(abs(v / step - (v / step).rounded()) < 1e-9)
+        }
+    }
+
+    @Test func labelsUseRealMinusAndNoNegativeZero() {
+        let values = Ticks.values(lower: -1.0, upper: 1.0, step: 0.5)
+        #expect(Ticks.labels(values, step: 0.5) == ["\u{2212}1.0", "\u{2212}0.5", "0.0", "0.5", "1.0"])
+        #expect(Ticks.fixed(-0.0001, decimals: 2) == "0.00")
+        #expect(!Ticks.labels(values, step: 0.5).joined().contains("-"))
+        #expect(Ticks.labels([0, 2e5, 4e5], step: 2e5) == ["0", "2×10⁵", "4×10⁵"])
+    }
+
+    @Test func logTicksAtPowersOfTenWithSuperscripts() {
+        let t = Ticks.log10(lower: 0.004, upper: 300, maxCount: 10)
+        #expect(t.major == [0.01, 0.1, 1, 10, 100])
+        #expect(t.labels == ["10⁻²", "10⁻¹", "10⁰", "10¹", "10²"])
+        #expect(t.minor.contains(0.005) && t.minor.contains(200) && !t.minor.contains(400))
+        // Too many decades for the room: every other decade.
+        let sparse = Ticks.log10(lower: 1e-8, upper: 1e8, maxCount: 5)
+        #expect(sparse.labels.count <= 5 && sparse.minor.isEmpty)
+        #expect(Ticks.superscript(-12) == "⁻¹²")
+    }
+
+    @Test func paddingRespectsStickyEdges() {
+        let plain = Axes.padded(0...10, log: false, sticky: [])
+        #expect(abs(plain.lowerBound + 0.5) < 1e-12 && abs(plain.upperBound - 10.5) < 1e-12)
+        let bars = Axes.padded(0...10, log: false, sticky: [0])
+        #expect(bars.lowerBound == 0 && abs(bars.upperBound - 10.5) < 1e-12)
+        let log = Axes.padded(1...100, log: true, sticky: [])
+        #expect(abs(log10(log.lowerBound) + 0.1) < 1e-12 && abs(log10(log.upperBound) - 2.1) < 1e-12)
+        let single = Axes.padded(3...3, log: false, sticky: [])
+        #expect(single.lowerBound < 3 && single.upperBound > 3)
+    }
+}

@@ -1,0 +1,21 @@
+import Testing
+@testable import Report
+
+@Suite struct EscapingTests {
+    @Test func htmlText() {
+        #expect(Escaping.html("a<b>&\"c'") == "a&lt;b&gt;&amp;\"c'")
+    }
+    @Test func attribute() {
+        #expect(Escaping.attribute("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;")
+    }
+    @Test func markdownProseKeepsBlockQuotes() {
+        #expect(Escaping.markdownProse("> x < y & \"z\"") == "> x &lt; y &amp; &quot;z&quot;")
+    }
+    @Test func jsonControlCharacters() {
+        #expect(Escaping.jsonString("a\u{1}\t\u{2028}") == "a\\u0001\\t\\u2028")
+    }
+    @Test(arguments: [("marginal-density", true), ("a1", true), ("-a", false), ("A", false), ("a/b", false), ("..", false), ("", false), ("a b", false)])
+    func safeNames(name: String, safe: Bool) {
+        #expect(Escaping.isSafeFileName(name) == safe)
+    }
+}

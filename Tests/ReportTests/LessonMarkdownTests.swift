@@ -1,0 +1,95 @@
+import Lessons
+import Testing
+@testable import Report
+
+/// "This Markdown in, exactly this HTML out" for each construct the lesson texts use.
+@Suite struct LessonMarkdownTests {
+    static let results: JSONValue = ["s": .number(-0.012345678), "n": 12, "v": [1.5, 2.5], "name": "<b>"]
+
+    func targets(figures: [String] = ["fig"]) -> LessonMarkdown.Targets {
+        LessonMarkdown.Targets(
+            fileName: "t.md", results: Self.results,
+            tables: ["tab": Table(columns: ["a&b"], rows: [["<1>"]], caption: nil)],
+            figure: { name, caption, text in figures.contains(name) ? "<figure data-name=\"\(name)\" data-alt=\"\(text)\">\(caption)</figure>" : nil },
+            figureNames: figures)
+    }
+
+    func render(_ markdown: String, firstLine: Int = 10) throws -> String {
+        var m = LessonMarkdown(targets: targets())
+        return try m.renderBlock(.init(text: markdown, firstLine: firstLine))
+    }
+
+    @Test func inlineMathKeepsUnderscoresAndBackslashes() throws {
+        #expect(try render(#"a $W_{ij} = \mathbf{w}_i^\top x_j$ and _b_"#)
+            == #"<p>a <span class="math inline">W_{ij} = \mathbf{w}_i^\top x_j</span> and <em>b</em></p>"#)
+    }
+
+    @Test func displayMathAcrossLines() throws {
+        #expect(try render("$$\n a < b \\\\\n c_1\n$$") == #"<span class="math display">a &lt; b \\"# + "\n" + #" c_1</span>"#)
+    }
+
+    @Test func valuesAreFormattedAndEscaped() throws {
+        #expect(try render("{{s}}, {{s|.2e}}, {{n}}, {{v.1|int}}, {{name}}")
+            == "<p><span class=\"value\">\u{2212}0.01235</span>, <span class=\"value\">\u{2212}1.23\u{2009}×\u{2009}10<sup>\u{2212}2</sup></span>, <span class=\"value\">12</span>, <span class=\"value\">3</span>, <span class=\"value\">&lt;b&gt;</span></p>")
+    }
+
+    /// Inside math `{{name}}` is always a reference (TeX's own double braces are written `{ {a} }`).
+    @Test func valuesInsideMathBecomeTeX() throws {
+        #expect(try render("$s = {{s|.2f}}$ and $\\frac{ {a} }{b}$")
+            == #"<p><span class="math inline">s = -0.01</span> and <span class="math inline">\frac{ {a} }{b}</span></p>"#)
+        #expect(throws: ReportError.self) { try render("$\\frac{{a}}{b}$") }
+    }
+
+    @Test func rawHTMLAndQuotesAreEscaped() throws {
+        #expect(try render(#"<script>x</script> & [l](a"b)"#)
+            == #"<p>&lt;script&gt;x&lt;/script&gt; &amp; <a href="a&quot;b">l</a></p>"#)
+    }
+
+    @Test func codeSpansAndBlocksAreLiteral() throws {
+        #expect(try render("`{{nope}} $x$ <i>`") == "<p><code>{{nope}} $x$ &lt;i&gt;</code></p>")
+        #expect(try render("```\n{{nope}} $ <b>\n```") == "<pre><code>{{nope}} $ &lt;b&gt;</code></pre>")
+    }
+
+    @Test func escapedDollar() throws {
+        #expect(try render(#"costs \$5"#) == #"<p>costs <span class="dollar">$</span>5</p>"#)
+    }
+
+    @Test func figuresAndTablesAreBlocks() throws {
+        #expect(try render("Text.\n\n![Cap $x_1$](figure:fig)\n\n{{table:tab}}")
+            == #"<p>Text.</p><figure data-name="fig" data-alt="Cap x1">Cap <span class="math inline">x_1</span></figure><div class="table-wrap"><table class="results" id="table-tab"><thead><tr><th scope="col">a&amp;b</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table></div>"#)
+    }
+
+    @Test func usedValuesAreRecordedInOrder() throws {
+        var m = LessonMarkdown(targets: targets())
+        _ = try m.renderBlock(.init(text: "{{n}} $ {{s|.1f}} $ {{n}}", firstLine: 1))
+        #expect(m.usedValues.map(\.path) == ["n", "s", "n"])
+        #expect(m.usedValues[1].style == .fixed(1))
+    }
+
+    @Test(arguments: [
+        ("a\nb {{missing}}", 11, "unknown value {{missing}}"),
+        ("{{v.7}}", 10, "`v` exists but has no element `7`"),
+        ("{{v}}", 10, "is a list or an object"),
+        ("{{s|.3q}}", 10, "unknown number format"),
+        ("x\n\n{{table:nope}}", 12, "unknown table `nope`"),
+        ("![c](figure:nope)", 10, "unknown figure `nope`"),
+        ("![c](photo.png)", 10, "images must be computed figures"),
+        ("a $x", 10, "inline math `$` is not closed"),
+        ("a\n$$ x", 11, "display math `$$` is not closed"),
+        ("{{s", 10, "`{{` is not closed"),
+        ("```\ncode", 10, "code block opened here is not closed"),
+    ])
+    func unknownReferencesFailWithFileAndLine(markdown: String, line: Int, message: String) {
+        #expect {
+            try render(markdown)
+        } throws: { error in
+            guard case let ReportError.lessonText(file, l, m) = error else { return false }
+            return file == "t.md" && l == line && m.contains(message)
+        }
+    }
+
+    @Test func inlineTitlesHaveNoParagraph() throws {
+        var m = LessonMarkdown(targets: targets())
+        #expect(try m.renderInline("Noise $\\sigma^2$", line: 1) == #"Noise <span class="math inline">\sigma^2</span>"#)
+    }
+}

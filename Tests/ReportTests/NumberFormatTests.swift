@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import Report
+
+@Suite struct NumberFormatTests {
+    @Test(arguments: [
+        (0.012345678, NumberStyle.significant(4), "0.01235"),
+        (3.5, .significant(4), "3.5"),
+        (-2.0, .significant(4), "\u{2212}2"),
+        (1234567.0, .significant(4), "1.235\u{2009}×\u{2009}10<sup>6</sup>"),
+        (-1.25e-7, .significant(4), "\u{2212}1.25\u{2009}×\u{2009}10<sup>\u{2212}7</sup>"),
+        (12345.6, .significant(4), "12346"),
+        (0.001, .significant(4), "0.001"),
+        (0.0, .significant(4), "0"),
+        (0.012345678, .fixed(3), "0.012"),
+        (-0.0001, .fixed(2), "0.00"),
+        (0.012345678, .scientific(2), "1.23\u{2009}×\u{2009}10<sup>\u{2212}2</sup>"),
+        (0.1234, .percent(1), "12.3%"),
+        (2.5, .integer, "3"),
+        (-2.5, .integer, "\u{2212}3"),
+        (Double.nan, .significant(4), "NaN"),
+        (-Double.infinity, .significant(4), "\u{2212}∞"),
+    ])
+    func html(value: Double, style: NumberStyle, expected: String) {
+        #expect(NumberFormat.format(value, style: style).html == expected)
+    }
+
+    @Test func texUsesAsciiMinusAndTimes() {
+        #expect(NumberFormat.format(-1.25e-7).tex == "-1.25\\times 10^{-7}")
+        #expect(NumberFormat.format(0.25, style: .percent(1)).tex == "25.0\\%")
+    }
+
+    @Test(arguments: [
+        ("int", NumberStyle.integer), ("%", .percent(1)), (".2%", .percent(2)), (".3f", .fixed(3)), (".2e", .scientific(2)),
+        (".5g", .significant(5)), (" .10f ", .fixed(10)),
+    ])
+    func specs(spec: String, style: NumberStyle) {
+        #expect(NumberStyle(spec: spec) == style)
+    }
+
+    @Test(arguments: ["", "f", ".f", ".0g", ".3x", "3f", ".99f", "%%"])
+    func badSpecs(spec: String) {
+        #expect(NumberStyle(spec: spec) == nil)
+    }
+
+    /// Four significant digits of the default are really four: the shown value is within half a unit of the 4th digit.
+    @Test func defaultKeepsFourSignificantDigits() {
+        for x in [0.00123456, 0.0123456, 0.123456, 1.23456, 12.3456, 123.456, 1234.56] {
+            let shown = Double(NumberFormat.format(x).plain)!
+            let unit = pow(10, floor(log10(x)) - 3)
+            #expect(abs(shown - x) <= unit / 2 * (1 + 1e-12), "\(x) shown as \(shown)")
+        }
+    }
+}
