@@ -35,7 +35,7 @@ enum NonlinearCurveSteps {
         let grid = NonlinearPlaneGrid(x: NonlinearToyArc.xLimits, y: NonlinearToyArc.yLimits, count: s.densityGrid)
         let ppcaDensity = try ppca.logLikelihoods(grid.points)
         do {
-            let fig = Figure(width: 620, height: 345, title: "A noisy arc, and the best PPCA fit")
+            let fig = Figure(width: 560, height: 345, title: "A noisy arc, and the best PPCA fit")
             let ax = fig.addAxes()
             ax.contour(grid.scalarGrid(ppcaDensity), levels: [-5, -4, -3, -2, -1.5], color: .model, width: 1.2, label: "PPCA contours of log p(x)")
             let w = ppca.loading.column(0), mu = ppca.mean
