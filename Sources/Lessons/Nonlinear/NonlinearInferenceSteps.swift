@@ -98,7 +98,7 @@ enum NonlinearInferenceSteps {
             ax0.scatter(x: toy.x.column(0), y: toy.x.column(1), color: .data, size: 1.5, alpha: 0.4, label: "data")
             let c = NL.decodedCurve(model, NL.linspace(-3, 3, 301))
             ax0.line(x: c.x, y: c.y, color: .model, width: 1.8, label: "fθ(z)")
-            for (i, p) in probes.enumerated() {
+            for p in probes {
                 ax0.scatter(x: [p.x[0]], y: [p.x[1]], color: .highlight, size: 5, marker: .diamond, alpha: 1)
                 ax0.text(p.name, x: p.x[0] + 0.08, y: p.x[1] + 0.12, color: .reference, size: 11)
             }
