@@ -119,6 +119,8 @@ enum NonlinearCurveSteps {
         out.set("toy", "noise_sd", trained.noiseVariance.squareRoot(), "trained σ")
         out.set("toy", "gain_over_ppca", finalReference - ppcaLL, "nonlinear − PPCA log-likelihood per sample",
                 convention: "nats per point; exp of it is the average density ratio (geometric mean)")
+        out.set("toy", "density_ratio", exp(finalReference - ppcaLL), "geometric-mean density ratio nonlinear / PPCA on the toy data",
+                convention: "exp of the difference in average log-likelihood")
 
         // quadrature-accuracy: mean |log p_K − log p_ref| over the data, Gauss–Hermite and uniform rules
         let refUntrained = try untrained.logMarginals(x, quadrature: referenceRule)
