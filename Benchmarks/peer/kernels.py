@@ -64,6 +64,11 @@ def main(argv):
     if wanted("svd"):
         a = rng.standard_normal((1797, 64))
         report("svd", "1797x64", median_time(budget, lambda: np.linalg.svd(a, full_matrices=False)))
+    if wanted("extra"):
+        a = rng.standard_normal((64, 64))
+        report("extra-svd", "64x64", median_time(budget, lambda: np.linalg.svd(a, full_matrices=False)))
+        b = rng.standard_normal((1797, 64))
+        report("extra-gram", "1797x64", median_time(budget, lambda: b.T @ b), 2.0 * 1797 * 64 * 64)
 
 
 if __name__ == "__main__":

@@ -122,7 +122,3 @@ public struct Cholesky: Sendable {
     /// L Lᵀ (equal to the symmetric A up to rounding).
     public func recompose() -> Matrix { lower.timesTranspose(lower) }
 }
-
-extension Double {
-    @inlinable func log() -> Double { LinearAlgebra.naturalLog(self) }
-}

@@ -9,6 +9,11 @@ import Darwin
 // Thin wrappers around the C math library, so the numerical files need no platform `import`.
 
 @inlinable func naturalLog(_ x: Double) -> Double { log(x) }
+
+extension Double {
+    /// The natural logarithm (C library), as a method: `x.log()`.
+    @inlinable func log() -> Double { naturalLog(self) }
+}
 @inlinable func exponential(_ x: Double) -> Double { exp(x) }
 @inlinable func complementaryErrorFunction(_ x: Double) -> Double { erfc(x) }
 @inlinable func cosine(_ x: Double) -> Double { cos(x) }

@@ -133,7 +133,7 @@ func smallProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand, 
 // Blocking parameters (in doubles). MR × NR is the register tile; kc × NR of packed B (8 KiB) stays in L1 and
 // mc × kc of packed A (128 KiB) in L2.
 private let microRows = 4      // MR
-private let microColumns = 8   // NR
+private let microColumns = 4   // NR
 private let blockInner = 256   // kc
 private let blockRows = 64     // mc
 private let blockColumns = 1024 // nc
@@ -169,12 +169,12 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
                         let aStrip = UnsafePointer(packedA + ir * kc)
                         let cTile = c + (ic + ir) * ldc + jc + jr
                         if mValid == mr && nValid == nr {
-                            microKernel4x8(kc: kc, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+                            microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
                         } else {
                             edge.withUnsafeMutableBufferPointer { e in
                                 let t = e.baseAddress!
                                 for q in 0..<(mr * nr) { t[q] = 0 }
-                                microKernel4x8(kc: kc, a: aStrip, b: bStrip, c: t, ldc: nr)
+                                microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: t, ldc: nr)
                                 for r in 0..<mValid {
                                     for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
                                 }
@@ -229,8 +229,8 @@ private func packB(_ b: StridedOperand, rows: Int, kc: Int, columns: Int, nc: In
         if valid == nr && b.columnStride == 1 {
             var src = b.base + rows * b.rowStride + columns + s
             for _ in 0..<kc {
-                for q in 0..<8 { o[q] = src[q] }
-                o += 8
+                o[0] = src[0]; o[1] = src[1]; o[2] = src[2]; o[3] = src[3]
+                o += 4
                 src += b.rowStride
             }
         } else {
@@ -242,37 +242,33 @@ private func packB(_ b: StridedOperand, rows: Int, kc: Int, columns: Int, nc: In
     }
 }
 
-/// C(4×8 tile, leading dimension ldc) += Ã(4×kc, packed by columns) · B̃(kc×8, packed by rows).
+/// C(4×4 tile, leading dimension ldc) += Ã(4×kc, packed by columns) · B̃(kc×4, packed by rows).
+///
+/// Four SIMD4 accumulators: with the default x86-64 target (SSE2, 16 registers of two doubles) they take 8
+/// registers and leave room for the B row, the broadcast A entry and a temporary, so nothing spills; a 4×8 tile
+/// (16 registers of accumulators) spilled and ran slower.
 @inline(__always)
-private func microKernel4x8(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+private func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                             c: UnsafeMutablePointer<Double>, ldc: Int) {
     typealias V = SIMD4<Double>
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V()
     var pa = UnsafeRawPointer(a)
     var pb = UnsafeRawPointer(b)
     for _ in 0..<kc {
-        let b0 = pb.load(as: V.self)
-        let b1 = pb.load(fromByteOffset: 32, as: V.self)
-        let a0 = V(repeating: pa.load(as: Double.self))
-        let a1 = V(repeating: pa.load(fromByteOffset: 8, as: Double.self))
-        c00 += a0 * b0; c01 += a0 * b1
-        c10 += a1 * b0; c11 += a1 * b1
-        let a2 = V(repeating: pa.load(fromByteOffset: 16, as: Double.self))
-        let a3 = V(repeating: pa.load(fromByteOffset: 24, as: Double.self))
-        c20 += a2 * b0; c21 += a2 * b1
-        c30 += a3 * b0; c31 += a3 * b1
+        let bv = pb.load(as: V.self)
+        c0 += V(repeating: pa.load(as: Double.self)) * bv
+        c1 += V(repeating: pa.load(fromByteOffset: 8, as: Double.self)) * bv
+        c2 += V(repeating: pa.load(fromByteOffset: 16, as: Double.self)) * bv
+        c3 += V(repeating: pa.load(fromByteOffset: 24, as: Double.self)) * bv
         pa += 32
-        pb += 64
+        pb += 32
     }
     let raw = UnsafeMutableRawPointer(c)
-    func add(_ v: V, row: Int, offset: Int) {
-        let p = raw + (row * ldc + offset) * 8
+    func add(_ v: V, row: Int) {
+        let p = raw + row * ldc * 8
         p.storeBytes(of: p.loadUnaligned(as: V.self) + v, as: V.self)
     }
-    add(c00, row: 0, offset: 0); add(c01, row: 0, offset: 4)
-    add(c10, row: 1, offset: 0); add(c11, row: 1, offset: 4)
-    add(c20, row: 2, offset: 0); add(c21, row: 2, offset: 4)
-    add(c30, row: 3, offset: 0); add(c31, row: 3, offset: 4)
+    add(c0, row: 0); add(c1, row: 1); add(c2, row: 2); add(c3, row: 3)
 }
 
 /// C (m×n, leading dimension ldc) += A B for strided operands — the blocked kernel, for use by the decompositions

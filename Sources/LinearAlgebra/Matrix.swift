@@ -159,6 +159,19 @@ public struct Matrix: Sendable, Equatable {
     /// The Frobenius norm ‖A‖_F = √(Σ a_ij²), computed with scaling so that it neither overflows nor underflows.
     public var frobeniusNorm: Double { Vector.norm(elements) }
 
+    /// The matrix with `transform` applied to every entry.
+    public func map(_ transform: (Double) throws -> Double) rethrows -> Matrix {
+        Matrix(rows: rows, columns: columns, elements: try elements.map(transform))
+    }
+
+    /// A + s I (square A; precondition) — e.g. the PPCA covariance W Wᵀ + σ² I.
+    public func addingToDiagonal(_ s: Double) -> Matrix {
+        precondition(rows == columns, "Matrix.addingToDiagonal: \(rows)×\(columns) is not square")
+        var e = elements
+        for i in 0..<rows { e[i * columns + i] += s }
+        return Matrix(rows: rows, columns: columns, elements: e)
+    }
+
     /// The largest absolute entry max |a_ij| (0 for an empty matrix).
     public var maxAbs: Double { elements.reduce(0) { Swift.max($0, Swift.abs($1)) } }
 

@@ -53,6 +53,14 @@ struct MatrixTests {
         #expect(Matrix([[1e-200, 1e-200]]).frobeniusNorm.isApproximatelyEqual(to: 1e-200 * 2.0.squareRoot(), relativeTolerance: 1e-15))
     }
 
+    @Test func mapAndDiagonalShift() {
+        let a = Matrix([[1, -2], [3, 4]])
+        #expect(a.map { $0 * $0 } == Matrix([[1, 4], [9, 16]]))
+        #expect(a.addingToDiagonal(0.5) == Matrix([[1.5, -2], [3, 4.5]]))
+        #expect(a.diagonal == [1, 4])
+        #expect(a.maxAbs == 4)
+    }
+
     @Test func vectorOperations() {
         #expect(Vector.dot([1, 2, 3, 4, 5], [5, 4, 3, 2, 1]) == 35)
         #expect(Vector.norm([3, 4]) == 5)

@@ -3,7 +3,7 @@ import Testing
 import _TestSupport
 
 /// The blocked multiply against the textbook triple loop. Shapes cross every blocking boundary of the kernel:
-/// the 4 × 8 register tile, the 64-row block (mc), the 256-deep inner block (kc) and the 1024-column block (nc).
+/// the 4 × 4 register tile, the 64-row block (mc), the 256-deep inner block (kc) and the 1024-column block (nc).
 @Suite("Matrix products")
 struct MultiplicationTests {
     static let shapes: [(Int, Int, Int)] = [

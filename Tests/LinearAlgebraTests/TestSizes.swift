@@ -2,7 +2,7 @@ import LinearAlgebra
 import _TestSupport
 
 /// Sizes from 1 to 200 used by the residual tests: small ones (where special cases hide), Fibonacci-ish middle ones,
-/// and sizes that cross the multiply kernel's 4 × 8 register tile and 64-row block.
+/// and sizes that cross the multiply kernel's 4 × 4 register tile and 64-row block.
 let residualSizes = [1, 2, 3, 5, 8, 13, 32, 64, 100, 200]
 
 /// ‖VᵀV − I‖_F for a matrix with (supposedly) orthonormal columns.
