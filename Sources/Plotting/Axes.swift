@@ -12,7 +12,9 @@ public final class Axes {
     public var yLimits: ClosedRange<Double>?
     public var xScale: AxisScale = .linear
     public var yScale: AxisScale = .linear
-    /// One data unit has the same length on both axes; the data limits are widened to fill the plot area.
+    /// One data unit has the same length on both axes. The automatic limits widen to fill the plot area; when both
+    /// limits are given, or a mark has hard edges (filled contours, contour grids, heatmaps), the plot area shrinks
+    /// instead.
     public var equalAspect = false
     /// Light grid lines at the major ticks, under the marks.
     public var showGrid = true

@@ -134,12 +134,22 @@ extension Axes {
         }
 
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)
-        let xl = baseX, yl = baseY
+        var xl = baseX, yl = baseY
+        // Equal aspect: widen the data limits to fill the plot area (scatter-like marks), or shrink the plot box when
+        // limits are fixed or marks have hard edges (fields, heatmaps), which must not get blank strips.
+        let equal = equalAspect && xScale == .linear && yScale == .linear
+        let boxMode = equal && ((xLimits != nil && yLimits != nil) || marks.contains {
+            let e = $0.extent(logX: false, logY: false)
+            return !e.stickyX.isEmpty || !e.stickyY.isEmpty
+        })
         var xt = AxisTicks(), yt = AxisTicks(), cbt = AxisTicks()
         var margins = Margins()
         let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
         let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
         for _ in 0..<4 {
+            if equal && !boxMode {
+                (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
+            }
             xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
             yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
             let xLabelInk = xt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular) }
@@ -176,9 +186,15 @@ extension Axes {
             margins = Margins(left: left, right: right, top: top, bottom: bottom)
             plot = Rect(x: cell.minX + left, y: cell.minY + top,
                         width: max(cell.width - left - right, 10), height: max(cell.height - top - bottom, 10))
-            if equalAspect && xScale == .linear && yScale == .linear {
+            if equal && boxMode {
                 plot = Self.equalAspectBox(plot, x: xl, y: yl)
             }
+        }
+        if equal && !boxMode {
+            // The last pass moved the plot area: fit the limits to it exactly (the labels barely change).
+            (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
+            xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
+            yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
         }
         let yStart = yInverted ? plot.minY : plot.maxY, yEnd = yInverted ? plot.maxY : plot.minY
         let transform = DataTransform(
@@ -211,7 +227,7 @@ extension Axes {
         var r = available
         if available.height > available.width * ratio {
             r.height = available.width * ratio
-            r.y = available.minY  // keep the plot under its title
+            r.y = available.midY - r.height / 2
         } else {
             r.width = available.height / ratio
             r.x = available.midX - r.width / 2
@@ -219,14 +235,33 @@ extension Axes {
         return r
     }
 
+    /// Limits containing `x` and `y` with the same data-per-point on both axes, widening the tighter one about its
+    /// centre (matplotlib's `adjustable='datalim'`).
+    static func equalAspectLimits(x: ClosedRange<Double>, y: ClosedRange<Double>, width: Double, height: Double)
+        -> (ClosedRange<Double>, ClosedRange<Double>) {
+        let sx = (x.upperBound - x.lowerBound) / width, sy = (y.upperBound - y.lowerBound) / height
+        if sx > sy {
+            let half = sx * height / 2, c = (y.lowerBound + y.upperBound) / 2
+            return (x, (c - half)...(c + half))
+        } else {
+            let half = sy * width / 2, c = (x.lowerBound + x.upperBound) / 2
+            return ((c - half)...(c + half), y)
+        }
+    }
+
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
         let maxCount = max(2, Int(length / 24))
         if let levels = cb.levels {
+            // Discrete bars give every band the same height (as matplotlib's contourf colour bars): the tick values
+            // here are level indices, the labels the levels.
             var stride = 1
             while (levels.count - 1) / stride + 1 > maxCount { stride += 1 }
-            let values = Swift.stride(from: 0, to: levels.count, by: stride).map { levels[$0] }
-            let step = levels.count > 1 ? (levels[1] - levels[0]) * Double(stride) : 1
-            return AxisTicks(values: values, labels: Ticks.labels(values, step: step), minor: [])
+            let indices = Array(Swift.stride(from: 0, to: levels.count, by: stride))
+            let values = indices.map { levels[$0] }
+            let labels = Ticks.isEvenlySpaced(levels)
+                ? Ticks.labels(values, step: levels.count > 1 ? (levels[1] - levels[0]) * Double(stride) : 1)
+                : Ticks.significantLabels(values)
+            return AxisTicks(values: indices.map(Double.init), labels: labels, minor: [])
         }
         let (v, s) = Ticks.linear(lower: cb.lower, upper: cb.upper, maxCount: maxCount)
         return AxisTicks(values: v, labels: Ticks.labels(v, step: s), minor: [])
@@ -242,7 +277,7 @@ extension Axes {
                 var grid = Path()
                 for v in l.xTicks.values { let x = t.x.position(v); grid.move(to: Point(x, plot.minY)); grid.line(to: Point(x, plot.maxY)) }
                 for v in l.yTicks.values { let y = t.y.position(v); grid.move(to: Point(plot.minX, y)); grid.line(to: Point(plot.maxX, y)) }
-                r.stroke(grid, style: StrokeStyle(color: Theme.gridColor, width: Theme.gridWidth))
+                r.stroke(grid, style: StrokeStyle(color: Theme.gridColor, width: Theme.gridWidth, snap: true))
             }
         }
         r.pushClip(plot)
@@ -262,13 +297,13 @@ extension Axes {
 
     private func drawFrameAndTicks(_ l: AxesLayout, renderer r: Renderer) {
         let t = l.transform, plot = l.plot
-        r.stroke(.rectangle(plot), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter))
+        r.stroke(.rectangle(plot), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter, snap: true))
         var ticks = Path()
         for v in l.xTicks.values { let x = t.x.position(v); ticks.move(to: Point(x, plot.maxY)); ticks.line(to: Point(x, plot.maxY + Theme.tickLength)) }
         for v in l.yTicks.values { let y = t.y.position(v); ticks.move(to: Point(plot.minX, y)); ticks.line(to: Point(plot.minX - Theme.tickLength, y)) }
         for v in l.xTicks.minor { let x = t.x.position(v); ticks.move(to: Point(x, plot.maxY)); ticks.line(to: Point(x, plot.maxY + Theme.minorTickLength)) }
         for v in l.yTicks.minor { let y = t.y.position(v); ticks.move(to: Point(plot.minX, y)); ticks.line(to: Point(plot.minX - Theme.minorTickLength, y)) }
-        r.stroke(ticks, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth))
+        r.stroke(ticks, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true))
 
         let size = Theme.tickLabelSize
         let capHeight = r.measure("0", size: size, weight: .regular).inkTop
@@ -307,11 +342,14 @@ extension Axes {
     }
 
     private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, cell: Rect, ticks: AxisTicks, renderer r: Renderer) {
-        let m = AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
+        let discrete = cb.levels != nil
+        let m = discrete
+            ? AxisMapping(scale: .linear, lower: 0, upper: Double(cb.levels!.count - 1), start: rect.maxY, end: rect.minY)
+            : AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
         if let levels = cb.levels, let colors = cb.bandColors {
             // Nested rectangles from each level to the top, lowest first: no seams between bands.
             for k in 0..<(levels.count - 1) {
-                let y = m.position(levels[k])
+                let y = m.position(Double(k))
                 r.fill(.rectangle(Rect(x: rect.minX, y: rect.minY, width: rect.width, height: y - rect.minY)), color: colors[k], rule: .nonZero)
             }
         } else {
@@ -322,7 +360,7 @@ extension Axes {
             }
             r.image(RasterImage(width: 1, height: 256, rgba: rgba), in: rect, nearest: false)
         }
-        r.stroke(.rectangle(rect), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter))
+        r.stroke(.rectangle(rect), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter, snap: true))
         var tickPath = Path()
         let size = Theme.tickLabelSize
         let capHeight = r.measure("0", size: size, weight: .regular).inkTop
@@ -335,7 +373,7 @@ extension Axes {
             r.text(ticks.labels[k], at: Point(rect.maxX + Theme.tickLength + Theme.tickPad, y + capHeight / 2), size: size,
                    weight: .regular, color: Theme.textColor, angle: 0)
         }
-        r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth))
+        r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true))
         if let label = cb.label {
             let e0 = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
             let (text, size) = fitText(label, size: Theme.axisLabelSize, weight: .regular, maxWidth: cell.height - 2 * Theme.outerPad, renderer: r)

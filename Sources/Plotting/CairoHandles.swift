@@ -139,34 +139,100 @@ final class CairoContext {
         cairo_font_options_destroy(options)
     }
 
-    func selectFont(size: Double, weight: FontWeight) {
-        cairo_select_font_face(handle, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+    /// The primary face; `fallbackFaces` are tried, in order, for characters it lacks.
+    static let primaryFace = "DejaVu Sans"
+    static let fallbackFaces = ["DejaVu Serif", "DejaVu Sans Mono", "DejaVu Math TeX Gyre"]
+    /// Look-alikes in DejaVu Sans for characters it lacks (tried before other faces, to keep one typeface).
+    static let substitutes: [Character: String] = ["⟂": "⊥", "∣": "|", "ϵ": "ε"]
+
+    /// Per-context memo of glyph coverage: "face|weight|character" → present.
+    private var coverage: [String: Bool] = [:]
+
+    func selectFont(size: Double, weight: FontWeight, face: String = CairoContext.primaryFace) {
+        cairo_select_font_face(handle, face, CAIRO_FONT_SLANT_NORMAL,
                                weight == .bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(handle, size)
     }
 
-    func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
-        selectFont(size: size, weight: weight)
-        var te = cairo_text_extents_t()
-        var fe = cairo_font_extents_t()
-        cairo_text_extents(handle, text, &te)
-        cairo_font_extents(handle, &fe)
-        return TextExtents(width: te.x_advance, ascent: fe.ascent, descent: fe.descent,
-                           inkTop: -te.y_bearing, inkBottom: te.height + te.y_bearing)
-    }
-
-    /// Characters of `text` that DejaVu Sans has no glyph for (they would print as boxes).
-    func missingCharacters(_ text: String, weight: FontWeight) -> [Character] {
-        selectFont(size: 10, weight: weight)
-        guard let font = cairo_get_scaled_font(handle) else { return Array(text) }
-        return text.filter { ch in
+    /// Whether `face` has a glyph (not .notdef) for every scalar of `text`.
+    func hasGlyphs(_ text: String, face: String, weight: FontWeight) -> Bool {
+        let key = "\(face)|\(weight == .bold ? 1 : 0)|\(text)"
+        if let known = coverage[key] { return known }
+        selectFont(size: 10, weight: weight, face: face)
+        var present = false
+        if let font = cairo_get_scaled_font(handle) {
             var glyphs: UnsafeMutablePointer<cairo_glyph_t>? = nil
             var count: Int32 = 0
-            let utf8 = String(ch)
-            let status = cairo_scaled_font_text_to_glyphs(font, 0, 0, utf8, -1, &glyphs, &count, nil, nil, nil)
-            defer { if let glyphs { cairo_glyph_free(glyphs) } }
-            guard status == CAIRO_STATUS_SUCCESS, let glyphs, count > 0 else { return true }
-            return (0..<Int(count)).contains { glyphs[$0].index == 0 }
+            let status = cairo_scaled_font_text_to_glyphs(font, 0, 0, text, -1, &glyphs, &count, nil, nil, nil)
+            if status == CAIRO_STATUS_SUCCESS, let glyphs, count > 0 {
+                present = !(0..<Int(count)).contains { glyphs[$0].index == 0 }
+            }
+            if let glyphs { cairo_glyph_free(glyphs) }
+        }
+        coverage[key] = present
+        return present
+    }
+
+    /// `text` split into runs, each with a face that can draw it. A character missing from DejaVu Sans is replaced by
+    /// a look-alike (a small table, then its Unicode compatibility form, e.g. 𝒩 → N) when DejaVu Sans has that, else
+    /// drawn in the first fallback face that has it; failing all, it stays in DejaVu Sans (a box).
+    func runs(_ text: String, weight: FontWeight) -> [(text: String, face: String)] {
+        let primary = Self.primaryFace
+        if hasGlyphs(text, face: primary, weight: weight) { return [(text, primary)] }
+        var result: [(text: String, face: String)] = []
+        for ch in text {
+            var piece = String(ch), face = primary
+            if !hasGlyphs(piece, face: primary, weight: weight) {
+                let compatibility = piece.precomposedStringWithCompatibilityMapping
+                if let s = Self.substitutes[ch], hasGlyphs(s, face: primary, weight: weight) {
+                    piece = s
+                } else if compatibility != piece, hasGlyphs(compatibility, face: primary, weight: weight) {
+                    piece = compatibility
+                } else if let f = Self.fallbackFaces.first(where: { hasGlyphs(piece, face: $0, weight: weight) }) {
+                    face = f
+                }
+            }
+            if let last = result.last, last.face == face {
+                result[result.count - 1].text += piece
+            } else {
+                result.append((piece, face))
+            }
+        }
+        return result
+    }
+
+    func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
+        var fe = cairo_font_extents_t()
+        selectFont(size: size, weight: weight)
+        cairo_font_extents(handle, &fe)
+        var width = 0.0, inkTop = -Double.infinity, inkBottom = -Double.infinity
+        for run in runs(text, weight: weight) {
+            selectFont(size: size, weight: weight, face: run.face)
+            var te = cairo_text_extents_t()
+            cairo_text_extents(handle, run.text, &te)
+            width += te.x_advance
+            if te.width > 0 || te.height > 0 {
+                inkTop = max(inkTop, -te.y_bearing)
+                inkBottom = max(inkBottom, te.height + te.y_bearing)
+            }
+        }
+        return TextExtents(width: width, ascent: fe.ascent, descent: fe.descent,
+                           inkTop: inkTop.isFinite ? inkTop : 0, inkBottom: inkBottom.isFinite ? inkBottom : 0)
+    }
+
+    /// Draws `text` at the current point (which it advances), run by run.
+    func show(_ text: String, size: Double, weight: FontWeight) {
+        for run in runs(text, weight: weight) {
+            selectFont(size: size, weight: weight, face: run.face)
+            cairo_show_text(handle, run.text)
+        }
+    }
+
+    /// Characters of `text` that no route above can draw (they would print as boxes).
+    func missingCharacters(_ text: String, weight: FontWeight) -> [Character] {
+        text.filter { ch in
+            let pieces = runs(String(ch), weight: weight)
+            return !pieces.allSatisfy { hasGlyphs($0.text, face: $0.face, weight: weight) }
         }
     }
 

@@ -8,9 +8,12 @@ final class CairoRenderer: Renderer {
     private var cache: [String: TextExtents] = [:]
 
     /// `scale` converts points to device units (pixels for PNG, 1 for vector surfaces).
+    private let scale: Double
+
     init(context: CairoContext, scale: Double, isVector: Bool) {
         self.context = context
         self.isVector = isVector
+        self.scale = scale
         cairo_scale(context.handle, scale, scale)
         context.configureText()
         cairo_set_antialias(context.handle, CAIRO_ANTIALIAS_DEFAULT)
@@ -50,11 +53,39 @@ final class CairoRenderer: Renderer {
         cairo_fill(cr)
     }
 
+    /// `path` moved onto the pixel grid for a line `pixels` wide: centres on pixel centres for odd widths, on pixel
+    /// edges for even ones.
+    private func snapped(_ path: Path, pixels: Double) -> Path {
+        let odd = Int(pixels) % 2 == 1
+        func snap(_ v: Double) -> Double {
+            let d = v * scale
+            return (odd ? floor(d) + 0.5 : d.rounded()) / scale
+        }
+        func snap(_ p: Point) -> Point { Point(snap(p.x), snap(p.y)) }
+        var out = Path()
+        out.elements = path.elements.map {
+            switch $0 {
+            case let .move(p): return .move(snap(p))
+            case let .line(p): return .line(snap(p))
+            case let .curve(a, b, p): return .curve(snap(a), snap(b), snap(p))
+            case .close: return .close
+            }
+        }
+        return out
+    }
+
     func stroke(_ path: Path, style: StrokeStyle) {
         guard !path.isEmpty, style.color.alpha > 0, style.width > 0 else { return }
-        trace(path)
+        var width = style.width
+        if style.snap && !isVector {
+            let pixels = max(1, (style.width * scale).rounded())
+            width = pixels / scale
+            trace(snapped(path, pixels: pixels))
+        } else {
+            trace(path)
+        }
         setSource(style.color)
-        cairo_set_line_width(cr, style.width)
+        cairo_set_line_width(cr, width)
         switch style.cap {
         case .butt: cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT)
         case .round: cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
@@ -72,13 +103,12 @@ final class CairoRenderer: Renderer {
     func text(_ text: String, at origin: Point, size: Double, weight: FontWeight, color: Color, angle: Double) {
         guard !text.isEmpty else { return }
         cairo_save(cr)
-        context.selectFont(size: size, weight: weight)
         setSource(color)
         cairo_translate(cr, origin.x, origin.y)
         if angle != 0 { cairo_rotate(cr, angle) }
         cairo_new_path(cr)
         cairo_move_to(cr, 0, 0)
-        cairo_show_text(cr, text)
+        context.show(text, size: size, weight: weight)
         cairo_restore(cr)
     }
 

@@ -56,7 +56,7 @@ struct LegendBox {
 
     func draw(renderer r: Renderer) {
         r.fill(.rectangle(rect), color: Color.white.withAlpha(0.85), rule: .nonZero)
-        r.stroke(.rectangle(rect), style: StrokeStyle(color: .grey(0.8), width: 0.6, join: .miter))
+        r.stroke(.rectangle(rect), style: StrokeStyle(color: .grey(0.8), width: 0.6, join: .miter, snap: true))
         for (k, entry) in entries.enumerated() {
             let midY = origin.y + Self.padding + Double(k) * (rowHeight + Self.rowGap) + rowHeight / 2
             let x0 = origin.x + Self.padding, x1 = x0 + Self.handleLength

@@ -29,6 +29,9 @@ struct StrokeStyle: Equatable, Sendable {
     var dash: [Double] = []
     var cap: LineCap = .butt
     var join: LineJoin = .round
+    /// For axis-aligned decorations (frame, ticks, grid): raster back ends round the width to whole pixels and put
+    /// the line on the pixel grid, so it is crisp instead of smeared over two pixel rows.
+    var snap = false
 }
 
 /// An image of straight-alpha RGBA bytes, row-major from the top row.

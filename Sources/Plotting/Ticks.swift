@@ -60,6 +60,29 @@ enum Ticks {
         return values.map { fixed($0, decimals: decimals) }
     }
 
+    /// Labels for values that are not evenly spaced (e.g. density levels at 1, 2, 3 Mahalanobis units): each with two
+    /// significant digits (more for its integer part), trailing zeros dropped.
+    static func significantLabels(_ values: [Double]) -> [String] {
+        values.map { v in
+            guard v != 0 else { return "0" }
+            let e = Int(floor(Foundation.log10(abs(v)) + 1e-12))
+            if e >= 5 || e <= -5 { return scientific(v) }
+            var s = fixed(v, decimals: max(0, 1 - e))
+            if s.contains(".") {
+                while s.hasSuffix("0") { s.removeLast() }
+                if s.hasSuffix(".") { s.removeLast() }
+            }
+            return s
+        }
+    }
+
+    /// Whether `values` are evenly spaced (relative tolerance 10⁻⁶ of the step).
+    static func isEvenlySpaced(_ values: [Double]) -> Bool {
+        guard values.count > 2 else { return true }
+        let step = values[1] - values[0]
+        return zip(values, values.dropFirst()).allSatisfy { abs(($1 - $0) - step) <= 1e-6 * abs(step) }
+    }
+
     /// `value` with `decimals` decimals and a real minus sign; never "−0".
     static func fixed(_ value: Double, decimals: Int) -> String {
         var s = String(format: "%.\(decimals)f", value)
@@ -98,10 +121,31 @@ enum Ticks {
         guard lower > 0, upper > lower else { return ([], [], []) }
         let lo = Foundation.log10(lower), hi = Foundation.log10(upper)
         let first = Int((lo - 1e-9).rounded(.up)), last = Int((hi + 1e-9).rounded(.down))
-        if last - first + 1 < 2 {
-            let (v, step) = linear(lower: lower, upper: upper, maxCount: max(2, maxCount / 2))
-            let positive = v.filter { $0 > 0 }
-            return (positive, labels(positive, step: step), [])
+        if last - first + 1 < 3 {
+            // Less than three powers of ten in range: label m × 10ᵏ for the densest mantissa set that fits,
+            // written plainly (5, 10, 20, 50), with the other integers m as minor ticks.
+            let sets: [[Double]] = [[1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 5], [1, 5], [1]]
+            func multiples(_ ms: [Double]) -> [Double] {
+                var out: [Double] = []
+                for k in (first - 1)...(last + 1) {
+                    for m in ms {
+                        let v = m * pow(10, Double(k))
+                        if v >= lower * (1 - 1e-12) && v <= upper * (1 + 1e-12) { out.append(v) }
+                    }
+                }
+                return out
+            }
+            let all = multiples(sets[0])
+            var major = multiples(sets.last!)
+            for set in sets {
+                let candidate = multiples(set)
+                if candidate.count <= max(maxCount, 1) { major = candidate; break }
+            }
+            let labels = major.map { v -> String in
+                let decimals = max(0, Int(-floor(Foundation.log10(v) + 1e-9)))
+                return fixed(v, decimals: decimals)
+            }
+            return (major, labels, all.filter { v in !major.contains { abs($0 - v) <= 1e-12 * v } })
         }
         var stride = 1
         while (last - first) / stride + 1 > max(maxCount, 2) { stride += 1 }

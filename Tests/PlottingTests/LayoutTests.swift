@@ -88,6 +88,18 @@ import Testing
         let (_, layouts) = try record(figure)
         let t = layouts[0].transform
         #expect(abs(t.x.pointsPerUnit - t.y.pointsPerUnit) < 1e-9 * t.x.pointsPerUnit)
+        // Scatter data: the limits widen, the plot keeps the cell's full width and height.
+        #expect(t.y.lower < -1 && t.y.upper > 3)
+
+        // A field has hard edges: the box shrinks and the limits stay on the grid.
+        let field = Figure()
+        let fa = field.addAxes()
+        fa.equalAspect = true
+        fa.filledContour(ScalarGrid(x: 0...4, y: 0...1, nx: 5, ny: 5) { $0 + $1 })
+        let (_, fl) = try record(field)
+        let ft = fl[0].transform
+        #expect(ft.x.lower == 0 && ft.x.upper == 4 && ft.y.lower == 0 && ft.y.upper == 1)
+        #expect(abs(ft.x.pointsPerUnit - ft.y.pointsPerUnit) < 1e-9 * ft.x.pointsPerUnit)
     }
 
     @Test func bestLegendAvoidsTheData() throws {

@@ -114,3 +114,24 @@ func sampleFigure() -> Figure {
         #expect(throws: Never.self) { try gap.render(.png) }
     }
 }
+
+@Suite struct ConcurrencyTests {
+    /// Different figures (and the same figure) rendered on several threads at once give the serial bytes.
+    @Test func concurrentRendersMatchSerialOnes() throws {
+        let figures = Gallery.figures().prefix(6).map(\.figure)
+        let formats: [ImageFormat] = [.png, .svg, .pdf]
+        let jobs = figures.indices.flatMap { f in formats.map { (f, $0) } }
+        let serial = try jobs.map { try figures[$0.0].render($0.1) }
+        final class Results: @unchecked Sendable {
+            var bytes: [[UInt8]?]
+            let lock = NSLock()
+            init(_ n: Int) { bytes = Array(repeating: nil, count: n) }
+        }
+        let results = Results(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            let out = try? figures[jobs[k].0].render(jobs[k].1)
+            results.lock.lock(); results.bytes[k] = out; results.lock.unlock()
+        }
+        for k in jobs.indices { #expect(results.bytes[k] == serial[k], "job \(k)") }
+    }
+}

@@ -78,3 +78,22 @@ import Testing
         #expect(rms > Self.tolerance)
     }
 }
+
+@Suite struct CrispnessTests {
+    /// At 1× the plot frame (0.8 pt) is exactly one fully dark pixel column, not two half-grey ones.
+    @Test func frameIsSnappedToWholePixels() throws {
+        let figure = Figure(width: 200, height: 150)
+        let ax = figure.addAxes()
+        ax.showGrid = false
+        ax.line(x: [0, 1], y: [0, 1], color: Color(red: 1, green: 1, blue: 1, alpha: 0))
+        let image = try PNGDecoding.decode(try figure.render(.png, scale: 1))
+        let r = try RecordingRenderer()
+        let layout = figure.layouts(renderer: r)[0]
+        let plot = layout.plot, ticks = layout.yTicks.values
+        let row = Int(layout.transform.y.position((ticks[0] + ticks[1]) / 2))  // between two ticks
+        let columns = (Int(plot.minX) - 2)...(Int(plot.minX) + 2)
+        let values = columns.map { Int(image.rgba[4 * (row * image.width + $0)]) }
+        #expect(values.filter { $0 < 0x60 }.count == 1, "\(values)")
+        #expect(values.filter { $0 > 0xE0 }.count == 4, "\(values)")
+    }
+}

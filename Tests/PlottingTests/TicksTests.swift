@@ -24,6 +24,13 @@ import Testing
         #expect(Ticks.labels([0, 2e5, 4e5], step: 2e5) == ["0", "2×10⁵", "4×10⁵"])
     }
 
+    @Test func unevenLevelsGetSignificantDigits() {
+        #expect(Ticks.significantLabels([0.0017, 0.024, 0.07, 0.11, -0.5, 0, 123.4]) ==
+                ["0.0017", "0.024", "0.07", "0.11", "\u{2212}0.5", "0", "123"])
+        #expect(Ticks.isEvenlySpaced([0, 0.1, 0.2, 0.30000000000000004]))
+        #expect(!Ticks.isEvenlySpaced([0.0017, 0.024, 0.07]))
+    }
+
     @Test func logTicksAtPowersOfTenWithSuperscripts() {
         let t = Ticks.log10(lower: 0.004, upper: 300, maxCount: 10)
         #expect(t.major == [0.01, 0.1, 1, 10, 100])
@@ -33,6 +40,12 @@ import Testing
         let sparse = Ticks.log10(lower: 1e-8, upper: 1e8, maxCount: 5)
         #expect(sparse.labels.count <= 5 && sparse.minor.isEmpty)
         #expect(Ticks.superscript(-12) == "⁻¹²")
+        // Less than three powers of ten: plain labels at 1, 2, 5 × 10ᵏ (or sparser) and integer minors.
+        let short = Ticks.log10(lower: 4, upper: 64, maxCount: 5)
+        #expect(short.major == [5, 10, 20, 50] && short.labels == ["5", "10", "20", "50"])
+        #expect(short.minor.contains(4) && short.minor.contains(30) && !short.minor.contains(20))
+        let tiny = Ticks.log10(lower: 0.015, upper: 0.04, maxCount: 5)
+        #expect(tiny.labels == ["0.02", "0.03", "0.04"])
     }
 
     @Test func paddingRespectsStickyEdges() {
@@ -44,5 +57,19 @@ import Testing
         #expect(abs(log10(log.lowerBound) + 0.1) < 1e-12 && abs(log10(log.upperBound) - 2.1) < 1e-12)
         let single = Axes.padded(3...3, log: false, sticky: [])
         #expect(single.lowerBound < 3 && single.upperBound > 3)
+    }
+}
+
+@Suite struct NumberFormatTests {
+    @Test func significantDigitsWithARealMinus() {
+        #expect(NumberFormat.significant(-3.18594) == "\u{2212}3.186")
+        #expect(NumberFormat.significant(0.012912, digits: 3) == "0.0129")
+        #expect(NumberFormat.significant(2.5e-6, digits: 2) == "2.5×10⁻⁶")
+        #expect(NumberFormat.significant(1234567, digits: 3) == "1.23×10⁶")
+        #expect(NumberFormat.significant(9.9996e6, digits: 3) == "1×10⁷")
+        #expect(NumberFormat.significant(-0.0) == "0")
+        #expect(NumberFormat.significant(120) == "120")
+        #expect(NumberFormat.fixed(-0.5, decimals: 2) == "\u{2212}0.50")
+        #expect(NumberFormat.fixed(-0.001, decimals: 2) == "0.00")
     }
 }

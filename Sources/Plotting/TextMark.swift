@@ -1,0 +1,36 @@
+import Foundation
+
+/// A text annotation at a data point, aligned by `anchor` horizontally and centred vertically on the point.
+struct TextMark: Mark {
+    var text: String
+    var x: Double, y: Double
+    var color: Color
+    var size: Double
+    var anchor: TextAnchor
+
+    var problem: String? {
+        if !(x.isFinite && y.isFinite) { return "text: position must be finite" }
+        if !(size.isFinite && size > 0) { return "text: size must be positive" }
+        return nil
+    }
+    func extent(logX: Bool, logY: Bool) -> Extent {
+        Extent(x: Extent.range([x], positive: logX), y: Extent.range([y], positive: logY))
+    }
+    func origin(_ r: Renderer, _ t: DataTransform) -> (Point, TextExtents) {
+        let p = t.point(x, y)
+        let e = r.measure(text, size: size, weight: .regular)
+        let capHeight = r.measure("0", size: size, weight: .regular).inkTop
+        let dx: Double
+        switch anchor {
+        case .left: dx = 0
+        case .center: dx = -e.width / 2
+        case .right: dx = -e.width
+        }
+        return (Point(p.x + dx, p.y + capHeight / 2), e)
+    }
+    func draw(_ r: Renderer, _ t: DataTransform, plot: Rect) {
+        let (o, _) = origin(r, t)
+        guard o.isFinite else { return }
+        r.text(text, at: o, size: size, weight: .regular, color: color, angle: 0)
+    }
+}
