@@ -91,7 +91,13 @@ struct LessonMarkdown {
 
     /// One line of inline Markdown (a step title, a caption) to HTML without the surrounding paragraph.
     mutating func renderInline(_ text: String, line: Int) throws(ReportError) -> String {
-        let lifted = try lift(text, firstLine: line)
+        // A line that starts like a block (`8. `, `- `, `# `, `> `) would become a list, heading or quote in Ink:
+        // escape the marker so that it stays text.
+        var source = text
+        if let marker = source.range(of: #"^(\d+(?=[.)]\s)|(?=[-+*#>]\s))"#, options: .regularExpression) {
+            source.insert("\\", at: marker.upperBound)
+        }
+        let lifted = try lift(source, firstLine: line)
         var html = MarkdownParser().html(from: lifted)
         if html.hasPrefix("<p>") && html.hasSuffix("</p>") { html = String(html.dropFirst(3).dropLast(4)) }
         return restore(html)

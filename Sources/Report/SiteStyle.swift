@@ -29,7 +29,8 @@ main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
 .step-list { margin: 1rem 0 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; background: var(--panel); }
 .step-list summary { cursor: pointer; font-weight: 600; }
 .step-list ol { margin: 0.5rem 0 0.25rem; padding-left: 1.5rem; }
-.step-list a { text-decoration: none; display: inline-block; padding: 0.1rem 0; }
+.step-list li { padding: 0.12rem 0; }
+.step-list a { text-decoration: none; }
 .step-list a[aria-current] { font-weight: 700; color: var(--text); }
 .step { padding-top: 0.5rem; }
 .js .step { display: none; }
