@@ -93,7 +93,7 @@ struct PCAGeometrySteps {
         values["first_reconstruction"] = .numbers(reconstructed.row(0))
         record.describe("toy.mse_q1", "(1/N) Σₙ ‖xₙ − x̂ₙ‖² with q = 1", PCARecord.mseConvention)
         record.describe("toy.discarded_q1", "λ₂, the discarded eigenvalue", PCARecord.eigenvalueConvention)
-        record.describe("toy.identity_difference_q1", "MSE − λ₂", "zero up to rounding (about 10⁻¹⁵ here)")
+        record.describe("toy.identity_difference_q1", "MSE − λ₂", "zero up to rounding (ε ≈ 2.2·10⁻¹⁶ times the size of the numbers)")
         record.describe("toy.first_point.0", "x₁ of the first point")
         record.describe("toy.first_point.1", "x₂ of the first point")
         record.describe("toy.first_score", "z = u₁ᵀ(x − μ) of the first point")
@@ -128,6 +128,10 @@ struct PCAGeometrySteps {
         record.describe("toy.sweep.sum_spread", "max − min of V(θ) + E(θ) over the grid", "zero up to rounding: V + E = tr S for every θ")
         record.describe("toy.sweep.variance_at_0", "V(0°), the variance of x₁ alone", "1/N; equals S₁₁")
         record.figures["variance-vs-angle"] = .single(sweepFigure(angles, variances, errors, eigenAngle: angle, total: pca.totalVariance))
+        let frameAngles = stride(from: 0.0, to: 180.0, by: quick ? 15.0 : 5.0).map { $0 }
+        record.figures["angle-sweep"] = .frames(
+            frameAngles.map { sweepFrame(at: $0, pca: pca, centred: centred, angles: angles, variances: variances, errors: errors) },
+            labels: frameAngles.map { String(format: "θ = %.0f°", $0) })
 
         // Step 7 — what PCA cannot say.
         values["limits"] = try limits(pca, into: &record)
@@ -271,6 +275,47 @@ struct PCAGeometrySteps {
         ax.scatter(x: [angles[best], angles[least]], y: [variances[best], errors[least]], color: .highlight, size: 4.5,
                    alpha: 1, label: "largest V, smallest E on the grid")
         ax.legend = .upperRight
+        return figure
+    }
+
+    /// One frame of the sweep: the line at angle θ through μ with each point's error segment (left), and where θ
+    /// sits on the V(θ) and E(θ) curves (right).
+    private func sweepFrame(at theta: Double, pca: PCA, centred: Matrix, angles: [Double], variances: [Double],
+                            errors: [Double]) -> Figure {
+        let figure = Figure(width: 460, height: 250)
+        let axes = figure.subplots(rows: 1, columns: 2)
+        let u = direction(theta)
+        let v = PCA.projectedVariance(centred, along: u), e = PCA.reconstructionError(centred, along: u)
+        let left = axes[0]
+        left.title = String(format: "line at θ = %.0f°", theta)
+        left.xLabel = "x₁"
+        left.yLabel = "x₂"
+        left.equalAspect = true
+        let hx = 1.15 * (centred.column(0).map(abs).max() ?? 1), hy = 1.15 * (centred.column(1).map(abs).max() ?? 1)
+        let h = max(hx, hy)
+        left.xLimits = (pca.mean[0] - h)...(pca.mean[0] + h)
+        left.yLimits = (pca.mean[1] - h)...(pca.mean[1] + h)
+        for n in 0..<cloud.rows {
+            let t = centred[n, 0] * u[0] + centred[n, 1] * u[1]
+            left.line(x: [cloud[n, 0], pca.mean[0] + t * u[0]], y: [cloud[n, 1], pca.mean[1] + t * u[1]],
+                      color: .projection, width: 0.6, label: n == 0 ? "errors" : nil)
+        }
+        left.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 1.8, alpha: 0.6)
+        let reach = 2 * h
+        left.line(x: [pca.mean[0] - reach * u[0], pca.mean[0] + reach * u[0]],
+                  y: [pca.mean[1] - reach * u[1], pca.mean[1] + reach * u[1]], color: .reference, width: 1.4, label: nil)
+        left.legend = .none
+        let right = axes[1]
+        right.title = String(format: "V = %.2f, E = %.2f", v, e)
+        right.xLabel = "θ (degrees)"
+        right.yLabel = "variance (1/N)"
+        right.xLimits = 0...180
+        right.yLimits = 0...(pca.totalVariance * 1.45)  // room for the legend above the curves
+        right.line(x: angles, y: variances, color: .model, width: 1.6, label: "V(θ)")
+        right.line(x: angles, y: errors, color: .projection, width: 1.6, label: "E(θ)")
+        right.verticalLine(at: theta, color: .reference, dash: .dotted, label: nil)
+        right.scatter(x: [theta, theta], y: [v, e], color: .highlight, size: 4, alpha: 1, label: nil)
+        right.legend = .upperRight
         return figure
     }
 
