@@ -162,8 +162,10 @@ private struct CSVTable {
         var seen: [String: Int] = [:]
         for (index, name) in row.enumerated() {
             guard !name.isEmpty else {
+                let hint = index == 0 ? " (an unnamed first column is often a row index: save without it, e.g. pandas `index=False`)"
+                    : index == row.count - 1 ? " (a comma at the end of the header line makes an extra, unnamed column)" : ""
                 throw .invalid(path: path, row: line, column: index + 1,
-                               reason: "column \(index + 1) has no name in the header; name every column (an unnamed first column is often a row index: save without it, e.g. pandas `index=False`)")
+                               reason: "column \(index + 1) has no name in the header; name every column\(hint)")
             }
             if let first = seen[name] {
                 throw .invalid(path: path, row: line, column: index + 1,

@@ -87,7 +87,7 @@ struct PCARecord {
     static let conventions: JSONValue = [
         "covariance": .string(covarianceConvention + "; multiply by N/(N−1) for the unbiased estimate"),
         "eigenvalues": .string(eigenvalueConvention + "; values below zero by rounding are reported as 0"),
-        "components": .string("rows: " + componentConvention),
+        "components": .string("rows, the first min(d, 100): " + componentConvention),
         "explained_variance_ratio": "λᵢ / Σⱼ λⱼ (sums to 1)",
         "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ), U_q the first q components as columns"),
         "discarded_eigenvalue_sum": "entry q = 0 … d: the sum of the eigenvalues λᵢ with i > q",

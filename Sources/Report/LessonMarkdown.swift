@@ -91,7 +91,13 @@ struct LessonMarkdown {
 
     /// One line of inline Markdown (a step title, a caption) to HTML without the surrounding paragraph.
     mutating func renderInline(_ text: String, line: Int) throws(ReportError) -> String {
-        let lifted = try lift(text, firstLine: line)
+        // A line that starts like a block (`8. `, `- `, `# `, `> `) would become a list, heading or quote in Ink:
+        // escape the marker so that it stays text.
+        var source = text
+        if let marker = source.range(of: #"^(\d+(?=[.)]\s)|(?=[-+*#>]\s))"#, options: .regularExpression) {
+            source.insert("\\", at: marker.upperBound)
+        }
+        let lifted = try lift(source, firstLine: line)
         var html = MarkdownParser().html(from: lifted)
         if html.hasPrefix("<p>") && html.hasSuffix("</p>") { html = String(html.dropFirst(3).dropLast(4)) }
         return restore(html)
@@ -317,8 +323,14 @@ struct LessonMarkdown {
     }
 
     static func tableHTML(_ table: Table, name: String) -> String {
-        var html = "<div class=\"table-wrap\"><table class=\"results\" id=\"table-\(Escaping.attribute(name))\">"
-        if let caption = table.caption { html += "<caption>\(Escaping.html(caption))</caption>" }
+        // The caption sits outside the scrolling wrapper so that it wraps on a phone while a wide table scrolls.
+        var html = ""
+        if let caption = table.caption {
+            html += "<p class=\"table-caption\" id=\"table-\(Escaping.attribute(name))-caption\">\(Escaping.html(caption))</p>"
+        }
+        html += "<div class=\"table-wrap\"><table class=\"results\" id=\"table-\(Escaping.attribute(name))\""
+        if table.caption != nil { html += " aria-labelledby=\"table-\(Escaping.attribute(name))-caption\"" }
+        html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
             html += "<tr>" + row.map { "<td>\(Escaping.html($0))</td>" }.joined() + "</tr>"

@@ -57,23 +57,34 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// A lesson's progress callback: a new label closes the previous step with its time; a fraction moves the bar.
+    /// Labels that differ only in their numbers (`Adam step 50 of 1000`, `Adam step 100 of 1000`) are one step, shown
+    /// with its last label.
     func lessonProgress(_ label: String, _ fraction: Double?) {
         lock.withLock {
             let now = clock.now
-            if label != stepLabel {
+            if stepLabel.map(Self.stepKey) != Self.stepKey(label) {
                 closeStep(at: now)
-                stepLabel = label
                 stepStart = now
             }
-            guard live, let fraction else { return }
-            if let last = lastBar, now - last < .milliseconds(80), fraction < 1 { return }
-            lastBar = now
-            let width = 24
-            let filled = max(0, min(width, Int((fraction * Double(width)).rounded())))
-            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            sink("\r\u{1B}[2K  \(bar) \(lessonSlug): \(label) \(Int((fraction * 100).rounded()))%")
-            barShown = true
+            stepLabel = label
+            if let fraction { drawBar(label.hasPrefix(lessonSlug + ":") ? label : "\(lessonSlug): \(label)", fraction, now: now) }
         }
+    }
+
+    /// Moves the live bar only (no line): used while the figures render.
+    func bar(_ label: String, _ fraction: Double) {
+        lock.withLock { drawBar(label, fraction, now: clock.now) }
+    }
+
+    private func drawBar(_ label: String, _ fraction: Double, now: ContinuousClock.Instant) {
+        guard live else { return }
+        if let last = lastBar, now - last < .milliseconds(80), fraction < 1 { return }
+        lastBar = now
+        let width = 24
+        let filled = max(0, min(width, Int((fraction * Double(width)).rounded())))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        sink("\r\u{1B}[2K  \(bar) \(label) \(Int((fraction * 100).rounded()))%")
+        barShown = true
     }
 
     /// Closes the lesson's last step.
@@ -107,6 +118,11 @@ public final class ProgressReporter: @unchecked Sendable {
             barShown = false
         }
         sink(text)
+    }
+
+    /// A label with every run of digits replaced by `#`.
+    static func stepKey(_ label: String) -> String {
+        label.replacingOccurrences(of: "[0-9]+", with: "#", options: .regularExpression)
     }
 
     static func seconds(_ d: Duration) -> String {

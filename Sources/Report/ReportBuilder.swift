@@ -318,7 +318,7 @@ public struct ReportBuilder: Sendable {
                 results.set(k, .failure(.figure(lesson: job.lesson, name: job.name, reason: String(describing: error))))
             }
             let n = done.increment()
-            reporter.lessonProgress("rendering figures", Double(n) / Double(max(total, 1)))
+            reporter.bar("figures \(n)/\(total)", Double(n) / Double(max(total, 1)))
         }
         var files: [(String, Data)] = []
         for k in 0..<jobs.count {

@@ -141,6 +141,11 @@ enum SiteScript {
   renderMath();
   var start = stepFromHash();
   show(start === null ? 0 : start);
+  // Opening page.html#step-N shows that step with the lesson's title in view. The browser would keep scrolling to
+  // the element named by the fragment while fonts and images load, so the sections give up their ids (kept for
+  // readers without JavaScript, where every step is shown and the fragment is a plain anchor).
+  each(steps, function (s) { s.setAttribute("data-id", s.id); s.removeAttribute("id"); });
+  if (start !== null) { window.scrollTo(0, 0); }
 
   // ---- Self-test (browser test) -----------------------------------------------------------------------------
   function loads(src) {

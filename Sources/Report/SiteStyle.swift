@@ -29,7 +29,8 @@ main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
 .step-list { margin: 1rem 0 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; background: var(--panel); }
 .step-list summary { cursor: pointer; font-weight: 600; }
 .step-list ol { margin: 0.5rem 0 0.25rem; padding-left: 1.5rem; }
-.step-list a { text-decoration: none; display: inline-block; padding: 0.1rem 0; }
+.step-list li { padding: 0.12rem 0; }
+.step-list a { text-decoration: none; }
 .step-list a[aria-current] { font-weight: 700; color: var(--text); }
 .step { padding-top: 0.5rem; }
 .js .step { display: none; }
@@ -63,6 +64,7 @@ figcaption .caption { color: var(--text); }
 table { border-collapse: collapse; }
 .table-wrap table, main > table, .index-main table { border-collapse: collapse; font-size: 0.95rem; }
 .table-wrap th, .table-wrap td, .index-main table th, .index-main table td { border-bottom: 1px solid var(--line); padding: 0.4rem 0.75rem 0.4rem 0; text-align: left; vertical-align: top; }
+.table-caption { color: var(--muted); font-size: 0.92rem; margin: 1.25rem 0 -0.75rem; }
 caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0.92rem; padding-bottom: 0.3rem; }
 .math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 0.75rem 0; text-align: center; }
 .no-katex .math { font-family: var(--mono); font-size: 0.92em; background: var(--panel); padding: 0 0.2em; }

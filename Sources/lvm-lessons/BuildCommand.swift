@@ -103,7 +103,13 @@ struct BuildCommand: ParsableCommand {
                 throw ValidationError("--data is used only by the \(takers) lessons; add one of them with --lesson, or leave out --data.")
             }
         }
-        _ = try location.resolve()
+        let folder = try location.resolve()
+        for lesson in selectedLessons where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(lesson.textFileName).path) {
+            throw ValidationError("\(folder.path) has no \(lesson.textFileName). Pass --lessons with the folder that holds the lesson texts.")
+        }
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/digits.csv").path) else {
+            throw ValidationError("\(folder.path) has no data/digits.csv. Pass --lessons with the folder that holds the lesson texts and data/.")
+        }
     }
 
     func run() throws {

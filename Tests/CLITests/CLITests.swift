@@ -39,6 +39,7 @@ import Testing
         (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data"),
         (["build", "--lessons", "/no/such/folder"], "--lessons /no/such/folder: no such folder"),
         (["build", "--bogus"], "Unknown option '--bogus'"),
+        (["build", "--lessons", "."], "has no 01-pca.md. Pass --lessons with the folder that holds the lesson texts"),
         (["frobnicate"], "Unexpected argument 'frobnicate'"),
     ])
     func badOptionsSayWhatToDo(arguments: [String], message: String) throws {

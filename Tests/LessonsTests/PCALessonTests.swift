@@ -210,23 +210,31 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
     }
 }
 
-/// Writes every figure of the lesson as PNG at scale 2 into `$PCA_FIGURES_DIR` when that variable is set (for
-/// looking at them); does nothing otherwise.
+/// Every figure renders at scale 2 into a PNG of exactly 2 × its size in points (read from the PNG header), for the
+/// digits, a user table and, when `$PCA_USER_CSV` is set, that file. When `$PCA_FIGURES_DIR` is set the PNGs are also
+/// written there, for looking at them.
 @Suite struct PCAFigureExport {
-    @Test func exportFiguresForInspection() throws {
-        guard let folder = ProcessInfo.processInfo.environment["PCA_FIGURES_DIR"] else { return }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    @Test func figuresRenderAtScaleTwo() throws {
+        let folder = ProcessInfo.processInfo.environment["PCA_FIGURES_DIR"]
+        if let folder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         var runs: [(String, Dataset?)] = [("digits", nil), ("table", userTable(rows: 60, columns: 5, seed: 4))]
         if let extra = ProcessInfo.processInfo.environment["PCA_USER_CSV"] {
             runs.append(("user", try Dataset.load(csv: URL(fileURLWithPath: extra))))
+        }
+        func check(_ figure: Figure, _ name: String) throws {
+            let png = try figure.render(.png, scale: 2)
+            #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(name): PNG signature")
+            let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            #expect(width == Int((figure.width * 2).rounded()) && height == Int((figure.height * 2).rounded()), "\(name)")
+            if let folder { try Data(png).write(to: URL(fileURLWithPath: "\(folder)/\(name).png")) }
         }
         for (prefix, data) in runs {
             let result = try PCALesson().run(pcaContext(userData: data))
             for (name, output) in result.figures {
                 switch output {
-                case .single(let figure): try figure.write(to: "\(folder)/\(prefix)-\(name).png", format: .png, scale: 2)
+                case .single(let figure): try check(figure, "\(prefix)-\(name)")
                 case .frames(let frames, _):
-                    for (k, frame) in frames.enumerated() { try frame.write(to: "\(folder)/\(prefix)-\(name)-\(k).png", format: .png, scale: 2) }
+                    for (k, frame) in frames.enumerated() { try check(frame, "\(prefix)-\(name)-\(k)") }
                 }
             }
         }

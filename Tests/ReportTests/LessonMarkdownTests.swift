@@ -88,6 +88,14 @@ import Testing
         }
     }
 
+    /// A step title like `8. Digits` or `- x` stays a title (Ink would make it a list).
+    @Test(arguments: [("8. Digits", "8. Digits"), ("12) Twelve", "12) Twelve"), ("- dash", "- dash"), ("# hash", "# hash"),
+                      ("> quote", "&gt; quote"), ("2024 in review", "2024 in review")])
+    func titlesThatLookLikeBlocksStayText(title: String, html: String) throws {
+        var m = LessonMarkdown(targets: targets())
+        #expect(try m.renderInline(title, line: 1) == html)
+    }
+
     @Test func inlineTitlesHaveNoParagraph() throws {
         var m = LessonMarkdown(targets: targets())
         #expect(try m.renderInline("Noise $\\sigma^2$", line: 1) == #"Noise <span class="math inline">\sigma^2</span>"#)

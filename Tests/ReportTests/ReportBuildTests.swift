@@ -281,6 +281,35 @@ import Testing
     }
 }
 
+@Suite struct ProgressTests {
+    @Test func labelsDifferingOnlyInNumbersAreOneStep() {
+        let lines = Lines()
+        let progress = ProgressReporter(mode: .lines, sink: { lines.append($0) })
+        progress.lessonStarted("x", index: 1, count: 1)
+        for k in stride(from: 0, through: 1000, by: 50) { progress.lessonProgress("Adam step \(k) of 1000", Double(k) / 1000) }
+        progress.lessonProgress("posterior", nil)
+        progress.lessonFinished("x", duration: .seconds(1))
+        let steps = lines.text.split(separator: "\n").filter { $0.hasPrefix("    ") }
+        #expect(steps.count == 2)
+        #expect(steps.first?.hasPrefix("    Adam step 1000 of 1000 ") == true)
+    }
+
+    @Test func aTerminalGetsALiveBarAndQuietGetsNothing() {
+        let live = Lines()
+        let progress = ProgressReporter(mode: .lines, live: true, sink: { live.append($0) })
+        progress.lessonStarted("x", index: 1, count: 1)
+        progress.lessonProgress("EM", 0.5)
+        progress.lessonFinished("x", duration: .seconds(1))
+        #expect(live.text.contains("\r\u{1B}[2K  ████████████············ x: EM 50%"))
+        let quiet = Lines()
+        let silent = ProgressReporter(mode: .quiet, live: true, sink: { quiet.append($0) })
+        silent.lessonStarted("x", index: 1, count: 1)
+        silent.lessonProgress("EM", 0.5)
+        silent.lessonFinished("x", duration: .seconds(1))
+        #expect(quiet.text.isEmpty)
+    }
+}
+
 final class Lines: @unchecked Sendable {
     private var parts: [String] = []
     private let lock = NSLock()

@@ -35,7 +35,7 @@ enum NonlinearCurveSteps {
         let grid = NonlinearPlaneGrid(x: NonlinearToyArc.xLimits, y: NonlinearToyArc.yLimits, count: s.densityGrid)
         let ppcaDensity = try ppca.logLikelihoods(grid.points)
         do {
-            let fig = Figure(width: 620, height: 345, title: "A noisy arc, and the best PPCA fit")
+            let fig = Figure(width: 560, height: 345, title: "A noisy arc, and the best PPCA fit")
             let ax = fig.addAxes()
             ax.contour(grid.scalarGrid(ppcaDensity), levels: [-5, -4, -3, -2, -1.5], color: .model, width: 1.2, label: "PPCA contours of log p(x)")
             let w = ppca.loading.column(0), mu = ppca.mean
@@ -119,6 +119,8 @@ enum NonlinearCurveSteps {
         out.set("toy", "noise_sd", trained.noiseVariance.squareRoot(), "trained σ")
         out.set("toy", "gain_over_ppca", finalReference - ppcaLL, "nonlinear − PPCA log-likelihood per sample",
                 convention: "nats per point; exp of it is the average density ratio (geometric mean)")
+        out.set("toy", "density_ratio", exp(finalReference - ppcaLL), "geometric-mean density ratio nonlinear / PPCA on the toy data",
+                convention: "exp of the difference in average log-likelihood")
 
         // quadrature-accuracy: mean |log p_K − log p_ref| over the data, Gauss–Hermite and uniform rules
         let refUntrained = try untrained.logMarginals(x, quadrature: referenceRule)

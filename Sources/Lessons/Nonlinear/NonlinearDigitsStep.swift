@@ -126,12 +126,10 @@ enum NonlinearDigitsStep {
             out.figure("digits-latent-space", fig)
         }
 
-        // the latent manifolds: z = Φ⁻¹ of an even grid on the unit square, top row = largest z₂
+        // the latent manifolds: z = Φ⁻¹ of an even grid on the unit square, top row = largest z₂ — the PPCA lesson's
+        // builder (`LatentManifold`), so both lessons draw their manifolds from the same points
         let side = s.manifoldSide
-        let u = (0..<side).map { (Double($0) + 0.5) / Double(side) }
-        var zs = [Double]()
-        for i in 0..<side { for j in 0..<side { zs += [StandardNormal.quantile(u[j]), StandardNormal.quantile(1 - u[i])] } }
-        let zGrid = Matrix(rows: side * side, columns: 2, elements: zs)
+        let zGrid = Matrix(LatentManifold.probitGrid(side: side))                 // (side², 2)
         let nonlinearImages = trained.decoder(zGrid).rowArrays
         let ppcaImages = ppca.decode(zGrid).rowArrays
         let ppcaOutside = ppcaImages.flatMap { $0 }.filter { $0 < 0 || $0 > 16 }.count
@@ -151,5 +149,10 @@ enum NonlinearDigitsStep {
             }
             out.figure("latent-manifold", fig)
         }
+        // the decoder's manifold alone, drawn exactly like the PPCA lesson's (for reuse in notes)
+        let decoderOnly = trained.decoder
+        out.figure("latent-manifold-decoder", LatentManifold.figure(
+            side: side, imageRows: 8, imageColumns: 8, range: 0...16,
+            title: "Nonlinear decoder (q = 2): fθ(z) at z = Φ⁻¹(u)") { z in decoderOnly(Matrix([z])).elements })
     }
 }

@@ -14,8 +14,9 @@ enum NonlinearInferenceSteps {
         let description: String
     }
 
-    /// A: just outside the arc (fixed); C: the centre of the circle (fixed); B: in the gap, placed so that the two ends
-    /// of the learned curve get equal posterior mass (bisection on its height), so that p(z|x) has two equal modes.
+    /// A: just outside the arc (fixed); B: in the gap, placed so that the two ends of the learned curve get equal
+    /// posterior mass (bisection on its height), so that p(z|x) has two equal modes; C: 0.2 beyond the lower end of the
+    /// learned curve along its tangent, where the curve stops and the posterior piles up against its end.
     static func probes(model: NonlinearLVM, data x: Matrix, rule: LatentQuadrature) throws -> (probes: [Probe], split: Double) {
         let r = try model.quadratureMarginal(x, quadrature: rule).responsibilities
         let zMeans = (r * rule.nodes).elements                     // E[z|xₙ] on the nodes
@@ -23,7 +24,7 @@ enum NonlinearInferenceSteps {
         let split = 0.5 * (zLow + zHigh)
         let ends = model.decoder(NL.column([zLow, zHigh]))
         let bx = 0.5 * (ends[0, 0] + ends[1, 0]) - 0.25
-        let zGrid = NL.column(NL.linspace(-6, 6, 2401))
+        let zGrid = NL.column(NL.linspace(-7, 7, 2801))
         func upperMass(_ y: Double) throws -> Double {
             let lj = try model.logJoint(Matrix([[bx, y]]), latent: zGrid).elements
             let m = lj.max() ?? 0
@@ -42,10 +43,19 @@ enum NonlinearInferenceSteps {
             if (try upperMass(mid) > 0.5) == increasing { hi = mid } else { lo = mid }
         }
         let by = 0.5 * (lo + hi)
+        // C: 0.2 beyond the lower end of the curve, along its outward tangent
+        let lowerIsFirst = ends[0, 1] < ends[1, 1]
+        let zEnd = lowerIsFirst ? zLow : zHigh
+        let inward = zEnd < split ? 0.05 : -0.05
+        let near = model.decoder(NL.column([zEnd + inward]))
+        var t = [ends[lowerIsFirst ? 0 : 1, 0] - near[0, 0], ends[lowerIsFirst ? 0 : 1, 1] - near[0, 1]]
+        let tn = max(hypot(t[0], t[1]), 1e-12)
+        t = [t[0] / tn, t[1] / tn]
+        let c = [ends[lowerIsFirst ? 0 : 1, 0] + 0.2 * t[0], ends[lowerIsFirst ? 0 : 1, 1] + 0.2 * t[1]]
         return ([
             Probe(name: "A", x: [1.12, 0.05], description: "just outside the arc"),
             Probe(name: "B", x: [bx, by], description: "in the gap between the two ends"),
-            Probe(name: "C", x: [0.0, 0.0], description: "at the centre of the circle"),
+            Probe(name: "C", x: c, description: "beyond the lower end"),
         ], split)
     }
 
@@ -53,9 +63,9 @@ enum NonlinearInferenceSteps {
         toy: NonlinearToyState, settings s: NonlinearSettings, generator g: inout G, output out: inout NonlinearLessonOutput
     ) throws {
         let model = toy.trained
-        let zGrid = NL.linspace(-5, 5, 2001)
+        let zGrid = NL.linspace(-6.5, 6.5, 2601)
         let zMatrix = NL.column(zGrid)
-        let candidates = NL.column(NL.linspace(-5, 5, 201))
+        let candidates = NL.column(NL.linspace(-6.5, 6.5, 261))
         let (probes, split) = try Self.probes(model: model, data: toy.x, rule: toy.trainingRule)
 
         // MARK: Step 5 — posterior shapes
@@ -89,7 +99,7 @@ enum NonlinearInferenceSteps {
             ])
         }
         out.set("posterior", "points", .array(entries), "posterior p(z|x) at the probe points A, B, C",
-                convention: "moments of the posterior normalised on a grid of 2001 z-values in [−5, 5]; modes = local maxima above 1 % of the peak; B is placed so that both ends of the curve get equal posterior mass")
+                convention: "moments of the posterior normalised on a grid of 2601 z-values in [−6.5, 6.5]; modes = local maxima above 1 % of the peak; B is placed so that both ends of the curve get equal posterior mass")
         out.set("posterior", "ppca_sd", ppcaSD, "PPCA posterior standard deviation (the same for every x)", convention: "√(σ² M⁻¹), M = WᵀW + σ²")
         do {
             let fig = Figure(width: 720, height: 540, title: "The posterior p(z|x) ∝ p(x|z) p(z) at three points")
@@ -98,7 +108,7 @@ enum NonlinearInferenceSteps {
             ax0.scatter(x: toy.x.column(0), y: toy.x.column(1), color: .data, size: 1.5, alpha: 0.4, label: "data")
             let c = NL.decodedCurve(model, NL.linspace(-3, 3, 301))
             ax0.line(x: c.x, y: c.y, color: .model, width: 1.8, label: "fθ(z)")
-            for (i, p) in probes.enumerated() {
+            for p in probes {
                 ax0.scatter(x: [p.x[0]], y: [p.x[1]], color: .highlight, size: 5, marker: .diamond, alpha: 1)
                 ax0.text(p.name, x: p.x[0] + 0.08, y: p.x[1] + 0.12, color: .reference, size: 11)
             }
@@ -116,10 +126,10 @@ enum NonlinearInferenceSteps {
                         color: .model, width: 1.2, dash: .dotted, label: "Laplace approximation")
                 ax.line(x: zGrid, y: NL.gaussianCurve(mean: ppcaPosterior.means[i, 0], sd: ppcaSD, on: zGrid),
                         color: .reference, width: 1.2, dash: .dashed, label: "PPCA p(z|x) (its own z)")
-                ax.title = "\(p.name) = (\(NL.fmt(p.x[0], 2)), \(NL.fmt(p.x[1], 2))): \(p.description)"
+                ax.title = "\(p.name) = (\(NL.coordinate(p.x[0])), \(NL.coordinate(p.x[1]))): \(p.description)"
                 ax.xLabel = "z"
                 ax.yLabel = "density"
-                ax.xLimits = -5...5
+                ax.xLimits = -6.5...6.5
                 ax.legend = i == 0 ? .upperLeft : .none
             }
             out.figure("posterior-shapes", fig)
@@ -263,7 +273,7 @@ enum NonlinearInferenceSteps {
             ]
             if p.name == "B" {
                 // the Laplace approximation at the other mode, on the other side of the split
-                let side = l.mean[0] > split ? NL.linspace(-5, split, 101) : NL.linspace(split, 5, 101)
+                let side = l.mean[0] > split ? NL.linspace(-6.5, split, 131) : NL.linspace(split, 6.5, 131)
                 let other = try model.laplaceApproximation(p.x, candidates: NL.column(side))
                 qs.insert(("Laplace at the other mode", other), at: 1)
             }
@@ -313,7 +323,7 @@ enum NonlinearInferenceSteps {
             }
             ax.yLimits = 0...(1.7 * peak)
             ax.xLabel = "z"; ax.yLabel = "density"
-            ax.xLimits = -5...5
+            ax.xLimits = -6.5...6.5
             ax.title = "the posterior and \(figureRows.count) Gaussian q"
             ax.legend = .upperLeft
             let bx = axes[1]

@@ -134,6 +134,12 @@ enum NL {
         z.map { exp(-0.5 * pow(($0 - m) / s, 2)) / (s * (2 * Double.pi).squareRoot()) }
     }
 
+    /// A coordinate with two decimals and a true minus sign ("−0.94", "0.00").
+    static func coordinate(_ v: Double) -> String {
+        let r = (v * 100).rounded() / 100
+        return String(format: "%.2f", r == 0 ? 0 : r).replacingOccurrences(of: "-", with: "−")
+    }
+
     /// A short decimal for figure text (not for the page: the page formats values itself).
     static func fmt(_ v: Double, _ significant: Int = 2) -> String {
         guard v.isFinite else { return "—" }

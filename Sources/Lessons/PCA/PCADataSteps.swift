@@ -15,6 +15,9 @@ struct PCADataSteps {
     let data: Dataset
     let isUserData: Bool
 
+    /// At most this many components (rows) are written to `results.json`.
+    static let storedComponents = 100
+
     /// The q of the reconstruction figure and table (those ≤ d are used).
     static let reconstructionQs = [1, 2, 5, 10, 20, 40]
 
@@ -38,7 +41,9 @@ struct PCADataSteps {
         record.results["eigenvalues"] = .numbers(pca.eigenvalues)
         record.results["explained_variance_ratio"] = .numbers(ratio)
         record.results["cumulative_explained_variance"] = .numbers(cumulative)
-        record.results["components"] = .rows(pca.components.rowArrays)
+        // All components up to 100 of them (the digits have 64); wider data keep the leading 100 rows, so that
+        // results.json stays small (1024 columns would otherwise write a million numbers).
+        record.results["components"] = .rows(pca.components.rows(0..<min(d, Self.storedComponents)).rowArrays)
         record.results["reconstruction_mse"] = .numbers(mses)
         record.results["discarded_eigenvalue_sum"] = .numbers(discarded)
         record.results["total_variance"] = .number(pca.totalVariance)
@@ -73,7 +78,7 @@ struct PCADataSteps {
         record.describe("components_for_95_percent", "smallest q that keeps 95 % of the variance")
         record.describe("zero_eigenvalues", "eigenvalues that are zero", "λ ≤ 10⁻¹⁰ · tr S")
         record.describe("constant_columns", "constant columns of the data")
-        record.describe("identity_max_relative_difference", "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q", "zero up to rounding (≈ 10⁻¹⁵)")
+        record.describe("identity_max_relative_difference", "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q", "zero up to rounding: computed eigenvalues are accurate to about D·ε·λ₁ each (ε ≈ 2.2·10⁻¹⁶)")
         let shownQs = Self.reconstructionQs.filter { $0 <= d }
         for q in [1, 2] + shownQs {
             record.describe("reconstruction_mse.\(q)", "MSE(\(q)), reconstruction error with q = \(q)", PCARecord.mseConvention)
@@ -246,7 +251,7 @@ struct PCADataSteps {
         let reconstructions = qs.map { pca.reconstruct(x, dimensions: $0) }
         for (k, row) in rows.enumerated() {
             images.append(x.row(k))
-            captions.append(k == 0 ? "original" : (data.labels.map { "digit \($0[row])" } ?? "row \(row + 1)"))
+            captions.append(data.labels.map { "original \($0[row])" } ?? "row \(row + 1)")
             for (m, q) in qs.enumerated() {
                 images.append(reconstructions[m].row(k))
                 captions.append("q = \(q)")
@@ -254,7 +259,7 @@ struct PCADataSteps {
         }
         let figure = Figure(width: 460, height: 90 + 62 * Double(rows.count))
         let ax = figure.addAxes()
-        ax.title = "Reconstructions from the first q components"
+        ax.title = "Originals (left) and their reconstructions from the first q components"
         ax.imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: qs.count + 1,
                      captions: captions, colorMap: .greys, range: valueRange())
         return figure

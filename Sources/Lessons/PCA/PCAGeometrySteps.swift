@@ -93,7 +93,7 @@ struct PCAGeometrySteps {
         values["first_reconstruction"] = .numbers(reconstructed.row(0))
         record.describe("toy.mse_q1", "(1/N) Σₙ ‖xₙ − x̂ₙ‖² with q = 1", PCARecord.mseConvention)
         record.describe("toy.discarded_q1", "λ₂, the discarded eigenvalue", PCARecord.eigenvalueConvention)
-        record.describe("toy.identity_difference_q1", "MSE − λ₂", "zero up to rounding (about 10⁻¹⁵ here)")
+        record.describe("toy.identity_difference_q1", "MSE − λ₂", "zero up to rounding (ε ≈ 2.2·10⁻¹⁶ times the size of the numbers)")
         record.describe("toy.first_point.0", "x₁ of the first point")
         record.describe("toy.first_point.1", "x₂ of the first point")
         record.describe("toy.first_score", "z = u₁ᵀ(x − μ) of the first point")

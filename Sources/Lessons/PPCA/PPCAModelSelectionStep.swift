@@ -54,9 +54,9 @@ enum PPCAModelSelectionStep {
         let bestQ = qs[bestIndex]
         let verdict: String
         if bestQ < maxQ {
-            verdict = "the held-out curve rises and then turns down: beyond its peak, the extra directions fit noise of the training rows"
+            verdict = "past its peak and falling"
         } else {
-            verdict = "the held-out curve is still rising at the end of the plotted range"
+            verdict = "still rising at the end"
         }
         // Beyond the plotted range: the held-out maximum over every q = 1 … D − 1.
         var extendedBest = (q: bestQ, value: heldLL[bestIndex])
@@ -77,18 +77,16 @@ enum PPCAModelSelectionStep {
             let b = try model.averageLogLikelihood(heldOut)
             gaussian = ["exists": true, "train": .number(a), "held_out": .number(b),
                         "reason": "the 1/N training covariance is positive definite",
-                        "sentence": .string(String(format: "Here the training covariance is positive definite, so the Gaussian exists: its average log-likelihood is %.4g on the training rows and %.4g on the held-out rows (the horizontal lines).", a, b))]
+                        "status": .string(String(format: "exists: ℓ = %.4g (training), %.4g (held-out)", a, b))]
             gaussianLines = (a, b)
         } catch {
-            let sentence: String
+            let status: String
             switch error {
-            case .constantColumns(let columns):
-                sentence = "Here \(columns.count) column(s) of the training rows are constant (for the digits: pixels at the border that are always 0), so S is singular: the Gaussian would put all its mass on a subspace, its training log-likelihood is +∞, and it does not exist as a model. That is reported, not crashed on."
-            default:
-                sentence = "Here the training covariance is singular (\(error.description)), so the Gaussian does not exist as a model. That is reported, not crashed on."
+            case .constantColumns(let columns): status = "does not exist: \(columns.count) constant columns"
+            default: status = "does not exist: singular S"
             }
             gaussian = ["exists": false, "train": .null, "held_out": .null, "reason": .string(error.description),
-                        "sentence": .string(sentence)]
+                        "status": .string(status)]
         }
 
         let figure = Figure(width: 560, height: 380, title: "How many latent dimensions? Average log-likelihood against q")
@@ -174,7 +172,7 @@ enum PPCAModelSelectionStep {
         out.label("model_selection.best_q", "q with the highest held-out ℓ (q = 1…\(maxQ))")
         out.label("model_selection.best_held_out", "held-out ℓ at the best q", convention: "natural log, per held-out row")
         out.label("model_selection.all_q_best_q", "q with the highest held-out ℓ over every q = 1…D − 1")
-        out.label("model_selection.full_gaussian.sentence", "whether the full-covariance Gaussian exists on the training rows")
+        out.label("model_selection.full_gaussian.status", "the full-covariance Gaussian on the training rows", convention: "ML fit, 1/N covariance")
         out.label("model_selection.verdict", "shape of the held-out curve over q = 1…\(maxQ)")
         out.label("model_selection.all_q_max", "D − 1, the largest possible q")
         out.label("model_selection.train_rows", "training rows")

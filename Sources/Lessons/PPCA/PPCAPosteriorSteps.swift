@@ -165,13 +165,14 @@ enum PPCAPosteriorSteps {
         let u = fits.toy.eigenvectors.column(0)
         let w = model.loading.column(0)
         let (xr, yr) = PPCAFittingSteps.toyLimits(x)
-        let figure = Figure(title: "Shrinkage: W E[z|x] + μ against the PCA projection")
-        let axes = figure.addAxes()
+        let figure = Figure(width: 760, height: 340, title: "Shrinkage: W E[z|x] + μ against the PCA projection (2-D example, q = 1)")
+        let panels = figure.subplots(rows: 1, columns: 2)
+        let axes = panels[0]
         axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
         let reach = xr.upperBound - xr.lowerBound
         axes.line(x: [mu[0] - reach * u[0], mu[0] + reach * u[0]], y: [mu[1] - reach * u[1], mu[1] + reach * u[1]],
                   color: .reference, width: 1, dash: .dotted, label: "principal line")
-        // Every 10th row, sorted along the line so the picture is regular.
+        // Every 10th row.
         let rows = Array(stride(from: 0, to: x.rows, by: 10))
         var projection: [(Double, Double)] = []
         var reconstruction: [(Double, Double)] = []
@@ -189,12 +190,31 @@ enum PPCAPosteriorSteps {
         axes.scatter(x: reconstruction.map(\.0), y: reconstruction.map(\.1), color: .posterior, size: 4.5,
                      marker: .diamond, label: "W E[z|x] + μ")
         axes.scatter(x: [mu[0]], y: [mu[1]], color: .reference, size: 6, marker: .plus, label: "μ")
+        axes.title = "in data space"
         axes.xLabel = "x₁"
         axes.yLabel = "x₂"
         axes.equalAspect = true
         axes.xLimits = xr
         axes.yLimits = yr
         axes.legend = .lowerRight
+
+        // Along the line: PPCA's coordinate uᵀ W E[z|x] against the PCA score uᵀ(x − μ), every row. The slope is
+        // (λ₁ − σ²)/λ₁ < 1: the shrinkage.
+        let right = panels[1]
+        let scores = (0..<x.rows).map { n in u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1]) }
+        let along = (0..<x.rows).map { n in posterior.means[n, 0] * (u[0] * w[0] + u[1] * w[1]) }
+        let extent = (scores.map(abs).max() ?? 1) * 1.05
+        right.line(x: [-extent, extent], y: [-extent, extent], color: .projection, dash: .dashed,
+                   label: "PCA: slope 1")
+        right.scatter(x: scores, y: along, color: .posterior, size: 2.5, marker: .diamond,
+                      label: String(format: "PPCA: slope (λ₁ − σ²)/λ₁ = %.3f", (fits.toy.eigenvalues[0] - model.noiseVariance) / fits.toy.eigenvalues[0]))
+        right.title = "along the principal line"
+        right.xLabel = "PCA score u₁ᵀ(x − μ)"
+        right.yLabel = "u₁ᵀ W E[z|x]"
+        right.equalAspect = true
+        right.xLimits = -extent...extent
+        right.yLimits = -extent...extent
+        right.legend = .upperLeft
         return figure
     }
 
