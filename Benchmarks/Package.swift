@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
-// Benchmarks for lvm-lessons' LinearAlgebra: a plain release executable that times each kernel itself and prints
-// one JSON line per kernel (see README.md for why this is not ordo-one/benchmark). Run through `./run`.
+// Benchmarks for lvm-lessons: plain release executables that time the LinearAlgebra kernels (lvm-bench) and the
+// Plotting benchmark figure (lvm-plot-bench) themselves and print one JSON line per measurement (see README.md for
+// why this is not ordo-one/benchmark). Run through `./run`.
 import PackageDescription
 
 let package = Package(
@@ -13,6 +14,9 @@ let package = Package(
         .executableTarget(
             name: "lvm-bench",
             dependencies: [.product(name: "LinearAlgebra", package: "lvm-lessons")]),
+        .executableTarget(
+            name: "lvm-plot-bench",
+            dependencies: [.product(name: "Plotting", package: "lvm-lessons")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Prints the Markdown table of section 20 (whole report vs the Python peer) from the JSON lines of timeit.py.
+
+    python3 Benchmarks/scripts/report_table.py BENCH_OUT/report.jsonl
+
+Rows come in pairs (lvm-lessons, then the peer doing the same work); the ratio is lvm-lessons / peer (< 1: faster).
+"""
+import json
+import os
+import platform
+import sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+
+
+def blas_threads():
+    try:
+        import numpy  # noqa: F401
+        from threadpoolctl import threadpool_info
+        return ", ".join(f"{i['internal_api']} {i['version']} with {i['num_threads']} threads" for i in threadpool_info())
+    except Exception as e:  # noqa: BLE001
+        return f"unknown ({e})"
+
+
+def versions():
+    out = []
+    for name in ("numpy", "sklearn", "matplotlib"):
+        try:
+            out.append(f"{name} {__import__(name).__version__}")
+        except ImportError:
+            out.append(f"{name} missing")
+    return ", ".join(out)
+
+
+print(f"## Whole report: lvm-lessons vs the Python peer (median of {rows[0]['runs']} runs)")
+print()
+print("| work | lvm-lessons wall | peer wall | wall ratio | lvm-lessons CPU | peer CPU | CPU ratio |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+names = ["default report (3 lessons)", "PCA + PPCA lessons"]
+ratios = []
+for name, (s, p) in zip(names, zip(rows[0::2], rows[1::2])):
+    ratios.append(s["wall_s"] / p["wall_s"])
+    print(f"| {name} | {s['wall_s']:.2f} s | {p['wall_s']:.2f} s | {s['wall_s'] / p['wall_s']:.2f} | "
+          f"{s['cpu_s']:.2f} s | {p['cpu_s']:.2f} s | {s['cpu_s'] / p['cpu_s']:.2f} |")
+print()
+print("Wall: time.perf_counter around the whole process; CPU: user + sys of the process and its threads "
+      "(getrusage of children). Ratio = lvm-lessons / peer (< 1 means lvm-lessons is faster).")
+print(f"Threads: lvm-lessons renders figures on all {os.cpu_count()} cores (DispatchQueue.concurrentPerform), the "
+      f"lessons' numerics run on one thread; the peer runs {platform.python_implementation()} "
+      f"{platform.python_version()} with {versions()}, BLAS as installed: {blas_threads()} "
+      f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
+      f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}).")
+print(f"Goal: whole default report ≤ 0.5 × the peer's time — {ratios[0]:.2f} (wall); "
+      f"full default build ≤ 15 s — {rows[0]['wall_s']:.1f} s.")
