@@ -1139,6 +1139,9 @@ def nonlinear_lesson(site, digits, labels, rng):
     image_grid(axes[0], dmodel.dec.forward(zg)[0], (8, 8), 20, vrange=(0, 16))
     image_grid(axes[1], zg @ dppca.w.T + dppca.mean, (8, 8), 20, vrange=(0, 16))
     site.save(fig, "latent-manifold")
+    fig, (ax,) = figure(460, 490, title="Nonlinear decoder (q = 2): fθ(z) at z = Φ⁻¹(u)")
+    image_grid(ax, np.vstack([dmodel.dec.forward(z[None, :])[0] for z in zg]), (8, 8), 20, vrange=(0, 16))
+    site.save(fig, "latent-manifold-decoder")
 
 
 # ------------------------------------------------------------------------------------------------------------ main
