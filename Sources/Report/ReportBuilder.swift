@@ -52,6 +52,8 @@ public struct ReportBuilder: Sendable {
         // Compute.
         try stage(.compute)
         var computed: [ComputedLesson] = []
+        let renderAhead = DispatchQueue(label: "lvm-lessons.render-ahead")   // serial: one core beside the computation
+        let renderedAhead = ResultSlots<[Result<[(String, Data)], ReportError>]>(count: options.lessons.count)
         for (k, lesson) in options.lessons.enumerated() {
             progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
             let lessonStart = clock.now
@@ -70,7 +72,14 @@ public struct ReportBuilder: Sendable {
             }
             try Self.check(result, slug: lesson.slug)
             progress.lessonFinished(lesson.slug, duration: clock.now - lessonStart)
-            computed.append(ComputedLesson(lesson: lesson, text: texts[k], result: result))
+            let item = ComputedLesson(lesson: lesson, text: texts[k], result: result)
+            computed.append(item)
+            if k < options.lessons.count - 1 {
+                // Render this lesson's figures on the other core while the next lesson computes (in memory only;
+                // nothing is written before the write stage, and the files are collected in lesson order).
+                let jobs = renderJobs(item)
+                renderAhead.async { [self] in renderedAhead.set(k, .success(render(jobs, concurrently: false, reportProgress: false))) }
+            }
         }
 
         // Pages (in memory): text references are resolved before the slower rendering.
@@ -108,7 +117,15 @@ public struct ReportBuilder: Sendable {
         // Render every figure (in parallel over figures; results kept by index, so the bytes do not depend on timing).
         try stage(.render)
         let t2 = clock.now
-        let rendered = try renderFigures(computed)
+        // The last lesson's figures on every core; the others were rendered while the later lessons computed.
+        var last: [Result<[(String, Data)], ReportError>] = []
+        if let item = computed.last { last = render(renderJobs(item), concurrently: true, reportProgress: true) }
+        renderAhead.sync {}
+        var rendered: [(String, Data)] = []
+        for k in computed.indices {
+            let results = k == computed.count - 1 ? last : ((try? renderedAhead.get(k)?.get()) ?? [])
+            rendered += try Self.files(results)
+        }
         for (path, data) in rendered { files.add(path, data) }
         progress.stage("figures: \(rendered.count) files", duration: clock.now - t2)
 
@@ -272,60 +289,78 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - Figures
 
-    /// Renders every figure: `LESSON/figures/NAME.EXT` for each format (for frames: the last frame), and
-    /// `LESSON/frames/NAME/NNN.png` for each frame. One job per figure object; jobs run concurrently.
-    private func renderFigures(_ computed: [ComputedLesson]) throws(ReportError) -> [(String, Data)] {
-        struct Job: @unchecked Sendable {
-            var lesson: String
-            var name: String
-            var figure: Figure
-            var outputs: [(path: String, format: ImageFormat)]
-        }
-        var jobs: [Job] = []
-        for item in computed {
-            let slug = item.lesson.slug
-            for (name, output) in item.result.figures.sorted(by: { $0.key < $1.key }) {
-                switch output {
-                case .single(let figure):
-                    jobs.append(Job(lesson: slug, name: name, figure: figure,
-                                    outputs: options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }))
-                case .frames(let frames, _):
-                    for (i, frame) in frames.enumerated() {
-                        var outputs = [("\(slug)/" + Self.framePath(name, index: i, count: frames.count), ImageFormat.png)]
-                        if i == frames.count - 1 {
-                            outputs += options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }
-                        }
-                        jobs.append(Job(lesson: slug, name: name, figure: frame, outputs: outputs))
+    /// One figure object to render, and the files it becomes.
+    struct RenderJob: @unchecked Sendable {   // Figure is @unchecked Sendable; a job is only read while rendering
+        var lesson: String
+        var name: String
+        var figure: Figure
+        var outputs: [(path: String, format: ImageFormat)]
+    }
+
+    /// The render jobs of one lesson: `LESSON/figures/NAME.EXT` for each format (for frames: the last frame), and
+    /// `LESSON/frames/NAME/NNN.png` for each frame; one job per figure object, in the order of the figure names.
+    func renderJobs(_ item: ComputedLesson) -> [RenderJob] {
+        let slug = item.lesson.slug
+        var jobs: [RenderJob] = []
+        for (name, output) in item.result.figures.sorted(by: { $0.key < $1.key }) {
+            switch output {
+            case .single(let figure):
+                jobs.append(RenderJob(lesson: slug, name: name, figure: figure,
+                                      outputs: options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }))
+            case .frames(let frames, _):
+                for (i, frame) in frames.enumerated() {
+                    var outputs = [("\(slug)/" + Self.framePath(name, index: i, count: frames.count), ImageFormat.png)]
+                    if i == frames.count - 1 {
+                        outputs += options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }
                     }
+                    jobs.append(RenderJob(lesson: slug, name: name, figure: frame, outputs: outputs))
                 }
             }
         }
-        let allJobs = jobs
+        return jobs
+    }
+
+    /// Renders jobs — on every core (`concurrently`) or one after the other on the calling thread — and returns the
+    /// files of each job in job order, so the bytes and their order never depend on timing.
+    func render(_ jobs: [RenderJob], concurrently: Bool, reportProgress: Bool) -> [Result<[(String, Data)], ReportError>] {
         let results = ResultSlots<[(String, Data)]>(count: jobs.count)
         let scale = options.scale
         let total = jobs.count
         let reporter = progress
         let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-            let job = allJobs[k]
+        let work: @Sendable (Int) -> Void = { k in
+            let job = jobs[k]
             do {
                 var files: [(String, Data)] = []
+                var bytes: [ImageFormat: Data] = [:]   // a frames figure's last frame goes to two PNG paths: render once
                 for (path, format) in job.outputs {
-                    files.append((path, Data(try job.figure.render(format, scale: scale))))
+                    if bytes[format] == nil { bytes[format] = Data(try job.figure.render(format, scale: scale)) }
+                    files.append((path, bytes[format]!))
                 }
                 results.set(k, .success(files))
             } catch {
                 results.set(k, .failure(.figure(lesson: job.lesson, name: job.name, reason: String(describing: error))))
             }
             let n = done.increment()
-            reporter.bar("figures \(n)/\(total)", Double(n) / Double(max(total, 1)))
+            if reportProgress { reporter.lessonProgress("rendering figures", Double(n) / Double(max(total, 1))) }
         }
+        if concurrently {
+            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
+        } else {
+            for k in jobs.indices { work(k) }
+        }
+        return jobs.indices.map { k in
+            results.get(k) ?? .failure(.figure(lesson: jobs[k].lesson, name: jobs[k].name, reason: "not rendered"))
+        }
+    }
+
+    /// The files of rendered jobs in order, or the first job's error.
+    static func files(_ results: [Result<[(String, Data)], ReportError>]) throws(ReportError) -> [(String, Data)] {
         var files: [(String, Data)] = []
-        for k in 0..<jobs.count {
-            switch results.get(k) {
+        for r in results {
+            switch r {
             case .success(let f): files += f
             case .failure(let e): throw e
-            case nil: throw .figure(lesson: jobs[k].lesson, name: jobs[k].name, reason: "not rendered")
             }
         }
         return files
