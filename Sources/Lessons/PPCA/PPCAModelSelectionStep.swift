@@ -40,14 +40,15 @@ enum PPCAModelSelectionStep {
         var heldLL: [Double] = []
         var skipped: [Int] = []
         for q in 1...maxQ {
-            guard let model = try modelIfItExists(fit, latentDimension: q) else {
+            guard try modelIfItExists(fit, latentDimension: q) != nil else {
                 skipped.append(q)      // the training rows lie in a q-dimensional subspace: no ML model
                 continue
             }
             qs.append(q)
-            trainLL.append(try model.averageLogLikelihood(train))
-            heldLL.append(try model.averageLogLikelihood(heldOut))
         }
+        // All q at once from one rotation into the eigenbasis (PPCAMaximumLikelihood.averageLogLikelihoods).
+        trainLL = try fit.averageLogLikelihoods(train, latentDimensions: qs)
+        heldLL = try fit.averageLogLikelihoods(heldOut, latentDimensions: qs)
         guard let bestIndex = heldLL.indices.max(by: { heldLL[$0] < heldLL[$1] }) else {
             throw PPCAError.zeroNoiseVariance(sigma2: 0, largestEigenvalue: fit.eigenvalues.first ?? 0)
         }
@@ -61,11 +62,9 @@ enum PPCAModelSelectionStep {
         // Beyond the plotted range: the held-out maximum over every q = 1 … D − 1.
         var extendedBest = (q: bestQ, value: heldLL[bestIndex])
         if setup.dimension - 1 > maxQ {
-            for q in (maxQ + 1)...(setup.dimension - 1) {
-                guard let model = try modelIfItExists(fit, latentDimension: q) else { continue }
-                let value = try model.averageLogLikelihood(heldOut)
-                if value > extendedBest.value { extendedBest = (q, value) }
-            }
+            let more = try ((maxQ + 1)...(setup.dimension - 1)).filter { q in try modelIfItExists(fit, latentDimension: q) != nil }
+            let values = try fit.averageLogLikelihoods(heldOut, latentDimensions: more)
+            for (q, value) in zip(more, values) where value > extendedBest.value { extendedBest = (q, value) }
         }
 
         // The full-covariance Gaussian on the same split, where it exists.
