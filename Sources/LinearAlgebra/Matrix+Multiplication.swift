@@ -76,9 +76,12 @@ extension Matrix {
     // MARK: - Implementation
 
     /// C (m×n) = A (m×k) · B (k×n), where A(i, p) = a[i·aRowStride + p·aColumnStride] and likewise for B.
+    /// With `parallel`, a blocked product's rows are split over the processors (`RowParallel`): each row of C is
+    /// computed from its row of A by the same operations in the same order (the kc blocking does not depend on the
+    /// rows), so C is bit-for-bit the serial result.
     static func product(m: Int, n: Int, k: Int,
                         a: [Double], aRowStride: Int, aColumnStride: Int,
-                        b: [Double], bRowStride: Int, bColumnStride: Int) -> Matrix {
+                        b: [Double], bRowStride: Int, bColumnStride: Int, parallel: Bool = false) -> Matrix {
         var c = [Double](repeating: 0, count: m * n)
         if m == 0 || n == 0 || k == 0 { return Matrix(rows: m, columns: n, elements: c) }
         a.withUnsafeBufferPointer { a in
@@ -88,6 +91,13 @@ extension Matrix {
                     let operandB = StridedOperand(base: b.baseAddress!, rowStride: bRowStride, columnStride: bColumnStride)
                     if m * n * k <= 32 * 32 * 32 {
                         smallProduct(m: m, n: n, k: k, a: operandA, b: operandB, c: c.baseAddress!)
+                    } else if parallel {
+                        let (pa, pb, pc) = (SendableConstPointer(a.baseAddress!), SendableConstPointer(b.baseAddress!), SendablePointer(c.baseAddress!))
+                        RowParallel.forEachChunk(rows: m, work: m * n * k, alignment: 4) { rows in
+                            let part = StridedOperand(base: pa.base + rows.lowerBound * aRowStride, rowStride: aRowStride, columnStride: aColumnStride)
+                            let whole = StridedOperand(base: pb.base, rowStride: bRowStride, columnStride: bColumnStride)
+                            blockedProduct(m: rows.count, n: n, k: k, a: part, b: whole, c: pc.base + rows.lowerBound * n, ldc: n)
+                        }
                     } else {
                         blockedProduct(m: m, n: n, k: k, a: operandA, b: operandB, c: c.baseAddress!, ldc: n)
                     }

@@ -50,7 +50,7 @@ public enum Statistics {
         case .unbiased: precondition(n >= 2, "Statistics.covariance: 1/(N−1) needs at least two rows, got \(n)")
         }
         let centredX = centred(x, mean: columnMeans(x))
-        let scatter = centredX.transposeTimes(centredX)
+        let scatter = centredX.rowParallelTransposeTimes(centredX)   // bit-for-bit transposeTimes, rows over the cores
         let divisor = normalization == .maximumLikelihood ? Double(n) : Double(n - 1)
         let d = x.columns
         var s = scatter.elements

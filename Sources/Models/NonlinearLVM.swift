@@ -127,7 +127,7 @@ public struct NonlinearLVM: Sendable, Equatable {
         let r = marg.responsibilities                                        // (N, M)
         let sigma2 = noiseVariance
         // ∂L/∂F, L = (1/N) Σₙ log p(xₙ):  ((RᵀX)ₘ − (Σₙ rₙₘ) fₘ) / (N σ²)
-        let rtx = r.transposeTimes(x)                                        // (M, D)
+        let rtx = r.rowParallelTransposeTimes(x)                             // (M, D), rows over the cores
         let mass = NonlinearKernels.columnSums(r)                            // (M)   Σₙ rₙₘ
         var g = Matrix.zeros(mCount, d)
         let scale = 1 / (Double(n) * sigma2)
@@ -153,17 +153,22 @@ public struct NonlinearLVM: Sendable, Equatable {
         let n = x.rows, m = f.rows, d = x.columns
         let xx = NonlinearKernels.rowSquaredNorms(x)                         // (N)
         let ff = NonlinearKernels.rowSquaredNorms(f)                         // (M)
-        var sq = x.timesTranspose(f)                                         // (N, M)  X Fᵀ
+        var sq = x.rowParallelTimesTranspose(f)                              // (N, M)  X Fᵀ (rows over the cores)
         var out = Matrix.zeros(n, m)
         let c0 = -0.5 * Double(d) * (log(2 * Double.pi) + s)
         let inv2v = 0.5 * exp(-s)
+        let offset = offsets ?? [Double](repeating: 0, count: m)
         sq.elements.withUnsafeMutableBufferPointer { sb in
             out.elements.withUnsafeMutableBufferPointer { ob in
-                for i in 0..<n {
-                    for k in 0..<m {
-                        let dist = max(0, xx[i] - 2 * sb[i * m + k] + ff[k])   // ‖xₙ − fₘ‖² ≥ 0 (clamp rounding)
-                        sb[i * m + k] = dist
-                        ob[i * m + k] = c0 - inv2v * dist + (offsets?[k] ?? 0)
+                let (sp, op) = (SendableRows(sb.baseAddress!), SendableRows(ob.baseAddress!))
+                // Each row on its own: the same operations whatever the split (RowParallel), so the same bits.
+                RowParallel.forEachChunk(rows: n, work: 4 * n * m) { rows in
+                    for i in rows {
+                        for k in 0..<m {
+                            let dist = max(0, xx[i] - 2 * sp.base[i * m + k] + ff[k])   // ‖xₙ − fₘ‖² ≥ 0 (clamp rounding)
+                            sp.base[i * m + k] = dist
+                            op.base[i * m + k] = c0 - inv2v * dist + offset[k]
+                        }
                     }
                 }
             }
@@ -177,18 +182,25 @@ public struct NonlinearLVM: Sendable, Equatable {
         let n = a.rows, m = a.columns
         var logp = [Double](repeating: 0, count: n)
         a.elements.withUnsafeMutableBufferPointer { ab in
-            for i in 0..<n {
-                var mx = -Double.infinity
-                for k in 0..<m { mx = max(mx, ab[i * m + k]) }
-                var sum = 0.0
-                for k in 0..<m {
-                    let e = exp(ab[i * m + k] - mx)
-                    ab[i * m + k] = e
-                    sum += e
+            logp.withUnsafeMutableBufferPointer { lb in
+                let (ap, lp) = (SendableRows(ab.baseAddress!), SendableRows(lb.baseAddress!))
+                // Row by row (log-sum-exp of each row alone), split over the cores: the same bits on any split.
+                RowParallel.forEachChunk(rows: n, work: 16 * n * m) { rows in
+                    for i in rows {
+                        let row = ap.base + i * m
+                        var mx = -Double.infinity
+                        for k in 0..<m { mx = max(mx, row[k]) }
+                        var sum = 0.0
+                        for k in 0..<m {
+                            let e = exp(row[k] - mx)
+                            row[k] = e
+                            sum += e
+                        }
+                        lp.base[i] = mx + log(sum)
+                        let inv = 1 / sum
+                        for k in 0..<m { row[k] *= inv }
+                    }
                 }
-                logp[i] = mx + log(sum)
-                let inv = 1 / sum
-                for k in 0..<m { ab[i * m + k] *= inv }
             }
         }
         _ = sq
@@ -208,4 +220,10 @@ public struct NonlinearLVM: Sendable, Equatable {
             throw .dimensionMismatch("quadrature over \(quadrature.dimension) latent dimensions; the model has q = \(latentDimension)")
         }
     }
+}
+
+/// A buffer's base address for the row chunks of `RowParallel.forEachChunk`; each chunk touches only its own rows.
+struct SendableRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
 }

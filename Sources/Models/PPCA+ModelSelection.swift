@@ -23,7 +23,7 @@ extension PPCAMaximumLikelihood {
         guard x.rows >= 1 else { return qs.map { _ in .nan } }
         for q in qs { _ = try model(latentDimension: q) }       // the same checks and errors as one model at a time
         let n = x.rows
-        let y = Statistics.centred(x, mean: mean) * eigenvectors  // (N, D): coordinates in the eigenbasis
+        let y = Matrix.rowParallelProduct(Statistics.centred(x, mean: mean), eigenvectors)  // (N, D): the eigenbasis
         // Column sums of y_i², accumulated row by row (a fixed order: the same bytes every run).
         var columnSquares = [Double](repeating: 0, count: d)
         y.elements.withUnsafeBufferPointer { e in
