@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints the Markdown table of section 20 (whole report vs the Python peer) from the JSON lines of timeit.py.
+"""Prints the Markdown table of section 20 (whole report vs the Python peer) from the JSON lines of time_command.py.
 
     python3 Benchmarks/scripts/report_table.py BENCH_OUT/report.jsonl
 
@@ -45,8 +45,9 @@ for name, (s, p) in zip(names, zip(rows[0::2], rows[1::2])):
 print()
 print("Wall: time.perf_counter around the whole process; CPU: user + sys of the process and its threads "
       "(getrusage of children). Ratio = lvm-lessons / peer (< 1 means lvm-lessons is faster).")
-print(f"Threads: lvm-lessons renders figures on all {os.cpu_count()} cores (DispatchQueue.concurrentPerform), the "
-      f"lessons' numerics run on one thread; the peer runs {platform.python_implementation()} "
+print(f"Threads: lvm-lessons uses all {os.cpu_count()} cores — figures rendered concurrently (a lesson's figures while the "
+      f"next lesson computes), large matrix products and the quadrature marginals split by rows (bit-identical to one "
+      f"thread), the rest of the numerics on one thread; the peer runs {platform.python_implementation()} "
       f"{platform.python_version()} with {versions()}, BLAS as installed: {blas_threads()} "
       f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
       f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}).")

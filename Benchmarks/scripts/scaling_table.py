@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Table and log-log plot of section 30 (PCA + PPCA on synthetic N × D data) from the JSON lines of timeit.py.
+"""Table and log-log plot of section 30 (PCA + PPCA on synthetic N × D data) from the JSON lines of time_command.py.
 
     python3 Benchmarks/scripts/scaling_table.py BENCH_OUT/scaling.jsonl BENCH_OUT/scaling.png
 

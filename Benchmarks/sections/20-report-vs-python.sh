@@ -13,7 +13,7 @@ lvm="$(swift build --package-path "$ROOT" -c release --show-bin-path)/lvm-lesson
 peer=(python3 "$BENCH_DIR/peer/report_peer.py" --quiet --lessons "$ROOT/Lessons")
 out="$BENCH_OUT/report"
 mkdir -p "$out"
-timeit=(python3 "$BENCH_DIR/scripts/timeit.py" --runs "$runs")
+timeit=(python3 "$BENCH_DIR/scripts/time_command.py" --runs "$runs")
 jsonl="$BENCH_OUT/report.jsonl"
 : > "$jsonl"
 echo "Timing the whole report ($runs runs each)…" >&2

@@ -14,7 +14,7 @@ lvm="$(swift build --package-path "$ROOT" -c release --show-bin-path)/lvm-lesson
 data="$BENCH_OUT/data"
 out="$BENCH_OUT/scaling"
 mkdir -p "$data" "$out"
-timeit=(python3 "$BENCH_DIR/scripts/timeit.py" --runs "$runs")
+timeit=(python3 "$BENCH_DIR/scripts/time_command.py" --runs "$runs")
 jsonl="$BENCH_OUT/scaling.jsonl"
 : > "$jsonl"
 for d in 64 256; do

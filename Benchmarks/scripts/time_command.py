@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times a whole command: median wall-clock and CPU (user + sys of the process and its children) over several runs.
 
-    python3 Benchmarks/scripts/timeit.py --runs 5 --label NAME [--warmup] -- COMMAND ARG…
+    python3 Benchmarks/scripts/time_command.py --runs 5 --label NAME [--warmup] -- COMMAND ARG…
 
 Prints one JSON line: {"label", "runs", "wall_s" (median), "cpu_s" (median), "wall_all", "cpu_all", "command"}.
 Wall time is time.perf_counter around subprocess.run; CPU time is the increase of resource.getrusage(RUSAGE_CHILDREN)
@@ -33,7 +33,7 @@ def once():
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
         sys.stderr.write(p.stderr.decode(errors="replace"))
-        sys.exit(f"timeit: {' '.join(cmd)} failed with status {p.returncode}")
+        sys.exit(f"time_command: {' '.join(cmd)} failed with status {p.returncode}")
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
