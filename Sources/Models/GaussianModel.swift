@@ -65,12 +65,21 @@ public struct GaussianModel: Sendable {
     public func logLikelihoods(_ x: Matrix) throws(GaussianModelError) -> [Double] {
         guard x.columns == mean.count else { throw .dimensionMismatch("X has \(x.columns) columns, μ has \(mean.count)") }
         let constant = Double(mean.count) * log(2 * Double.pi) + factor.logDeterminant
-        return (0..<x.rows).map { n in
-            let row = x.row(n)
-            let e = (0..<mean.count).map { row[$0] - mean[$0] }
-            let v = factor.solveLower(e)
-            return -0.5 * (constant + Vector.dot(v, v))
+        let (mean, factor) = (self.mean, self.factor)
+        var result = [Double](repeating: 0, count: x.rows)
+        result.withUnsafeMutableBufferPointer { rb in
+            let out = SendableBlocks(rb.baseAddress!)
+            // Each row on its own (the same operations on any number of cores), rows split over the cores.
+            RowParallel.forEachChunk(rows: x.rows, work: x.rows * mean.count * mean.count) { rows in
+                for n in rows {
+                    let row = x.row(n)
+                    let e = (0..<mean.count).map { row[$0] - mean[$0] }
+                    let v = factor.solveLower(e)
+                    out.base[n] = -0.5 * (constant + Vector.dot(v, v))
+                }
+            }
         }
+        return result
     }
 
     /// (1/N) Σₙ log N(xₙ; μ, Σ), natural log.

@@ -147,24 +147,47 @@ public struct PCA: Sendable {
     /// J(q) for every q = 0 … D (entry q), computed from the data: the reconstruction is built up one component at a
     /// time, x̂⁽ᵠ⁾ = x̂⁽ᵠ⁻¹⁾ + u_q z_q with z_q = u_qᵀ(x − μ), and each J(q) is the mean of ‖x − x̂⁽ᵠ⁾‖² over the rows —
     /// the same numbers as `reconstructionMSE(_:dimensions:)` in O(N·D²) instead of O(N·D³) for all q.
+    ///
+    /// Rows are processed in fixed blocks of `blockRows` (on all cores); each block sums its rows' ‖x − x̂⁽ᵠ⁾‖² in
+    /// row order and the block sums are added in block order, so the result does not depend on the number of cores.
     public func reconstructionMSEs(_ x: Matrix) -> [Double] {
         precondition(x.columns == dimension, "PCA.reconstructionMSEs: \(x.columns) columns for a PCA of dimension \(dimension)")
+        let d = dimension, n = x.rows
         let centred = Statistics.centred(x, mean: mean)                  // (N, D)
-        let scores = centred.timesTranspose(components)                   // (N, D): column i is z_i
-        var residual = centred                                            // x − x̂⁽⁰⁾, with x̂⁽⁰⁾ = μ
-        var errors: [Double] = []
-        errors.reserveCapacity(dimension + 1)
-        func meanSquaredNorm(_ r: Matrix) -> Double { r.elements.reduce(0) { $0 + $1 * $1 } / Double(r.rows) }
-        errors.append(meanSquaredNorm(residual))
-        for q in 0..<dimension {
-            let u = components.row(q)
-            for n in 0..<x.rows {
-                let z = scores[n, q]
-                for j in 0..<dimension { residual[n, j] -= z * u[j] }
+        let scores = centred.rowParallelTimesTranspose(components)       // (N, D): column i is z_i
+        let blockRows = 256
+        let blocks = (n + blockRows - 1) / blockRows
+        var partial = [Double](repeating: 0, count: blocks * (d + 1))   // block b, entry q: Σ over its rows of J terms
+        partial.withUnsafeMutableBufferPointer { pb in
+            let out = SendableBlocks(pb.baseAddress!)
+            let (c, z, u) = (centred.elements, scores.elements, components.elements)
+            RowParallel.forEachChunk(rows: blocks, work: n * d * (d + 1)) { range in
+                var residual = [Double](repeating: 0, count: d)
+                for b in range {
+                    let sums = out.base + b * (d + 1)
+                    for row in (b * blockRows)..<min(n, (b + 1) * blockRows) {
+                        for j in 0..<d { residual[j] = c[row * d + j] }  // x − x̂⁽⁰⁾, with x̂⁽⁰⁾ = μ
+                        var norm = 0.0
+                        for j in 0..<d { norm += residual[j] * residual[j] }
+                        sums[0] += norm
+                        for q in 0..<d {
+                            let zq = z[row * d + q]
+                            norm = 0
+                            for j in 0..<d {
+                                residual[j] -= zq * u[q * d + j]
+                                norm += residual[j] * residual[j]
+                            }
+                            sums[q + 1] += norm
+                        }
+                    }
+                }
             }
-            errors.append(meanSquaredNorm(residual))
         }
-        return errors
+        return (0...d).map { q in
+            var total = 0.0
+            for b in 0..<blocks { total += partial[b * (d + 1) + q] }
+            return total / Double(n)
+        }
     }
 
     /// Σ_{i>q} λᵢ, the variance the first q components leave out; equal to J(q) on the fitted data (PRML 12.18).
@@ -172,4 +195,10 @@ public struct PCA: Sendable {
         precondition((0...dimension).contains(q), "PCA: q = \(q) outside 0...\(dimension)")
         return eigenvalues[q...].reduce(0, +)
     }
+}
+
+/// The block sums of `PCA.reconstructionMSEs` for the chunks of `RowParallel.forEachChunk` (each writes its own blocks).
+struct SendableBlocks: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
+    init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
 }

@@ -86,16 +86,23 @@ public struct PPCA: Sendable, Equatable {
         let d = dimension
         let q = latentDimension
         let centred = Statistics.centred(x, mean: mean)       // (N, D)
-        let projected = centred * loading                     // (N, q): Wᵀ(xₙ − μ) per row
+        let projected = Matrix.rowParallelProduct(centred, loading)  // (N, q): Wᵀ(xₙ − μ) per row
         let constant = Double(d) * log(2 * Double.pi) + logDeterminantOfCovariance
         var result = [Double](repeating: 0, count: x.rows)
-        for n in 0..<x.rows {
-            var squared = 0.0
-            for j in 0..<d { let e = centred.elements[n * d + j]; squared += e * e }
-            let b = Array(projected.elements[(n * q)..<((n + 1) * q)])
-            let v = mFactor.solveLower(b)
-            let mahalanobis = (squared - Vector.dot(v, v)) / noiseVariance
-            result[n] = -0.5 * (constant + mahalanobis)
+        let (factor, noise) = (mFactor, noiseVariance)
+        result.withUnsafeMutableBufferPointer { rb in
+            let out = SendableBlocks(rb.baseAddress!)
+            // Each row on its own (the same operations on any number of cores), rows split over the cores.
+            RowParallel.forEachChunk(rows: x.rows, work: x.rows * (d + q * q)) { rows in
+                for n in rows {
+                    var squared = 0.0
+                    for j in 0..<d { let e = centred.elements[n * d + j]; squared += e * e }
+                    let b = Array(projected.elements[(n * q)..<((n + 1) * q)])
+                    let v = factor.solveLower(b)
+                    let mahalanobis = (squared - Vector.dot(v, v)) / noise
+                    out.base[n] = -0.5 * (constant + mahalanobis)
+                }
+            }
         }
         return result
     }

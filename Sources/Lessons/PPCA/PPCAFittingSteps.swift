@@ -114,12 +114,21 @@ enum PPCAFittingSteps {
     static func directAverageLogLikelihood(_ x: Matrix, model: PPCA) throws -> Double {
         let factor = try Cholesky(of: model.marginalCovariance)
         let d = x.columns
-        var total = 0.0
-        for n in 0..<x.rows {
-            let e = (0..<d).map { x[n, $0] - model.mean[$0] }
-            let v = factor.solveLower(e)
-            total += -0.5 * (Double(d) * log(2 * Double.pi) + factor.logDeterminant + Vector.dot(v, v))
+        // Each row's term on its own (rows split over the cores), then summed in row order: the same bits as a loop.
+        var terms = [Double](repeating: 0, count: x.rows)
+        let mean = model.mean
+        terms.withUnsafeMutableBufferPointer { tb in
+            let out = RowTerms(base: tb.baseAddress!)
+            RowParallel.forEachChunk(rows: x.rows, work: x.rows * d * d) { rows in
+                for n in rows {
+                    let e = (0..<d).map { x[n, $0] - mean[$0] }
+                    let v = factor.solveLower(e)
+                    out.base[n] = -0.5 * (Double(d) * log(2 * Double.pi) + factor.logDeterminant + Vector.dot(v, v))
+                }
+            }
         }
+        var total = 0.0
+        for term in terms { total += term }
         return total / Double(x.rows)
     }
 
@@ -307,3 +316,6 @@ enum PPCAFittingSteps {
         return figure
     }
 }
+
+/// Where each row chunk of `directAverageLogLikelihood` writes its rows' terms.
+private struct RowTerms: @unchecked Sendable { let base: UnsafeMutablePointer<Double> }
