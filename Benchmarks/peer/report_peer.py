@@ -165,9 +165,13 @@ class PPCAModel:
         return -0.5 * (d * LOG2PI + logdet + maha)
 
     def avg_ll_scatter(self, s):
-        c = self.cov
-        sign, logdet = np.linalg.slogdet(c)
-        return -0.5 * (len(self.mean) * LOG2PI + logdet + np.trace(np.linalg.solve(c, s)))
+        """(1/N) Σ log p(xₙ) from the 1/N scatter S, in O(D²q) with M = WᵀW + σ²I (PRML §12.2.1):
+        log|C| = (D − q) log σ² + log|M|,  tr(C⁻¹S) = (tr S − tr(M⁻¹WᵀSW)) / σ²."""
+        d, q = self.w.shape
+        m = self.w.T @ self.w + self.sigma2 * np.eye(q)
+        logdet = (d - q) * np.log(self.sigma2) + np.linalg.slogdet(m)[1]
+        trace = (np.trace(s) - np.trace(np.linalg.solve(m, self.w.T @ s @ self.w))) / self.sigma2
+        return -0.5 * (d * LOG2PI + logdet + trace)
 
     def posterior(self, x):
         q = self.w.shape[1]
@@ -354,7 +358,11 @@ def pca_lesson(site, x, names, labels, shape, user, rng, seed):
     cum = np.cumsum(ratio)
     z = pca.transform(x)
     xc = x - pca.mean_
-    mses = [float(((xc - z[:, :q] @ pca.components_[:q]) ** 2).sum(1).mean()) for q in range(d + 1)]
+    residual = xc.copy()                                   # x − x̂ with q components, built up one at a time
+    mses = [float((residual ** 2).sum(1).mean())]
+    for q in range(d):
+        residual -= np.outer(z[:, q], pca.components_[q])
+        mses.append(float((residual ** 2).sum(1).mean()))
     discarded = [float(lam[q:].sum()) for q in range(d + 1)]
     r.update({"n": n, "d": d, "mean": pca.mean_.tolist(), "eigenvalues": lam.tolist(),
               "explained_variance_ratio": ratio.tolist(), "components": pca.components_.tolist(),
@@ -669,7 +677,7 @@ def ppca_lesson(site, x, names, labels, shape, user, rng, q_main=2):
             continue
         qs.append(q); tr.append(m.log_likelihoods(train).mean()); ho.append(m.log_likelihoods(held).mean())
     best = qs[int(np.argmax(ho))]
-    extended = [(q, fit.model(q).log_likelihoods(held).mean()) for q in range(41, d) if fit.model(q) is not None]
+    extended = [(q, m.log_likelihoods(held).mean()) for q in range(41, d) if (m := fit.model(q)) is not None]
     try:
         gauss = multivariate_normal(train.mean(0), np.cov(train, rowvar=False, bias=True))
         gauss_lines = (gauss.logpdf(train).mean(), gauss.logpdf(held).mean())
