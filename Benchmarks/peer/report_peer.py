@@ -612,7 +612,12 @@ def ppca_lesson(site, x, names, labels, shape, user, rng, q_main=2):
     site.save(fig, "posterior-grid-check")
 
     tmeans, tcov = toy_model.posterior(toy)
-    fig, (ax,) = figure(title="Shrinkage: W E[z|x] + μ against the PCA projection")
+    fig, (ax, bx) = figure(760, 340, 1, 2, "Shrinkage: W E[z|x] + μ against the PCA projection (2-D example, q = 1)")
+    score = (toy - toy_fit.mean) @ u1
+    shrunk = (tmeans @ toy_model.w.T) @ u1
+    bx.plot([score.min(), score.max()], [score.min(), score.max()], ls="--", c=C["highlight"], label="PCA: slope 1")
+    bx.scatter(score, shrunk, marker="D", s=12, c=C["posterior"], label="PPCA")
+    bx.set_xlabel("PCA score u₁ᵀ(x − μ)"); bx.set_ylabel("u₁ᵀ W E[z|x]"); bx.legend(loc="upper left")
     ax.scatter(toy[:, 0], toy[:, 1], s=4, alpha=0.35, c=C["data"])
     rows = np.arange(0, len(toy), 10)
     tproj = toy_fit.mean + np.outer((toy[rows] - toy_fit.mean) @ u1, u1)
@@ -872,7 +877,7 @@ def nonlinear_lesson(site, digits, labels, rng):
     gxs, gys = np.linspace(*xlim, 140), np.linspace(*ylim, 140)
     gx, gy = np.meshgrid(gxs, gys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    fig, (ax,) = figure(620, 345, title="A noisy arc, and the best PPCA fit")
+    fig, (ax,) = figure(560, 345, title="A noisy arc, and the best PPCA fit")
     ax.contour(gx, gy, ppca.log_likelihoods(grid).reshape(gx.shape), levels=[-5, -4, -3, -2, -1.5], colors=C["model"], linewidths=1.2)
     w = ppca.w[:, 0]
     ax.plot(*np.array([ppca.mean - 2.5 * w, ppca.mean + 2.5 * w]).T, ls="--", c=C["model"], label="PPCA line")
