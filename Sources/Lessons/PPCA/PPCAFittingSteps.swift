@@ -55,7 +55,7 @@ enum PPCAFittingSteps {
         out.results["eigenvalues"] = .numbers(Array(main.eigenvalues.prefix(10)))
         out.results["data"] = ["name": .string(setup.dataName), "rows": .integer(n), "columns": .integer(d)]
         out.label("latent_dim", "latent dimension q of the main fit")
-        out.label("sigma2", "σ²_ML on the main data", convention: "mean of the D − q discarded eigenvalues of the 1/N covariance")
+        out.label("sigma2", "σ²(ML) on the main data", convention: "mean of the D − q discarded eigenvalues of the 1/N covariance")
         out.label("log_likelihood_per_sample", "average log-likelihood ℓ = (1/N) Σ log p(xₙ) at the ML fit",
                   convention: logConvention)
         out.label("eigenvalues.0", "λ₁", convention: covarianceConvention)
@@ -103,7 +103,7 @@ enum PPCAFittingSteps {
             "W": .numbers(toyModel.loading.column(0)), "eigenvalues": .numbers(toy.eigenvalues),
             "log_likelihood_per_sample": .number(toyLL), "mu": .numbers(toyModel.mean),
         ]
-        out.label("toy.sigma2", "σ²_ML of the 2-D example (q = 1) = λ₂", convention: covarianceConvention)
+        out.label("toy.sigma2", "σ²(ML) of the 2-D example (q = 1) = λ₂", convention: covarianceConvention)
         out.label("toy.eigenvalues.0", "λ₁ of the 2-D example", convention: covarianceConvention)
         out.label("toy.eigenvalues.1", "λ₂ of the 2-D example", convention: covarianceConvention)
         out.label("toy.log_likelihood_per_sample", "ℓ of the 2-D example at the ML fit", convention: logConvention)
@@ -248,7 +248,7 @@ enum PPCAFittingSteps {
         out.label("em.iterations", "EM iterations on the main data", convention: "stop when an iteration gains < 1e-14·|ℓ|")
         out.label("em.log_likelihood_per_sample", "ℓ after EM on the main data", convention: logConvention)
         out.label("em.log_likelihood_gap", "ℓ closed form − ℓ EM (main data)", convention: logConvention)
-        out.label("em.wwt_relative_difference", "‖WWᵀ(EM) − WWᵀ(ML)‖_F / ‖WWᵀ(ML)‖_F (main data)")
+        out.label("em.wwt_relative_difference", "‖WWᵀ(EM) − WWᵀ(ML)‖(F) / ‖WWᵀ(ML)‖(F) (main data)")
         out.label("em.sigma2_relative_difference", "|σ²(EM) − σ²(ML)| / σ²(ML) (main data)")
         out.label("em.decreasing_steps", "iterations where ℓ decreased (main data)")
         out.label("toy_em.iterations", "EM iterations on the 2-D example")

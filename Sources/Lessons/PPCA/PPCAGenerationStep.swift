@@ -96,14 +96,14 @@ enum PPCAGenerationStep {
             "noise_variance_share_largest_q": .number(shares.last ?? .nan),
         ]
         out.label("generation.noise_variance_share_smallest_q", "share of the total variance left to the noise at the smallest q",
-                  convention: "(D − q)σ²_ML / tr S, 1/N covariance")
+                  convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
         out.label("generation.noise_variance_share_largest_q", "share of the total variance left to the noise at the largest q",
-                  convention: "(D − q)σ²_ML / tr S, 1/N covariance")
+                  convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
         out.label("generation.smallest_q", "the smallest q sampled")
         out.label("generation.fraction_outside_smallest_q", "share of sampled values outside the data's range at the smallest q")
         for (i, (q, _)) in models.enumerated() {
             out.label("generation.noise_variance_share.\(i)", "share of the total variance left to the noise, q = \(q)",
-                      convention: "(D − q)σ²_ML / tr S, 1/N covariance")
+                      convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
         }
         out.label("generation.largest_q", "the largest q sampled")
         out.label("generation.fraction_outside_largest_q", "share of sampled values outside the data's range at the largest q")

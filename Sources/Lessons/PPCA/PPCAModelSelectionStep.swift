@@ -77,13 +77,14 @@ enum PPCAModelSelectionStep {
             let b = try model.averageLogLikelihood(heldOut)
             gaussian = ["exists": true, "train": .number(a), "held_out": .number(b),
                         "reason": "the 1/N training covariance is positive definite",
-                        "status": .string(String(format: "exists: ℓ = %.4g (training), %.4g (held-out)", a, b))]
+                        "status": .string("exists: ℓ = " + NumberFormat.significant(a) + " (training), "
+                                          + NumberFormat.significant(b) + " (held-out)")]
             gaussianLines = (a, b)
         } catch {
             let status: String
             switch error {
             case .constantColumns(let columns):
-                status = "does not exist: \(columns.count) constant column\(columns.count == 1 ? "" : "s") in the training rows"
+                status = "does not exist (\(columns.count) constant column\(columns.count == 1 ? "" : "s"))"
             default: status = "does not exist: singular S"
             }
             gaussian = ["exists": false, "train": .null, "held_out": .null, "reason": .string(error.description),
@@ -160,7 +161,7 @@ enum PPCAModelSelectionStep {
             }
         }
         out.tables["gaussian-check"] = Table(
-            columns: ["data", "D", "q = D − 1", "ℓ PPCA", "ℓ full Gaussian", "|difference|", "‖C − S‖_F/‖S‖_F"],
+            columns: ["data", "D", "q = D − 1", "ℓ PPCA", "ℓ full Gaussian", "|difference|", "‖C − S‖(F)/‖S‖(F)"],
             rows: checkRows,
             caption: "With q = D − 1, σ² is the smallest eigenvalue and WWᵀ + σ²I rebuilds S exactly: PPCA is the full-covariance Gaussian.")
         let maxDifference = checks.compactMap { entry -> Double? in

@@ -454,8 +454,8 @@ enum PPCAPosteriorSteps {
         let description = qf == 2 ? "R = rotation by " + NumberFormat.significant(degrees) + "°" : "R = −1"
         out.tables["rotation-check"] = Table(
             columns: ["quantity", "value"],
-            rows: [["‖WR − W‖_F / ‖W‖_F (the parameters differ)", Cell.number(wDifference)],
-                   ["‖C(WR) − C(W)‖_F / ‖C‖_F", Cell.scientific(cDifference)],
+            rows: [["‖WR − W‖(F) / ‖W‖(F) (the parameters differ)", Cell.number(wDifference)],
+                   ["‖C(WR) − C(W)‖(F) / ‖C‖(F)", Cell.scientific(cDifference)],
                    ["max over rows |log p(x) under WR − under W|", Cell.scientific(llDifference)],
                    ["max |E[z|x] under WR − Rᵀ E[z|x] under W|", Cell.scientific(meansDifference)]],
             caption: "\(setup.dataName), q = \(qf), \(description): a different W, the same density; only the latent coordinates turn.")
@@ -465,9 +465,9 @@ enum PPCAPosteriorSteps {
             "c_relative_difference": .number(cDifference), "max_log_likelihood_difference": .number(llDifference),
             "max_posterior_mean_difference": .number(meansDifference),
         ]
-        out.label("rotation.w_relative_difference", "‖WR − W‖_F / ‖W‖_F")
+        out.label("rotation.w_relative_difference", "‖WR − W‖(F) / ‖W‖(F)")
         out.label("rotation.angle_degrees", "rotation angle of R (degrees)", convention: "row vectors wⱼR turn clockwise")
-        out.label("rotation.c_relative_difference", "‖C(WR) − C(W)‖_F / ‖C‖_F")
+        out.label("rotation.c_relative_difference", "‖C(WR) − C(W)‖(F) / ‖C‖(F)")
         out.label("rotation.max_log_likelihood_difference", "max over rows |log p(x) under WR − under W|", convention: "natural log")
 
         // The rows of W as points of the latent plane: R turns the whole cloud and keeps every inner product.

@@ -161,7 +161,7 @@ enum PPCAStorySteps {
             let zScore = (final.estimate - exact) / final.standardError
             rows.append([point.name, "(\(Cell.number(point.x[0], digits: 3)), \(Cell.number(point.x[1], digits: 3)))",
                          Cell.number(exact, digits: 6), Cell.number(final.estimate, digits: 6),
-                         Cell.number(final.standardError, digits: 3), String(format: "%+.2f", zScore)])
+                         Cell.number(final.standardError, digits: 3), Cell.signed(zScore)])
             entries.append([
                 "x": .numbers(point.x), "closed_form": .number(exact), "estimate": .number(final.estimate),
                 "standard_error": .number(final.standardError), "z_score": .number(zScore),
