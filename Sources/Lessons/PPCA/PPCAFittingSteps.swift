@@ -64,7 +64,14 @@ enum PPCAFittingSteps {
         out.label("data.rows", "N, rows of the main data")
         out.label("data.columns", "D, columns of the main data")
 
-        // Why ℓ can be positive: rescaling x by 1/s multiplies densities by sᴰ, so ℓ shifts by exactly D log s.
+        // Why ℓ can be positive: a narrow Gaussian's peak 1/(s√(2π)) exceeds 1.
+        let narrowSD = 0.01
+        out.results["density_example"] = [
+            "sd": .number(narrowSD), "peak_density": .number(1 / (narrowSD * (2 * Double.pi).squareRoot())),
+        ]
+        out.label("density_example.sd", "standard deviation of the narrow example Gaussian")
+        out.label("density_example.peak_density", "its density at the centre, 1/(s√(2π))")
+        // Rescaling x by 1/s multiplies densities by sᴰ, so ℓ shifts by exactly D log s.
         let scale = max(setup.data.elements.map(abs).max() ?? 1, 1e-300)
         let rescaled = Matrix(rows: n, columns: d, elements: setup.data.elements.map { $0 / scale })
         let rescaledLL = try PPCA.fit(rescaled, latentDimension: q).averageLogLikelihood(rescaled)

@@ -83,7 +83,8 @@ enum PPCAGenerationStep {
         let totalVariance = max(fits.main.eigenvalues.reduce(0, +), .leastNormalMagnitude)
         let shares = models.map { q, model in Double(setup.dimension - q) * model.noiseVariance / totalVariance }
         out.results["generation"] = [
-            "latent_dims": .array(models.map { .integer($0.0) }), "samples_per_row": .integer(perRow),
+            "latent_dims": .array(models.map { .integer($0.0) }),
+            "latent_dims_list": .string(ListFormat.and(models.map { String($0.0) })), "samples_per_row": .integer(perRow),
             "fraction_outside_data_range": .numbers(negativeFractions), "manifold_side": .integer(side),
             "manifold_latent_dim": .integer(qf),
             "largest_q": .integer(models.last?.0 ?? 0),
@@ -100,6 +101,7 @@ enum PPCAGenerationStep {
         out.label("generation.noise_variance_share_largest_q", "share of the total variance left to the noise at the largest q",
                   convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
         out.label("generation.smallest_q", "the smallest q sampled")
+        out.label("generation.latent_dims_list", "the q values sampled")
         out.label("generation.fraction_outside_smallest_q", "share of sampled values outside the data's range at the smallest q")
         for (i, (q, _)) in models.enumerated() {
             out.label("generation.noise_variance_share.\(i)", "share of the total variance left to the noise, q = \(q)",
@@ -150,4 +152,12 @@ enum PPCAGenerationStep {
 
 extension PPCALessonSetup {
     func columnName(_ j: Int) -> String { columnNames.indices.contains(j) ? columnNames[j] : "x\(j + 1)" }
+}
+
+/// "2", "2 and 10", "2, 10 and 40".
+enum ListFormat {
+    static func and(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
 }

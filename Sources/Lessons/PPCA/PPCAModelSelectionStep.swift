@@ -171,7 +171,7 @@ enum PPCAModelSelectionStep {
 
         out.results["model_selection"] = [
             "q": .array(qs.map(JSONValue.integer)), "train": .numbers(trainLL), "held_out": .numbers(heldLL),
-            "best_q": .integer(bestQ), "best_held_out": .number(heldLL[bestIndex]),
+            "max_q_plotted": .integer(maxQ), "best_q": .integer(bestQ), "best_held_out": .number(heldLL[bestIndex]),
             "all_q_best_q": .integer(extendedBest.q), "all_q_best_held_out": .number(extendedBest.value),
             "all_q_max": .integer(setup.dimension - 1), "verdict": .string(verdict),
             "train_rows": .integer(train.rows), "held_out_rows": .integer(heldOut.rows),
@@ -191,6 +191,7 @@ enum PPCAModelSelectionStep {
         out.label("model_selection.full_gaussian.status", "the full-covariance Gaussian on the training rows", convention: "ML fit, 1/N covariance")
         out.label("model_selection.verdict", "shape of the held-out curve over q = 1…\(maxQ)")
         out.label("model_selection.all_q_max", "D − 1, the largest possible q")
+        out.label("model_selection.max_q_plotted", "largest q plotted", convention: "min(40, D − 1)")
         out.label("model_selection.train_rows", "training rows")
         out.label("model_selection.held_out_rows", "held-out rows")
         out.label("model_selection.constant_columns_all_rows", "constant columns of the main data (all rows)",

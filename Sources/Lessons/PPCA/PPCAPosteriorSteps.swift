@@ -425,6 +425,7 @@ enum PPCAPosteriorSteps {
             "main_posterior_sd": .numbers(mainSD),
         ]
         let last = sigmaFactors.count - 1
+        out.label("sigma_to_zero.factors.\(last)", "smallest σ² / σ²(ML) shown")
         for (i, f) in [(0, "σ² = σ²_ML"), (last, "σ² = 0.001 σ²_ML")] {
             out.label("sigma_to_zero.toy_max_gap.\(i)", "largest distance between W E[z|x] + μ and the projection, \(f) (2-D example)")
             out.label("sigma_to_zero.toy_posterior_sd.\(i)", "posterior s.d. of z, \(f) (2-D example)")

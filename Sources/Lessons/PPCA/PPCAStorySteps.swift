@@ -183,9 +183,11 @@ enum PPCAStorySteps {
             return nil
         }.max() ?? .nan
         out.results["marginal_mc"] = [
-            "samples": .integer(largest), "points": .array(entries), "max_abs_z_score": .number(maxZ),
+            "samples": .integer(largest), "smallest_samples": .integer(checkpoints.first ?? largest),
+            "points": .array(entries), "max_abs_z_score": .number(maxZ),
         ]
         out.label("marginal_mc.samples", "largest number of Monte Carlo draws L")
+        out.label("marginal_mc.smallest_samples", "first L plotted (smaller L: the SE estimate is unreliable)")
         for (i, name) in ["A (centre)", "B (along the line)", "C (off the line)"].enumerated() {
             out.label("marginal_mc.points.\(i).standard_error", "standard error of p̂(x) at \(name), L = \(largest)")
             out.label("marginal_mc.points.\(i).relative_standard_error", "SE / p(x) at \(name), L = \(largest)")
