@@ -128,10 +128,14 @@ struct PCAGeometrySteps {
         record.describe("toy.sweep.sum_spread", "max − min of V(θ) + E(θ) over the grid", "zero up to rounding: V + E = tr S for every θ")
         record.describe("toy.sweep.variance_at_0", "V(0°), the variance of x₁ alone", "1/N; equals S₁₁")
         record.figures["variance-vs-angle"] = .single(sweepFigure(angles, variances, errors, eigenAngle: angle, total: pca.totalVariance))
-        let frameAngles = stride(from: 0.0, to: 180.0, by: quick ? 15.0 : 5.0).map { $0 }
+        // A half turn (a line at θ + 180° is the line at θ) that starts one step past u₁'s angle and ends exactly on
+        // it, so the last frame — the still image of the figure — shows the best line.
+        let frameStep = quick ? 15.0 : 5.0
+        let frameCount = Int((180 / frameStep).rounded())
+        let frameAngles = (1...frameCount).map { k in (angle + Double(k) * frameStep).truncatingRemainder(dividingBy: 180) }
         record.figures["angle-sweep"] = .frames(
-            frameAngles.map { sweepFrame(at: $0, pca: pca, centred: centred, angles: angles, variances: variances, errors: errors) },
-            labels: frameAngles.map { String(format: "θ = %.0f°", $0) })
+            frameAngles.map { sweepFrame(at: $0, pca: pca, centred: centred, angles: angles, variances: variances, errors: errors, eigenAngle: angle) },
+            labels: frameAngles.map { "θ = " + NumberFormat.fixed($0, decimals: 1) + "°" })
 
         // Step 7 — what PCA cannot say.
         values["limits"] = try limits(pca, into: &record)
@@ -174,20 +178,19 @@ struct PCAGeometrySteps {
     // MARK: - Figures
 
     private func pointCloudFigure() -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "\(cloud.rows) points xₙ of a correlated 2-D Gaussian (seed \(seed))")
         let ax = figure.addAxes()
-        ax.title = "\(cloud.rows) points of a correlated 2-D Gaussian (seed \(seed))"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
         ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2.5, alpha: 0.75, label: "data xₙ")
-        ax.legend = .upperLeft
+        ax.legend = .none  // one kind of mark: the title says what the points are
         return figure
     }
 
     private func centringFigure(_ mean: [Double], _ centred: Matrix) -> Figure {
-        let figure = Figure(width: 460, height: 250)
-        let axes = figure.subplots(rows: 1, columns: 2)
+        let figure = Figure(width: 460, height: 690, title: "Centring: subtracting the mean μ moves the cloud to 0")
+        let axes = figure.subplots(rows: 2, columns: 1)
         // The same window size around μ on the left and around 0 on the right: only the position changes.
         let hx = 1.1 * (centred.column(0).map(abs).max() ?? 1), hy = 1.1 * (centred.column(1).map(abs).max() ?? 1)
         axes[0].title = "data x"
@@ -211,9 +214,8 @@ struct PCAGeometrySteps {
     }
 
     private func principalAxesFigure(_ pca: PCA) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ")
         let ax = figure.addAxes()
-        ax.title = "Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -227,19 +229,30 @@ struct PCAGeometrySteps {
             let length = pca.eigenvalues[i].squareRoot()
             let tip = (mean.0 + length * u[0], mean.1 + length * u[1])
             ax.arrow(from: mean, to: tip, color: .reference, width: 2, label: i == 0 ? "√λᵢ uᵢ" : nil)
-            let label = i == 0 ? "√λ₁ u₁" : "√λ₂ u₂"
-            // Beside the tip, away from the other arrow: u₁'s label below right of its tip, u₂'s above its tip.
-            let offset = i == 0 ? (0.15, -0.3) : (0.0, 0.3)
-            ax.text(label, x: tip.0 + offset.0, y: tip.1 + offset.1, color: .reference, size: 11, anchor: i == 0 ? .left : .center)
+            // The label sits on the arrow's line beyond the 2σ ellipse, where there are few points and no other line,
+            // joined to the tip by a thin dotted leader; it is anchored on the side facing away from the mean.
+            let reach = 2 * length + labelGap[i]
+            let spot = (mean.0 + reach * u[0], mean.1 + reach * u[1])
+            let leaderEnd = 2 * length + 0.6 * labelGap[i]
+            ax.line(x: [tip.0, mean.0 + leaderEnd * u[0]], y: [tip.1, mean.1 + leaderEnd * u[1]], color: .reference,
+                    width: 0.8, dash: .dotted, label: nil)
+            let anchor: TextAnchor = abs(u[0]) < 0.55 ? .center : (u[0] > 0 ? .left : .right)
+            ax.text(i == 0 ? "√λ₁ u₁" : "√λ₂ u₂", x: spot.0, y: spot.1, color: .reference, size: 11, anchor: anchor)
         }
+        // Room for the labels: the limits cover the 2σ ellipse's box and both labels.
+        let reachX = 2 * s[0][0].squareRoot() + 1.2, reachY = 2 * s[1][1].squareRoot() + 0.9
+        ax.xLimits = (mean.0 - reachX)...(mean.0 + reachX)
+        ax.yLimits = (mean.1 - reachY)...(mean.1 + reachY)
         ax.legend = .lowerRight
         return figure
     }
 
+    /// Distance beyond the 2σ ellipse of each arrow's label, in data units.
+    private let labelGap = [0.45, 0.4]
+
     private func projectionFigure(_ pca: PCA, _ reconstructed: Matrix) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "Projection onto u₁ (q = 1): each xₙ moves to x̂ₙ")
         let ax = figure.addAxes()
-        ax.title = "Projection onto u₁ (q = 1): each xₙ moves to x̂ₙ"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -259,17 +272,16 @@ struct PCAGeometrySteps {
     }
 
     private func sweepFigure(_ angles: [Double], _ variances: [Double], _ errors: [Double], eigenAngle: Double, total: Double) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "Variance kept and error made by the line at angle θ")
         let ax = figure.addAxes()
-        ax.title = "Variance kept and error made by the line at angle θ"
         ax.xLabel = "θ (degrees)"
-        ax.yLabel = "mean squared length (1/N)"
+        ax.yLabel = "V(θ), E(θ)  (1/N)"
         ax.xLimits = 0...180
         ax.yLimits = 0...(total * 1.6)
         ax.horizontalLine(at: total, color: .reference, dash: .dotted, label: "V + E = tr S")
         ax.line(x: angles, y: variances, color: .model, width: 2, label: "projected variance V(θ)")
         ax.line(x: angles, y: errors, color: .projection, width: 2, label: "reconstruction error E(θ)")
-        ax.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: String(format: "angle of u₁ = %.1f°", eigenAngle))
+        ax.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: "angle of u₁ = " + NumberFormat.fixed(eigenAngle, decimals: 1) + "°")
         let best = variances.indices.max { variances[$0] < variances[$1] }!
         let least = errors.indices.min { errors[$0] < errors[$1] }!
         ax.scatter(x: [angles[best], angles[least]], y: [variances[best], errors[least]], color: .highlight, size: 4.5,
@@ -281,13 +293,13 @@ struct PCAGeometrySteps {
     /// One frame of the sweep: the line at angle θ through μ with each point's error segment (left), and where θ
     /// sits on the V(θ) and E(θ) curves (right).
     private func sweepFrame(at theta: Double, pca: PCA, centred: Matrix, angles: [Double], variances: [Double],
-                            errors: [Double]) -> Figure {
-        let figure = Figure(width: 460, height: 250)
-        let axes = figure.subplots(rows: 1, columns: 2)
+                            errors: [Double], eigenAngle: Double) -> Figure {
+        let figure = Figure(width: 460, height: 690, title: "Turning the line: θ = " + NumberFormat.fixed(theta, decimals: 1) + "°")
+        let axes = figure.subplots(rows: 2, columns: 1)
         let u = direction(theta)
         let v = PCA.projectedVariance(centred, along: u), e = PCA.reconstructionError(centred, along: u)
         let left = axes[0]
-        left.title = String(format: "line at θ = %.0f°", theta)
+        left.title = "the line at θ and each point's error"
         left.xLabel = "x₁"
         left.yLabel = "x₂"
         left.equalAspect = true
@@ -306,23 +318,23 @@ struct PCAGeometrySteps {
                   y: [pca.mean[1] - reach * u[1], pca.mean[1] + reach * u[1]], color: .reference, width: 1.4, label: nil)
         left.legend = .none
         let right = axes[1]
-        right.title = String(format: "V = %.2f, E = %.2f", v, e)
+        right.title = "V(θ) = " + NumberFormat.fixed(v, decimals: 2) + ", E(θ) = " + NumberFormat.fixed(e, decimals: 2)
         right.xLabel = "θ (degrees)"
-        right.yLabel = "variance (1/N)"
-        right.xLimits = 0...180
+        right.yLabel = "V(θ), E(θ)  (1/N)"
+        right.xLimits = -4...184  // a little room so that the marker at 0° or near 180° does not hide under a spine
         right.yLimits = 0...(pca.totalVariance * 1.45)  // room for the legend above the curves
         right.line(x: angles, y: variances, color: .model, width: 1.6, label: "V(θ)")
         right.line(x: angles, y: errors, color: .projection, width: 1.6, label: "E(θ)")
-        right.verticalLine(at: theta, color: .reference, dash: .dotted, label: nil)
+        right.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: "angle of u₁")
+        right.verticalLine(at: theta, color: .highlight, dash: .dotted, label: "current θ")
         right.scatter(x: [theta, theta], y: [v, e], color: .highlight, size: 4, alpha: 1, label: nil)
         right.legend = .upperRight
         return figure
     }
 
     private func limitsFigure(_ pca: PCA, points: [(String, [Double])], reconstructions: Matrix) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "A and B share z; C is reconstructed exactly")
         let ax = figure.addAxes()
-        ax.title = "A and B share z; C is reconstructed exactly"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -332,17 +344,25 @@ struct PCAGeometrySteps {
         ax.line(x: [pca.mean[0] - 3 * pca.eigenvalues[0].squareRoot() * u[0], pca.mean[0] + reach * u[0]],
                 y: [pca.mean[1] - 3 * pca.eigenvalues[0].squareRoot() * u[1], pca.mean[1] + reach * u[1]],
                 color: .reference, width: 1.2, label: "principal line")
-        ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: pca.covariance.rowArrays, k: 2, color: .model, width: 1,
-                   dash: .dotted, label: "2σ ellipse of N(μ, S)")
+        ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: pca.covariance.rowArrays, k: 2, color: .model, width: 1.2,
+                   dash: .dashed, label: "2σ ellipse of N(μ, S)")
         for (k, (name, p)) in points.enumerated() where name == "B" {
             ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection, width: 1.5,
                     dash: .dashed, label: "error of B (to its projection)")
         }
         ax.scatter(x: points.map { $0.1[0] }, y: points.map { $0.1[1] }, color: .highlight, size: 5, alpha: 1, label: "points A, B, C")
-        let offsets: [String: (Double, Double)] = ["A": (0.4, -0.5), "B": (0.4, 0.35), "C": (0, 0.8)]
+        // Labels across the principal line (along ±u₂): A's outside the cloud's 2σ band with a dotted leader, so that
+        // no letter sits on the data.
+        let u2 = pca.components.row(1), l2 = pca.eigenvalues[1].squareRoot()
+        let across: [String: Double] = ["A": -(2 * l2 + 0.5), "B": 0.45, "C": 0.55]
         for (name, p) in points {
-            let offset = offsets[name] ?? (0.4, 0.4)
-            ax.text(name, x: p[0] + offset.0, y: p[1] + offset.1, color: .reference, size: 12, anchor: name == "C" ? .center : .left)
+            let t = across[name] ?? 0.5
+            let spot = (p[0] + t * u2[0], p[1] + t * u2[1])
+            if abs(t) > 1 {
+                let end = t - (t > 0 ? 0.25 : -0.25)
+                ax.line(x: [p[0], p[0] + end * u2[0]], y: [p[1], p[1] + end * u2[1]], color: .reference, width: 0.8, dash: .dotted, label: nil)
+            }
+            ax.text(name, x: spot.0, y: spot.1, color: .reference, size: 12, anchor: .center)
         }
         ax.legend = .upperLeft
         return figure
