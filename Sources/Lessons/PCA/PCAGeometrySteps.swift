@@ -151,7 +151,9 @@ struct PCAGeometrySteps {
         let (l1, l2) = (pca.eigenvalues[0].squareRoot(), pca.eigenvalues[1].squareRoot())
         let u1 = pca.components.row(0), u2 = pca.components.row(1)
         func point(_ a: Double, _ b: Double) -> [Double] { (0..<2).map { pca.mean[$0] + a * u1[$0] + b * u2[$0] } }
-        let points = [("A", point(l1, 0)), ("B", point(l1, 4 * l2)), ("C", point(8 * l1, 0))]
+        // Each point's place in standard deviations: (along u₁ in units of √λ₁, across along u₂ in units of √λ₂).
+        let design: [String: (Double, Double)] = ["A": (1, 0), "B": (1, 4), "C": (8, 0)]
+        let points = ["A", "B", "C"].map { name in (name, point(design[name]!.0 * l1, design[name]!.1 * l2)) }
         let x = Matrix(points.map { $0.1 })
         let z = pca.transform(x, dimensions: 1)
         let xHat = pca.reconstruct(scores: z)
@@ -165,7 +167,10 @@ struct PCAGeometrySteps {
             out[key] = [
                 "x": .numbers(p), "z": .number(z[k, 0]), "squared_error": .number(error),
                 "mahalanobis_squared": .number(Vector.dot(w, w)), "log_density": .number(gaussian.logDensity(p)),
+                "along_sd": .number(design[name]!.0), "across_sd": .number(design[name]!.1),
             ]
+            record.describe("toy.limits.\(key).along_sd", "position of point \(name) along u₁", "in standard deviations √λ₁ from μ")
+            record.describe("toy.limits.\(key).across_sd", "position of point \(name) across the line, along u₂", "in standard deviations √λ₂")
             record.describe("toy.limits.\(key).z", "z of point \(name)", "z = u₁ᵀ(x − μ)")
             record.describe("toy.limits.\(key).squared_error", "‖x − x̂‖² of point \(name)", "q = 1")
             record.describe("toy.limits.\(key).mahalanobis_squared", "(x − μ)ᵀ S⁻¹ (x − μ) of point \(name)", "squared Mahalanobis distance under N(μ, S)")
@@ -224,31 +229,47 @@ struct PCAGeometrySteps {
         let s = pca.covariance.rowArrays
         ax.ellipse(mean: mean, covariance: s, k: 1, color: .model, width: 1.5, label: "1σ ellipse")
         ax.ellipse(mean: mean, covariance: s, k: 2, color: .model, width: 1.2, dash: .dashed, label: "2σ ellipse")
+        // Limits: the data and the 2σ ellipse's bounding box, widened below for the labels.
+        let xs = cloud.column(0), ys = cloud.column(1)
+        var x0 = min(xs.min()!, mean.0 - 2 * s[0][0].squareRoot()) - 0.3, x1 = max(xs.max()!, mean.0 + 2 * s[0][0].squareRoot()) + 0.3
+        var y0 = min(ys.min()!, mean.1 - 2 * s[1][1].squareRoot()) - 0.3, y1 = max(ys.max()!, mean.1 + 2 * s[1][1].squareRoot()) + 0.3
+        // Data units per point at the figure's nominal size (plot area about 380 × 240 pt, equal aspect), with room
+        // for a label of 11 pt text about 48 × 15 pt.
+        let unit = max((x1 - x0) / 380, (y1 - y0) / 240) * 1.15
+        let (labelWidth, labelHeight) = (48 * unit, 15 * unit)
         for i in 0..<2 {
             let u = pca.components.row(i)
             let length = pca.eigenvalues[i].squareRoot()
             let tip = (mean.0 + length * u[0], mean.1 + length * u[1])
             ax.arrow(from: mean, to: tip, color: .reference, width: 2, label: i == 0 ? "√λᵢ uᵢ" : nil)
-            // The label sits on the arrow's line beyond the 2σ ellipse, where there are few points and no other line,
-            // joined to the tip by a thin dotted leader; it is anchored on the side facing away from the mean.
-            let reach = 2 * length + labelGap[i]
-            let spot = (mean.0 + reach * u[0], mean.1 + reach * u[1])
-            let leaderEnd = 2 * length + 0.6 * labelGap[i]
+            // The label sits on the arrow's line beyond the 2σ ellipse, at the first distance where its box covers
+            // no data point, joined to the tip by a thin dotted leader; it is anchored on the side facing away from
+            // the mean, so neither a line nor the ellipse crosses it.
+            let anchor: TextAnchor = abs(u[0]) < 0.55 ? .center : (u[0] > 0 ? .left : .right)
+            func box(_ spot: (Double, Double)) -> (Double, Double, Double, Double) {
+                let left = anchor == .left ? spot.0 : (anchor == .right ? spot.0 - labelWidth : spot.0 - labelWidth / 2)
+                return (left, left + labelWidth, spot.1 - labelHeight / 2, spot.1 + labelHeight / 2)
+            }
+            let gaps = stride(from: 0.25, through: 2.5, by: 0.05).map { $0 * (unit * 40) }
+            let spots = gaps.map { g in (mean.0 + (2 * length + g) * u[0], mean.1 + (2 * length + g) * u[1]) }
+            let counts = spots.map { spot in
+                let (l, r, b, t) = box(spot)
+                return (0..<cloud.rows).filter { n in xs[n] > l - unit * 3 && xs[n] < r + unit * 3 && ys[n] > b - unit * 3 && ys[n] < t + unit * 3 }.count
+            }
+            let best = counts.firstIndex(of: counts.min()!)!
+            let spot = spots[best]
+            let leaderEnd = 2 * length + 0.7 * gaps[best]
             ax.line(x: [tip.0, mean.0 + leaderEnd * u[0]], y: [tip.1, mean.1 + leaderEnd * u[1]], color: .reference,
                     width: 0.8, dash: .dotted, label: nil)
-            let anchor: TextAnchor = abs(u[0]) < 0.55 ? .center : (u[0] > 0 ? .left : .right)
             ax.text(i == 0 ? "√λ₁ u₁" : "√λ₂ u₂", x: spot.0, y: spot.1, color: .reference, size: 11, anchor: anchor)
+            let (l, r, b, t) = box(spot)
+            x0 = min(x0, l - 0.1); x1 = max(x1, r + 0.1); y0 = min(y0, b - 0.1); y1 = max(y1, t + 0.1)
         }
-        // Room for the labels: the limits cover the 2σ ellipse's box and both labels.
-        let reachX = 2 * s[0][0].squareRoot() + 1.2, reachY = 2 * s[1][1].squareRoot() + 0.9
-        ax.xLimits = (mean.0 - reachX)...(mean.0 + reachX)
-        ax.yLimits = (mean.1 - reachY)...(mean.1 + reachY)
+        ax.xLimits = x0...x1
+        ax.yLimits = y0...y1
         ax.legend = .lowerRight
         return figure
     }
-
-    /// Distance beyond the 2σ ellipse of each arrow's label, in data units.
-    private let labelGap = [0.45, 0.4]
 
     private func projectionFigure(_ pca: PCA, _ reconstructed: Matrix) -> Figure {
         let figure = Figure(width: 460, height: 345, title: "Projection onto u₁ (q = 1): each xₙ moves to x̂ₙ")
@@ -354,7 +375,7 @@ struct PCAGeometrySteps {
         // Labels across the principal line (along ±u₂): A's outside the cloud's 2σ band with a dotted leader, so that
         // no letter sits on the data.
         let u2 = pca.components.row(1), l2 = pca.eigenvalues[1].squareRoot()
-        let across: [String: Double] = ["A": -(2 * l2 + 0.5), "B": 0.45, "C": 0.55]
+        let across: [String: Double] = ["A": -(2 * l2 + 0.5), "B": 0.6, "C": 1.1]
         for (name, p) in points {
             let t = across[name] ?? 0.5
             let spot = (p[0] + t * u2[0], p[1] + t * u2[1])
