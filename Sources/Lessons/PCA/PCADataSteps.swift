@@ -133,7 +133,7 @@ struct PCADataSteps {
     private func overviewFigure() -> Figure {
         if let shape = data.imageShape {
             let count = min(data.count, 100)
-            let figure = Figure(width: 460, height: 500, title: isUserData ? "The first \(count) rows of \(data.name) as images" : "100 digits of the data set with their labels")
+            let figure = Figure(width: 640, height: 720, title: isUserData ? "The first \(count) rows of \(data.name) as images" : "100 digits of the data set with their labels")
             let ax = figure.addAxes()
             let captions = data.labels.map { labels in (0..<count).map { String(labels[$0]) } }
                 ?? (0..<count).map { "row \($0 + 1)" }
@@ -192,8 +192,8 @@ struct PCADataSteps {
 
     private func eigenImagesFigure(_ pca: PCA) -> Figure {
         let shape = data.imageShape!
-        let figure = Figure(width: 460, height: 760, title: isUserData ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
-        let axes = figure.subplots(rows: 2, columns: 1)
+        let figure = Figure(width: 640, height: 430, title: isUserData ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
+        let axes = figure.subplots(rows: 1, columns: 2)
         // The mean as a heatmap: its colour bar gives the grey levels, its ticks the pixel positions.
         axes[0].title = isUserData ? "Mean row μ" : "Mean digit μ"
         axes[0].heatmap(values: pca.mean, rows: shape.rows, columns: shape.columns, colorMap: .greys, colorBarLabel: "mean value μⱼ")
@@ -207,7 +207,7 @@ struct PCADataSteps {
         let images = (0..<count).map { pca.components.row($0) }
         let largest = max(images.flatMap { $0 }.map(abs).max() ?? 1, .leastNormalMagnitude)
         let m = NumberFormat.fixed(largest, decimals: 2)
-        axes[1].title = "u₁ … u\(subscriptDigit(count)), one scale: blue −\(m), white 0, red +\(m)"
+        axes[1].title = "u₁ … u\(subscriptDigit(count)) on one scale: −\(m) blue … +\(m) red"
         axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
                           captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: -largest...largest)
         return figure
