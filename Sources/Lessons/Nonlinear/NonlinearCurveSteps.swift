@@ -69,20 +69,35 @@ enum NonlinearCurveSteps {
             ax.scatter(x: samples.column(0), y: samples.column(1), color: .samples, size: 2, alpha: 0.6, label: "samples x ~ p(x)")
             let c = NL.decodedCurve(untrained, zCurve)
             ax.line(x: c.x, y: c.y, color: .model, width: 2, label: "fθ(z), z ∈ [−3, 3]")
-            // mark a few values of z, skipping marks that would sit on top of an earlier one; each label sits off the
-            // curve, along the local normal on the side away from the curve's centre (the outside of the bend)
+            // mark a few values of z, skipping marks that would sit on top of an earlier one; each label goes to the
+            // one of eight positions around its mark that lies farthest from the curve, the marks and earlier labels
+            // (a label is about 0.55 wide and 0.14 high in data units at this size)
             var placed: [(Double, Double)] = []
-            let cx = c.x.reduce(0, +) / Double(c.x.count), cy = c.y.reduce(0, +) / Double(c.y.count)
-            for z in [-2.0, -1, 0, 1, 2] {
-                let p = NL.decodedCurve(untrained, [z - 0.02, z, z + 0.02])
-                let (px, py) = (p.x[1], p.y[1])
+            var labelCentres: [(Double, Double)] = []
+            let marks = [-2.0, -1, 0, 1, 2].map { z -> (Double, Double, Double) in
+                let p = NL.decodedCurve(untrained, [z]); return (z, p.x[0], p.y[0])
+            }
+            for (z, px, py) in marks {
                 if placed.contains(where: { hypot($0.0 - px, $0.1 - py) < 0.25 }) { continue }
                 placed.append((px, py))
-                let tx = p.x[2] - p.x[0], ty = p.y[2] - p.y[0], tn = max(hypot(tx, ty), 1e-12)
-                var nx = -ty / tn, ny = tx / tn
-                if nx * (px - cx) + ny * (py - cy) < 0 { nx = -nx; ny = -ny }
+                var best = (score: -Double.infinity, x: px, y: py)
+                for k in 0..<8 {
+                    let angle = Double(k) * Double.pi / 4
+                    let lx = px + 0.42 * cos(angle), ly = py + 0.18 * sin(angle)
+                    var score = Double.infinity
+                    for dx in [-0.28, -0.14, 0, 0.14, 0.28] {
+                        for dy in [-0.06, 0, 0.06] {
+                            let qx = lx + dx, qy = ly + dy
+                            for i in stride(from: 0, to: c.x.count, by: 3) { score = min(score, hypot(c.x[i] - qx, c.y[i] - qy)) }
+                            for m in marks { score = min(score, hypot(m.1 - qx, m.2 - qy)) }
+                            for l in labelCentres { score = min(score, hypot(l.0 - qx, l.1 - qy)) }
+                        }
+                    }
+                    if score > best.score { best = (score, lx, ly) }
+                }
+                labelCentres.append((best.x, best.y))
                 ax.scatter(x: [px], y: [py], color: .reference, size: 3.5, alpha: 1)
-                ax.text("z = \(NL.fmt(z, 1))", x: px + 0.22 * nx, y: py + 0.22 * ny, size: 9, anchor: nx >= 0 ? .left : .right)
+                ax.text("z = \(NL.fmt(z, 1))", x: best.x, y: best.y, size: 9, anchor: .center)
             }
             ax.xLabel = "x₁"; ax.yLabel = "x₂"
             ax.equalAspect = true
