@@ -28,7 +28,7 @@ enum NonlinearCurveSteps {
         let ppcaLL = try ppca.averageLogLikelihood(x)
         out.set("toy", "rows", x.rows, "number of toy points N")
         out.set("toy", "data_noise_sd", s.toyNoise, "noise standard deviation around the arc (generating process)")
-        out.set("toy", "ppca_log_likelihood_per_sample", ppcaLL, "PPCA (q = 1) log-likelihood per sample",
+        out.set("toy", "ppca_log_likelihood_per_sample", ppcaLL, "PPCA (d = 1) log-likelihood per sample",
                 convention: "closed-form ML fit (1/N covariance); " + logConvention)
         out.set("toy", "ppca_latent_dim", 1, "latent dimension d of the PPCA comparison model (q in lesson 2)")
         out.set("toy", "ppca_noise_variance", ppca.noiseVariance, "PPCA σ² (ML, d = 1)", convention: "smaller eigenvalue of the 1/N covariance")
@@ -237,7 +237,7 @@ enum NonlinearCurveSteps {
             let ax = fig.addAxes()
             let steps = (0..<trace.count).map(Double.init)
             ax.line(x: steps, y: trace, color: .model, width: 1.8, label: "nonlinear LVM (quadrature, training rule)")
-            ax.horizontalLine(at: ppcaLL, color: .reference, dash: .dashed, label: "PPCA q = 1 (closed form)")
+            ax.horizontalLine(at: ppcaLL, color: .reference, dash: .dashed, label: "PPCA d = 1 (closed form)")
             ax.xLabel = "Adam step"
             ax.yLabel = "(1/N) Σₙ log p(xₙ)"
             ax.yLimits = (min(ppcaLL, trace.min() ?? ppcaLL) - 0.2)...((trace.max() ?? 0) + 0.3)
