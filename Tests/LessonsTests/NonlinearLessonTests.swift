@@ -102,10 +102,12 @@ import Testing
         #expect(checkValues[1] == n("digits.log_likelihood_per_sample"))
         #expect(abs((checkValues.max()! - checkValues.min()!) - n("digits.fine_rule_spread")) < 1e-12)
         #expect(abs(n("digits.rule_difference_abs") - abs(n("digits.log_likelihood_per_sample") - n("digits.log_likelihood_per_sample_training_rule"))) < 1e-12)
-        // B's outer mode is inside the plotted range (±8) and beyond the training nodes, as the text says
+        // B's outer mode is inside the plotted range (±8); the mass beyond the training nodes is a share, and it is
+        // not small when the outer mode itself lies beyond them
         #expect(n("posterior.b_outer_mode") < 8)
-        #expect(n("posterior.b_outer_mode") > n("toy.rule_half_width"))
-        #expect(n("posterior.b_mass_outside_training_nodes") > 0 && n("posterior.b_mass_outside_training_nodes") < 1)
+        let outside = n("posterior.b_mass_outside_training_nodes")
+        #expect(outside >= 0 && outside < 1)
+        if n("posterior.b_outer_mode") > n("toy.rule_half_width") { #expect(outside > 0.1) }
     }
 
     @Test func theLessonTextMakesNoClaimItsNumbersContradict() throws {
