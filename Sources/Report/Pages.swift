@@ -131,7 +131,7 @@ struct LessonPage {
             let links = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
             return """
             <figure class="figure" id="figure-\(name)">
-            <img src="figures/\(name).png" alt="\(alt)" \(size)>
+            <a class="figure-image" href="figures/\(name).png" title="Open the full-size PNG"><img src="figures/\(name).png" alt="\(alt)" \(size)></a>
             <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))</span></figcaption>
             </figure>
             """
@@ -144,7 +144,7 @@ struct LessonPage {
             }
             return """
             <figure class="figure frames" id="figure-\(name)">
-            <img src="\(Escaping.attribute(paths[0]))" alt="\(alt)" \(size)>
+            <a class="figure-image" href="\(Escaping.attribute(paths[0]))" title="Open this frame's full-size PNG"><img src="\(Escaping.attribute(paths[0]))" alt="\(alt)" \(size)></a>
             <div class="frame-controls">
             <button type="button" class="play" aria-label="Play the frames">▶ Play</button>
             <input type="range" min="1" max="\(count)" value="1" step="1" aria-label="Frame">

@@ -11,7 +11,7 @@ enum SiteStyle {
   --mono: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
 }
 * { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; scroll-padding-bottom: 4rem; }
 body { margin: 0; background: var(--bg); color: var(--text); font-family: var(--font); font-size: 1.0625rem; line-height: 1.6; }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
@@ -24,7 +24,7 @@ h3 { font-size: 1.1rem; }
 .site-header { border-bottom: 1px solid var(--line); padding: 0.6rem 1.25rem; background: var(--panel); }
 .site-header .home { font-weight: 600; text-decoration: none; color: var(--text); }
 .layout { display: block; max-width: 76rem; margin: 0 auto; padding: 0 1.25rem; }
-main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
+main { max-width: 52rem; margin: 0 auto; padding-bottom: 4.5rem; }
 .index-main { padding: 0 1.25rem 3rem; }
 .step-list { margin: 1rem 0 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; background: var(--panel); }
 .step-list summary { cursor: pointer; font-weight: 600; }
@@ -38,13 +38,15 @@ main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
 .step-count { color: var(--muted); font-size: 0.9rem; margin: 0.75rem 0 0; text-transform: uppercase; letter-spacing: 0.04em; }
 .step-buttons { display: none; }
 .js .step-buttons { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; position: sticky; bottom: 0;
-  background: rgba(255, 255, 255, 0.96); border-top: 1px solid var(--line); padding: 0.6rem 0; margin-top: 1.5rem; }
+  background: var(--bg); border-top: 1px solid var(--line); box-shadow: 0 -6px 10px -6px rgba(0, 0, 0, 0.18);
+  padding: 0.5rem 0; margin-top: 1.5rem; z-index: 2; }
 .step-buttons button, .frame-controls button { font: inherit; font-size: 0.95rem; padding: 0.45rem 0.9rem; border-radius: 6px;
   border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; min-height: 2.5rem; }
 .step-buttons button:disabled { background: var(--panel); color: var(--muted); border-color: var(--line); cursor: default; }
 .step-buttons .position { color: var(--muted); font-size: 0.9rem; }
 .lesson-links { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; margin-top: 1.5rem; font-size: 0.95rem; }
 figure { margin: 1.5rem 0; }
+figure .figure-image { display: block; width: fit-content; max-width: 100%; cursor: zoom-in; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 figcaption .caption { color: var(--text); }
@@ -60,13 +62,23 @@ figcaption .caption { color: var(--text); }
 .numbers th { color: var(--muted); font-weight: 600; }
 .numbers .key { color: var(--muted); font-size: 0.8em; }
 .num, .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.table-wrap { overflow-x: auto; margin: 1.25rem 0; }
+.table-wrap, .math.display { overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; scrollbar-color: #9aa4ae transparent;
+  /* Scroll shadows: a fade at an edge where more content is hidden (white covers, attached to the content, move away). */
+  background: linear-gradient(to right, var(--bg) 30%, rgba(255, 255, 255, 0)) left / 2.5rem 100% no-repeat local,
+    linear-gradient(to left, var(--bg) 30%, rgba(255, 255, 255, 0)) right / 2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)) left / 0.9rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)) right / 0.9rem 100% no-repeat scroll; }
+.table-wrap::-webkit-scrollbar, .math.display::-webkit-scrollbar { height: 6px; }
+.table-wrap::-webkit-scrollbar-thumb, .math.display::-webkit-scrollbar-thumb { background: #9aa4ae; border-radius: 3px; }
+.table-wrap { margin: 1.25rem 0; }
+.scroll-hint { display: none; color: var(--muted); font-size: 0.8rem; text-align: right; margin: -0.2rem 0 0.6rem; }
+.overflows + .scroll-hint { display: block; }
 table { border-collapse: collapse; }
 .table-wrap table, main > table, .index-main table { border-collapse: collapse; font-size: 0.95rem; }
 .table-wrap th, .table-wrap td, .index-main table th, .index-main table td { border-bottom: 1px solid var(--line); padding: 0.4rem 0.75rem 0.4rem 0; text-align: left; vertical-align: top; }
 .table-caption { color: var(--muted); font-size: 0.92rem; margin: 1.25rem 0 -0.75rem; }
 caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0.92rem; padding-bottom: 0.3rem; }
-.math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 0.75rem 0; text-align: center; }
+.math.display { display: block; margin: 0.75rem 0; padding: 0.1rem 0 0.35rem; text-align: center; }
 .no-katex .math { font-family: var(--mono); font-size: 0.92em; background: var(--panel); padding: 0 0.2em; }
 .katex { font-size: 1.08em; }
 .cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 1rem; margin: 1.5rem 0 2rem; }
@@ -88,6 +100,7 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   h2 { font-size: 1.3rem; }
   .layout, .index-main { padding: 0 0.9rem; }
   .numbers td .key { display: block; }
+  .math.display .katex-display, .math.display > .katex { font-size: 0.92em; }
 }
 @media print {
   body { font-size: 11pt; color: #000; }
