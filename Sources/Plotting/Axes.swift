@@ -75,11 +75,14 @@ public final class Axes {
 
     /// A grid of small images (each `imageRows` × `imageColumns`, row-major, top row first), `gridColumns` per row,
     /// with optional captions under each. `range` maps values to the colour map for the whole grid; nil uses each
-    /// image's own min…max (symmetric about zero for `.diverging`). The axes show only the images (no ticks).
+    /// image's own min…max (symmetric about zero for `.diverging`). The axes show only the images: no frame and no
+    /// ticks, unless `xAxis` / `yAxis` give ticks and a label along the grid's bottom / left edge (e.g. the latent
+    /// coordinates z₁, z₂ of a manifold grid; see `ImageGridAxis`).
     public func imageGrid(images: [[Double]], imageRows: Int, imageColumns: Int, gridColumns: Int,
-                          captions: [String]? = nil, colorMap: ColorMap = .greys, range: ClosedRange<Double>? = nil) {
+                          captions: [String]? = nil, colorMap: ColorMap = .greys, range: ClosedRange<Double>? = nil,
+                          xAxis: ImageGridAxis? = nil, yAxis: ImageGridAxis? = nil) {
         marks.append(ImageGridMark(images: images, imageRows: imageRows, imageColumns: imageColumns, gridColumns: gridColumns,
-                                   captions: captions, colorMap: colorMap, range: range))
+                                   captions: captions, colorMap: colorMap, range: range, xAxis: xAxis, yAxis: yAxis))
     }
 
     /// Vertical bars from 0 to `heights[k]` centred on `x[k]`, `width` data units wide (a scree plot).

@@ -21,6 +21,8 @@ struct AxesLayout {
     var colorBarRect: Rect?
     var colorBarTicks: AxisTicks
     var legend: LegendBox?
+    /// Where the legend went: `.best` is resolved to the inside position chosen or to `.outsideRight`.
+    var legendPosition: LegendPosition = .none
     /// Space between the cell and the plot area that the decorations need (before an equal-aspect shrink).
     var margins = Margins()
 }
@@ -117,7 +119,13 @@ extension Axes {
     // MARK: - Layout
 
     /// Lays the axes out in `cell`. `minimum` margins let a figure align the plot areas of a subplot grid.
-    func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins()) -> AxesLayout {
+    ///
+    /// `legendPosition` overrides `legend` (the second pass of a subplot grid keeps the first pass's decision).
+    /// `.best` scores the eight inside candidates by the mark points they would cover (`LegendBox.place`); when even
+    /// the least-covered one hides more than `LegendBox.freeAllowance` points, the legend moves to `.outsideRight`,
+    /// provided the plot keeps at least `LegendBox.minimumPlotFraction` of its width.
+    func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins(), legendPosition: LegendPosition? = nil) -> AxesLayout {
+        let legend = legendPosition ?? self.legend
         let imageMode = marks.contains { $0.isImageMode }
         let titleBlock = title.map { r.measure($0, size: Theme.titleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
         let colorBar = imageMode ? nil : marks.lazy.compactMap(\.colorBar).first
@@ -127,6 +135,11 @@ extension Axes {
         var plot = cell.insetBy(dx: Theme.outerPad, dy: Theme.outerPad)
         if imageMode {
             plot.y += titleBlock; plot.height -= titleBlock
+            if let grid = marks.lazy.compactMap({ $0 as? ImageGridMark }).first(where: \.hasAxes) {
+                let room = grid.axesMargins(renderer: r)
+                plot.x += room.left; plot.width = max(plot.width - room.left, 10)
+                plot.height = max(plot.height - room.bottom, 10)
+            }
             let identity = DataTransform(x: AxisMapping(scale: .linear, lower: 0, upper: 1, start: plot.minX, end: plot.maxX),
                                          y: AxisMapping(scale: .linear, lower: 0, upper: 1, start: plot.maxY, end: plot.minY))
             return AxesLayout(cell: cell, plot: plot, transform: identity, xTicks: AxisTicks(), yTicks: AxisTicks(),
@@ -205,13 +218,23 @@ extension Axes {
             cbRect = Rect(x: plot.maxX + Theme.colorBarGap, y: plot.minY, width: Theme.colorBarWidth, height: plot.height)
         }
         var placed = legendBox
+        var resolved = legendBox == nil ? LegendPosition.none : legend
         if var box = legendBox {
-            box.place(position: legend, plot: plot, rightOf: cbRect?.maxX ?? plot.maxX, cbLabelWidth: colorBar == nil ? 0 : cellRightExtra(cbt, colorBar!, r),
-                      occupancy: marks.flatMap { $0.occupancy(transform) })
+            let occupancy = marks.flatMap { $0.occupancy(transform) }
+            let covered = box.place(position: legend, plot: plot, rightOf: cbRect?.maxX ?? plot.maxX,
+                                    cbLabelWidth: colorBar == nil ? 0 : cellRightExtra(cbt, colorBar!, r), occupancy: occupancy)
+            if legend == .best {
+                if covered > LegendBox.freeAllowance,
+                   plot.width - box.size.width - 8 >= LegendBox.minimumPlotFraction * plot.width {
+                    return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .outsideRight)
+                }
+                resolved = box.chosen
+            }
             placed = box
         }
         return AxesLayout(cell: cell, plot: plot, transform: transform, xTicks: xt, yTicks: yt, imageMode: false,
-                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed, margins: margins)
+                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed,
+                          legendPosition: resolved, margins: margins)
     }
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
@@ -284,6 +307,7 @@ extension Axes {
         for mark in marks { mark.draw(r, t, plot: plot) }
         r.popClip()
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
+        for case let grid as ImageGridMark in marks where grid.hasAxes { grid.drawAxes(plot: plot, renderer: r) }
         if let title {
             let e0 = r.measure(title, size: Theme.titleSize, weight: .regular)
             let (text, size) = fitText(title, size: Theme.titleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
