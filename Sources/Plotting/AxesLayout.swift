@@ -275,16 +275,31 @@ extension Axes {
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
         let maxCount = max(2, Int(length / 24))
         if let levels = cb.levels {
-            // Discrete bars give every band the same height (as matplotlib's contourf colour bars): the tick values
-            // here are level indices, the labels the levels.
-            var stride = 1
-            while (levels.count - 1) / stride + 1 > maxCount { stride += 1 }
-            let indices = Array(Swift.stride(from: 0, to: levels.count, by: stride))
-            let values = indices.map { levels[$0] }
-            let labels = Ticks.isEvenlySpaced(levels)
-                ? Ticks.labels(values, step: levels.count > 1 ? (levels[1] - levels[0]) * Double(stride) : 1)
+            // Discrete bars: band boundaries sit at the level values (a proportional, linear scale, so uneven levels
+            // such as −20, −8, −6, −4, −3 … do not read as equal steps). Ticks at levels, every `stride`-th for even
+            // levels; for uneven ones, from the top down, a level is labelled only if it is at least a label height
+            // away from the previous labelled one (the first and last level are always labelled).
+            let evenly = Ticks.isEvenlySpaced(levels)
+            var values: [Double]
+            if evenly {
+                var stride = 1
+                while (levels.count - 1) / stride + 1 > maxCount { stride += 1 }
+                values = Swift.stride(from: 0, to: levels.count, by: stride).map { levels[$0] }
+            } else {
+                let span = levels.last! - levels.first!
+                let minGap = 1.15 * r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight * span / max(length, 1)
+                values = [levels.last!]
+                for v in levels.dropLast().reversed() where values.last! - v >= minGap { values.append(v) }
+                if values.last! != levels.first! {
+                    if values.count > 1 && values.last! - levels.first! < minGap { values.removeLast() }
+                    values.append(levels.first!)
+                }
+                values.reverse()
+            }
+            let labels = evenly
+                ? Ticks.labels(values, step: values.count > 1 ? values[1] - values[0] : (levels.count > 1 ? levels[1] - levels[0] : 1))
                 : Ticks.significantLabels(values)
-            return AxisTicks(values: indices.map(Double.init), labels: labels, minor: [])
+            return AxisTicks(values: values, labels: labels, minor: [])
         }
         let (v, s) = Ticks.linear(lower: cb.lower, upper: cb.upper, maxCount: maxCount)
         return AxisTicks(values: v, labels: Ticks.labels(v, step: s), minor: [])
@@ -368,12 +383,12 @@ extension Axes {
     private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, cell: Rect, ticks: AxisTicks, renderer r: Renderer) {
         let discrete = cb.levels != nil
         let m = discrete
-            ? AxisMapping(scale: .linear, lower: 0, upper: Double(cb.levels!.count - 1), start: rect.maxY, end: rect.minY)
+            ? AxisMapping(scale: .linear, lower: cb.levels!.first!, upper: cb.levels!.last!, start: rect.maxY, end: rect.minY)
             : AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
         if let levels = cb.levels, let colors = cb.bandColors {
             // Nested rectangles from each level to the top, lowest first: no seams between bands.
             for k in 0..<(levels.count - 1) {
-                let y = m.position(Double(k))
+                let y = m.position(levels[k])
                 r.fill(.rectangle(Rect(x: rect.minX, y: rect.minY, width: rect.width, height: y - rect.minY)), color: colors[k], rule: .nonZero)
             }
         } else {

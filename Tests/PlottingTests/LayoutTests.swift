@@ -259,6 +259,42 @@ import Testing
         #expect(axis.positions == [0.5] && axis.tickLabels == ["0.5"])
     }
 
+    static func bounds(_ path: Path) -> Rect? {
+        var pts: [Point] = []
+        for e in path.elements {
+            switch e {
+            case let .move(p), let .line(p): pts.append(p)
+            case let .curve(a, b, c): pts += [a, b, c]
+            case .close: break
+            }
+        }
+        guard let x0 = pts.map(\.x).min(), let x1 = pts.map(\.x).max(), let y0 = pts.map(\.y).min(), let y1 = pts.map(\.y).max() else { return nil }
+        return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    @Test func colourBarOfUnevenLevelsIsProportional() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        let levels: [Double] = [-20, -8, -6, -4, -3, -2, -1]
+        ax.filledContour(ScalarGrid(x: -3...3, y: -3...3, nx: 40, ny: 40) { -($0 * $0 + $1 * $1) - 1 }, levels: levels)
+        let (r, layouts) = try record(figure)
+        let l = layouts[0]
+        let bar = try #require(l.colorBarRect)
+        // The bands are nested rectangles from each level up to the top of the bar.
+        let heights = r.operations.compactMap { op -> Double? in
+            if case let .fill(path, _, _) = op, let b = Self.bounds(path), abs(b.minX - bar.minX) < 1e-9, abs(b.width - bar.width) < 1e-9,
+               abs(b.minY - bar.minY) < 1e-9 { return b.height } else { return nil }
+        }
+        #expect(heights.count == levels.count - 1)
+        for (k, h) in heights.enumerated() {
+            let expected = bar.height * (levels.last! - levels[k]) / (levels.last! - levels.first!)
+            #expect(abs(h - expected) < 1e-9 * bar.height, "band \(k)")
+        }
+        #expect(l.colorBarTicks.values.first == -20 && l.colorBarTicks.values.last == -1)
+        #expect(l.colorBarTicks.values.allSatisfy { levels.contains($0) })
+        #expect(l.colorBarTicks.labels.first == "\u{2212}20")
+    }
+
     @Test func marksAreClippedToThePlotArea() throws {
         let figure = Figure()
         let ax = figure.addAxes()
