@@ -333,7 +333,7 @@ struct LessonMarkdown {
         html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
-            html += "<tr>" + row.map { "<td>\(Escaping.html($0))</td>" }.joined() + "</tr>"
+            html += "<tr>" + row.map { "<td>\(Escaping.html(Escaping.realMinus($0)))</td>" }.joined() + "</tr>"
         }
         return html + "</tbody></table></div>"
     }

@@ -1,7 +1,10 @@
 /// `OUT/assets/site.css`: the typography and layout of every page.
 ///
 /// A system font stack, text at most 52rem wide, dark text on a light background, a step list beside the text on
-/// wide screens and above it on phones, a sticky bar of step buttons, and a print style that prints every step.
+/// wide screens and above it on phones, a bar of step buttons (opaque and sticky at the bottom on phones, in the flow
+/// after the step on wide screens, where the step list stays in view), wide equations and tables that scroll sideways
+/// with edge shadows, figures at their nominal size in CSS px (capped at the column, a click opens the PNG), and a
+/// print style that prints every step.
 enum SiteStyle {
     static let css = #"""
 :root {
@@ -93,6 +96,8 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   .layout { display: grid; grid-template-columns: 15rem minmax(0, 52rem); gap: 2.5rem; justify-content: center; }
   .step-list { position: sticky; top: 1rem; align-self: start; margin-top: 1.5rem; max-height: calc(100vh - 2rem); overflow-y: auto; }
   .layout main { margin: 0; }
+  /* The step list beside the text is always in view here, so the Previous/Next bar need not stick over figures. */
+  .js .step-buttons { position: static; box-shadow: none; }
 }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
