@@ -85,7 +85,10 @@ struct LessonMarkdown {
             lineNumber += 1
         }
         try flushPending(&self)
+        // Markdown tables scroll sideways on a phone, like the computed tables (`tableHTML`), instead of being cut.
         let html = MarkdownParser().html(from: prose)
+            .replacingOccurrences(of: "<table>", with: "<div class=\"table-wrap\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
         return restore(html)
     }
 
