@@ -140,10 +140,26 @@ extension Axes {
                 plot.x += room.left; plot.width = max(plot.width - room.left, 10)
                 plot.height = max(plot.height - room.bottom, 10)
             }
+            // A colour bar for an image grid's shared range: room on the right, then the bar beside the images.
+            var gridBar: ColorBarSpec? = nil, gridBarRect: Rect? = nil, gridBarTicks = AxisTicks()
+            if let grid = marks.lazy.compactMap({ $0 as? ImageGridMark }).first(where: { $0.gridColorBar != nil }),
+               let cb = grid.gridColorBar {
+                let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+                var ticks = colorBarTicks(cb, length: plot.height, renderer: r)
+                let w = ticks.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+                var need = Theme.colorBarGap + Theme.colorBarWidth + Theme.tickLength + Theme.tickPad + w
+                if cb.label != nil { need += Theme.labelPad + labelFont.lineHeight }
+                plot.width = max(plot.width - need, 10)
+                if let extent = grid.gridExtent(in: plot, renderer: r) {
+                    let rect = Rect(x: extent.maxX + Theme.colorBarGap, y: extent.minY, width: Theme.colorBarWidth, height: extent.height)
+                    ticks = colorBarTicks(cb, length: rect.height, renderer: r)
+                    gridBar = cb; gridBarRect = rect; gridBarTicks = ticks
+                }
+            }
             let identity = DataTransform(x: AxisMapping(scale: .linear, lower: 0, upper: 1, start: plot.minX, end: plot.maxX),
                                          y: AxisMapping(scale: .linear, lower: 0, upper: 1, start: plot.maxY, end: plot.minY))
             return AxesLayout(cell: cell, plot: plot, transform: identity, xTicks: AxisTicks(), yTicks: AxisTicks(),
-                              imageMode: true, colorBar: nil, colorBarRect: nil, colorBarTicks: AxisTicks(), legend: nil)
+                              imageMode: true, colorBar: gridBar, colorBarRect: gridBarRect, colorBarTicks: gridBarTicks, legend: nil)
         }
 
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)

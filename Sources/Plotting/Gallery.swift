@@ -180,9 +180,9 @@ public enum Gallery {
     }
 
     /// A 10 × 10 "manifold" grid: image (i, j) blends a ring into a bar along z₁ and a cross along z₂, with the
-    /// latent coordinates on edge axes (`ImageGridAxis`).
+    /// latent coordinates on edge axes (`ImageGridAxis`) and a colour bar for the shared range.
     static func imageGridAxes() -> Figure {
-        let figure = Figure(width: 460, height: 480, title: "Image grid with latent axes z₁, z₂")
+        let figure = Figure(width: 460, height: 420, title: "Image grid with latent axes z₁, z₂")
         let ax = figure.addAxes()
         let n = 10
         let zs = (0..<n).map { -2 + 4 * Double($0) / Double(n - 1) }
@@ -198,7 +198,8 @@ public enum Gallery {
         }
         ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: n, range: 0...16,
                      xAxis: ImageGridAxis(label: "z₁", cellValues: zs, ticks: [-2, -1, 0, 1, 2]),
-                     yAxis: ImageGridAxis(label: "z₂", cellValues: zs.reversed(), ticks: [-2, -1, 0, 1, 2]))
+                     yAxis: ImageGridAxis(label: "z₂", cellValues: zs.reversed(), ticks: [-2, -1, 0, 1, 2]),
+                     colorBar: true, colorBarLabel: "pixel value")
         return figure
     }
 

@@ -12,6 +12,9 @@ struct ImageGridMark: Mark {
     /// Optional ticks and labels along the bottom (x: grid columns) and left (y: grid rows) edges of the grid.
     var xAxis: ImageGridAxis? = nil
     var yAxis: ImageGridAxis? = nil
+    /// A continuous colour bar for the shared `range`, right of the grid.
+    var showsColorBar = false
+    var colorBarLabel: String? = nil
 
     static let captionSize = 9.0
     var problem: String? {
@@ -21,6 +24,7 @@ struct ImageGridMark: Mark {
         }
         if let captions, captions.count != images.count { return "image grid: \(images.count) images but \(captions.count) captions" }
         if let range, !(range.upperBound > range.lowerBound) { return "image grid: range must not be empty" }
+        if showsColorBar && range == nil { return "image grid: a colour bar needs a shared range (range: lo...hi)" }
         for (name, axis) in [("xAxis", xAxis), ("yAxis", yAxis)] {
             guard let axis else { continue }
             if axis.positions.count != axis.tickLabels.count {
@@ -73,6 +77,22 @@ struct ImageGridMark: Mark {
 
 extension ImageGridMark {
     var hasAxes: Bool { xAxis != nil || yAxis != nil }
+
+    /// The spec of the colour bar drawn beside the grid (image mode has no other colour bar).
+    var gridColorBar: ColorBarSpec? {
+        guard showsColorBar, let range else { return nil }
+        return ColorBarSpec(colorMap: colorMap, lower: range.lowerBound, upper: range.upperBound, levels: nil, bandColors: nil,
+                            label: colorBarLabel)
+    }
+
+    /// The rectangle covered by the images (without captions below the last row).
+    func gridExtent(in plot: Rect, renderer r: Renderer) -> Rect? {
+        let slots = layout(in: plot, renderer: r)
+        guard !slots.isEmpty else { return nil }
+        let x0 = slots.map(\.image.minX).min()!, x1 = slots.map(\.image.maxX).max()!
+        let y0 = slots.map(\.image.minY).min()!, y1 = slots.map(\.image.maxY).max()!
+        return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
 
     /// Room the edge axes need outside the grid: (left, bottom) in points.
     func axesMargins(renderer r: Renderer) -> (left: Double, bottom: Double) {

@@ -7,6 +7,7 @@ struct TextMark: Mark {
     var color: Color
     var size: Double
     var anchor: TextAnchor
+    var halo = false
 
     var problem: String? {
         if !(x.isFinite && y.isFinite) { return "text: position must be finite" }
@@ -48,6 +49,15 @@ struct TextMark: Mark {
     func draw(_ r: Renderer, _ t: DataTransform, plot: Rect) {
         let (o, _) = origin(r, t)
         guard o.isFinite else { return }
+        if halo {
+            // White copies offset in 16 directions: an outline that works the same in PNG, SVG and PDF.
+            let radius = 1.2
+            for k in 0..<16 {
+                let a = Double(k) * Double.pi / 8
+                r.text(text, at: Point(o.x + radius * cos(a), o.y + radius * sin(a)), size: size, weight: .regular,
+                       color: .white, angle: 0)
+            }
+        }
         r.text(text, at: o, size: size, weight: .regular, color: color, angle: 0)
     }
 }

@@ -250,6 +250,42 @@ import Testing
         #expect(layouts[0].imageMode)
     }
 
+    @Test func imageGridColourBarSitsBesideTheImages() throws {
+        let figure = Figure(width: 400, height: 300)
+        let ax = figure.addAxes()
+        let images = (0..<8).map { k in (0..<16).map { Double(($0 + k) % 5) - 2 } }
+        ax.imageGrid(images: images, imageRows: 4, imageColumns: 4, gridColumns: 4, colorMap: .diverging, range: -2...2,
+                     colorBar: true, colorBarLabel: "weight")
+        let (r, layouts) = try record(figure)
+        let l = layouts[0]
+        let bar = try #require(l.colorBarRect)
+        let rects = r.operations.compactMap { op -> Rect? in if case let .image(w, _, rect, _) = op, w > 1 { return rect } else { return nil } }
+        #expect(rects.count == 8)
+        let gridRight = rects.map(\.maxX).max()!
+        #expect(abs(bar.minX - gridRight - Theme.colorBarGap) < 1e-9)
+        #expect(abs(bar.minY - rects.map(\.minY).min()!) < 1e-9 && abs(bar.maxY - rects.map(\.maxY).max()!) < 1e-9)
+        #expect(l.colorBarTicks.labels.contains("\u{2212}2") && l.colorBarTicks.labels.contains("2"))
+        let texts = r.operations.compactMap { op -> (String, Point)? in if case let .text(s, p, _, _, _, _) = op { return (s, p) } else { return nil } }
+        #expect(texts.contains { $0.0 == "weight" && $0.1.x > bar.maxX && $0.1.x <= figure.width })
+        // Without a shared range a colour bar is refused.
+        let bad = Figure()
+        bad.addAxes().imageGrid(images: images, imageRows: 4, imageColumns: 4, gridColumns: 4, colorBar: true)
+        #expect(throws: PlotError.self) { _ = try bad.render(.svg) }
+    }
+
+    @Test func textHaloIsDrawnUnderTheText() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.line(x: [0, 1], y: [0, 1])
+        ax.text("z = 1", x: 0.5, y: 0.5, halo: true)
+        ax.text("plain", x: 0.2, y: 0.8)
+        let (r, _) = try record(figure)
+        let drawn = r.operations.compactMap { op -> (String, Color)? in if case let .text(s, _, _, _, c, _) = op { return (s, c) } else { return nil } }
+        let haloCopies = drawn.filter { $0.0 == "z = 1" }
+        #expect(haloCopies.count == 17 && haloCopies.dropLast().allSatisfy { $0.1 == .white } && haloCopies.last!.1 == .reference)
+        #expect(drawn.filter { $0.0 == "plain" }.count == 1)
+    }
+
     @Test func imageGridAxisPositionsInterpolateBetweenCells() {
         #expect(ImageGridAxis.position(of: 0, in: [-1, 1]) == 0.5)
         #expect(ImageGridAxis.position(of: 1.96, in: [1.96, 0.98, 0, -0.98, -1.96]) == 0)
