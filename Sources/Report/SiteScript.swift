@@ -10,7 +10,7 @@
 /// - Frames: a range input and a Play/Pause button step through `figure.frames`.
 /// - Self-test: with `?selftest` in the URL (or the fragment `#selftest`) the page checks itself after loading — every
 ///   math span rendered by KaTeX, no `katex-error`, no raw `$` in the text, the navigation reaches the last step,
-///   every image and every frame loaded — and writes the result into `<pre id="selftest" data-status="pass|fail">`.
+///   no step wider than the window, every image and every frame loaded — and writes the result into `<pre id="selftest" data-status="pass|fail">`.
 enum SiteScript {
     static let js = #"""
 (function () {
@@ -197,10 +197,20 @@ enum SiteScript {
       if (p && p.closest(".katex, .dollar, code, pre, script, #selftest")) { continue; }
       problems.push("raw $ in text: " + node.nodeValue.trim().slice(0, 60));
     }
+    // Nothing may make the page wider than the window (a phone would cut it off): wide equations and tables
+    // scroll inside their own boxes.
+    function checkWidth(where) {
+      var el = doc.documentElement;
+      if (el.scrollWidth > el.clientWidth + 1) {
+        problems.push(where + " is wider than the window (" + el.scrollWidth + " px > " + el.clientWidth + " px)");
+      }
+    }
     var reached = 0;
+    if (!steps.length) { checkWidth("the page"); }
     if (steps.length) {
       go(0);
-      for (var k = 1; k < steps.length; k++) { if (nextButton) { nextButton.click(); } }
+      checkWidth("step 1");
+      for (var k = 1; k < steps.length; k++) { if (nextButton) { nextButton.click(); checkWidth("step " + (current + 1)); } }
       reached = current + 1;
       var visible = steps.filter(function (s) { return s.offsetParent !== null; });
       if (reached !== steps.length) { problems.push("navigation stopped at step " + reached + " of " + steps.length); }

@@ -60,7 +60,9 @@ figcaption .caption { color: var(--text); }
 .frame-label { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 0.92rem; }
 .numbers { background: var(--panel); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 1rem 0.75rem; margin: 1.5rem 0; }
 .numbers h3 { margin: 0.25rem 0 0.5rem; font-size: 1rem; }
+.numbers { overflow-x: auto; }
 .numbers table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+.numbers td { overflow-wrap: anywhere; }
 .numbers th, .numbers td { text-align: left; padding: 0.3rem 0.5rem 0.3rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 .numbers th { color: var(--muted); font-weight: 600; }
 .numbers .key { color: var(--muted); font-size: 0.8em; }
@@ -105,6 +107,8 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   h2 { font-size: 1.3rem; }
   .layout, .index-main { padding: 0 0.9rem; }
   .numbers td .key { display: block; }
+  .numbers .num { white-space: normal; }
+  .numbers th:last-child, .numbers td:last-child { min-width: 6rem; }
   .math.display .katex-display, .math.display > .katex { font-size: 0.92em; }
 }
 @media print {
