@@ -85,7 +85,10 @@ struct LessonMarkdown {
             lineNumber += 1
         }
         try flushPending(&self)
+        // Markdown tables scroll sideways on a phone, like the computed tables (`tableHTML`), instead of being cut.
         let html = MarkdownParser().html(from: prose)
+            .replacingOccurrences(of: "<table>", with: "<div class=\"table-wrap\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
         return restore(html)
     }
 
@@ -333,7 +336,7 @@ struct LessonMarkdown {
         html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
-            html += "<tr>" + row.map { "<td>\(Escaping.html($0))</td>" }.joined() + "</tr>"
+            html += "<tr>" + row.map { "<td>\(Escaping.html(Escaping.realMinus($0)))</td>" }.joined() + "</tr>"
         }
         return html + "</tbody></table></div>"
     }

@@ -54,6 +54,12 @@ import Testing
         #expect(try render(#"costs \$5"#) == #"<p>costs <span class="dollar">$</span>5</p>"#)
     }
 
+    @Test func markdownTablesScrollSideways() throws {
+        let html = try render("| a | b |\n|---|---|\n| 1 | 2 |")
+        #expect(html.hasPrefix("<div class=\"table-wrap\"><table>") && html.hasSuffix("</table></div>"))
+        #expect(html.components(separatedBy: "table-wrap").count == 2)
+    }
+
     @Test func figuresAndTablesAreBlocks() throws {
         #expect(try render("Text.\n\n![Cap $x_1$](figure:fig)\n\n{{table:tab}}")
             == #"<p>Text.</p><figure data-name="fig" data-alt="Cap x1">Cap <span class="math inline">x_1</span></figure><div class="table-wrap"><table class="results" id="table-tab"><thead><tr><th scope="col">a&amp;b</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table></div>"#)
