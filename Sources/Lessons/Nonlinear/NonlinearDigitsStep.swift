@@ -181,28 +181,16 @@ enum NonlinearDigitsStep {
         out.set("digits", "ppca_pixels_outside_range", Double(ppcaOutside) / Double(ppcaImages.count * d), "share of PPCA grid pixels outside 0–16",
                 convention: "shown clipped to 0–16 in the figure")
         do {
-            // Two rows (a slide is ≤ 640 pt wide). An image grid has no data axes, so the z₂ ticks are text in the
-            // free space left of the grid, at the heights where z₂ takes those values; the z₁ range is in the title.
-            // Geometry (Plotting's image-grid layout): plot = cell inset by 6 pt, minus the axes title block
-            // (11 pt title ≈ 12.8 pt line + 6 pt pad); the grid is top-aligned, height-limited, with 8 % gaps.
-            let cellHeight = 380.0, width = 500.0
+            // Two rows (a slide is ≤ 640 pt wide), each with z₁ along the bottom and z₂ up the left edge.
+            let cellHeight = 400.0, width = 480.0
             let fig = Figure(width: width, height: 2 * cellHeight + 20, title: "Latent manifolds: decoded images at z = Φ⁻¹(u), u an even grid")
             let axes = fig.subplots(rows: 2, columns: 1)
-            let plotH = cellHeight - 12 - 18.8, plotW = width - 12
-            let w = plotH / (Double(side) + Double(side - 1) * 0.08)
-            let gridH = w * (Double(side) + Double(side - 1) * 0.08)
-            let gridLeft = 0.5 - 0.5 * gridH / plotW
-            let z1 = NL.fmt(halfWidth, 3)
+            let edges = LatentManifold.edgeAxes(side: side)
             for (ax, (images, name)) in zip(axes, [(nonlinearImages, "nonlinear decoder fθ(z), d = 2"),
                                                     (ppcaImages, "PPCA d = 2: W z + μ (linear)")]) {
-                ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: side, colorMap: .greys, range: 0...16)
-                ax.title = "\(name); z₁ from −\(z1) (left) to \(z1) (right)"
-                for z in [-halfWidth, -1, 0, 1, halfWidth] {
-                    let rowCoordinate = (1 - StandardNormal.cdf(z)) * Double(side) - 0.5        // 0 = centre of the top row
-                    let fromTop = (rowCoordinate * 1.08 + 0.5) * w
-                    ax.text(abs(z) == halfWidth ? NL.fmt(z, 3) : NL.fmt(z, 1), x: gridLeft - 5 / plotW, y: 1 - fromTop / plotH, size: 9, anchor: .right)
-                }
-                ax.text("z₂", x: gridLeft - 42 / plotW, y: 1 - 0.5 * gridH / plotH, size: 10, anchor: .right)
+                ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: side, colorMap: .greys, range: 0...16,
+                             xAxis: edges.x, yAxis: edges.y)
+                ax.title = name
             }
             out.figure("latent-manifold", fig)
         }
