@@ -192,7 +192,7 @@ struct PCADataSteps {
 
     private func eigenImagesFigure(_ pca: PCA) -> Figure {
         let shape = data.imageShape!
-        let figure = Figure(width: 640, height: 430, title: isUserData ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
+        let figure = Figure(width: 640, height: 370, title: isUserData ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
         let axes = figure.subplots(rows: 1, columns: 2)
         // The mean as a heatmap: its colour bar gives the grey levels, its ticks the pixel positions.
         axes[0].title = isUserData ? "Mean row μ" : "Mean digit μ"
@@ -202,14 +202,14 @@ struct PCADataSteps {
         axes[0].equalAspect = true
         axes[0].legend = .none
         // One symmetric colour range for all components, so that their weights can be compared (each uᵢ has unit
-        // length); image grids have no colour bar, so the title states the range.
+        // length); the colour bar shows that shared range.
         let count = min(16, pca.dimension)
         let images = (0..<count).map { pca.components.row($0) }
         let largest = max(images.flatMap { $0 }.map(abs).max() ?? 1, .leastNormalMagnitude)
-        let m = NumberFormat.fixed(largest, decimals: 2)
-        axes[1].title = "u₁ … u\(subscriptDigit(count)) on one scale: −\(m) blue … +\(m) red"
+        axes[1].title = "u₁ … u\(subscriptDigit(count)) on one colour scale"
         axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
-                          captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: -largest...largest)
+                          captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: -largest...largest,
+                          colorBar: true, colorBarLabel: "weight uᵢⱼ")
         return figure
     }
 
