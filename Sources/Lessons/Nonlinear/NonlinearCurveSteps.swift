@@ -199,7 +199,9 @@ enum NonlinearCurveSteps {
                 ax.filledContour(grid.scalarGrid(values), levels: levels, colorMap: .viridis, colorBarLabel: "log p(x) (white: < \(NL.fmt(floor, 1)))")
                 let c = NL.decodedCurve(model, zCurve)
                 ax.line(x: c.x, y: c.y, color: .white, width: 1.2, label: "fθ(z)")
-                ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 1.2, alpha: 0.5)
+                // white rims under the data dots keep them visible on the dark low-density band
+                ax.scatter(x: x.column(0), y: x.column(1), color: .white, size: 1.8, alpha: 0.85)
+                ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 1.1, alpha: 0.9)
                 ax.title = "\(name): σ² = \(NL.fmt(model.noiseVariance))"
                 ax.xLabel = "x₁"; ax.yLabel = "x₂"
                 ax.xLimits = NonlinearToyArc.xLimits; ax.yLimits = NonlinearToyArc.yLimits
