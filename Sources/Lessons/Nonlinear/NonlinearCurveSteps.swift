@@ -97,7 +97,7 @@ enum NonlinearCurveSteps {
                 }
                 labelCentres.append((best.x, best.y))
                 ax.scatter(x: [px], y: [py], color: .reference, size: 3.5, alpha: 1)
-                ax.text("z = \(NL.fmt(z, 1))", x: best.x, y: best.y, size: 9, anchor: .center)
+                ax.text("z = \(NL.fmt(z, 1))", x: best.x, y: best.y, size: 9, anchor: .center, halo: true)
             }
             ax.xLabel = "x₁"; ax.yLabel = "x₂"
             ax.equalAspect = true
