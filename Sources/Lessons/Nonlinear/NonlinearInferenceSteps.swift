@@ -136,7 +136,8 @@ enum NonlinearInferenceSteps {
                 let ax = axes[i + 1]
                 // |z| beyond the training nodes: the decoder was never fitted there
                 let lapCurve = NL.gaussianCurve(mean: laplaces[i].mean[0], sd: laplaces[i].covariance[0, 0].squareRoot(), on: zGrid)
-                let yTop = 1.08 * max(posteriors[i].max() ?? 1, lapCurve.max() ?? 0)
+                // the first panel carries the legend: head-room above its narrow spike keeps the legend off the data
+                let yTop = (i == 0 ? 2.3 : 1.08) * max(posteriors[i].max() ?? 1, lapCurve.max() ?? 0)
                 for side in [(-zHalf, -ruleHalf), (ruleHalf, zHalf)] {
                     ax.band(x: [side.0, side.1], lower: [0, 0], upper: [yTop, yTop], color: .reference, alpha: 0.08,
                             label: side.0 < 0 ? "beyond the training nodes" : nil)
@@ -361,7 +362,7 @@ enum NonlinearInferenceSteps {
                 peak = max(peak, curve.max() ?? 0)
                 let short = r.label.hasPrefix("moment") ? "moment-matched" : r.label
                 let (colour, dash) = style(r.label)
-                ax.line(x: zGrid, y: curve, color: colour, width: 1.4, dash: dash, label: "q\(k + 1): \(short)")
+                ax.line(x: zGrid, y: curve, color: colour, width: 1.4, dash: dash, label: "q\(subscriptDigit(k + 1)): \(short)")
             }
             ax.yLimits = 0...(1.7 * peak)
             ax.xLabel = "z"; ax.yLabel = "density"
