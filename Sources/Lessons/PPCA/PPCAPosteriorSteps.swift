@@ -188,17 +188,17 @@ enum PPCAPosteriorSteps {
 
     static func gridCheckFigure(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int,
                                 setup: PPCALessonSetup) -> Figure {
-        let figure = Figure(width: 620, height: 345, title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
+        let figure = Figure(width: 540, height: 345, title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
         let axes = figure.addAxes()
         if grid.axes.count == 2 {
             let determinant = covariance[0, 0] * covariance[1, 1] - covariance[0, 1] * covariance[1, 0]
             let peak = 1 / (2 * Double.pi * determinant.squareRoot())
             let scalar = ScalarGrid(xs: grid.axes[0], ys: grid.axes[1], values: grid.density)
             axes.contour(scalar, levels: [3.0, 2.0, 1.0].map { peak * exp(-0.5 * $0 * $0) }, color: .model, width: 3,
-                         label: "grid p(z|x) at the closed form's 1, 2, 3σ levels")
+                         label: "grid p(z|x): 1, 2, 3σ levels")
             for k in [1.0, 2.0, 3.0] {
                 axes.ellipse(mean: (mean[0], mean[1]), covariance: covariance2(covariance), k: k, color: .posterior,
-                             width: 1.2, dash: .dashed, label: k == 1 ? "closed-form 1, 2, 3σ ellipses" : nil)
+                             width: 1.2, dash: .dashed, label: k == 1 ? "closed form: 1, 2, 3σ ellipses" : nil)
             }
             axes.scatter(x: [grid.mean[0]], y: [grid.mean[1]], color: .model, size: 6, marker: .plus, label: "grid mean")
             axes.scatter(x: [mean[0]], y: [mean[1]], color: .posterior, size: 6, marker: .cross, label: "M⁻¹Wᵀ(x − μ)")
