@@ -41,10 +41,11 @@ public struct NonlinearLesson: Lesson {
 
         out.set("conventions", "logarithm", .string("natural log (nats) everywhere"), "logarithms")
         out.set("conventions", "per_sample", .string("log-likelihood per sample = (1/N) Σₙ log p(xₙ) over the rows named"), "averages")
-        out.set("conventions", "prior", .string("p(z) = N(0, I); decoder f_θ: tanh hidden layer; p(x|z) = N(f_θ(z), σ² I)"), "model")
-        out.set("conventions", "quadrature", .string("toy: uniform (trapezoid) nodes with weights h·φ(z); digits: Gauss–Hermite (probabilists') tensor grid; reference: dense trapezoid"), "quadrature rules")
-        out.set("conventions", "ppca", .string("PPCA fitted in closed form (Tipping & Bishop 1999) with the 1/N covariance; σ²_ML = mean of the discarded eigenvalues"), "PPCA baseline")
-        out.set("conventions", "densities", .string("densities of continuous data can exceed 1, so log-likelihoods can be positive (toy data live on a scale of about 1)"), "positive log-likelihoods")
+        out.set("conventions", "prior", .string("p(z) = N(0, I); decoder fθ: tanh hidden layer; p(x|z) = N(fθ(z), σ² I)"), "model")
+        out.set("conventions", "quadrature", .string("toy: uniform (trapezoid) nodes with weights h·φ(z); digits: trained on a Gauss–Hermite (probabilists') tensor grid, evaluated also on even trapezoid grids (the quoted value); reference: dense trapezoid; training traces use the training rule"), "quadrature rules")
+        out.set("conventions", "latent_dimension", .string("the latent dimension is written d in this lesson (q in lessons 1–2); q(z|x) is the variational density"), "notation")
+        out.set("conventions", "ppca", .string("PPCA fitted in closed form (Tipping & Bishop 1999) with the 1/N covariance; σ² (ML) = mean of the discarded eigenvalues"), "PPCA baseline")
+        out.set("conventions", "densities", .string("densities of continuous data can exceed 1, so a log-likelihood can have either sign and depends on the units of x; only differences between models on the same data are meaningful"), "sign of log-likelihoods")
         out.set("conventions", "seed", .integer(Int(truncatingIfNeeded: context.seed)), "seed of the lesson's generator")
         out.set("conventions", "quick", .bool(context.quick), "quick build (fewer steps and nodes)")
         return out.result

@@ -75,11 +75,17 @@ public final class Axes {
 
     /// A grid of small images (each `imageRows` × `imageColumns`, row-major, top row first), `gridColumns` per row,
     /// with optional captions under each. `range` maps values to the colour map for the whole grid; nil uses each
-    /// image's own min…max (symmetric about zero for `.diverging`). The axes show only the images (no ticks).
+    /// image's own min…max (symmetric about zero for `.diverging`). The axes show only the images: no frame and no
+    /// ticks, unless `xAxis` / `yAxis` give ticks and a label along the grid's bottom / left edge (e.g. the latent
+    /// coordinates z₁, z₂ of a manifold grid; see `ImageGridAxis`). `colorBar: true` draws a colour bar for the
+    /// shared `range` right of the grid (it needs `range`; e.g. eigen-digits on one symmetric ±max scale).
     public func imageGrid(images: [[Double]], imageRows: Int, imageColumns: Int, gridColumns: Int,
-                          captions: [String]? = nil, colorMap: ColorMap = .greys, range: ClosedRange<Double>? = nil) {
+                          captions: [String]? = nil, colorMap: ColorMap = .greys, range: ClosedRange<Double>? = nil,
+                          xAxis: ImageGridAxis? = nil, yAxis: ImageGridAxis? = nil,
+                          colorBar: Bool = false, colorBarLabel: String? = nil) {
         marks.append(ImageGridMark(images: images, imageRows: imageRows, imageColumns: imageColumns, gridColumns: gridColumns,
-                                   captions: captions, colorMap: colorMap, range: range))
+                                   captions: captions, colorMap: colorMap, range: range, xAxis: xAxis, yAxis: yAxis,
+                                   showsColorBar: colorBar, colorBarLabel: colorBarLabel))
     }
 
     /// Vertical bars from 0 to `heights[k]` centred on `x[k]`, `width` data units wide (a scree plot).
@@ -102,9 +108,11 @@ public final class Axes {
         marks.append(ReferenceLineMark(orientation: .vertical, value: x, color: color, dash: dash, label: label))
     }
 
-    /// Text at a data point, aligned horizontally by `anchor` and centred vertically on the point.
-    public func text(_ s: String, x: Double, y: Double, color: Color = .reference, size: Double = 9, anchor: TextAnchor = .left) {
-        marks.append(TextMark(text: s, x: x, y: y, color: color, size: size, anchor: anchor))
+    /// Text at a data point, aligned horizontally by `anchor` and centred vertically on the point. `halo` draws a
+    /// white outline (about 1.2 pt) under the letters, so a label stays readable where it crosses lines or points.
+    public func text(_ s: String, x: Double, y: Double, color: Color = .reference, size: Double = 9, anchor: TextAnchor = .left,
+                     halo: Bool = false) {
+        marks.append(TextMark(text: s, x: x, y: y, color: color, size: size, anchor: anchor, halo: halo))
     }
 
     /// The first problem with the marks' data, if any.

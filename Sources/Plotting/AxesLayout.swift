@@ -21,6 +21,8 @@ struct AxesLayout {
     var colorBarRect: Rect?
     var colorBarTicks: AxisTicks
     var legend: LegendBox?
+    /// Where the legend went: `.best` is resolved to the inside position chosen or to `.outsideRight`.
+    var legendPosition: LegendPosition = .none
     /// Space between the cell and the plot area that the decorations need (before an equal-aspect shrink).
     var margins = Margins()
 }
@@ -117,7 +119,13 @@ extension Axes {
     // MARK: - Layout
 
     /// Lays the axes out in `cell`. `minimum` margins let a figure align the plot areas of a subplot grid.
-    func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins()) -> AxesLayout {
+    ///
+    /// `legendPosition` overrides `legend` (the second pass of a subplot grid keeps the first pass's decision).
+    /// `.best` scores the eight inside candidates by the mark points they would cover (`LegendBox.place`); when even
+    /// the least-covered one hides more than `LegendBox.freeAllowance` points, the legend moves to `.outsideRight`,
+    /// provided the plot keeps at least `LegendBox.minimumPlotFraction` of its width.
+    func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins(), legendPosition: LegendPosition? = nil) -> AxesLayout {
+        let legend = legendPosition ?? self.legend
         let imageMode = marks.contains { $0.isImageMode }
         let titleBlock = title.map { r.measure($0, size: Theme.titleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
         let colorBar = imageMode ? nil : marks.lazy.compactMap(\.colorBar).first
@@ -127,10 +135,31 @@ extension Axes {
         var plot = cell.insetBy(dx: Theme.outerPad, dy: Theme.outerPad)
         if imageMode {
             plot.y += titleBlock; plot.height -= titleBlock
+            if let grid = marks.lazy.compactMap({ $0 as? ImageGridMark }).first(where: \.hasAxes) {
+                let room = grid.axesMargins(renderer: r)
+                plot.x += room.left; plot.width = max(plot.width - room.left, 10)
+                plot.height = max(plot.height - room.bottom, 10)
+            }
+            // A colour bar for an image grid's shared range: room on the right, then the bar beside the images.
+            var gridBar: ColorBarSpec? = nil, gridBarRect: Rect? = nil, gridBarTicks = AxisTicks()
+            if let grid = marks.lazy.compactMap({ $0 as? ImageGridMark }).first(where: { $0.gridColorBar != nil }),
+               let cb = grid.gridColorBar {
+                let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+                var ticks = colorBarTicks(cb, length: plot.height, renderer: r)
+                let w = ticks.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+                var need = Theme.colorBarGap + Theme.colorBarWidth + Theme.tickLength + Theme.tickPad + w
+                if cb.label != nil { need += Theme.labelPad + labelFont.lineHeight }
+                plot.width = max(plot.width - need, 10)
+                if let extent = grid.gridExtent(in: plot, renderer: r) {
+                    let rect = Rect(x: extent.maxX + Theme.colorBarGap, y: extent.minY, width: Theme.colorBarWidth, height: extent.height)
+                    ticks = colorBarTicks(cb, length: rect.height, renderer: r)
+                    gridBar = cb; gridBarRect = rect; gridBarTicks = ticks
+                }
+            }
             let identity = DataTransform(x: AxisMapping(scale: .linear, lower: 0, upper: 1, start: plot.minX, end: plot.maxX),
                                          y: AxisMapping(scale: .linear, lower: 0, upper: 1, start: plot.maxY, end: plot.minY))
             return AxesLayout(cell: cell, plot: plot, transform: identity, xTicks: AxisTicks(), yTicks: AxisTicks(),
-                              imageMode: true, colorBar: nil, colorBarRect: nil, colorBarTicks: AxisTicks(), legend: nil)
+                              imageMode: true, colorBar: gridBar, colorBarRect: gridBarRect, colorBarTicks: gridBarTicks, legend: nil)
         }
 
         let baseX = limits(horizontal: true), baseY = limits(horizontal: false)
@@ -205,13 +234,23 @@ extension Axes {
             cbRect = Rect(x: plot.maxX + Theme.colorBarGap, y: plot.minY, width: Theme.colorBarWidth, height: plot.height)
         }
         var placed = legendBox
+        var resolved = legendBox == nil ? LegendPosition.none : legend
         if var box = legendBox {
-            box.place(position: legend, plot: plot, rightOf: cbRect?.maxX ?? plot.maxX, cbLabelWidth: colorBar == nil ? 0 : cellRightExtra(cbt, colorBar!, r),
-                      occupancy: marks.flatMap { $0.occupancy(transform) })
+            let occupancy = marks.flatMap { $0.occupancy(transform) }
+            let covered = box.place(position: legend, plot: plot, rightOf: cbRect?.maxX ?? plot.maxX,
+                                    cbLabelWidth: colorBar == nil ? 0 : cellRightExtra(cbt, colorBar!, r), occupancy: occupancy)
+            if legend == .best {
+                if covered > LegendBox.freeAllowance,
+                   plot.width - box.size.width - 8 >= LegendBox.minimumPlotFraction * plot.width {
+                    return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .outsideRight)
+                }
+                resolved = box.chosen
+            }
             placed = box
         }
         return AxesLayout(cell: cell, plot: plot, transform: transform, xTicks: xt, yTicks: yt, imageMode: false,
-                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed, margins: margins)
+                          colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed,
+                          legendPosition: resolved, margins: margins)
     }
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
@@ -252,16 +291,31 @@ extension Axes {
     func colorBarTicks(_ cb: ColorBarSpec, length: Double, renderer r: Renderer) -> AxisTicks {
         let maxCount = max(2, Int(length / 24))
         if let levels = cb.levels {
-            // Discrete bars give every band the same height (as matplotlib's contourf colour bars): the tick values
-            // here are level indices, the labels the levels.
-            var stride = 1
-            while (levels.count - 1) / stride + 1 > maxCount { stride += 1 }
-            let indices = Array(Swift.stride(from: 0, to: levels.count, by: stride))
-            let values = indices.map { levels[$0] }
-            let labels = Ticks.isEvenlySpaced(levels)
-                ? Ticks.labels(values, step: levels.count > 1 ? (levels[1] - levels[0]) * Double(stride) : 1)
+            // Discrete bars: band boundaries sit at the level values (a proportional, linear scale, so uneven levels
+            // such as −20, −8, −6, −4, −3 … do not read as equal steps). Ticks at levels, every `stride`-th for even
+            // levels; for uneven ones, from the top down, a level is labelled only if it is at least a label height
+            // away from the previous labelled one (the first and last level are always labelled).
+            let evenly = Ticks.isEvenlySpaced(levels)
+            var values: [Double]
+            if evenly {
+                var stride = 1
+                while (levels.count - 1) / stride + 1 > maxCount { stride += 1 }
+                values = Swift.stride(from: 0, to: levels.count, by: stride).map { levels[$0] }
+            } else {
+                let span = levels.last! - levels.first!
+                let minGap = 1.15 * r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight * span / max(length, 1)
+                values = [levels.last!]
+                for v in levels.dropLast().reversed() where values.last! - v >= minGap { values.append(v) }
+                if values.last! != levels.first! {
+                    if values.count > 1 && values.last! - levels.first! < minGap { values.removeLast() }
+                    values.append(levels.first!)
+                }
+                values.reverse()
+            }
+            let labels = evenly
+                ? Ticks.labels(values, step: values.count > 1 ? values[1] - values[0] : (levels.count > 1 ? levels[1] - levels[0] : 1))
                 : Ticks.significantLabels(values)
-            return AxisTicks(values: indices.map(Double.init), labels: labels, minor: [])
+            return AxisTicks(values: values, labels: labels, minor: [])
         }
         let (v, s) = Ticks.linear(lower: cb.lower, upper: cb.upper, maxCount: maxCount)
         return AxisTicks(values: v, labels: Ticks.labels(v, step: s), minor: [])
@@ -284,6 +338,7 @@ extension Axes {
         for mark in marks { mark.draw(r, t, plot: plot) }
         r.popClip()
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
+        for case let grid as ImageGridMark in marks where grid.hasAxes { grid.drawAxes(plot: plot, renderer: r) }
         if let title {
             let e0 = r.measure(title, size: Theme.titleSize, weight: .regular)
             let (text, size) = fitText(title, size: Theme.titleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
@@ -344,12 +399,12 @@ extension Axes {
     private func drawColorBar(_ cb: ColorBarSpec, rect: Rect, cell: Rect, ticks: AxisTicks, renderer r: Renderer) {
         let discrete = cb.levels != nil
         let m = discrete
-            ? AxisMapping(scale: .linear, lower: 0, upper: Double(cb.levels!.count - 1), start: rect.maxY, end: rect.minY)
+            ? AxisMapping(scale: .linear, lower: cb.levels!.first!, upper: cb.levels!.last!, start: rect.maxY, end: rect.minY)
             : AxisMapping(scale: .linear, lower: cb.lower, upper: cb.upper, start: rect.maxY, end: rect.minY)
         if let levels = cb.levels, let colors = cb.bandColors {
             // Nested rectangles from each level to the top, lowest first: no seams between bands.
             for k in 0..<(levels.count - 1) {
-                let y = m.position(Double(k))
+                let y = m.position(levels[k])
                 r.fill(.rectangle(Rect(x: rect.minX, y: rect.minY, width: rect.width, height: y - rect.minY)), color: colors[k], rule: .nonZero)
             }
         } else {

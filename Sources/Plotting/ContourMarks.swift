@@ -64,6 +64,10 @@ struct FilledContourMark: Mark {
             r.fill(path, color: colors[k], rule: .nonZero)
         }
     }
+    /// The band boundaries (the level lines), so a `.best` legend avoids the structure of the field.
+    func occupancy(_ t: DataTransform) -> [Point] {
+        levels.flatMap { level in MarchingSquares.lines(grid, level: level).flatMap { densify($0.map { t.point($0.x, $0.y) }) } }
+    }
     var colorBar: ColorBarSpec? {
         let l = levels
         return ColorBarSpec(colorMap: colorMap, lower: l.first!, upper: l.last!, levels: l, bandColors: bandColors(l), label: colorBarLabel)
@@ -101,4 +105,7 @@ struct ContourMark: Mark {
         r.stroke(path, style: style)
     }
     var legendEntry: LegendEntry? { label.map { LegendEntry(label: $0, handle: .line(style)) } }
+    func occupancy(_ t: DataTransform) -> [Point] {
+        levels.flatMap { level in MarchingSquares.lines(grid, level: level).flatMap { densify($0.map { t.point($0.x, $0.y) }) } }
+    }
 }

@@ -100,7 +100,9 @@ public final class Figure: @unchecked Sendable {
             }
         }
         return axesList.indices.map { k in
-            first[k].imageMode ? first[k] : axesList[k].layout(in: cells[k], renderer: r, minimum: minimum[k])
+            first[k].imageMode ? first[k]
+                : axesList[k].layout(in: cells[k], renderer: r, minimum: minimum[k],
+                                     legendPosition: first[k].legendPosition == .outsideRight ? .outsideRight : nil)
         }
     }
 

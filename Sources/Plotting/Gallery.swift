@@ -14,6 +14,7 @@ public enum Gallery {
             ("contours", contours()),
             ("heatmap", heatmap()),
             ("image-grid", imageGrid(&rng)),
+            ("image-grid-axes", imageGridAxes()),
             ("bars-scree", bars()),
             ("bands", bands()),
             ("text", text()),
@@ -175,6 +176,30 @@ public enum Gallery {
             captions.append("\(k % 5)")
         }
         ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: 10, captions: captions, range: 0...16)
+        return figure
+    }
+
+    /// A 10 × 10 "manifold" grid: image (i, j) blends a ring into a bar along z₁ and a cross along z₂, with the
+    /// latent coordinates on edge axes (`ImageGridAxis`) and a colour bar for the shared range.
+    static func imageGridAxes() -> Figure {
+        let figure = Figure(width: 460, height: 420, title: "Image grid with latent axes z₁, z₂")
+        let ax = figure.addAxes()
+        let n = 10
+        let zs = (0..<n).map { -2 + 4 * Double($0) / Double(n - 1) }
+        var zero = GallerySeededGenerator(seed: 1)
+        let ring = syntheticImage(0, &zero), bar = syntheticImage(1, &zero), cross = syntheticImage(2, &zero)
+        var images: [[Double]] = []
+        for row in 0..<n {                                   // top row first: z₂ = +2 at the top
+            let z2 = zs[n - 1 - row]
+            for col in 0..<n {
+                let a = (zs[col] + 2) / 4, b = (z2 + 2) / 4
+                images.append((0..<64).map { k in (1 - b) * ((1 - a) * ring[k] + a * bar[k]) + b * cross[k] })
+            }
+        }
+        ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: n, range: 0...16,
+                     xAxis: ImageGridAxis(label: "z₁", cellValues: zs, ticks: [-2, -1, 0, 1, 2]),
+                     yAxis: ImageGridAxis(label: "z₂", cellValues: zs.reversed(), ticks: [-2, -1, 0, 1, 2]),
+                     colorBar: true, colorBarLabel: "pixel value")
         return figure
     }
 

@@ -9,6 +9,12 @@ struct ImageGridMark: Mark {
     var captions: [String]?
     var colorMap: ColorMap
     var range: ClosedRange<Double>?
+    /// Optional ticks and labels along the bottom (x: grid columns) and left (y: grid rows) edges of the grid.
+    var xAxis: ImageGridAxis? = nil
+    var yAxis: ImageGridAxis? = nil
+    /// A continuous colour bar for the shared `range`, right of the grid.
+    var showsColorBar = false
+    var colorBarLabel: String? = nil
 
     static let captionSize = 9.0
     var problem: String? {
@@ -18,6 +24,14 @@ struct ImageGridMark: Mark {
         }
         if let captions, captions.count != images.count { return "image grid: \(images.count) images but \(captions.count) captions" }
         if let range, !(range.upperBound > range.lowerBound) { return "image grid: range must not be empty" }
+        if showsColorBar && range == nil { return "image grid: a colour bar needs a shared range (range: lo...hi)" }
+        for (name, axis) in [("xAxis", xAxis), ("yAxis", yAxis)] {
+            guard let axis else { continue }
+            if axis.positions.count != axis.tickLabels.count {
+                return "image grid: \(name) has \(axis.positions.count) positions but \(axis.tickLabels.count) tick labels"
+            }
+            if axis.positions.contains(where: { !$0.isFinite }) { return "image grid: \(name) positions must be finite" }
+        }
         return nil
     }
     var isImageMode: Bool { true }
@@ -58,5 +72,137 @@ struct ImageGridMark: Mark {
                        color: .reference, angle: 0)
             }
         }
+    }
+}
+
+extension ImageGridMark {
+    var hasAxes: Bool { xAxis != nil || yAxis != nil }
+
+    /// The spec of the colour bar drawn beside the grid (image mode has no other colour bar).
+    var gridColorBar: ColorBarSpec? {
+        guard showsColorBar, let range else { return nil }
+        return ColorBarSpec(colorMap: colorMap, lower: range.lowerBound, upper: range.upperBound, levels: nil, bandColors: nil,
+                            label: colorBarLabel)
+    }
+
+    /// The rectangle covered by the images (without captions below the last row).
+    func gridExtent(in plot: Rect, renderer r: Renderer) -> Rect? {
+        let slots = layout(in: plot, renderer: r)
+        guard !slots.isEmpty else { return nil }
+        let x0 = slots.map(\.image.minX).min()!, x1 = slots.map(\.image.maxX).max()!
+        let y0 = slots.map(\.image.minY).min()!, y1 = slots.map(\.image.maxY).max()!
+        return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    /// Room the edge axes need outside the grid: (left, bottom) in points.
+    func axesMargins(renderer r: Renderer) -> (left: Double, bottom: Double) {
+        let tick = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
+        let label = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+        var left = 0.0, bottom = 0.0
+        if let y = yAxis {
+            let w = y.tickLabels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+            left = Theme.tickLength + Theme.tickPad + w + (y.label == nil ? 0 : Theme.labelPad + label.lineHeight)
+        }
+        if let x = xAxis {
+            bottom = Theme.tickLength + Theme.tickPad + (x.tickLabels.isEmpty ? 0 : tick.inkTop + max(tick.inkBottom, 0))
+                + (x.label == nil ? 0 : Theme.labelPad + label.lineHeight)
+        }
+        return (left, bottom)
+    }
+
+    /// Ticks and labels along the grid's left and bottom edges, at positions in cell units (0 = centre of the first
+    /// column / top row), drawn outside the images.
+    func drawAxes(plot: Rect, renderer r: Renderer) {
+        let slots = layout(in: plot, renderer: r)
+        guard let first = slots.first else { return }
+        let cols = min(gridColumns, images.count), rowsCount = (images.count + cols - 1) / cols
+        let last = slots[min(cols, slots.count) - 1].image
+        let pitchX = cols > 1 ? slots[1].image.minX - first.image.minX : first.image.width
+        let lastRow = slots[(rowsCount - 1) * cols].image
+        let pitchY = rowsCount > 1 ? slots[cols].image.minY - first.image.minY : first.image.height
+        let gridLeft = first.image.minX, gridRight = last.maxX, gridTop = first.image.minY, gridBottom = lastRow.maxY
+        let style = StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true)
+        let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
+        let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+        var ticks = Path()
+        if let x = xAxis {
+            let y0 = gridBottom + 1
+            for (p, text) in zip(x.positions, x.tickLabels) {
+                let cx = first.image.midX + p * pitchX
+                ticks.move(to: Point(cx, y0)); ticks.line(to: Point(cx, y0 + Theme.tickLength))
+                let e = r.measure(text, size: Theme.tickLabelSize, weight: .regular)
+                r.text(text, at: Point(cx - e.width / 2, y0 + Theme.tickLength + Theme.tickPad + tickFont.inkTop),
+                       size: Theme.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
+            }
+            if let label = x.label {
+                let e = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
+                let base = y0 + Theme.tickLength + Theme.tickPad + (x.tickLabels.isEmpty ? 0 : tickFont.inkTop + max(tickFont.inkBottom, 0))
+                    + Theme.labelPad + labelFont.ascent
+                r.text(label, at: Point((gridLeft + gridRight) / 2 - e.width / 2, base), size: Theme.axisLabelSize,
+                       weight: .regular, color: Theme.textColor, angle: 0)
+            }
+        }
+        if let y = yAxis {
+            let x0 = gridLeft - 1
+            var widest = 0.0
+            for (p, text) in zip(y.positions, y.tickLabels) {
+                let cy = first.image.midY + p * pitchY
+                ticks.move(to: Point(x0, cy)); ticks.line(to: Point(x0 - Theme.tickLength, cy))
+                let e = r.measure(text, size: Theme.tickLabelSize, weight: .regular)
+                widest = max(widest, e.width)
+                r.text(text, at: Point(x0 - Theme.tickLength - Theme.tickPad - e.width, cy + tickFont.inkTop / 2),
+                       size: Theme.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
+            }
+            if let label = y.label {
+                let e = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
+                let x = x0 - Theme.tickLength - Theme.tickPad - widest - Theme.labelPad - labelFont.descent
+                r.text(label, at: Point(x, (gridTop + gridBottom) / 2 + e.width / 2), size: Theme.axisLabelSize,
+                       weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
+            }
+        }
+        r.stroke(ticks, style: style)
+    }
+}
+
+/// Ticks along one edge of an image grid (`Axes.imageGrid(…, xAxis:, yAxis:)`): the x axis runs along the bottom
+/// under the grid columns, the y axis along the left beside the grid rows. A position is in cell units: 0 is the
+/// centre of the first column (x) or of the top row (y), `gridColumns − 1` the centre of the last column; fractions
+/// fall between cells (9.5 is midway between columns 9 and 10).
+public struct ImageGridAxis: Sendable, Equatable {
+    public var label: String?
+    public var positions: [Double]
+    public var tickLabels: [String]
+
+    public init(label: String? = nil, positions: [Double] = [], tickLabels: [String] = []) {
+        self.label = label; self.positions = positions; self.tickLabels = tickLabels
+    }
+
+    /// An axis whose cells sit at `cellValues` (one value per column or row, in grid order, monotone), with ticks at
+    /// `ticks` placed by linear interpolation between the cells and labelled with `NumberFormat.significant(_, digits:)`
+    /// (real minus). E.g. a 20 × 20 latent manifold at z = Φ⁻¹(…): `ImageGridAxis(label: "z₁", cellValues: zs,
+    /// ticks: [-1.96, 0, 1.96])`; for z₂ upwards pass the row values top row first (descending).
+    public init(label: String?, cellValues: [Double], ticks: [Double], digits: Int = 3) {
+        self.label = label
+        var positions: [Double] = [], labels: [String] = []
+        for t in ticks {
+            guard let p = Self.position(of: t, in: cellValues) else { continue }
+            positions.append(p)
+            labels.append(NumberFormat.significant(t, digits: digits))
+        }
+        self.positions = positions; self.tickLabels = labels
+    }
+
+    /// Where `value` falls among monotone `cells` (ascending or descending), in cell units; nil outside them.
+    static func position(of value: Double, in cells: [Double]) -> Double? {
+        guard cells.count > 1 else { return cells.first.flatMap { abs($0 - value) <= 1e-12 * max(1, abs(value)) ? 0 : nil } }
+        for k in 0..<(cells.count - 1) {
+            let a = cells[k], b = cells[k + 1]
+            let lo = min(a, b), hi = max(a, b)
+            let tol = 1e-9 * max(1, abs(lo), abs(hi))
+            if value >= lo - tol && value <= hi + tol && b != a {
+                return Double(k) + min(max((value - a) / (b - a), 0), 1)
+            }
+        }
+        return nil
     }
 }

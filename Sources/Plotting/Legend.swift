@@ -28,30 +28,49 @@ struct LegendBox {
 
     var rect: Rect { Rect(x: origin.x, y: origin.y, width: size.width, height: size.height) }
 
-    /// Places the box. `.best` tries the four inside corners, then the middles of the sides, and keeps the first
-    /// that covers the fewest occupancy points (ties go to the earlier candidate: upper right first, as matplotlib).
-    mutating func place(position: LegendPosition, plot: Rect, rightOf: Double, cbLabelWidth: Double, occupancy: [Point]) {
+    /// How many mark points (`Mark.occupancy`) a `.best` legend may cover before it moves outside the plot.
+    static let freeAllowance = 2
+    /// `.best` moves the legend outside only if the plot area keeps at least this fraction of its width.
+    static let minimumPlotFraction = 0.5
+
+    /// The inside position `place` chose for `.best` (`.upperRight` … or `.best` itself for an edge midpoint).
+    private(set) var chosen: LegendPosition = .upperRight
+
+    /// Places the box and returns how many occupancy points it covers. `.best` scores eight candidates — the four
+    /// inside corners and the middles of the four sides — by the number of mark points inside the box (grown by
+    /// 2 pt): scatter points, line/ellipse/arrow vertices densified every 4 pt, band and bar interiors, contour
+    /// lines and filled-contour band boundaries, text boxes. It keeps the least-covered one (ties go to the earlier
+    /// candidate: upper right first, as matplotlib). Moving it outside when all are covered is the caller's job
+    /// (`Axes.layout`).
+    @discardableResult
+    mutating func place(position: LegendPosition, plot: Rect, rightOf: Double, cbLabelWidth: Double, occupancy: [Point]) -> Int {
         let w = size.width, h = size.height, i = Self.inset
         let upperRight = Point(plot.maxX - i - w, plot.minY + i), upperLeft = Point(plot.minX + i, plot.minY + i)
         let lowerLeft = Point(plot.minX + i, plot.maxY - i - h), lowerRight = Point(plot.maxX - i - w, plot.maxY - i - h)
+        func covered(_ c: Point) -> Int {
+            let r = Rect(x: c.x - 2, y: c.y - 2, width: w + 4, height: h + 4)
+            return occupancy.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
+        }
         switch position {
         case .upperRight, .none: origin = upperRight
         case .upperLeft: origin = upperLeft
         case .lowerLeft: origin = lowerLeft
         case .lowerRight: origin = lowerRight
-        case .outsideRight: origin = Point(rightOf + cbLabelWidth + 8, plot.minY)
+        case .outsideRight: origin = Point(rightOf + cbLabelWidth + 8, plot.minY); return 0
         case .best:
-            let candidates = [upperRight, upperLeft, lowerLeft, lowerRight,
-                              Point(plot.midX - w / 2, plot.minY + i), Point(plot.midX - w / 2, plot.maxY - i - h),
-                              Point(plot.minX + i, plot.midY - h / 2), Point(plot.maxX - i - w, plot.midY - h / 2)]
+            let candidates: [(Point, LegendPosition)] = [
+                (upperRight, .upperRight), (upperLeft, .upperLeft), (lowerLeft, .lowerLeft), (lowerRight, .lowerRight),
+                (Point(plot.midX - w / 2, plot.minY + i), .best), (Point(plot.midX - w / 2, plot.maxY - i - h), .best),
+                (Point(plot.minX + i, plot.midY - h / 2), .best), (Point(plot.maxX - i - w, plot.midY - h / 2), .best)]
             var best = upperRight, bestCount = Int.max
-            for c in candidates {
-                let r = Rect(x: c.x - 2, y: c.y - 2, width: w + 4, height: h + 4)
-                let n = occupancy.reduce(0) { $0 + (r.contains($1) ? 1 : 0) }
-                if n < bestCount { best = c; bestCount = n }
+            for (c, name) in candidates {
+                let n = covered(c)
+                if n < bestCount { best = c; bestCount = n; chosen = name }
             }
             origin = best
+            return bestCount
         }
+        return covered(origin)
     }
 
     func draw(renderer r: Renderer) {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Numbers for figure text (annotations, legend labels, titles), written the way the axes write them: a real minus
-/// sign (U+2212), no "−0", and m×10ⁿ with superscripts for very large or small magnitudes.
+/// sign (U+2212), no "−0", and m×10ⁿ with superscripts only outside 10⁻³ ≤ |x| < 10⁵ (so never "×10⁰"), the same
+/// rule as the pages' `{{path}}` numbers.
 public enum NumberFormat {
     /// `value` with `significantDigits` significant digits (trailing zeros dropped), e.g. −3.186, 0.0129, 2.5×10⁻⁶.
     public static func significant(_ value: Double, digits significantDigits: Int = 4) -> String {
@@ -9,7 +10,7 @@ public enum NumberFormat {
         guard value != 0 else { return "0" }
         let digits = max(1, significantDigits)
         let e = Int(floor(log10(abs(value)) + 1e-12))
-        if e >= 6 || e <= -5 {
+        if e >= 5 || e <= -4 {
             let mantissa = value / pow(10, Double(e))
             var m = trimmed(Ticks.fixed(mantissa, decimals: digits - 1))
             if m == "10" || m == Ticks.minus + "10" { m = m.replacingOccurrences(of: "10", with: "1"); return m + "×10" + Ticks.superscript(e + 1) }
@@ -21,6 +22,19 @@ public enum NumberFormat {
     /// `value` with exactly `decimals` decimals and a real minus sign, e.g. fixed(−0.5, decimals: 2) = "−0.50".
     public static func fixed(_ value: Double, decimals: Int) -> String {
         Ticks.fixed(value, decimals: max(0, decimals))
+    }
+
+    /// `value` in m×10ⁿ form with `decimals` decimals in the mantissa and a real minus, e.g. −1.25×10⁻⁷; for exponents
+    /// −1, 0 and 1 the number is written plainly with the same significant digits (0.339, 3.39, 33.9), never ×10⁰.
+    public static func scientific(_ value: Double, decimals: Int = 2) -> String {
+        guard value.isFinite else { return significant(value) }
+        guard value != 0 else { return fixed(0, decimals: max(0, decimals)) }
+        let d = max(0, decimals)
+        let text = String(format: "%.\(d)e", value)
+        let parts = text.split(separator: "e")
+        let e = Int(parts[1]) ?? 0
+        if (-1...1).contains(e) { return fixed(value, decimals: max(d - e, 0)) }
+        return fixed(Double(parts[0]) ?? 0, decimals: d) + "×10" + Ticks.superscript(e)
     }
 
     private static func trimmed(_ s: String) -> String {

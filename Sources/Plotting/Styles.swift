@@ -29,7 +29,10 @@ public enum AxisScale: Sendable {
     case log10
 }
 
-/// Where the legend box goes. `.best` picks the inside corner that covers the fewest data points.
+/// Where the legend box goes. `.best` scores the four inside corners and the four side middles by how many mark
+/// points (scatter points, line/ellipse/arrow vertices, band and bar interiors, contour lines, filled-contour band
+/// boundaries, text) each would cover and takes the least covered; if even that one covers more than two points, the
+/// legend goes to `.outsideRight` automatically (unless the plot would lose more than half its width).
 public enum LegendPosition: Sendable {
     case best, upperLeft, upperRight, lowerLeft, lowerRight, outsideRight, none
 }

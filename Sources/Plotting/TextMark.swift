@@ -7,6 +7,7 @@ struct TextMark: Mark {
     var color: Color
     var size: Double
     var anchor: TextAnchor
+    var halo = false
 
     var problem: String? {
         if !(x.isFinite && y.isFinite) { return "text: position must be finite" }
@@ -28,9 +29,35 @@ struct TextMark: Mark {
         }
         return (Point(p.x + dx, p.y + capHeight / 2), e)
     }
+    /// The text's box, estimated without a renderer (0.6 em per character, one line high), sampled every 4 pt.
+    func occupancy(_ t: DataTransform) -> [Point] {
+        let p = t.point(x, y)
+        guard p.isFinite else { return [] }
+        let width = 0.6 * size * Double(text.count), half = 0.5 * size
+        let x0: Double
+        switch anchor {
+        case .left: x0 = p.x
+        case .center: x0 = p.x - width / 2
+        case .right: x0 = p.x - width
+        }
+        let n = max(1, Int(width / 4))
+        return (0...n).flatMap { k -> [Point] in
+            let x = x0 + width * Double(k) / Double(n)
+            return [Point(x, p.y - half), Point(x, p.y), Point(x, p.y + half)]
+        }
+    }
     func draw(_ r: Renderer, _ t: DataTransform, plot: Rect) {
         let (o, _) = origin(r, t)
         guard o.isFinite else { return }
+        if halo {
+            // White copies offset in 16 directions: an outline that works the same in PNG, SVG and PDF.
+            let radius = 1.2
+            for k in 0..<16 {
+                let a = Double(k) * Double.pi / 8
+                r.text(text, at: Point(o.x + radius * cos(a), o.y + radius * sin(a)), size: size, weight: .regular,
+                       color: .white, angle: 0)
+            }
+        }
         r.text(text, at: o, size: size, weight: .regular, color: color, angle: 0)
     }
 }

@@ -85,7 +85,10 @@ struct LessonMarkdown {
             lineNumber += 1
         }
         try flushPending(&self)
+        // Markdown tables scroll sideways on a phone, like the computed tables (`tableHTML`), instead of being cut.
         let html = MarkdownParser().html(from: prose)
+            .replacingOccurrences(of: "<table>", with: "<div class=\"table-wrap\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
         return restore(html)
     }
 
@@ -220,7 +223,7 @@ struct LessonMarkdown {
                 }
                 let name = String(target.dropFirst("figure:".count)).trimmingCharacters(in: .whitespaces)
                 let captionHTML = try renderInline(caption, line: line)
-                guard let html = targets.figure(name, captionHTML, Self.plainText(caption)) else {
+                guard let html = targets.figure(name, captionHTML, try plainCaption(caption, line: line)) else {
                     throw fail(line, "unknown figure `\(name)` in ![…](figure:\(name)); this lesson draws \(Self.list(targets.figureNames))")
                 }
                 usedFigures.append(name)
@@ -250,6 +253,13 @@ struct LessonMarkdown {
 
     /// The lesson's value at `path`, formatted.
     private mutating func formatted(path: String, style: NumberStyle?, line: Int) throws(ReportError) -> ValueText {
+        let text = try lookUp(path: path, style: style, line: line)
+        usedValues.append(UsedValue(path: path, style: style))
+        return text
+    }
+
+    /// The lesson's value at `path`, formatted, without recording it as used.
+    private func lookUp(path: String, style: NumberStyle?, line: Int) throws(ReportError) -> ValueText {
         guard let value = targets.results.value(at: path) else {
             let top = path.split(separator: ".").first.map(String.init) ?? path
             let hint = targets.results.value(at: top) == nil
@@ -257,7 +267,6 @@ struct LessonMarkdown {
                 : "`\(top)` exists but has no element `\(path.dropFirst(top.count + 1))`"
             throw fail(line, "unknown value {{\(path)}}: \(hint)")
         }
-        usedValues.append(UsedValue(path: path, style: style))
         guard let text = ValueText(value, style: style) else {
             throw fail(line, "{{\(path)}} is a list or an object; refer to one element, e.g. {{\(path).0}}")
         }
@@ -285,6 +294,29 @@ struct LessonMarkdown {
             rest = after[close.upperBound...]
         }
         return out + rest
+    }
+
+    /// A figure caption as plain text (the figure's alt text): Markdown and math markers dropped, `{{value}}`
+    /// references replaced by their plain values (code spans keep theirs literally). `renderInline` has already
+    /// recorded the values as used and failed on unknown ones; this only looks them up again.
+    private func plainCaption(_ caption: String, line: Int) throws(ReportError) -> String {
+        var out = ""
+        for (k, segment) in caption.split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+            if k > 0 { out += "`" }
+            guard k % 2 == 0 else { out += segment; continue }
+            var rest = segment
+            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+                out += Self.plainText(String(rest[..<open.lowerBound]))
+                let reference = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                if targets.blocks[reference] == nil && !reference.hasPrefix("table:") {
+                    let (path, style) = try parseValueReference(reference, line: line)
+                    out += try lookUp(path: path, style: style, line: line).plain
+                }
+                rest = rest[close.upperBound...]
+            }
+            out += Self.plainText(String(rest))
+        }
+        return out
     }
 
     // MARK: - Restoring
@@ -333,7 +365,7 @@ struct LessonMarkdown {
         html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
-            html += "<tr>" + row.map { "<td>\(Escaping.html($0))</td>" }.joined() + "</tr>"
+            html += "<tr>" + row.map { "<td>\(Escaping.html(Escaping.realMinus($0)))</td>" }.joined() + "</tr>"
         }
         return html + "</tbody></table></div>"
     }

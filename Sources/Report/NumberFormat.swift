@@ -4,11 +4,13 @@ import Foundation
 /// `{{path|.2e}}`, `{{path|%}}` (percent, one decimal), `{{path|.2%}}`, `{{path|.5g}}` and `{{path|int}}` choose
 /// another style. `results.json` always keeps the full precision; this is display only.
 public enum NumberStyle: Sendable, Equatable {
-    /// `n` significant digits, trailing zeros dropped; plain notation for 10⁻³ ≤ |x| < 10⁶, else × 10ⁿ.
+    /// `n` significant digits, trailing zeros dropped; plain notation for 10⁻³ ≤ |x| < 10⁵ (after rounding), else
+    /// m × 10ⁿ — so never "× 10⁰".
     case significant(Int)
     /// `n` digits after the point.
     case fixed(Int)
-    /// Scientific with `n` digits after the point: `1.23 × 10⁻⁵`.
+    /// Scientific with `n` digits after the point: `1.23 × 10⁻⁵`; exponents −1, 0 and 1 are written plainly with the
+    /// same significant digits (`0.339`, `3.39`, `33.9`), never as `× 10⁰`.
     case scientific(Int)
     /// The value × 100 with `n` decimals and a `%` sign.
     case percent(Int)
@@ -89,11 +91,13 @@ public enum NumberFormat {
             return signed(String(format: "%.0f", x.rounded(.toNearestOrAwayFromZero)), exponent: nil, suffix: "")
         case .scientific(let n):
             let (m, e) = scientificParts(x, decimals: n)
+            // No "× 10⁰" (nor 10¹, 10⁻¹): those are written plainly with the same significant digits (3.39, 33.9, 0.339).
+            if (-1...1).contains(e) { return signed(String(format: "%.\(max(n - e, 0))f", x), exponent: nil, suffix: "") }
             return signed(m, exponent: e, suffix: "")
         case .significant(let n):
             if x == 0 { return FormattedNumber(negative: false, mantissa: "0", exponent: nil, suffix: "") }
             let (m, e) = scientificParts(x, decimals: max(n - 1, 0))
-            if (-3..<6).contains(e) {
+            if (-3..<5).contains(e) {
                 let decimals = max(n - 1 - e, 0)
                 return signed(trimmingZeros(String(format: "%.\(decimals)f", x)), exponent: nil, suffix: "")
             }

@@ -12,7 +12,7 @@ struct RenderedFigure: Sendable {
     var kind: Kind
     /// Formats written to `figures/` (PNG first); frames are PNG only.
     var formats: [ImageFormat]
-    /// Size in points, used as the CSS pixel size of the image.
+    /// Size in points; the page shows the image at `LessonPage.cssPixelsPerPoint` CSS px per point.
     var width: Double
     var height: Double
 }
@@ -122,16 +122,23 @@ struct LessonPage {
     }
 
     /// The HTML of a figure reference: the image with its size, the caption, and links to every file written.
+    /// CSS pixels per figure point on the page. A CSS px is 1/96 in and a point 1/72 in, so 1.25 shows a figure a bit
+    /// smaller than its print size but large enough that 9 pt text reads as ≈ 11 px on a laptop; a 640 pt (slide) figure
+    /// is then 800 px, inside the 52rem (832 px) text column. The CSS caps every image at the column width (phones), and
+    /// the PNGs are written at scale 2 by default, so they stay sharp. A click opens the PNG at full size.
+    static let cssPixelsPerPoint = 1.25
+
     static func figureHTML(_ figure: RenderedFigure, captionHTML: String, captionText: String) -> String {
         let name = Escaping.attribute(figure.name)
-        let size = "width=\"\(Int(figure.width.rounded()))\" height=\"\(Int(figure.height.rounded()))\""
+        let w = Int((figure.width * cssPixelsPerPoint).rounded()), h = Int((figure.height * cssPixelsPerPoint).rounded())
+        let size = "width=\"\(w)\" height=\"\(h)\""
         let alt = Escaping.attribute(captionText.isEmpty ? figure.name : captionText)
         switch figure.kind {
         case .single:
             let links = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
             return """
             <figure class="figure" id="figure-\(name)">
-            <img src="figures/\(name).png" alt="\(alt)" \(size)>
+            <a class="figure-image" href="figures/\(name).png" title="Open the full-size PNG"><img src="figures/\(name).png" alt="\(alt)" \(size)></a>
             <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))</span></figcaption>
             </figure>
             """
@@ -144,7 +151,7 @@ struct LessonPage {
             }
             return """
             <figure class="figure frames" id="figure-\(name)">
-            <img src="\(Escaping.attribute(paths[0]))" alt="\(alt)" \(size)>
+            <a class="figure-image" href="\(Escaping.attribute(paths[0]))" title="Open this frame's full-size PNG"><img src="\(Escaping.attribute(paths[0]))" alt="\(alt)" \(size)></a>
             <div class="frame-controls">
             <button type="button" class="play" aria-label="Play the frames">▶ Play</button>
             <input type="range" min="1" max="\(count)" value="1" step="1" aria-label="Frame">

@@ -5,10 +5,12 @@
 ///   in place by KaTeX, `throwOnError: false`). Without KaTeX the TeX stays, marked by the class `no-katex`.
 /// - Steps: one `section.step` is shown at a time; Previous/Next buttons, ←/→ keys (not while a slider has the
 ///   focus) and `#step-N` fragments move between them. Without JavaScript, or when printing, all steps are shown.
+/// - Wide display equations and tables scroll sideways; those that do get the class `overflows` and a small
+///   "scroll sideways" hint after them (checked when a step is shown, on load and on resize).
 /// - Frames: a range input and a Play/Pause button step through `figure.frames`.
 /// - Self-test: with `?selftest` in the URL (or the fragment `#selftest`) the page checks itself after loading — every
 ///   math span rendered by KaTeX, no `katex-error`, no raw `$` in the text, the navigation reaches the last step,
-///   every image and every frame loaded — and writes the result into `<pre id="selftest" data-status="pass|fail">`.
+///   no step wider than the window, every image and every frame loaded — and writes the result into `<pre id="selftest" data-status="pass|fail">`.
 enum SiteScript {
     static let js = #"""
 (function () {
@@ -32,6 +34,25 @@ enum SiteScript {
       katex.render(tex, el, { displayMode: el.classList.contains("display"), throwOnError: false, output: "htmlAndMathml" });
     });
   }
+
+  // ---- Wide equations and tables: a hint when they scroll sideways (the CSS adds edge shadows) --------------
+  function markOverflow() {
+    each(doc.querySelectorAll(".math.display, .table-wrap"), function (el) {
+      if (el.clientWidth === 0) { return; }                       // in a hidden step: checked when it is shown
+      var wide = el.scrollWidth > el.clientWidth + 1;
+      el.classList.toggle("overflows", wide);
+      var next = el.nextElementSibling;
+      if (wide && !(next && next.classList.contains("scroll-hint"))) {
+        var hint = doc.createElement("span");
+        hint.className = "scroll-hint";
+        hint.setAttribute("aria-hidden", "true");
+        hint.textContent = "scroll sideways for more \u2192";
+        el.parentNode.insertBefore(hint, el.nextSibling);
+      }
+    });
+  }
+  window.addEventListener("resize", markOverflow);
+  window.addEventListener("load", markOverflow);
 
   // ---- Steps ------------------------------------------------------------------------------------------------
   var steps = Array.prototype.slice.call(doc.querySelectorAll("section.step"));
@@ -60,6 +81,7 @@ enum SiteScript {
     if (prevButton) { prevButton.disabled = current === 0; }
     if (nextButton) { nextButton.disabled = current === steps.length - 1; }
     if (position) { position.textContent = "Step " + (current + 1) + " of " + steps.length; }
+    markOverflow();
   }
 
   function go(i) {
@@ -106,6 +128,7 @@ enum SiteScript {
     var label = fig.querySelector(".frame-label");
     var button = fig.querySelector("button.play");
     var link = fig.querySelector("a.frame-link");
+    var imageLink = fig.querySelector("a.figure-image");
     var items = fig.querySelectorAll(".frame-labels li");
     var count = items.length;
     var timer = null;
@@ -115,6 +138,7 @@ enum SiteScript {
       var src = items[n - 1].getAttribute("data-src");
       img.setAttribute("src", src);
       if (link) { link.setAttribute("href", src); }
+      if (imageLink) { imageLink.setAttribute("href", src); }
       label.textContent = items[n - 1].textContent + " (" + n + "/" + count + ")";
     }
     function stop() {
@@ -173,10 +197,20 @@ enum SiteScript {
       if (p && p.closest(".katex, .dollar, code, pre, script, #selftest")) { continue; }
       problems.push("raw $ in text: " + node.nodeValue.trim().slice(0, 60));
     }
+    // Nothing may make the page wider than the window (a phone would cut it off): wide equations and tables
+    // scroll inside their own boxes.
+    function checkWidth(where) {
+      var el = doc.documentElement;
+      if (el.scrollWidth > el.clientWidth + 1) {
+        problems.push(where + " is wider than the window (" + el.scrollWidth + " px > " + el.clientWidth + " px)");
+      }
+    }
     var reached = 0;
+    if (!steps.length) { checkWidth("the page"); }
     if (steps.length) {
       go(0);
-      for (var k = 1; k < steps.length; k++) { if (nextButton) { nextButton.click(); } }
+      checkWidth("step 1");
+      for (var k = 1; k < steps.length; k++) { if (nextButton) { nextButton.click(); checkWidth("step " + (current + 1)); } }
       reached = current + 1;
       var visible = steps.filter(function (s) { return s.offsetParent !== null; });
       if (reached !== steps.length) { problems.push("navigation stopped at step " + reached + " of " + steps.length); }

@@ -1,7 +1,10 @@
 /// `OUT/assets/site.css`: the typography and layout of every page.
 ///
 /// A system font stack, text at most 52rem wide, dark text on a light background, a step list beside the text on
-/// wide screens and above it on phones, a sticky bar of step buttons, and a print style that prints every step.
+/// wide screens and above it on phones, a bar of step buttons (opaque and sticky at the bottom on phones, in the flow
+/// after the step on wide screens, where the step list stays in view), wide equations and tables that scroll sideways
+/// with edge shadows, figures at their nominal size in CSS px (capped at the column, a click opens the PNG), and a
+/// print style that prints every step.
 enum SiteStyle {
     static let css = #"""
 :root {
@@ -11,7 +14,7 @@ enum SiteStyle {
   --mono: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace;
 }
 * { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; scroll-padding-bottom: 4rem; }
 body { margin: 0; background: var(--bg); color: var(--text); font-family: var(--font); font-size: 1.0625rem; line-height: 1.6; }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
@@ -24,7 +27,7 @@ h3 { font-size: 1.1rem; }
 .site-header { border-bottom: 1px solid var(--line); padding: 0.6rem 1.25rem; background: var(--panel); }
 .site-header .home { font-weight: 600; text-decoration: none; color: var(--text); }
 .layout { display: block; max-width: 76rem; margin: 0 auto; padding: 0 1.25rem; }
-main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
+main { max-width: 52rem; margin: 0 auto; padding-bottom: 4.5rem; }
 .index-main { padding: 0 1.25rem 3rem; }
 .step-list { margin: 1rem 0 0; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem 0.75rem; background: var(--panel); }
 .step-list summary { cursor: pointer; font-weight: 600; }
@@ -38,13 +41,15 @@ main { max-width: 52rem; margin: 0 auto; padding-bottom: 2rem; }
 .step-count { color: var(--muted); font-size: 0.9rem; margin: 0.75rem 0 0; text-transform: uppercase; letter-spacing: 0.04em; }
 .step-buttons { display: none; }
 .js .step-buttons { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; position: sticky; bottom: 0;
-  background: rgba(255, 255, 255, 0.96); border-top: 1px solid var(--line); padding: 0.6rem 0; margin-top: 1.5rem; }
+  background: var(--bg); border-top: 1px solid var(--line); box-shadow: 0 -6px 10px -6px rgba(0, 0, 0, 0.18);
+  padding: 0.5rem 0; margin-top: 1.5rem; z-index: 2; }
 .step-buttons button, .frame-controls button { font: inherit; font-size: 0.95rem; padding: 0.45rem 0.9rem; border-radius: 6px;
   border: 1px solid var(--accent); background: var(--accent); color: #fff; cursor: pointer; min-height: 2.5rem; }
 .step-buttons button:disabled { background: var(--panel); color: var(--muted); border-color: var(--line); cursor: default; }
 .step-buttons .position { color: var(--muted); font-size: 0.9rem; }
 .lesson-links { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; margin-top: 1.5rem; font-size: 0.95rem; }
 figure { margin: 1.5rem 0; }
+figure .figure-image { display: block; width: fit-content; max-width: 100%; cursor: zoom-in; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 figcaption .caption { color: var(--text); }
@@ -55,18 +60,30 @@ figcaption .caption { color: var(--text); }
 .frame-label { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 0.92rem; }
 .numbers { background: var(--panel); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 1rem 0.75rem; margin: 1.5rem 0; }
 .numbers h3 { margin: 0.25rem 0 0.5rem; font-size: 1rem; }
+.numbers { overflow-x: auto; }
 .numbers table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+.numbers td { overflow-wrap: anywhere; }
 .numbers th, .numbers td { text-align: left; padding: 0.3rem 0.5rem 0.3rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 .numbers th { color: var(--muted); font-weight: 600; }
 .numbers .key { color: var(--muted); font-size: 0.8em; }
 .num, .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.table-wrap { overflow-x: auto; margin: 1.25rem 0; }
+.table-wrap, .math.display { overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; scrollbar-color: #9aa4ae transparent;
+  /* Scroll shadows: a fade at an edge where more content is hidden (white covers, attached to the content, move away). */
+  background: linear-gradient(to right, var(--bg) 30%, rgba(255, 255, 255, 0)) left / 2.5rem 100% no-repeat local,
+    linear-gradient(to left, var(--bg) 30%, rgba(255, 255, 255, 0)) right / 2.5rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)) left / 0.9rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)) right / 0.9rem 100% no-repeat scroll; }
+.table-wrap::-webkit-scrollbar, .math.display::-webkit-scrollbar { height: 6px; }
+.table-wrap::-webkit-scrollbar-thumb, .math.display::-webkit-scrollbar-thumb { background: #9aa4ae; border-radius: 3px; }
+.table-wrap { margin: 1.25rem 0; }
+.scroll-hint { display: none; color: var(--muted); font-size: 0.8rem; text-align: right; margin: -0.2rem 0 0.6rem; }
+.overflows + .scroll-hint { display: block; }
 table { border-collapse: collapse; }
 .table-wrap table, main > table, .index-main table { border-collapse: collapse; font-size: 0.95rem; }
 .table-wrap th, .table-wrap td, .index-main table th, .index-main table td { border-bottom: 1px solid var(--line); padding: 0.4rem 0.75rem 0.4rem 0; text-align: left; vertical-align: top; }
 .table-caption { color: var(--muted); font-size: 0.92rem; margin: 1.25rem 0 -0.75rem; }
 caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0.92rem; padding-bottom: 0.3rem; }
-.math.display { display: block; overflow-x: auto; overflow-y: hidden; margin: 0.75rem 0; text-align: center; }
+.math.display { display: block; margin: 0.75rem 0; padding: 0.1rem 0 0.35rem; text-align: center; }
 .no-katex .math { font-family: var(--mono); font-size: 0.92em; background: var(--panel); padding: 0 0.2em; }
 .katex { font-size: 1.08em; }
 .cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); gap: 1rem; margin: 1.5rem 0 2rem; }
@@ -81,6 +98,8 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   .layout { display: grid; grid-template-columns: 15rem minmax(0, 52rem); gap: 2.5rem; justify-content: center; }
   .step-list { position: sticky; top: 1rem; align-self: start; margin-top: 1.5rem; max-height: calc(100vh - 2rem); overflow-y: auto; }
   .layout main { margin: 0; }
+  /* The step list beside the text is always in view here, so the Previous/Next bar need not stick over figures. */
+  .js .step-buttons { position: static; box-shadow: none; }
 }
 @media (max-width: 40rem) {
   body { font-size: 1rem; }
@@ -88,6 +107,9 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   h2 { font-size: 1.3rem; }
   .layout, .index-main { padding: 0 0.9rem; }
   .numbers td .key { display: block; }
+  .numbers .num { white-space: normal; }
+  .numbers th:last-child, .numbers td:last-child { min-width: 6rem; }
+  .math.display .katex-display, .math.display > .katex { font-size: 0.92em; }
 }
 @media print {
   body { font-size: 11pt; color: #000; }

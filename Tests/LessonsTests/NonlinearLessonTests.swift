@@ -90,6 +90,44 @@ import Testing
         }
         #expect(r.results["conventions"] != nil)
         #expect(r.results["digits"] != nil)
+        // the digits quadrature check: one value per even grid, the quoted value is the middle grid's, and the
+        // reported spread and difference are what the values say
+        guard case .array(let checks)? = r.results["digits"]?.value(at: "fine_rules") else {
+            Issue.record("digits.fine_rules missing")
+            return
+        }
+        #expect(checks.count == 3)
+        let checkValues = checks.compactMap { c -> Double? in if case .number(let v)? = c.value(at: "log_likelihood_per_sample") { v } else { nil } }
+        #expect(checkValues.count == 3)
+        #expect(checkValues[1] == n("digits.log_likelihood_per_sample"))
+        #expect(abs((checkValues.max()! - checkValues.min()!) - n("digits.fine_rule_spread")) < 1e-12)
+        #expect(abs(n("digits.rule_difference_abs") - abs(n("digits.log_likelihood_per_sample") - n("digits.log_likelihood_per_sample_training_rule"))) < 1e-12)
+        // B's outer mode is inside the plotted range (±8); the mass beyond the training nodes is a share, and it is
+        // not small when the outer mode itself lies beyond them
+        #expect(n("posterior.b_outer_mode") < 8)
+        let outside = n("posterior.b_mass_outside_training_nodes")
+        #expect(outside >= 0 && outside < 1)
+        if n("posterior.b_outer_mode") > n("toy.rule_half_width") { #expect(outside > 0.1) }
+    }
+
+    @Test func theLessonTextMakesNoClaimItsNumbersContradict() throws {
+        let text = try String(contentsOf: Self.lessonsDirectory.appendingPathComponent("03-nonlinear-lvm.md"), encoding: .utf8)
+        // no sign claim about the log-likelihood, no promise of a lesson that does not exist
+        #expect(!text.contains("log-likelihood is positive"))
+        #expect(!text.contains("next lesson"))
+    }
+
+    @Test func theDistanceGridIsTheDistanceToThePolyline() {
+        // a horizontal segment from (−1, 0) to (1, 0): inside its span the distance is |y|, beyond an end it is the
+        // distance to that end
+        let grid = NonlinearPlaneGrid(x: -2...2, y: -1...1, count: 9)
+        let d = NL.distanceGrid(to: (x: [-1, 0, 1], y: [0, 0, 0]), over: grid)
+        for (j, y) in grid.ys.enumerated() {
+            for (i, x) in grid.xs.enumerated() {
+                let expected = abs(x) <= 1 ? abs(y) : hypot(abs(x) - 1, y)
+                #expect(abs(d.values[j * grid.xs.count + i] - expected) < 1e-12, "(\(x), \(y))")
+            }
+        }
     }
 
     @Test func theSameSeedGivesTheSameResultsAndAnotherSeedDoesNot() throws {

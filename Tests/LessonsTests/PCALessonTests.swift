@@ -153,6 +153,23 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         #expect(abs(try number("toy.limits.b.mahalanobis_squared") - 17) <= 1e-9)
     }
 
+    /// The angle sweep's frames step evenly through a half turn and end on u₁'s angle, so the still image (the last
+    /// frame) shows the best line; and every figure fits a slide (nominal width ≤ 640 pt).
+    @Test func sweepEndsOnTheFirstEigenvectorAndFiguresFitASlide() throws {
+        let result = try PCALesson().run(pcaContext(seed: 11))
+        guard case let .number(angle)? = JSONValue.object(result.results).value(at: "toy.angle_degrees"),
+              case let .frames(frames, labels)? = result.figures["angle-sweep"]
+        else { Issue.record("angle or frames missing"); return }
+        #expect(labels.last == "θ = " + NumberFormat.fixed(angle, decimals: 1) + "°")
+        #expect(frames.count == labels.count && frames.count == 12)  // quick: 15° steps over 180°
+        for (name, output) in result.figures {
+            switch output {
+            case .single(let figure): #expect(figure.width <= 640, "\(name) is \(figure.width) pt wide")
+            case .frames(let frames, _): #expect(frames.allSatisfy { $0.width <= 640 }, "\(name)")
+            }
+        }
+    }
+
     @Test func sameSeedSameResultsAndFigures() throws {
         let first = try PCALesson().run(pcaContext(seed: 5))
         let second = try PCALesson().run(pcaContext(seed: 5))

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Plotting
 import Testing
 @testable import Lessons
 @testable import Models
@@ -94,6 +95,54 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
             Issue.record("em-iterations is not frames"); return
         }
         #expect(frames.count == labels.count && frames.count >= 5)
+    }
+
+    /// The figure-review fixes: every figure (and frame) at most 640 pt wide (a slide), no raw "_" subscripts in
+    /// titles and axis labels, the σ² → 0 sequence ending on its overview frame, the constant-column counts named
+    /// for both row sets, and well-separated chosen rows in the posterior figures.
+    @Test func figuresAndCountsFollowTheReviewRules() throws {
+        let result = try PPCALesson().run(try digitsContext())
+        for (name, output) in result.figures {
+            let figures: [Figure]
+            switch output {
+            case .single(let f): figures = [f]
+            case .frames(let fs, _): figures = fs
+            }
+            for f in figures {
+                #expect(f.width <= 640, "\(name) is \(f.width) pt wide")
+                let texts = [f.title] + f.axes.flatMap { [$0.title, $0.xLabel, $0.yLabel] }
+                for t in texts.compactMap({ $0 }) { #expect(!t.contains("_"), "\(name): \(t)") }
+            }
+        }
+        guard case let .frames(frames, labels)? = result.figures["sigma-to-zero"] else {
+            Issue.record("sigma-to-zero is not frames"); return
+        }
+        #expect(frames.count == PPCAPosteriorSteps.sigmaFactors.count + 1)
+        #expect(labels.last?.hasPrefix("overview") == true)
+        #expect(result.results["sigma_to_zero"]?.value(at: "toy_max_gap.\(PPCAPosteriorSteps.sigmaFactors.count - 1)") != nil)
+        // The digits have 3 constant pixels over all rows; a training split can only have as many or more, and the
+        // status the page shows names the training count.
+        let all = number(result, "model_selection.constant_columns_all_rows")
+        let training = number(result, "model_selection.constant_columns_training_rows")
+        #expect(all == 3)
+        #expect(training! >= all!)
+        #expect(number(result, "model_selection.constant_columns_training_only") == training! - all!)
+        if case let .string(status)? = result.results["model_selection"]?.value(at: "full_gaussian.status") {
+            #expect(status.contains("\(Int(training!)) constant column"))
+        } else { Issue.record("status missing") }
+        // Chosen rows: pairwise more than 3 posterior s.d. apart, so no chosen mean lies inside another one's 2σ ellipse.
+        var g = Xoshiro256StarStar(seed: 1)
+        let setup = try PPCALessonSetup(context: try digitsContext(), using: &g)
+        let model = try PPCA.fit(setup.data, latentDimension: 2)
+        let posterior = try model.posterior(setup.data)
+        let chosen = PPCAPosteriorSteps.chosenRows(setup, means: posterior.means)
+        #expect(chosen.count == 5)
+        let sd = posterior.covariance[0, 0].squareRoot()
+        for i in chosen.indices { for j in chosen.indices where j > i {
+            let d = hypot(posterior.means[chosen[i], 0] - posterior.means[chosen[j], 0],
+                          posterior.means[chosen[i], 1] - posterior.means[chosen[j], 1])
+            #expect(d > 3 * sd, "rows \(chosen[i]) and \(chosen[j]) are \(d) apart (s.d. \(sd))")
+        } }
     }
 
     @Test func sameSeedGivesTheSameResults() throws {

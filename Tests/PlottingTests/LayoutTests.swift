@@ -119,6 +119,218 @@ import Testing
         #expect(covered == 0)
     }
 
+    /// Mark points (in device space) that a legend rect covers, for the tests below.
+    func covered(_ points: [(Double, Double)], by rect: Rect, _ t: DataTransform) -> Int {
+        points.filter { rect.contains(t.point($0.0, $0.1)) }.count
+    }
+
+    @Test func bestLegendPicksAFreeEdgeMiddleWhenEveryCornerIsTaken() throws {
+        // Points in all four corners and on the left/right/top side middles; only the bottom middle is free.
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.xLimits = 0...10; ax.yLimits = 0...10
+        var pts: [(Double, Double)] = []
+        for (cx, cy) in [(0.8, 0.8), (9.2, 0.8), (0.8, 9.2), (9.2, 9.2), (0.8, 5), (9.2, 5), (5, 9.2)] {
+            for i in -3...3 { for j in -3...3 { pts.append((cx + 0.25 * Double(i), cy + 0.25 * Double(j))) } }
+        }
+        ax.scatter(x: pts.map(\.0), y: pts.map(\.1), label: "data")
+        let (_, layouts) = try record(figure)
+        let l = layouts[0]
+        let legend = try #require(l.legend)
+        #expect(covered(pts, by: legend.rect, l.transform) == 0)
+        #expect(abs(legend.rect.midX - l.plot.midX) < 1 && legend.rect.midY > l.plot.midY)
+        #expect(l.legendPosition == .best)   // an edge middle, still inside
+    }
+
+    @Test func bestLegendAvoidsLinesEllipsesAndContourLines() throws {
+        // A line through the upper-right, an ellipse at the upper-left, contour lines at the lower-left: only the
+        // lower-right corner is free of marks.
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.xLimits = 0...10; ax.yLimits = 0...10
+        ax.line(x: [7, 10], y: [10, 7], label: "line")
+        ax.ellipse(mean: (1.5, 8.5), covariance: [[1, 0], [0, 1]], k: 1.2, label: "ellipse")
+        ax.contour(ScalarGrid(x: 0...4, y: 0...4, nx: 30, ny: 30) { x, y in x * x + y * y }, levels: [1, 4, 9], label: "contours")
+        ax.line(x: [0, 10], y: [5, 5], color: .reference)        // through the left and right side middles
+        ax.line(x: [5, 5], y: [0, 10], color: .reference)        // through the top and bottom side middles
+        let (_, layouts) = try record(figure)
+        let l = layouts[0]
+        let legend = try #require(l.legend)
+        #expect(l.legendPosition == .lowerRight)
+        #expect(legend.rect.minX > l.plot.midX && legend.rect.minY > l.plot.midY)
+    }
+
+    @Test func bestLegendMovesOutsideWhenEveryCandidateCoversData() throws {
+        // A uniform 25 × 25 lattice fills the plot: every inside candidate covers points.
+        let figure = Figure()
+        let ax = figure.addAxes()
+        var pts: [(Double, Double)] = []
+        for i in 0..<25 { for j in 0..<25 { pts.append((Double(i), Double(j))) } }
+        ax.scatter(x: pts.map(\.0), y: pts.map(\.1), label: "lattice")
+        let (r, layouts) = try record(figure)
+        let l = layouts[0]
+        let legend = try #require(l.legend)
+        #expect(l.legendPosition == .outsideRight)
+        #expect(legend.rect.minX >= l.plot.maxX)                         // beside the plot, not over it
+        #expect(legend.rect.maxX <= figure.width + 1e-9)                 // and inside the figure
+        #expect(covered(pts, by: legend.rect, l.transform) == 0)
+        // The legend's label was drawn where the layout put it.
+        let labelOrigins = r.operations.compactMap { op -> Point? in
+            if case let .text("lattice", p, _, _, _, _) = op { return p } else { return nil }
+        }
+        #expect(labelOrigins.count == 1 && labelOrigins[0].x > l.plot.maxX)
+    }
+
+    @Test func bestLegendStaysInsideWhenTheOutsideLegendWouldCrushThePlot() throws {
+        // A narrow figure with a long label: outside would leave the plot under half its width.
+        let figure = Figure(width: 200, height: 200)
+        let ax = figure.addAxes()
+        var pts: [(Double, Double)] = []
+        for i in 0..<15 { for j in 0..<15 { pts.append((Double(i), Double(j))) } }
+        ax.scatter(x: pts.map(\.0), y: pts.map(\.1), label: "a rather long legend label here")
+        let (_, layouts) = try record(figure)
+        #expect(layouts[0].legendPosition != .outsideRight)
+        #expect(layouts[0].legend.map { $0.rect.maxX <= layouts[0].plot.maxX + 1e-9 } == true)
+    }
+
+    @Test func subplotsKeepTheOutsideDecisionInTheAlignedPass() throws {
+        let figure = Figure(width: 640, height: 300)
+        let axes = figure.subplots(rows: 1, columns: 2)
+        var pts: [(Double, Double)] = []
+        for i in 0..<20 { for j in 0..<20 { pts.append((Double(i), Double(j))) } }
+        axes[0].scatter(x: pts.map(\.0), y: pts.map(\.1), label: "dense")
+        axes[1].line(x: [0, 1], y: [0, 1], label: "sparse")
+        let (_, layouts) = try record(figure)
+        #expect(layouts[0].legendPosition == .outsideRight)
+        #expect(layouts[1].legendPosition != .outsideRight)
+        #expect(layouts[0].legend.map { $0.rect.minX >= layouts[0].plot.maxX } == true)
+    }
+
+    @Test func explicitLegendPositionsAreKept() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        var pts: [(Double, Double)] = []
+        for i in 0..<25 { for j in 0..<25 { pts.append((Double(i), Double(j))) } }
+        ax.scatter(x: pts.map(\.0), y: pts.map(\.1), label: "lattice")
+        ax.legend = .upperLeft
+        let (_, layouts) = try record(figure)
+        let l = layouts[0]
+        #expect(l.legendPosition == .upperLeft)
+        #expect(abs(try #require(l.legend).rect.minX - (l.plot.minX + LegendBox.inset)) < 1e-9)
+    }
+
+    @Test func imageGridAxesDrawTicksAndLabelsOutsideTheImages() throws {
+        let figure = Figure(width: 300, height: 320)
+        let ax = figure.addAxes()
+        let zs = (0..<5).map { -2 + Double($0) }                       // −2 … 2, one per column
+        let image = [Double](repeating: 0.5, count: 4)
+        ax.imageGrid(images: Array(repeating: image, count: 25), imageRows: 2, imageColumns: 2, gridColumns: 5,
+                     xAxis: ImageGridAxis(label: "z₁", cellValues: zs, ticks: [-2, 0, 2]),
+                     yAxis: ImageGridAxis(label: "z₂", cellValues: zs.reversed(), ticks: [-1.5, 2]))
+        let (r, layouts) = try record(figure)
+        let rects = r.operations.compactMap { op -> Rect? in if case let .image(_, _, rect, _) = op { return rect } else { return nil } }
+        #expect(rects.count == 25)
+        let texts = r.operations.compactMap { op -> (String, Point, Double)? in
+            if case let .text(s, p, _, _, _, angle) = op { return (s, p, angle) } else { return nil }
+        }
+        let labels = texts.map(\.0)
+        #expect(labels.contains("z₁") && labels.contains("z₂"))
+        #expect(labels.contains("\u{2212}2") && labels.contains("0") && labels.contains("2") && labels.contains("\u{2212}1.5"))
+        let gridBottom = rects.map(\.maxY).max()!, gridLeft = rects.map(\.minX).min()!
+        // x tick "0" is centred under the middle column, below the grid; y tick "−1.5" is left of the grid, between
+        // rows 3 and 4 (values 2, 1, 0, −1, −2 from the top).
+        let zero = try #require(texts.first { $0.0 == "0" })
+        let zeroWidth = r.measure("0", size: Theme.tickLabelSize, weight: .regular).width
+        #expect(abs(zero.1.x + zeroWidth / 2 - rects[2].midX) < 1e-6 && zero.1.y > gridBottom)
+        let y15 = try #require(texts.first { $0.0 == "\u{2212}1.5" })
+        #expect(y15.1.x < gridLeft && y15.1.y > rects[15].midY && y15.1.y < rects[20].midY + 10)
+        #expect(texts.first { $0.0 == "z₂" }?.2 == -Double.pi / 2)
+        // Everything stays inside the figure.
+        #expect(texts.allSatisfy { $0.1.x >= 0 && $0.1.y <= figure.height })
+        #expect(layouts[0].imageMode)
+    }
+
+    @Test func imageGridColourBarSitsBesideTheImages() throws {
+        let figure = Figure(width: 400, height: 300)
+        let ax = figure.addAxes()
+        let images = (0..<8).map { k in (0..<16).map { Double(($0 + k) % 5) - 2 } }
+        ax.imageGrid(images: images, imageRows: 4, imageColumns: 4, gridColumns: 4, colorMap: .diverging, range: -2...2,
+                     colorBar: true, colorBarLabel: "weight")
+        let (r, layouts) = try record(figure)
+        let l = layouts[0]
+        let bar = try #require(l.colorBarRect)
+        let rects = r.operations.compactMap { op -> Rect? in if case let .image(w, _, rect, _) = op, w > 1 { return rect } else { return nil } }
+        #expect(rects.count == 8)
+        let gridRight = rects.map(\.maxX).max()!
+        #expect(abs(bar.minX - gridRight - Theme.colorBarGap) < 1e-9)
+        #expect(abs(bar.minY - rects.map(\.minY).min()!) < 1e-9 && abs(bar.maxY - rects.map(\.maxY).max()!) < 1e-9)
+        #expect(l.colorBarTicks.labels.contains("\u{2212}2") && l.colorBarTicks.labels.contains("2"))
+        let texts = r.operations.compactMap { op -> (String, Point)? in if case let .text(s, p, _, _, _, _) = op { return (s, p) } else { return nil } }
+        #expect(texts.contains { $0.0 == "weight" && $0.1.x > bar.maxX && $0.1.x <= figure.width })
+        // Without a shared range a colour bar is refused.
+        let bad = Figure()
+        bad.addAxes().imageGrid(images: images, imageRows: 4, imageColumns: 4, gridColumns: 4, colorBar: true)
+        #expect(throws: PlotError.self) { _ = try bad.render(.svg) }
+    }
+
+    @Test func textHaloIsDrawnUnderTheText() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        ax.line(x: [0, 1], y: [0, 1])
+        ax.text("z = 1", x: 0.5, y: 0.5, halo: true)
+        ax.text("plain", x: 0.2, y: 0.8)
+        let (r, _) = try record(figure)
+        let drawn = r.operations.compactMap { op -> (String, Color)? in if case let .text(s, _, _, _, c, _) = op { return (s, c) } else { return nil } }
+        let haloCopies = drawn.filter { $0.0 == "z = 1" }
+        #expect(haloCopies.count == 17 && haloCopies.dropLast().allSatisfy { $0.1 == .white } && haloCopies.last!.1 == .reference)
+        #expect(drawn.filter { $0.0 == "plain" }.count == 1)
+    }
+
+    @Test func imageGridAxisPositionsInterpolateBetweenCells() {
+        #expect(ImageGridAxis.position(of: 0, in: [-1, 1]) == 0.5)
+        #expect(ImageGridAxis.position(of: 1.96, in: [1.96, 0.98, 0, -0.98, -1.96]) == 0)
+        #expect(ImageGridAxis.position(of: -1.96, in: [1.96, 0.98, 0, -0.98, -1.96]) == 4)
+        #expect(ImageGridAxis.position(of: 3, in: [0, 1, 2]) == nil)
+        let axis = ImageGridAxis(label: "z", cellValues: [0, 1, 2], ticks: [0.5, 5])
+        #expect(axis.positions == [0.5] && axis.tickLabels == ["0.5"])
+    }
+
+    static func bounds(_ path: Path) -> Rect? {
+        var pts: [Point] = []
+        for e in path.elements {
+            switch e {
+            case let .move(p), let .line(p): pts.append(p)
+            case let .curve(a, b, c): pts += [a, b, c]
+            case .close: break
+            }
+        }
+        guard let x0 = pts.map(\.x).min(), let x1 = pts.map(\.x).max(), let y0 = pts.map(\.y).min(), let y1 = pts.map(\.y).max() else { return nil }
+        return Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+    }
+
+    @Test func colourBarOfUnevenLevelsIsProportional() throws {
+        let figure = Figure()
+        let ax = figure.addAxes()
+        let levels: [Double] = [-20, -8, -6, -4, -3, -2, -1]
+        ax.filledContour(ScalarGrid(x: -3...3, y: -3...3, nx: 40, ny: 40) { -($0 * $0 + $1 * $1) - 1 }, levels: levels)
+        let (r, layouts) = try record(figure)
+        let l = layouts[0]
+        let bar = try #require(l.colorBarRect)
+        // The bands are nested rectangles from each level up to the top of the bar.
+        let heights = r.operations.compactMap { op -> Double? in
+            if case let .fill(path, _, _) = op, let b = Self.bounds(path), abs(b.minX - bar.minX) < 1e-9, abs(b.width - bar.width) < 1e-9,
+               abs(b.minY - bar.minY) < 1e-9 { return b.height } else { return nil }
+        }
+        #expect(heights.count == levels.count - 1)
+        for (k, h) in heights.enumerated() {
+            let expected = bar.height * (levels.last! - levels[k]) / (levels.last! - levels.first!)
+            #expect(abs(h - expected) < 1e-9 * bar.height, "band \(k)")
+        }
+        #expect(l.colorBarTicks.values.first == -20 && l.colorBarTicks.values.last == -1)
+        #expect(l.colorBarTicks.values.allSatisfy { levels.contains($0) })
+        #expect(l.colorBarTicks.labels.first == "\u{2212}20")
+    }
+
     @Test func marksAreClippedToThePlotArea() throws {
         let figure = Figure()
         let ax = figure.addAxes()

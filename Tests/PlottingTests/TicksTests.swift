@@ -71,5 +71,13 @@ import Testing
         #expect(NumberFormat.significant(120) == "120")
         #expect(NumberFormat.fixed(-0.5, decimals: 2) == "\u{2212}0.50")
         #expect(NumberFormat.fixed(-0.001, decimals: 2) == "0.00")
+        #expect(NumberFormat.significant(99_000) == "99000")
+        #expect(NumberFormat.significant(123_456) == "1.235×10⁵")
+        #expect(NumberFormat.significant(-0.00012) == "\u{2212}1.2×10⁻⁴")
+        #expect(NumberFormat.significant(0.0012) == "0.0012")
+        #expect(NumberFormat.scientific(-1.25e-7) == "\u{2212}1.25×10⁻⁷")
+        #expect(NumberFormat.scientific(3.3912) == "3.39")
+        #expect(NumberFormat.scientific(-33.912) == "\u{2212}33.9")
+        #expect(NumberFormat.scientific(0.0) == "0.00")
     }
 }

@@ -54,9 +54,21 @@ import Testing
         #expect(try render(#"costs \$5"#) == #"<p>costs <span class="dollar">$</span>5</p>"#)
     }
 
+    @Test func markdownTablesScrollSideways() throws {
+        let html = try render("| a | b |\n|---|---|\n| 1 | 2 |")
+        #expect(html.hasPrefix("<div class=\"table-wrap\"><table>") && html.hasSuffix("</table></div>"))
+        #expect(html.components(separatedBy: "table-wrap").count == 2)
+    }
+
     @Test func figuresAndTablesAreBlocks() throws {
         #expect(try render("Text.\n\n![Cap $x_1$](figure:fig)\n\n{{table:tab}}")
             == #"<p>Text.</p><figure data-name="fig" data-alt="Cap x1">Cap <span class="math inline">x_1</span></figure><div class="table-wrap"><table class="results" id="table-tab"><thead><tr><th scope="col">a&amp;b</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table></div>"#)
+    }
+
+    /// `{{…}}` in a figure caption is expanded like in text (HTML and alt text), math in the caption kept.
+    @Test func valuesInFigureCaptionsAreExpanded() throws {
+        let html = try render("![Fit with n = {{n}}, $s = {{s|.2f}}$ and {{name}}](figure:fig)")
+        #expect(html == #"<figure data-name="fig" data-alt="Fit with n = 12, s = −0.01 and <b>">Fit with n = <span class="value">12</span>, <span class="math inline">s = -0.01</span> and <span class="value">&lt;b&gt;</span></figure>"#)
     }
 
     @Test func usedValuesAreRecordedInOrder() throws {
@@ -73,6 +85,7 @@ import Testing
         ("{{s|.3q}}", 10, "unknown number format"),
         ("x\n\n{{table:nope}}", 12, "unknown table `nope`"),
         ("![c](figure:nope)", 10, "unknown figure `nope`"),
+        ("x\n![c {{missing}}](figure:fig)", 11, "unknown value {{missing}}"),
         ("![c](photo.png)", 10, "images must be computed figures"),
         ("a $x", 10, "inline math `$` is not closed"),
         ("a\n$$ x", 11, "display math `$$` is not closed"),

@@ -15,6 +15,15 @@ import Testing
         (0.012345678, .fixed(3), "0.012"),
         (-0.0001, .fixed(2), "0.00"),
         (0.012345678, .scientific(2), "1.23\u{2009}×\u{2009}10<sup>\u{2212}2</sup>"),
+        (3.3912, .scientific(2), "3.39"),
+        (-3.3912, .scientific(2), "\u{2212}3.39"),
+        (33.912, .scientific(2), "33.9"),
+        (0.33912, .scientific(2), "0.339"),
+        (9.996, .scientific(2), "10.0"),
+        (339.12, .scientific(2), "3.39\u{2009}×\u{2009}10<sup>2</sup>"),
+        (99999.4, .significant(4), "1\u{2009}×\u{2009}10<sup>5</sup>"),
+        (123456.0, .significant(4), "1.235\u{2009}×\u{2009}10<sup>5</sup>"),
+        (9.99996, .significant(4), "10"),
         (0.1234, .percent(1), "12.3%"),
         (2.5, .integer, "3"),
         (-2.5, .integer, "\u{2212}3"),
@@ -23,6 +32,16 @@ import Testing
     ])
     func html(value: Double, style: NumberStyle, expected: String) {
         #expect(NumberFormat.format(value, style: style).html == expected)
+    }
+
+    /// The default style never writes a power 10⁰ (or 10¹ … 10⁴, 10⁻¹ … 10⁻³): plain notation there.
+    @Test func defaultStyleNeverWritesSmallPowers() {
+        var g = SplitMixForTest(seed: 7)
+        for _ in 0..<2000 {
+            let x = (g.next() - 0.5) * pow(10, 16 * g.next() - 8)
+            if let e = NumberFormat.format(x).exponent { #expect(!(-3...4).contains(e), "\(x) → exponent \(e)") }
+            if let e = NumberFormat.format(x, style: .scientific(2)).exponent { #expect(!(-1...1).contains(e), "\(x)") }
+        }
     }
 
     @Test func texUsesAsciiMinusAndTimes() {
@@ -50,5 +69,18 @@ import Testing
             let unit = pow(10, floor(log10(x)) - 3)
             #expect(abs(shown - x) <= unit / 2 * (1 + 1e-12), "\(x) shown as \(shown)")
         }
+    }
+}
+
+/// A tiny deterministic generator of uniform numbers in [0, 1) for the property test above.
+struct SplitMixForTest {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / 9_007_199_254_740_992
     }
 }

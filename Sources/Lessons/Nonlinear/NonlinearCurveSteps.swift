@@ -28,16 +28,18 @@ enum NonlinearCurveSteps {
         let ppcaLL = try ppca.averageLogLikelihood(x)
         out.set("toy", "rows", x.rows, "number of toy points N")
         out.set("toy", "data_noise_sd", s.toyNoise, "noise standard deviation around the arc (generating process)")
-        out.set("toy", "ppca_log_likelihood_per_sample", ppcaLL, "PPCA (q = 1) log-likelihood per sample",
+        out.set("toy", "ppca_log_likelihood_per_sample", ppcaLL, "PPCA (d = 1) log-likelihood per sample",
                 convention: "closed-form ML fit (1/N covariance); " + logConvention)
-        out.set("toy", "ppca_noise_variance", ppca.noiseVariance, "PPCA σ²_ML (q = 1)", convention: "smaller eigenvalue of the 1/N covariance")
+        out.set("toy", "ppca_latent_dim", 1, "latent dimension d of the PPCA comparison model (q in lesson 2)")
+        out.set("toy", "ppca_noise_variance", ppca.noiseVariance, "PPCA σ² (ML, d = 1)", convention: "smaller eigenvalue of the 1/N covariance")
 
         let grid = NonlinearPlaneGrid(x: NonlinearToyArc.xLimits, y: NonlinearToyArc.yLimits, count: s.densityGrid)
         let ppcaDensity = try ppca.logLikelihoods(grid.points)
         do {
             let fig = Figure(width: 560, height: 345, title: "A noisy arc, and the best PPCA fit")
             let ax = fig.addAxes()
-            ax.contour(grid.scalarGrid(ppcaDensity), levels: [-5, -4, -3, -2, -1.5], color: .model, width: 1.2, label: "PPCA contours of log p(x)")
+            ax.contour(grid.scalarGrid(ppcaDensity), levels: [-5, -4, -3, -2, -1.5], color: .model, width: 1.2,
+                       label: "PPCA log p(x) = −5, −4, −3, −2, −1.5")
             let w = ppca.loading.column(0), mu = ppca.mean
             ax.line(x: [mu[0] - 2.5 * w[0], mu[0] + 2.5 * w[0]], y: [mu[1] - 2.5 * w[1], mu[1] + 2.5 * w[1]],
                     color: .model, width: 1.5, dash: .dashed, label: "PPCA line μ + W z")
@@ -56,7 +58,9 @@ enum NonlinearCurveSteps {
         out.set("toy", "hidden_units", s.toyHidden, "hidden tanh units H of the decoder 1 → H → 2")
         out.set("toy", "parameter_count", untrained.parameters.count, "number of parameters (W₁, b₁, W₂, b₂, log σ²)")
         out.set("toy", "initial_noise_variance", s.toyInitialNoiseVariance, "σ² before training")
-        let zCurve = NL.linspace(-3, 3, 301)
+        let curveHalfWidth = 3.0
+        let zCurve = NL.linspace(-curveHalfWidth, curveHalfWidth, 301)
+        out.set("toy", "curve_half_width", curveHalfWidth, "the figures draw fθ(z) for |z| up to this value")
         do {
             let fig = Figure(title: "An untrained decoder: the curve fθ(z) and samples of p(x)")
             let ax = fig.addAxes()
@@ -65,15 +69,35 @@ enum NonlinearCurveSteps {
             ax.scatter(x: samples.column(0), y: samples.column(1), color: .samples, size: 2, alpha: 0.6, label: "samples x ~ p(x)")
             let c = NL.decodedCurve(untrained, zCurve)
             ax.line(x: c.x, y: c.y, color: .model, width: 2, label: "fθ(z), z ∈ [−3, 3]")
-            // mark a few values of z, skipping marks that would sit on top of an earlier one
+            // mark a few values of z, skipping marks that would sit on top of an earlier one; each label goes to the
+            // one of eight positions around its mark that lies farthest from the curve, the marks and earlier labels
+            // (a label is about 0.55 wide and 0.14 high in data units at this size)
             var placed: [(Double, Double)] = []
-            for z in [-2.0, -1, 0, 1, 2] {
-                let p = NL.decodedCurve(untrained, [z])
-                let (px, py) = (p.x[0], p.y[0])
+            var labelCentres: [(Double, Double)] = []
+            let marks = [-2.0, -1, 0, 1, 2].map { z -> (Double, Double, Double) in
+                let p = NL.decodedCurve(untrained, [z]); return (z, p.x[0], p.y[0])
+            }
+            for (z, px, py) in marks {
                 if placed.contains(where: { hypot($0.0 - px, $0.1 - py) < 0.25 }) { continue }
                 placed.append((px, py))
+                var best = (score: -Double.infinity, x: px, y: py)
+                for k in 0..<8 {
+                    let angle = Double(k) * Double.pi / 4
+                    let lx = px + 0.42 * cos(angle), ly = py + 0.18 * sin(angle)
+                    var score = Double.infinity
+                    for dx in [-0.28, -0.14, 0, 0.14, 0.28] {
+                        for dy in [-0.06, 0, 0.06] {
+                            let qx = lx + dx, qy = ly + dy
+                            for i in stride(from: 0, to: c.x.count, by: 3) { score = min(score, hypot(c.x[i] - qx, c.y[i] - qy)) }
+                            for m in marks { score = min(score, hypot(m.1 - qx, m.2 - qy)) }
+                            for l in labelCentres { score = min(score, hypot(l.0 - qx, l.1 - qy)) }
+                        }
+                    }
+                    if score > best.score { best = (score, lx, ly) }
+                }
+                labelCentres.append((best.x, best.y))
                 ax.scatter(x: [px], y: [py], color: .reference, size: 3.5, alpha: 1)
-                ax.text("z = \(NL.fmt(z, 1))", x: px + 0.07, y: py + 0.08, size: 9)
+                ax.text("z = \(NL.fmt(z, 1))", x: best.x, y: best.y, size: 9, anchor: .center, halo: true)
             }
             ax.xLabel = "x₁"; ax.yLabel = "x₂"
             ax.equalAspect = true
@@ -99,7 +123,8 @@ enum NonlinearCurveSteps {
         let finalReference = try trained.quadratureMarginal(x, quadrature: referenceRule).meanLogMarginal
 
         out.set("toy", "quadrature_rule", .string(trainingRule.name), "quadrature rule used for training")
-        out.set("toy", "quadrature_points", trainingRule.count, "quadrature nodes M of the training rule",
+        out.set("toy", "rule_half_width", s.toyRuleHalfWidth, "half-width a of the training rule's interval [−a, a]")
+        out.set("toy", "quadrature_points", trainingRule.count, "quadrature nodes K of the training rule",
                 convention: "uniform (trapezoid) nodes on [−\(s.toyRuleHalfWidth), \(s.toyRuleHalfWidth)], weights h·φ(z)")
         out.set("toy", "quadrature_spacing", 2 * s.toyRuleHalfWidth / Double(s.toyRulePoints - 1), "node spacing h of the training rule")
         out.set("toy", "reference_points", referenceRule.count, "nodes of the much finer reference rule",
@@ -139,22 +164,22 @@ enum NonlinearCurveSteps {
         }
         let orders = s.accuracyOrders.map(Double.init)
         out.set("quadrature_accuracy", "nodes", .array(s.accuracyOrders.map { .integer($0) }), "numbers of quadrature nodes K compared")
-        out.set("quadrature_accuracy", "gauss_hermite_untrained", .numbers(ghUntrained), "mean |log p_K − log p_ref|, Gauss–Hermite, untrained decoder",
+        out.set("quadrature_accuracy", "gauss_hermite_untrained", .numbers(ghUntrained), "mean |log p̂(x; K nodes) − log p̂(x; reference)|, Gauss–Hermite, untrained decoder",
                 convention: "averaged over the toy data; reference = fine trapezoid rule")
-        out.set("quadrature_accuracy", "gauss_hermite_trained", .numbers(ghTrained), "mean |log p_K − log p_ref|, Gauss–Hermite, trained decoder")
-        out.set("quadrature_accuracy", "uniform_trained", .numbers(uniTrained), "mean |log p_K − log p_ref|, uniform rule on [−4, 4], trained decoder")
+        out.set("quadrature_accuracy", "gauss_hermite_trained", .numbers(ghTrained), "mean |log p̂(x; K nodes) − log p̂(x; reference)|, Gauss–Hermite, trained decoder")
+        out.set("quadrature_accuracy", "uniform_trained", .numbers(uniTrained), "mean |log p̂(x; K nodes) − log p̂(x; reference)|, uniform rule on [−a, a], trained decoder")
         do {
             let fig = Figure(title: "Quadrature error of log p(x) against a much finer rule")
             let ax = fig.addAxes()
-            ax.line(x: orders, y: ghUntrained, color: .reference, dash: .dashed, label: "Gauss–Hermite, untrained (σ² = \(NL.fmt(untrained.noiseVariance)))")
-            ax.scatter(x: orders, y: ghUntrained, color: .reference, size: 3)
+            ax.line(x: orders, y: ghUntrained, color: .projection, dash: .dashed, label: "Gauss–Hermite, untrained (σ² = \(NL.fmt(untrained.noiseVariance)))")
+            ax.scatter(x: orders, y: ghUntrained, color: .projection, size: 3)
             ax.line(x: orders, y: ghTrained, color: .model, label: "Gauss–Hermite, trained (σ² = \(NL.fmt(trained.noiseVariance)))")
             ax.scatter(x: orders, y: ghTrained, color: .model, size: 3)
-            ax.line(x: orders, y: uniTrained, color: .posterior, label: "uniform nodes on [−4, 4], trained")
+            ax.line(x: orders, y: uniTrained, color: .posterior, label: "uniform nodes on [−\(NL.fmt(s.toyRuleHalfWidth, 1)), \(NL.fmt(s.toyRuleHalfWidth, 1))], trained")
             ax.scatter(x: orders, y: uniTrained, color: .posterior, size: 3)
             ax.xScale = .log10; ax.yScale = .log10
             ax.xLabel = "number of nodes K"
-            ax.yLabel = "mean |log p_K(x) − log p_ref(x)|"
+            ax.yLabel = "mean |log p̂(x; K nodes) − log p̂(x; ref.)|"
             ax.legend = .lowerLeft
             out.figure("quadrature-accuracy", fig)
         }
@@ -163,14 +188,20 @@ enum NonlinearCurveSteps {
         let logDensityUntrained = try untrained.logMarginals(grid.points, quadrature: trainingRule)
         let logDensityTrained = try trained.logMarginals(grid.points, quadrature: trainingRule)
         do {
-            let fig = Figure(width: 760, height: 330, title: "The marginal log p(x) = log ∫ p(x|z) p(z) dz by quadrature")
+            // evenly spaced levels, one nat apart, from the floor up; values below the floor are left unfilled (white)
+            let floor = -8.0
+            out.set("toy", "density_floor", floor, "lowest contour level of the marginal-density figure", convention: "values below it are left white")
+            let top = max((logDensityUntrained + logDensityTrained).max() ?? 2, floor + 2).rounded(.up)
+            let levels = Array(stride(from: floor, through: top, by: 1))
+            let fig = Figure(width: 640, height: 300, title: "The marginal log p(x) = log ∫ p(x|z) p(z) dz by quadrature")
             let axes = fig.subplots(rows: 1, columns: 2)
-            let levels = [-8.0, -6, -4, -3, -2, -1, 0, 1, 2]
             for (ax, (model, values, name)) in zip(axes, [(untrained, logDensityUntrained, "untrained"), (trained, logDensityTrained, "trained")]) {
-                ax.filledContour(grid.scalarGrid(values.map { max($0, -8) }), levels: levels, colorMap: .viridis, colorBarLabel: "log p(x)")
+                ax.filledContour(grid.scalarGrid(values), levels: levels, colorMap: .viridis, colorBarLabel: "log p(x) (white: < \(NL.fmt(floor, 1)))")
                 let c = NL.decodedCurve(model, zCurve)
                 ax.line(x: c.x, y: c.y, color: .white, width: 1.2, label: "fθ(z)")
-                ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 1.2, alpha: 0.5)
+                // white rims under the data dots keep them visible on the dark low-density band
+                ax.scatter(x: x.column(0), y: x.column(1), color: .white, size: 1.8, alpha: 0.85)
+                ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 1.1, alpha: 0.9)
                 ax.title = "\(name): σ² = \(NL.fmt(model.noiseVariance))"
                 ax.xLabel = "x₁"; ax.yLabel = "x₂"
                 ax.xLimits = NonlinearToyArc.xLimits; ax.yLimits = NonlinearToyArc.yLimits
@@ -183,20 +214,21 @@ enum NonlinearCurveSteps {
         var frameFigures: [Figure] = []
         var labels: [String] = []
         for (step, m) in frames {
-            let fig = Figure(title: "Fitting the curve: Adam step \(step) of \(s.toySteps)")
+            let fig = Figure(width: 620, height: 345, title: "Fitting the curve: Adam step \(step) of \(s.toySteps)")
             let ax = fig.addAxes()
             ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.6, label: "data")
-            let edges = NL.tubeEdges(m, zCurve, k: 2)
-            ax.line(x: edges.upper.x, y: edges.upper.y, color: .model, width: 0.8, dash: .dashed, label: "fθ(z) ± 2σ (normal direction)")
-            ax.line(x: edges.lower.x, y: edges.lower.y, color: .model, width: 0.8, dash: .dashed)
             let c = NL.decodedCurve(m, zCurve)
+            // the noise tube: the contour at distance 2σ from the drawn curve (a true distance, so it cannot loop or
+            // kink where the curve bends more tightly than 2σ, as offsets along the normal would)
+            ax.contour(NL.distanceGrid(to: c, over: grid), levels: [2 * m.noiseVariance.squareRoot()], color: .model, width: 0.8,
+                       label: "distance 2σ from fθ(z)")
             ax.line(x: c.x, y: c.y, color: .model, width: 2, label: "fθ(z), z ∈ [−3, 3]")
             let ll = step < trace.count ? trace[step] : finalTraining
             ax.text("(1/N) Σ log p(xₙ) = \(NL.fmt(ll, 3)),  σ² = \(NL.fmt(m.noiseVariance, 3))", x: -1.7, y: 1.4, size: 9)
             ax.xLabel = "x₁"; ax.yLabel = "x₂"
             ax.xLimits = NonlinearToyArc.xLimits; ax.yLimits = NonlinearToyArc.yLimits
             ax.equalAspect = true
-            ax.legend = .lowerRight
+            ax.legend = .outsideRight
             frameFigures.append(fig)
             labels.append("step \(step)")
         }
@@ -207,7 +239,7 @@ enum NonlinearCurveSteps {
             let ax = fig.addAxes()
             let steps = (0..<trace.count).map(Double.init)
             ax.line(x: steps, y: trace, color: .model, width: 1.8, label: "nonlinear LVM (quadrature, training rule)")
-            ax.horizontalLine(at: ppcaLL, color: .reference, dash: .dashed, label: "PPCA q = 1 (closed form)")
+            ax.horizontalLine(at: ppcaLL, color: .reference, dash: .dashed, label: "PPCA d = 1 (closed form)")
             ax.xLabel = "Adam step"
             ax.yLabel = "(1/N) Σₙ log p(xₙ)"
             ax.yLimits = (min(ppcaLL, trace.min() ?? ppcaLL) - 0.2)...((trace.max() ?? 0) + 0.3)

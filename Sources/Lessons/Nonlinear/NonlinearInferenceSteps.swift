@@ -63,9 +63,11 @@ enum NonlinearInferenceSteps {
         toy: NonlinearToyState, settings s: NonlinearSettings, generator g: inout G, output out: inout NonlinearLessonOutput
     ) throws {
         let model = toy.trained
-        let zGrid = NL.linspace(-6.5, 6.5, 2601)
+        // ±8 shows both of B's modes whole (one lies beyond the training nodes, where the decoder extrapolates)
+        let zHalf = 8.0
+        let zGrid = NL.linspace(-zHalf, zHalf, 3201)
         let zMatrix = NL.column(zGrid)
-        let candidates = NL.column(NL.linspace(-6.5, 6.5, 261))
+        let candidates = NL.column(NL.linspace(-zHalf, zHalf, 321))
         let (probes, split) = try Self.probes(model: model, data: toy.x, rule: toy.trainingRule)
 
         // MARK: Step 5 — posterior shapes
@@ -75,6 +77,7 @@ enum NonlinearInferenceSteps {
         var laplaces: [VariationalGaussian] = []
         var entries: [JSONValue] = []
         var posteriorEntries: [(mean: Double, sd: Double)] = []
+        var modePositions: [[Double]] = []
         for (i, p) in probes.enumerated() {
             let logJoint = try model.logJoint(Matrix([p.x]), latent: zMatrix).elements
             let density = NL.normalisedDensity(logValues: logJoint, grid: zGrid)
@@ -88,7 +91,12 @@ enum NonlinearInferenceSteps {
             let third = zip(zGrid, density).reduce(0) { $0 + pow($1.0 - mean, 3) * $1.1 } * h
             let peak = density.max() ?? 0
             var modes = 0
-            for k in 1..<(density.count - 1) where density[k] > density[k - 1] && density[k] >= density[k + 1] && density[k] > 0.01 * peak { modes += 1 }
+            var positions: [Double] = []
+            for k in 1..<(density.count - 1) where density[k] > density[k - 1] && density[k] >= density[k + 1] && density[k] > 0.01 * peak {
+                modes += 1
+                positions.append(zGrid[k])
+            }
+            modePositions.append(positions)
             posteriorEntries.append((mean, variance.squareRoot()))
             entries.append([
                 "name": .string(p.name), "x": .numbers(p.x), "where": .string(p.description),
@@ -99,10 +107,17 @@ enum NonlinearInferenceSteps {
             ])
         }
         out.set("posterior", "points", .array(entries), "posterior p(z|x) at the probe points A, B, C",
-                convention: "moments of the posterior normalised on a grid of 2601 z-values in [−6.5, 6.5]; modes = local maxima above 1 % of the peak; B is placed so that both ends of the curve get equal posterior mass")
+                convention: "moments of the posterior normalised on a grid of \(zGrid.count) z-values in [−\(zHalf), \(zHalf)]; modes = local maxima above 1 % of the peak; B is placed so that both ends of the curve get equal posterior mass")
+        let ruleHalf = s.toyRuleHalfWidth
+        let outerMode = modePositions[1].max { abs($0) < abs($1) } ?? .nan
+        out.set("posterior", "b_outer_mode", abs(outerMode), "|z| of B's outermost posterior mode")
+        let hB = zGrid[1] - zGrid[0]
+        let outsideMass = zip(zGrid, posteriors[1]).reduce(0) { $0 + (abs($1.0) > ruleHalf ? $1.1 * hB : 0) }
+        out.set("posterior", "b_mass_outside_training_nodes", outsideMass, "share of B's posterior at |z| beyond the training nodes",
+                convention: "|z| > \(ruleHalf), the half-width of the training rule; Riemann sum on the z-grid")
         out.set("posterior", "ppca_sd", ppcaSD, "PPCA posterior standard deviation (the same for every x)", convention: "√(σ² M⁻¹), M = WᵀW + σ²")
         do {
-            let fig = Figure(width: 720, height: 540, title: "The posterior p(z|x) ∝ p(x|z) p(z) at three points")
+            let fig = Figure(width: 640, height: 480, title: "The posterior p(z|x) ∝ p(x|z) p(z) at three points")
             let axes = fig.subplots(rows: 2, columns: 2)
             let ax0 = axes[0]
             ax0.scatter(x: toy.x.column(0), y: toy.x.column(1), color: .data, size: 1.5, alpha: 0.4, label: "data")
@@ -119,6 +134,14 @@ enum NonlinearInferenceSteps {
             ax0.legend = .none
             for (i, p) in probes.enumerated() {
                 let ax = axes[i + 1]
+                // |z| beyond the training nodes: the decoder was never fitted there
+                let lapCurve = NL.gaussianCurve(mean: laplaces[i].mean[0], sd: laplaces[i].covariance[0, 0].squareRoot(), on: zGrid)
+                // the first panel carries the legend: head-room above its narrow spike keeps the legend off the data
+                let yTop = (i == 0 ? 2.3 : 1.08) * max(posteriors[i].max() ?? 1, lapCurve.max() ?? 0)
+                for side in [(-zHalf, -ruleHalf), (ruleHalf, zHalf)] {
+                    ax.band(x: [side.0, side.1], lower: [0, 0], upper: [yTop, yTop], color: .reference, alpha: 0.08,
+                            label: side.0 < 0 ? "beyond the training nodes" : nil)
+                }
                 ax.band(x: zGrid, lower: [Double](repeating: 0, count: zGrid.count), upper: posteriors[i], color: .posterior, alpha: 0.25)
                 ax.line(x: zGrid, y: posteriors[i], color: .posterior, width: 2, label: "p(z|x), nonlinear")
                 let lap = laplaces[i]
@@ -129,7 +152,8 @@ enum NonlinearInferenceSteps {
                 ax.title = "\(p.name) = (\(NL.coordinate(p.x[0])), \(NL.coordinate(p.x[1]))): \(p.description)"
                 ax.xLabel = "z"
                 ax.yLabel = "density"
-                ax.xLimits = -6.5...6.5
+                ax.xLimits = -zHalf...zHalf
+                ax.yLimits = 0...yTop
                 ax.legend = i == 0 ? .upperLeft : .none
             }
             out.figure("posterior-shapes", fig)
@@ -139,7 +163,8 @@ enum NonlinearInferenceSteps {
         let probe = probes[0]
         let logPx = try model.logMarginals(Matrix([probe.x]), quadrature: toy.referenceRule)[0]
         let lap = laplaces[0]
-        let widened = try VariationalGaussian(mean: lap.mean, standardDeviations: [1.2 * lap.covariance[0, 0].squareRoot()])
+        let widening = 0.2                                          // proposal sd = (1 + widening) × Laplace sd
+        let widened = try VariationalGaussian(mean: lap.mean, standardDeviations: [(1 + widening) * lap.covariance[0, 0].squareRoot()])
         var naiveError: [Double] = [], isError: [Double] = []
         for count in s.monteCarloSampleCounts {
             var a = 0.0, b = 0.0
@@ -168,7 +193,9 @@ enum NonlinearInferenceSteps {
         out.set("monte_carlo", "importance_relative_error", .numbers(isError), "RMS of p̂/p − 1, importance sampling (Laplace proposal, sd × 1.2)")
         out.set("monte_carlo", "prior_relative_sd_one_sample", relativeSD, "relative standard deviation of one prior-sampling term, √(E[p(x|z)²]/p(x)² − 1)",
                 convention: "computed on the z-grid; the RMS relative error is this over √S")
-        out.set("monte_carlo", "samples_for_one_percent", Int((relativeSD / 0.01 * relativeSD / 0.01).rounded(.up)),
+        let target = 0.01
+        out.set("monte_carlo", "target_relative_error", target, "target relative error for the sample-count estimate")
+        out.set("monte_carlo", "samples_for_one_percent", Int((relativeSD / target * relativeSD / target).rounded(.up)),
                 "prior samples S needed for a 1 % relative error at this point", convention: "S = (relative sd / 0.01)²")
         do {
             let fig = Figure(title: "Monte Carlo estimates of p(x) at A: relative error")
@@ -190,14 +217,18 @@ enum NonlinearInferenceSteps {
         let ks = [5, 10, 20, 50]
         out.set("grid_cost", "dimensions", .array(dims.map { .integer($0) }), "latent dimensions d")
         out.set("grid_cost", "nodes_per_dimension", .array(ks.map { .integer($0) }), "nodes per dimension K")
+        out.set("grid_cost", "example_nodes", 20, "nodes per dimension K in the worked example")
+        out.set("grid_cost", "example_dimension", 10, "latent dimension d in the worked example")
         out.set("grid_cost", "evaluations_d10_k20", pow(20.0, 10), "decoder evaluations per data point for K = 20, d = 10", convention: "K^d")
         do {
             let fig = Figure(title: "Cost of a grid: Kᵈ decoder evaluations per point")
             let ax = fig.addAxes()
             for (i, k) in ks.enumerated() {
+                // an ordered series: a sequential colour map (dark = few nodes, light = many), not the class palette
+                let colour = ColorMap.viridis.color(at: 0.8 * Double(i) / Double(max(ks.count - 1, 1)))
                 let y = dims.map { pow(Double(k), Double($0)) }
-                ax.line(x: dims.map(Double.init), y: y, color: .category(i), width: 1.8, label: "K = \(k) nodes per dimension")
-                ax.scatter(x: dims.map(Double.init), y: y, color: .category(i), size: 2.5)
+                ax.line(x: dims.map(Double.init), y: y, color: colour, width: 1.8, label: "K = \(k) nodes per dimension")
+                ax.scatter(x: dims.map(Double.init), y: y, color: colour, size: 2.5)
             }
             ax.horizontalLine(at: 1e9, color: .reference, dash: .dotted, label: "10⁹ evaluations")
             ax.scatter(x: [1, 2], y: [Double(toy.trainingRule.count), Double(s.digitsOrder * s.digitsOrder)], color: .highlight, size: 5,
@@ -226,10 +257,12 @@ enum NonlinearInferenceSteps {
         out.set("importance", "prior_sd", sd(naiveStrip), "standard deviation of p̂/p, prior sampling", convention: "1/(R−1) over the repeats")
         out.set("importance", "importance_sd", sd(isStrip), "standard deviation of p̂/p, importance sampling")
         out.set("importance", "variance_ratio", varianceRatio, "variance reduction factor Var_prior / Var_importance at equal S")
+        out.set("importance", "proposal_widening", widening, "how much wider than the Laplace approximation the proposal is",
+                convention: "proposal sd = (1 + this) × Laplace sd")
         out.set("importance", "proposal_mean", widened.mean[0], "proposal mean (Laplace mode)")
         out.set("importance", "proposal_sd", widened.covariance[0, 0].squareRoot(), "proposal standard deviation (Laplace × 1.2)")
         do {
-            let fig = Figure(width: 720, height: 320, title: "Importance sampling with a Gaussian fitted to the posterior (point A)")
+            let fig = Figure(width: 640, height: 300, title: "Importance sampling with a Gaussian fitted to the posterior (point A)")
             let axes = fig.subplots(rows: 1, columns: 2)
             let ax = axes[0]
             ax.line(x: zGrid, y: zGrid.map { exp(StandardNormal.logDensity($0)) }, color: .samples, width: 1.5, dash: .dashed, label: "prior p(z)")
@@ -241,15 +274,15 @@ enum NonlinearInferenceSteps {
             ax.xLimits = -3...3
             ax.legend = .upperLeft
             let bx = axes[1]
-            let jitter = (0..<s.importanceRepeats).map { 0.25 * (Double($0 % 21) / 10 - 1) }
-            bx.scatter(x: jitter.map { 1 + $0 }, y: naiveStrip, color: .samples, size: 2.5, alpha: 0.6, label: "prior sampling")
-            bx.scatter(x: jitter.map { 2 + $0 }, y: isStrip, color: .posterior, size: 2.5, alpha: 0.6, label: "importance sampling")
+            // each estimate against its repeat number r: a numeric axis, the two methods told apart by colour
+            let repeatIndex = (1...s.importanceRepeats).map(Double.init)
+            bx.scatter(x: repeatIndex, y: naiveStrip, color: .samples, size: 2.5, alpha: 0.6, label: "prior sampling")
+            bx.scatter(x: repeatIndex, y: isStrip, color: .posterior, size: 2.5, alpha: 0.6, label: "importance sampling")
             bx.horizontalLine(at: 1, color: .reference, dash: .dashed, label: "exact: p̂/p = 1")
-            bx.xLimits = 0.5...2.5
-            bx.xLabel = "1 = prior, 2 = importance"
+            bx.xLabel = "repeat r"
             bx.yLabel = "p̂(x)/p(x), S = \(stripCount)"
             bx.title = "\(s.importanceRepeats) estimates each"
-            bx.legend = .upperRight
+            bx.legend = .outsideRight
             out.figure("importance-sampling", fig)
         }
 
@@ -273,7 +306,7 @@ enum NonlinearInferenceSteps {
             ]
             if p.name == "B" {
                 // the Laplace approximation at the other mode, on the other side of the split
-                let side = l.mean[0] > split ? NL.linspace(-6.5, split, 131) : NL.linspace(split, 6.5, 131)
+                let side = l.mean[0] > split ? NL.linspace(-zHalf, split, 161) : NL.linspace(split, zHalf, 161)
                 let other = try model.laplaceApproximation(p.x, candidates: NL.column(side))
                 qs.insert(("Laplace at the other mode", other), at: 1)
             }
@@ -302,13 +335,22 @@ enum NonlinearInferenceSteps {
             return nil
         }.max() ?? .nan
         out.set("elbo", "max_gap_minus_kl", maxMismatch, "largest |log p(x) − ELBO − KL| over the examples", convention: "three separate numerical routes; should be ≈ 0")
+        out.set("elbo", "log_two", log(2.0), "log 2: the gap of a q that covers one of two equal modes exactly")
+        out.set("elbo", "figure_q_count", figureRows.count, "Gaussian q drawn at B in the figure")
         if let first = figureRows.first {
             out.set("elbo", "bimodal_laplace_gap", figureLogPx - first.elbo, "gap log p(x) − ELBO for the Laplace q at B (two modes)",
                     convention: "≈ log 2 = 0.693 when q covers one of two equal modes")
         }
         do {
-            let qColours: [Color] = [.category(0), .category(3), .category(7), .category(9)]
-            let fig = Figure(width: 720, height: 320, title: "ELBO(q) = log p(x) − KL(q ‖ p(z|x)) at point B")
+            // colour by role: the Laplace approximations in the model colour (dotted at ẑ, as in posterior-shapes;
+            // dashed at the other mode), the too-wide q in the projection colour, the moment-matched q in highlight
+            func style(_ label: String) -> (Color, Dash) {
+                if label.hasPrefix("Laplace at ẑ") { return (.model, .dotted) }
+                if label.hasPrefix("Laplace") { return (.model, .dashed) }
+                if label.hasPrefix("moment") { return (.highlight, .dashed) }
+                return (.projection, .dashed)
+            }
+            let fig = Figure(width: 640, height: 300, title: "ELBO(q) = log p(x) − KL(q ‖ p(z|x)) at point B")
             let axes = fig.subplots(rows: 1, columns: 2)
             let ax = axes[0]
             let posteriorB = posteriors[1]
@@ -319,11 +361,12 @@ enum NonlinearInferenceSteps {
                 let curve = NL.gaussianCurve(mean: r.q.mean[0], sd: r.q.covariance[0, 0].squareRoot(), on: zGrid)
                 peak = max(peak, curve.max() ?? 0)
                 let short = r.label.hasPrefix("moment") ? "moment-matched" : r.label
-                ax.line(x: zGrid, y: curve, color: qColours[k % qColours.count], width: 1.4, dash: .dashed, label: "q\(k + 1): \(short)")
+                let (colour, dash) = style(r.label)
+                ax.line(x: zGrid, y: curve, color: colour, width: 1.4, dash: dash, label: "q\(subscriptDigit(k + 1)): \(short)")
             }
             ax.yLimits = 0...(1.7 * peak)
             ax.xLabel = "z"; ax.yLabel = "density"
-            ax.xLimits = -6.5...6.5
+            ax.xLimits = -zHalf...zHalf
             ax.title = "the posterior and \(figureRows.count) Gaussian q"
             ax.legend = .upperLeft
             let bx = axes[1]
@@ -333,7 +376,7 @@ enum NonlinearInferenceSteps {
             bx.horizontalLine(at: figureLogPx, color: .reference, dash: .solid)
             for (k, r) in figureRows.enumerated() {
                 let xk = Double(k + 1)
-                let colour = qColours[k % qColours.count]
+                let colour = style(r.label).0
                 bx.line(x: [xk, xk], y: [r.elbo, r.elbo + r.kl], color: colour, width: 3)
                 bx.scatter(x: [xk], y: [r.elbo], color: colour, size: 4.5, alpha: 1)
                 let labelY = r.kl > 0.3 * maxKL ? r.elbo + 0.5 * r.kl : r.elbo - 0.06 * yRange
@@ -341,7 +384,7 @@ enum NonlinearInferenceSteps {
             }
             bx.xLimits = 0.5...(Double(figureRows.count) + 0.9)
             bx.yLimits = (figureLogPx - 1.15 * maxKL)...(figureLogPx + 0.1 * maxKL)
-            bx.xLabel = "q1 … q\(figureRows.count)"
+            bx.xLabel = "k, the index of qₖ"
             bx.yLabel = "ELBO(q) (dots) and log p(x) (line), nats"
             bx.title = "the gap is the KL divergence"
             bx.legend = .none

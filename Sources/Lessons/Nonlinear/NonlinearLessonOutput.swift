@@ -103,21 +103,28 @@ enum NL {
         return (f.column(0), f.column(1))
     }
 
-    /// The curve displaced by ±k·σ along its unit normal (the edges of the "tube" of p(x)).
-    static func tubeEdges(_ model: NonlinearLVM, _ z: [Double], k: Double) -> (upper: (x: [Double], y: [Double]), lower: (x: [Double], y: [Double])) {
-        let c = NL.decodedCurve(model, z)
-        let n = z.count
-        let offset = k * model.noiseVariance.squareRoot()
-        var ux = [Double](), uy = [Double](), lx = [Double](), ly = [Double]()
-        for i in 0..<n {
-            let a = max(i - 1, 0), b = min(i + 1, n - 1)
-            let tx = c.x[b] - c.x[a], ty = c.y[b] - c.y[a]
-            let len = max((tx * tx + ty * ty).squareRoot(), 1e-12)
-            let nx = -ty / len, ny = tx / len
-            ux.append(c.x[i] + offset * nx); uy.append(c.y[i] + offset * ny)
-            lx.append(c.x[i] - offset * nx); ly.append(c.y[i] - offset * ny)
+    /// The distance from every point of `grid` to the polyline `curve` (segments between successive points), as a
+    /// scalar grid for a contour at a chosen distance.
+    static func distanceGrid(to curve: (x: [Double], y: [Double]), over grid: NonlinearPlaneGrid) -> ScalarGrid {
+        let n = curve.x.count
+        var values = [Double]()
+        values.reserveCapacity(grid.xs.count * grid.ys.count)
+        for py in grid.ys {
+            for px in grid.xs {
+                var best = Double.infinity
+                for i in 0..<max(n - 1, 1) {
+                    let ax = curve.x[i], ay = curve.y[i]
+                    let bx = curve.x[min(i + 1, n - 1)], by = curve.y[min(i + 1, n - 1)]
+                    let dx = bx - ax, dy = by - ay
+                    let len2 = dx * dx + dy * dy
+                    let t = len2 > 0 ? min(max(((px - ax) * dx + (py - ay) * dy) / len2, 0), 1) : 0
+                    let ex = ax + t * dx - px, ey = ay + t * dy - py
+                    best = min(best, ex * ex + ey * ey)
+                }
+                values.append(best.squareRoot())
+            }
         }
-        return ((ux, uy), (lx, ly))
+        return grid.scalarGrid(values)
     }
 
     /// A density over a 1-D grid, normalised by the trapezoid rule, from log values.

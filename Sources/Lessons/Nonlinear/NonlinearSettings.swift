@@ -33,7 +33,8 @@ struct NonlinearSettings: Sendable {
     var digitsFinalLearningRate = 0.002
     var digitsInitialNoiseVariance = 20.0
     var digitsEvaluationEvery = 50
-    var digitsFineRule = (halfWidth: 5.5, points: 75)   // 75 × 75 trapezoid nodes, h ≈ 0.15
+    var digitsFineRule = (halfWidth: 5.5, points: 75)   // 75 × 75 trapezoid nodes, h ≈ 0.15 (posterior means, quoted value)
+    var digitsCheckPoints = [50, 75, 100]               // even grids per axis for the quadrature check (middle = fine rule)
     var manifoldSide = 20
 
     static let full = NonlinearSettings()
@@ -57,6 +58,7 @@ struct NonlinearSettings: Sendable {
         s.digitsFinalLearningRate = 0.005
         s.digitsEvaluationEvery = 25
         s.digitsFineRule = (halfWidth: 5.5, points: 37)
+        s.digitsCheckPoints = [25, 37, 50]
         return s
     }
 }

@@ -133,9 +133,8 @@ struct PCADataSteps {
     private func overviewFigure() -> Figure {
         if let shape = data.imageShape {
             let count = min(data.count, 100)
-            let figure = Figure(width: 460, height: 500)
+            let figure = Figure(width: 640, height: 720, title: isUserData ? "The first \(count) rows of \(data.name) as images" : "100 digits of the data set with their labels")
             let ax = figure.addAxes()
-            ax.title = isUserData ? "The first \(count) rows of \(data.name) as images" : "100 digits of the data set with their labels"
             let captions = data.labels.map { labels in (0..<count).map { String(labels[$0]) } }
                 ?? (0..<count).map { "row \($0 + 1)" }
             ax.imageGrid(images: (0..<count).map { data.values.row($0) }, imageRows: shape.rows, imageColumns: shape.columns,
@@ -153,18 +152,20 @@ struct PCADataSteps {
     }
 
     private func screeFigure(_ pca: PCA) -> Figure {
-        let figure = Figure(width: 460, height: 260)
-        let axes = figure.subplots(rows: 1, columns: 2)
         let shown = min(pca.dimension, 40)
+        let figure = Figure(width: 460, height: 690, title: "Eigenvalues of S and the share of variance they keep")
+        let axes = figure.subplots(rows: 2, columns: 1)
         let qs = (1...shown).map(Double.init)
-        axes[0].title = "Eigenvalues (scree)"
+        axes[0].title = shown < pca.dimension
+            ? "Scree: λ₁ … λ\(subscriptDigit(shown)) (the first \(shown) of \(pca.dimension))"
+            : "Scree: all \(shown) eigenvalues λᵢ"
         axes[0].xLabel = "component i"
         axes[0].yLabel = "λᵢ"
         axes[0].bars(x: qs, heights: Array(pca.eigenvalues[0..<shown]), width: 0.8, color: .data, label: nil)
         axes[0].legend = .none
         let cumulative = pca.cumulativeExplainedVariance
         let all = (0...pca.dimension).map(Double.init)
-        axes[1].title = "Cumulative explained variance"
+        axes[1].title = "Cumulative explained variance, q = 0 … \(pca.dimension)"
         axes[1].xLabel = "q, components kept"
         axes[1].yLabel = "share of Σλᵢ kept"
         axes[1].yLimits = 0...1.05
@@ -178,12 +179,11 @@ struct PCADataSteps {
     }
 
     private func errorFigure(_ mses: [Double], _ discarded: [Double]) -> Figure {
-        let figure = Figure(width: 460, height: 300)
+        let figure = Figure(width: 460, height: 345, title: "Reconstruction error of \(displayName) against q")
         let ax = figure.addAxes()
         let qs = (0..<mses.count).map(Double.init)
-        ax.title = "Reconstruction error of \(displayName) against q"
         ax.xLabel = "q, components kept"
-        ax.yLabel = "mean squared error (1/N)"
+        ax.yLabel = "MSE(q)  (1/N)"
         ax.line(x: qs, y: discarded, color: .reference, width: 1.5, label: "sum of the discarded λᵢ")
         ax.scatter(x: qs, y: mses, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
         ax.legend = .upperRight
@@ -192,16 +192,24 @@ struct PCADataSteps {
 
     private func eigenImagesFigure(_ pca: PCA) -> Figure {
         let shape = data.imageShape!
-        let figure = Figure(width: 460, height: 270)
+        let figure = Figure(width: 640, height: 370, title: isUserData ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
         let axes = figure.subplots(rows: 1, columns: 2)
+        // The mean as a heatmap: its colour bar gives the grey levels, its ticks the pixel positions.
         axes[0].title = isUserData ? "Mean row μ" : "Mean digit μ"
-        axes[0].imageGrid(images: [pca.mean], imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 1,
-                          captions: nil, colorMap: .greys, range: valueRange())
+        axes[0].heatmap(values: pca.mean, rows: shape.rows, columns: shape.columns, colorMap: .greys, colorBarLabel: "mean value μⱼ")
+        axes[0].xLabel = "pixel column"
+        axes[0].yLabel = "pixel row"
+        axes[0].equalAspect = true
+        axes[0].legend = .none
+        // One symmetric colour range for all components, so that their weights can be compared (each uᵢ has unit
+        // length); the colour bar shows that shared range.
         let count = min(16, pca.dimension)
         let images = (0..<count).map { pca.components.row($0) }
-        axes[1].title = "Components u₁ … u\(subscriptDigit(count)) (blue −, red +)"
+        let largest = max(images.flatMap { $0 }.map(abs).max() ?? 1, .leastNormalMagnitude)
+        axes[1].title = "u₁ … u\(subscriptDigit(count)) on one colour scale"
         axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
-                          captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: nil)  // each image its own ±max
+                          captions: (1...count).map { "u\(subscriptDigit($0))" }, colorMap: .diverging, range: -largest...largest,
+                          colorBar: true, colorBarLabel: "weight uᵢⱼ")
         return figure
     }
 
@@ -257,9 +265,9 @@ struct PCADataSteps {
                 captions.append("q = \(q)")
             }
         }
-        let figure = Figure(width: 460, height: 90 + 62 * Double(rows.count))
+        let figure = Figure(width: 640, height: 70 + 92 * Double(rows.count),
+                            title: "Originals (left) and their reconstructions from the first q components")
         let ax = figure.addAxes()
-        ax.title = "Originals (left) and their reconstructions from the first q components"
         ax.imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: qs.count + 1,
                      captions: captions, colorMap: .greys, range: valueRange())
         return figure
@@ -268,8 +276,8 @@ struct PCADataSteps {
     private func reconstructionProfilesFigure(_ pca: PCA) -> Figure {
         let rows = chosenRows().prefix(3)
         let d = pca.dimension
-        let figure = Figure(width: 460, height: 250)
-        let axes = figure.subplots(rows: 1, columns: rows.count)
+        let figure = Figure(width: 460, height: 345 * Double(rows.count), title: "Rows x and their reconstructions x̂ with q = 1 and q = 2")
+        let axes = figure.subplots(rows: rows.count, columns: 1)
         let columns = (1...d).map(Double.init)
         let x = Matrix(rows.map { data.values.row($0) })
         for ax in axes { ax.xLimits = 0.5...(Double(d) + 0.5) }
@@ -278,7 +286,7 @@ struct PCADataSteps {
             let ax = axes[k]
             ax.title = "row \(row + 1)"
             ax.xLabel = "column j"
-            ax.yLabel = k == 0 ? "value" : nil
+            ax.yLabel = "value xⱼ"
             ax.line(x: columns, y: q1.row(k), color: .projection, width: 1.2, dash: .dashed, label: k == 0 ? "x̂, q = 1" : nil)
             ax.line(x: columns, y: q2.row(k), color: .projection, width: 1.6, label: k == 0 ? "x̂, q = 2" : nil)
             ax.scatter(x: columns, y: x.row(k), color: .data, size: 3, alpha: 1, label: k == 0 ? "x" : nil)
@@ -290,16 +298,25 @@ struct PCADataSteps {
     private func projectionFigure(_ pca: PCA) -> Figure {
         let z = pca.transform(data.values, dimensions: 2)
         let ratio = pca.explainedVarianceRatio
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "\(isUserData ? data.name : "The digits") on the first two principal components")
         let ax = figure.addAxes()
-        ax.title = "\(isUserData ? data.name : "The digits") on the first two principal components"
         ax.xLabel = "z₁ = u₁ᵀ(x − μ)  (\(pcaPercent(ratio[0])) of variance)"
         ax.yLabel = "z₂ = u₂ᵀ(x − μ)  (\(pcaPercent(ratio[1])))"
         if let labels = data.labels {
-            for label in Set(labels).sorted() {
+            // Colour and marker shape per class, and the class digit at each class's centroid, so that the classes
+            // can be told apart in greyscale too.
+            let markers: [Marker] = [.circle, .square, .triangle, .diamond, .cross, .plus]
+            let classes = Set(labels).sorted()
+            for (k, label) in classes.enumerated() {
                 let rows = labels.indices.filter { labels[$0] == label }
-                ax.scatter(x: rows.map { z[$0, 0] }, y: rows.map { z[$0, 1] }, color: .category(label), size: 2.2,
-                           alpha: 0.75, label: String(label))
+                ax.scatter(x: rows.map { z[$0, 0] }, y: rows.map { z[$0, 1] }, color: .category(label), size: 2.4,
+                           marker: markers[k % markers.count], alpha: 0.75, label: String(label))
+            }
+            for label in classes {
+                let rows = labels.indices.filter { labels[$0] == label }
+                let cx = rows.map { z[$0, 0] }.reduce(0, +) / Double(rows.count)
+                let cy = rows.map { z[$0, 1] }.reduce(0, +) / Double(rows.count)
+                ax.text(String(label), x: cx, y: cy, color: .reference, size: 14, anchor: .center)
             }
             ax.legend = .outsideRight
         } else {

@@ -128,10 +128,14 @@ struct PCAGeometrySteps {
         record.describe("toy.sweep.sum_spread", "max − min of V(θ) + E(θ) over the grid", "zero up to rounding: V + E = tr S for every θ")
         record.describe("toy.sweep.variance_at_0", "V(0°), the variance of x₁ alone", "1/N; equals S₁₁")
         record.figures["variance-vs-angle"] = .single(sweepFigure(angles, variances, errors, eigenAngle: angle, total: pca.totalVariance))
-        let frameAngles = stride(from: 0.0, to: 180.0, by: quick ? 15.0 : 5.0).map { $0 }
+        // A half turn (a line at θ + 180° is the line at θ) that starts one step past u₁'s angle and ends exactly on
+        // it, so the last frame — the still image of the figure — shows the best line.
+        let frameStep = quick ? 15.0 : 5.0
+        let frameCount = Int((180 / frameStep).rounded())
+        let frameAngles = (1...frameCount).map { k in (angle + Double(k) * frameStep).truncatingRemainder(dividingBy: 180) }
         record.figures["angle-sweep"] = .frames(
-            frameAngles.map { sweepFrame(at: $0, pca: pca, centred: centred, angles: angles, variances: variances, errors: errors) },
-            labels: frameAngles.map { String(format: "θ = %.0f°", $0) })
+            frameAngles.map { sweepFrame(at: $0, pca: pca, centred: centred, angles: angles, variances: variances, errors: errors, eigenAngle: angle) },
+            labels: frameAngles.map { "θ = " + NumberFormat.fixed($0, decimals: 1) + "°" })
 
         // Step 7 — what PCA cannot say.
         values["limits"] = try limits(pca, into: &record)
@@ -147,7 +151,9 @@ struct PCAGeometrySteps {
         let (l1, l2) = (pca.eigenvalues[0].squareRoot(), pca.eigenvalues[1].squareRoot())
         let u1 = pca.components.row(0), u2 = pca.components.row(1)
         func point(_ a: Double, _ b: Double) -> [Double] { (0..<2).map { pca.mean[$0] + a * u1[$0] + b * u2[$0] } }
-        let points = [("A", point(l1, 0)), ("B", point(l1, 4 * l2)), ("C", point(8 * l1, 0))]
+        // Each point's place in standard deviations: (along u₁ in units of √λ₁, across along u₂ in units of √λ₂).
+        let design: [String: (Double, Double)] = ["A": (1, 0), "B": (1, 4), "C": (8, 0)]
+        let points = ["A", "B", "C"].map { name in (name, point(design[name]!.0 * l1, design[name]!.1 * l2)) }
         let x = Matrix(points.map { $0.1 })
         let z = pca.transform(x, dimensions: 1)
         let xHat = pca.reconstruct(scores: z)
@@ -161,7 +167,10 @@ struct PCAGeometrySteps {
             out[key] = [
                 "x": .numbers(p), "z": .number(z[k, 0]), "squared_error": .number(error),
                 "mahalanobis_squared": .number(Vector.dot(w, w)), "log_density": .number(gaussian.logDensity(p)),
+                "along_sd": .number(design[name]!.0), "across_sd": .number(design[name]!.1),
             ]
+            record.describe("toy.limits.\(key).along_sd", "position of point \(name) along u₁", "in standard deviations √λ₁ from μ")
+            record.describe("toy.limits.\(key).across_sd", "position of point \(name) across the line, along u₂", "in standard deviations √λ₂")
             record.describe("toy.limits.\(key).z", "z of point \(name)", "z = u₁ᵀ(x − μ)")
             record.describe("toy.limits.\(key).squared_error", "‖x − x̂‖² of point \(name)", "q = 1")
             record.describe("toy.limits.\(key).mahalanobis_squared", "(x − μ)ᵀ S⁻¹ (x − μ) of point \(name)", "squared Mahalanobis distance under N(μ, S)")
@@ -174,20 +183,19 @@ struct PCAGeometrySteps {
     // MARK: - Figures
 
     private func pointCloudFigure() -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "\(cloud.rows) points xₙ of a correlated 2-D Gaussian (seed \(seed))")
         let ax = figure.addAxes()
-        ax.title = "\(cloud.rows) points of a correlated 2-D Gaussian (seed \(seed))"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
         ax.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2.5, alpha: 0.75, label: "data xₙ")
-        ax.legend = .upperLeft
+        ax.legend = .none  // one kind of mark: the title says what the points are
         return figure
     }
 
     private func centringFigure(_ mean: [Double], _ centred: Matrix) -> Figure {
-        let figure = Figure(width: 460, height: 250)
-        let axes = figure.subplots(rows: 1, columns: 2)
+        let figure = Figure(width: 460, height: 690, title: "Centring: subtracting the mean μ moves the cloud to 0")
+        let axes = figure.subplots(rows: 2, columns: 1)
         // The same window size around μ on the left and around 0 on the right: only the position changes.
         let hx = 1.1 * (centred.column(0).map(abs).max() ?? 1), hy = 1.1 * (centred.column(1).map(abs).max() ?? 1)
         axes[0].title = "data x"
@@ -211,9 +219,8 @@ struct PCAGeometrySteps {
     }
 
     private func principalAxesFigure(_ pca: PCA) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ")
         let ax = figure.addAxes()
-        ax.title = "Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -222,24 +229,51 @@ struct PCAGeometrySteps {
         let s = pca.covariance.rowArrays
         ax.ellipse(mean: mean, covariance: s, k: 1, color: .model, width: 1.5, label: "1σ ellipse")
         ax.ellipse(mean: mean, covariance: s, k: 2, color: .model, width: 1.2, dash: .dashed, label: "2σ ellipse")
+        // Limits: the data and the 2σ ellipse's bounding box, widened below for the labels.
+        let xs = cloud.column(0), ys = cloud.column(1)
+        var x0 = min(xs.min()!, mean.0 - 2 * s[0][0].squareRoot()) - 0.3, x1 = max(xs.max()!, mean.0 + 2 * s[0][0].squareRoot()) + 0.3
+        var y0 = min(ys.min()!, mean.1 - 2 * s[1][1].squareRoot()) - 0.3, y1 = max(ys.max()!, mean.1 + 2 * s[1][1].squareRoot()) + 0.3
+        // Data units per point at the figure's nominal size (plot area about 380 × 240 pt, equal aspect), with room
+        // for a label of 11 pt text about 48 × 15 pt.
+        let unit = max((x1 - x0) / 380, (y1 - y0) / 240) * 1.15
+        let (labelWidth, labelHeight) = (48 * unit, 15 * unit)
         for i in 0..<2 {
             let u = pca.components.row(i)
             let length = pca.eigenvalues[i].squareRoot()
             let tip = (mean.0 + length * u[0], mean.1 + length * u[1])
             ax.arrow(from: mean, to: tip, color: .reference, width: 2, label: i == 0 ? "√λᵢ uᵢ" : nil)
-            let label = i == 0 ? "√λ₁ u₁" : "√λ₂ u₂"
-            // Beside the tip, away from the other arrow: u₁'s label below right of its tip, u₂'s above its tip.
-            let offset = i == 0 ? (0.15, -0.3) : (0.0, 0.3)
-            ax.text(label, x: tip.0 + offset.0, y: tip.1 + offset.1, color: .reference, size: 11, anchor: i == 0 ? .left : .center)
+            // The label sits on the arrow's line beyond the 2σ ellipse, at the first distance where its box covers
+            // no data point, joined to the tip by a thin dotted leader; it is anchored on the side facing away from
+            // the mean, so neither a line nor the ellipse crosses it.
+            let anchor: TextAnchor = abs(u[0]) < 0.55 ? .center : (u[0] > 0 ? .left : .right)
+            func box(_ spot: (Double, Double)) -> (Double, Double, Double, Double) {
+                let left = anchor == .left ? spot.0 : (anchor == .right ? spot.0 - labelWidth : spot.0 - labelWidth / 2)
+                return (left, left + labelWidth, spot.1 - labelHeight / 2, spot.1 + labelHeight / 2)
+            }
+            let gaps = stride(from: 0.25, through: 2.5, by: 0.05).map { $0 * (unit * 40) }
+            let spots = gaps.map { g in (mean.0 + (2 * length + g) * u[0], mean.1 + (2 * length + g) * u[1]) }
+            let counts = spots.map { spot in
+                let (l, r, b, t) = box(spot)
+                return (0..<cloud.rows).filter { n in xs[n] > l - unit * 3 && xs[n] < r + unit * 3 && ys[n] > b - unit * 3 && ys[n] < t + unit * 3 }.count
+            }
+            let best = counts.firstIndex(of: counts.min()!)!
+            let spot = spots[best]
+            let leaderEnd = 2 * length + 0.7 * gaps[best]
+            ax.line(x: [tip.0, mean.0 + leaderEnd * u[0]], y: [tip.1, mean.1 + leaderEnd * u[1]], color: .reference,
+                    width: 0.8, dash: .dotted, label: nil)
+            ax.text(i == 0 ? "√λ₁ u₁" : "√λ₂ u₂", x: spot.0, y: spot.1, color: .reference, size: 11, anchor: anchor)
+            let (l, r, b, t) = box(spot)
+            x0 = min(x0, l - 0.1); x1 = max(x1, r + 0.1); y0 = min(y0, b - 0.1); y1 = max(y1, t + 0.1)
         }
+        ax.xLimits = x0...x1
+        ax.yLimits = y0...y1
         ax.legend = .lowerRight
         return figure
     }
 
     private func projectionFigure(_ pca: PCA, _ reconstructed: Matrix) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "Projection onto u₁ (q = 1): each xₙ moves to x̂ₙ")
         let ax = figure.addAxes()
-        ax.title = "Projection onto u₁ (q = 1): each xₙ moves to x̂ₙ"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -259,17 +293,16 @@ struct PCAGeometrySteps {
     }
 
     private func sweepFigure(_ angles: [Double], _ variances: [Double], _ errors: [Double], eigenAngle: Double, total: Double) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "Variance kept and error made by the line at angle θ")
         let ax = figure.addAxes()
-        ax.title = "Variance kept and error made by the line at angle θ"
         ax.xLabel = "θ (degrees)"
-        ax.yLabel = "mean squared length (1/N)"
+        ax.yLabel = "V(θ), E(θ)  (1/N)"
         ax.xLimits = 0...180
         ax.yLimits = 0...(total * 1.6)
         ax.horizontalLine(at: total, color: .reference, dash: .dotted, label: "V + E = tr S")
         ax.line(x: angles, y: variances, color: .model, width: 2, label: "projected variance V(θ)")
         ax.line(x: angles, y: errors, color: .projection, width: 2, label: "reconstruction error E(θ)")
-        ax.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: String(format: "angle of u₁ = %.1f°", eigenAngle))
+        ax.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: "angle of u₁ = " + NumberFormat.fixed(eigenAngle, decimals: 1) + "°")
         let best = variances.indices.max { variances[$0] < variances[$1] }!
         let least = errors.indices.min { errors[$0] < errors[$1] }!
         ax.scatter(x: [angles[best], angles[least]], y: [variances[best], errors[least]], color: .highlight, size: 4.5,
@@ -281,13 +314,13 @@ struct PCAGeometrySteps {
     /// One frame of the sweep: the line at angle θ through μ with each point's error segment (left), and where θ
     /// sits on the V(θ) and E(θ) curves (right).
     private func sweepFrame(at theta: Double, pca: PCA, centred: Matrix, angles: [Double], variances: [Double],
-                            errors: [Double]) -> Figure {
-        let figure = Figure(width: 460, height: 250)
-        let axes = figure.subplots(rows: 1, columns: 2)
+                            errors: [Double], eigenAngle: Double) -> Figure {
+        let figure = Figure(width: 460, height: 690, title: "Turning the line: θ = " + NumberFormat.fixed(theta, decimals: 1) + "°")
+        let axes = figure.subplots(rows: 2, columns: 1)
         let u = direction(theta)
         let v = PCA.projectedVariance(centred, along: u), e = PCA.reconstructionError(centred, along: u)
         let left = axes[0]
-        left.title = String(format: "line at θ = %.0f°", theta)
+        left.title = "the line at θ and each point's error"
         left.xLabel = "x₁"
         left.yLabel = "x₂"
         left.equalAspect = true
@@ -306,23 +339,23 @@ struct PCAGeometrySteps {
                   y: [pca.mean[1] - reach * u[1], pca.mean[1] + reach * u[1]], color: .reference, width: 1.4, label: nil)
         left.legend = .none
         let right = axes[1]
-        right.title = String(format: "V = %.2f, E = %.2f", v, e)
+        right.title = "V(θ) = " + NumberFormat.fixed(v, decimals: 2) + ", E(θ) = " + NumberFormat.fixed(e, decimals: 2)
         right.xLabel = "θ (degrees)"
-        right.yLabel = "variance (1/N)"
-        right.xLimits = 0...180
+        right.yLabel = "V(θ), E(θ)  (1/N)"
+        right.xLimits = -4...184  // a little room so that the marker at 0° or near 180° does not hide under a spine
         right.yLimits = 0...(pca.totalVariance * 1.45)  // room for the legend above the curves
         right.line(x: angles, y: variances, color: .model, width: 1.6, label: "V(θ)")
         right.line(x: angles, y: errors, color: .projection, width: 1.6, label: "E(θ)")
-        right.verticalLine(at: theta, color: .reference, dash: .dotted, label: nil)
+        right.verticalLine(at: eigenAngle, color: .reference, dash: .dashed, label: "angle of u₁")
+        right.verticalLine(at: theta, color: .highlight, dash: .dotted, label: "current θ")
         right.scatter(x: [theta, theta], y: [v, e], color: .highlight, size: 4, alpha: 1, label: nil)
         right.legend = .upperRight
         return figure
     }
 
     private func limitsFigure(_ pca: PCA, points: [(String, [Double])], reconstructions: Matrix) -> Figure {
-        let figure = Figure(width: 460, height: 345)
+        let figure = Figure(width: 460, height: 345, title: "A and B share z; C is reconstructed exactly")
         let ax = figure.addAxes()
-        ax.title = "A and B share z; C is reconstructed exactly"
         ax.xLabel = "x₁"
         ax.yLabel = "x₂"
         ax.equalAspect = true
@@ -332,17 +365,25 @@ struct PCAGeometrySteps {
         ax.line(x: [pca.mean[0] - 3 * pca.eigenvalues[0].squareRoot() * u[0], pca.mean[0] + reach * u[0]],
                 y: [pca.mean[1] - 3 * pca.eigenvalues[0].squareRoot() * u[1], pca.mean[1] + reach * u[1]],
                 color: .reference, width: 1.2, label: "principal line")
-        ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: pca.covariance.rowArrays, k: 2, color: .model, width: 1,
-                   dash: .dotted, label: "2σ ellipse of N(μ, S)")
+        ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: pca.covariance.rowArrays, k: 2, color: .model, width: 1.2,
+                   dash: .dashed, label: "2σ ellipse of N(μ, S)")
         for (k, (name, p)) in points.enumerated() where name == "B" {
             ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection, width: 1.5,
                     dash: .dashed, label: "error of B (to its projection)")
         }
         ax.scatter(x: points.map { $0.1[0] }, y: points.map { $0.1[1] }, color: .highlight, size: 5, alpha: 1, label: "points A, B, C")
-        let offsets: [String: (Double, Double)] = ["A": (0.4, -0.5), "B": (0.4, 0.35), "C": (0, 0.8)]
+        // Labels across the principal line (along ±u₂): A's outside the cloud's 2σ band with a dotted leader, so that
+        // no letter sits on the data.
+        let u2 = pca.components.row(1), l2 = pca.eigenvalues[1].squareRoot()
+        let across: [String: Double] = ["A": -(2 * l2 + 0.5), "B": 0.6, "C": 1.1]
         for (name, p) in points {
-            let offset = offsets[name] ?? (0.4, 0.4)
-            ax.text(name, x: p[0] + offset.0, y: p[1] + offset.1, color: .reference, size: 12, anchor: name == "C" ? .center : .left)
+            let t = across[name] ?? 0.5
+            let spot = (p[0] + t * u2[0], p[1] + t * u2[1])
+            if abs(t) > 1 {
+                let end = t - (t > 0 ? 0.25 : -0.25)
+                ax.line(x: [p[0], p[0] + end * u2[0]], y: [p[1], p[1] + end * u2[1]], color: .reference, width: 0.8, dash: .dotted, label: nil)
+            }
+            ax.text(name, x: spot.0, y: spot.1, color: .reference, size: 12, anchor: .center)
         }
         ax.legend = .upperLeft
         return figure

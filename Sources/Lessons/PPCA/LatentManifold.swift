@@ -20,17 +20,33 @@ public enum LatentManifold {
         return points
     }
 
+    /// The z values of the grid's columns (left to right, ascending); the rows' z₂ values top row first are the
+    /// same values reversed.
+    public static func probitValues(side: Int) -> [Double] {
+        (0..<side).map { StandardNormal.quantile((Double($0) + 0.5) / Double(side)) }
+    }
+
+    /// Edge axes for a manifold grid of `side` images: z₁ along the bottom, z₂ up the left, ticks at −1, 0, 1 and
+    /// at the outermost nodes ±Φ⁻¹(1 − 1/(2 · side)) (±1.96 for side 20), labelled to 3 significant digits.
+    public static func edgeAxes(side: Int) -> (x: ImageGridAxis, y: ImageGridAxis) {
+        let zs = probitValues(side: side)
+        let outer = zs.last ?? 0
+        let ticks = outer > 1.2 ? [-outer, -1, 0, 1, outer] : [-outer, 0, outer]
+        return (ImageGridAxis(label: "z₁", cellValues: zs, ticks: ticks),
+                ImageGridAxis(label: "z₂", cellValues: zs.reversed(), ticks: ticks))
+    }
+
     /// A figure of `decode(z)` at every point of `probitGrid(side:)`, each drawn as an image of `imageRows` ×
-    /// `imageColumns` grey levels on the shared `range` (values outside are clipped by the colour map).
+    /// `imageColumns` grey levels on the shared `range` (values outside are clipped by the colour map), with z₁ and
+    /// z₂ ticks along the bottom and left edges.
     public static func figure(side: Int, imageRows: Int, imageColumns: Int, range: ClosedRange<Double>?,
                               title: String, decode: ([Double]) -> [Double]) -> Figure {
         let images = probitGrid(side: side).map(decode)
         let figure = Figure(width: 460, height: 490, title: title)
         let axes = figure.addAxes()
+        let edges = edgeAxes(side: side)
         axes.imageGrid(images: images, imageRows: imageRows, imageColumns: imageColumns, gridColumns: side,
-                       colorMap: .greys, range: range)
-        axes.xLabel = "z₁ = Φ⁻¹(u₁), increasing to the right"
-        axes.yLabel = "z₂ = Φ⁻¹(u₂), increasing upwards"
+                       colorMap: .greys, range: range, xAxis: edges.x, yAxis: edges.y)
         axes.showGrid = false
         return figure
     }

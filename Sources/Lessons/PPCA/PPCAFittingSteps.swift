@@ -55,7 +55,7 @@ enum PPCAFittingSteps {
         out.results["eigenvalues"] = .numbers(Array(main.eigenvalues.prefix(10)))
         out.results["data"] = ["name": .string(setup.dataName), "rows": .integer(n), "columns": .integer(d)]
         out.label("latent_dim", "latent dimension q of the main fit")
-        out.label("sigma2", "σ²_ML on the main data", convention: "mean of the D − q discarded eigenvalues of the 1/N covariance")
+        out.label("sigma2", "σ²(ML) on the main data", convention: "mean of the D − q discarded eigenvalues of the 1/N covariance")
         out.label("log_likelihood_per_sample", "average log-likelihood ℓ = (1/N) Σ log p(xₙ) at the ML fit",
                   convention: logConvention)
         out.label("eigenvalues.0", "λ₁", convention: covarianceConvention)
@@ -64,7 +64,14 @@ enum PPCAFittingSteps {
         out.label("data.rows", "N, rows of the main data")
         out.label("data.columns", "D, columns of the main data")
 
-        // Why ℓ can be positive: rescaling x by 1/s multiplies densities by sᴰ, so ℓ shifts by exactly D log s.
+        // Why ℓ can be positive: a narrow Gaussian's peak 1/(s√(2π)) exceeds 1.
+        let narrowSD = 0.01
+        out.results["density_example"] = [
+            "sd": .number(narrowSD), "peak_density": .number(1 / (narrowSD * (2 * Double.pi).squareRoot())),
+        ]
+        out.label("density_example.sd", "standard deviation of the narrow example Gaussian")
+        out.label("density_example.peak_density", "its density at the centre, 1/(s√(2π))")
+        // Rescaling x by 1/s multiplies densities by sᴰ, so ℓ shifts by exactly D log s.
         let scale = max(setup.data.elements.map(abs).max() ?? 1, 1e-300)
         let rescaled = Matrix(rows: n, columns: d, elements: setup.data.elements.map { $0 / scale })
         let rescaledLL = try PPCA.fit(rescaled, latentDimension: q).averageLogLikelihood(rescaled)
@@ -103,7 +110,7 @@ enum PPCAFittingSteps {
             "W": .numbers(toyModel.loading.column(0)), "eigenvalues": .numbers(toy.eigenvalues),
             "log_likelihood_per_sample": .number(toyLL), "mu": .numbers(toyModel.mean),
         ]
-        out.label("toy.sigma2", "σ²_ML of the 2-D example (q = 1) = λ₂", convention: covarianceConvention)
+        out.label("toy.sigma2", "σ²(ML) of the 2-D example (q = 1) = λ₂", convention: covarianceConvention)
         out.label("toy.eigenvalues.0", "λ₁ of the 2-D example", convention: covarianceConvention)
         out.label("toy.eigenvalues.1", "λ₂ of the 2-D example", convention: covarianceConvention)
         out.label("toy.log_likelihood_per_sample", "ℓ of the 2-D example at the ML fit", convention: logConvention)
@@ -143,9 +150,15 @@ enum PPCAFittingSteps {
     }
 
     static func marginalDensityFigure(_ x: Matrix, model: PPCA, quick: Bool) -> Figure {
-        let figure = Figure(title: "Fitted PPCA density over the 2-D example (q = 1, ML)")
+        let figure = Figure(width: 520, height: 420, title: "Fitted PPCA density over the 2-D example (q = 1, ML)")
         let axes = figure.addAxes()
-        let (xr, yr) = toyLimits(x)
+        // Limits that hold the data and the whole 3-Mahalanobis-unit ellipse (half-widths 3√Cᵢᵢ), with a margin.
+        let (dataX, dataY) = toyLimits(x)
+        let cov = model.marginalCovariance
+        let reachX = 3.15 * cov[0, 0].squareRoot()
+        let reachY = 3.15 * cov[1, 1].squareRoot()
+        let xr = min(dataX.lowerBound, model.mean[0] - reachX)...max(dataX.upperBound, model.mean[0] + reachX)
+        let yr = min(dataY.lowerBound, model.mean[1] - reachY)...max(dataY.upperBound, model.mean[1] + reachY)
         let size = quick ? 60 : 160
         let logPeak = -0.5 * (2 * log(2 * Double.pi) + model.logDeterminantOfCovariance)
         let grid = ScalarGrid(x: xr, y: yr, nx: size, ny: size) { a, b in
@@ -153,7 +166,9 @@ enum PPCAFittingSteps {
         }
         axes.filledContour(grid, levels: [1, 2, 3].reversed().map { exp(logPeak - 0.5 * $0 * $0) } + [exp(logPeak)],
                            colorMap: .viridis, colorBarLabel: "p(x)")
-        axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2.5, alpha: 0.7, label: "data")
+        // White-edged dots: a white disc under each data point keeps it visible on the dark outer band.
+        axes.scatter(x: x.column(0), y: x.column(1), color: .white, size: 4, alpha: 1)
+        axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2.5, alpha: 1, label: "data")
         axes.contour(grid, levels: [3.0, 2.0, 1.0].map { exp(logPeak - 0.5 * $0 * $0) }, color: .model, width: 1.2,
                      label: "p(x) at 1, 2, 3 Mahalanobis units")
         let w = model.loading.column(0)
@@ -164,7 +179,7 @@ enum PPCAFittingSteps {
         axes.equalAspect = true
         axes.xLimits = xr
         axes.yLimits = yr
-        axes.legend = .lowerRight
+        axes.legend = .lowerRight      // the corner below the ellipse's lower-right flank is empty
         return figure
     }
 
@@ -177,7 +192,7 @@ enum PPCAFittingSteps {
         // fixed point), σ²₀ = λ₁ (far too large).
         let u1 = fits.toy.eigenvectors.column(0)
         let u2 = fits.toy.eigenvectors.column(1)
-        let tilt = 15.0 * Double.pi / 180
+        let tilt = 15.0 * Double.pi / 180      // reported as toy_em.start_tilt_degrees
         let start = 0.5 * fits.toy.eigenvalues[0].squareRoot()
         let w0 = Matrix([[start * (sin(tilt) * u1[0] + cos(tilt) * u2[0])], [start * (sin(tilt) * u1[1] + cos(tilt) * u2[1])]])
         let frameIterations = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100, 150, 200, 300, 500]
@@ -229,14 +244,27 @@ enum PPCAFittingSteps {
         var main = summaries["main"]!
         if case var .object(members) = main {
             members["start"] = .string("W₀ with N(0, (0.1·√(tr S/D))²) entries, σ²₀ = tr S / D")
+            members["start_sigma2"] = .number(averageVariance)
             main = .object(members)
         }
         out.results["em"] = main
-        out.results["toy_em"] = summaries["toy"]!
+        var toySummary = summaries["toy"]!
+        if case var .object(members) = toySummary {
+            members["start"] = .string("W₀ = 0.5·√λ₁ times a unit vector 15° from the minor axis u₂ towards u₁; σ²₀ = λ₁ (the largest eigenvalue of the 1/N covariance)")
+            members["start_sigma2"] = .number(fits.toy.eigenvalues[0])
+            members["start_tilt_degrees"] = .number(15)
+            members["total_variance"] = .number(fits.toy.eigenvalues.reduce(0, +))
+            toySummary = .object(members)
+        }
+        out.results["toy_em"] = toySummary
+        out.label("toy_em.start_sigma2", "σ²₀ of the 2-D EM run = λ₁", convention: covarianceConvention)
+        out.label("toy_em.start_tilt_degrees", "angle between W₀ and the minor axis u₂ (degrees)")
+        out.label("toy_em.total_variance", "tr S = λ₁ + λ₂ of the 2-D example", convention: covarianceConvention)
+        out.label("em.start_sigma2", "σ²₀ on the main data = tr S / D", convention: covarianceConvention)
         out.label("em.iterations", "EM iterations on the main data", convention: "stop when an iteration gains < 1e-14·|ℓ|")
         out.label("em.log_likelihood_per_sample", "ℓ after EM on the main data", convention: logConvention)
         out.label("em.log_likelihood_gap", "ℓ closed form − ℓ EM (main data)", convention: logConvention)
-        out.label("em.wwt_relative_difference", "‖WWᵀ(EM) − WWᵀ(ML)‖_F / ‖WWᵀ(ML)‖_F (main data)")
+        out.label("em.wwt_relative_difference", "‖WWᵀ(EM) − WWᵀ(ML)‖(F) / ‖WWᵀ(ML)‖(F) (main data)")
         out.label("em.sigma2_relative_difference", "|σ²(EM) − σ²(ML)| / σ²(ML) (main data)")
         out.label("em.decreasing_steps", "iterations where ℓ decreased (main data)")
         out.label("toy_em.iterations", "EM iterations on the 2-D example")
@@ -252,7 +280,7 @@ enum PPCAFittingSteps {
         let c0 = target.marginalCovariance
         for (iteration, model) in snapshots {
             let ll = em.logLikelihoods[iteration]
-            let figure = Figure(title: "EM on the 2-D example, iteration \(iteration)")
+            let figure = Figure(width: 600, height: 345, title: "EM on the 2-D example, iteration \(iteration)")
             let axes = figure.addAxes()
             axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2.5, alpha: 0.6, label: "data")
             axes.ellipse(mean: (target.mean[0], target.mean[1]),
@@ -269,7 +297,8 @@ enum PPCAFittingSteps {
             axes.line(x: [model.mean[0] - reach * w[0] / norm, model.mean[0] + reach * w[0] / norm],
                       y: [model.mean[1] - reach * w[1] / norm, model.mean[1] + reach * w[1] / norm],
                       color: .model, width: 1, dash: .dashed, label: "span of W")
-            axes.text(String(format: "σ² = %.4g   ℓ = %.6g", model.noiseVariance, ll),
+            axes.text("σ² = " + NumberFormat.fixed(model.noiseVariance, decimals: 4) + "   ℓ = "
+                          + NumberFormat.fixed(ll, decimals: 4),
                       x: xr.lowerBound + 0.03 * (xr.upperBound - xr.lowerBound),
                       y: yr.upperBound - 0.06 * (yr.upperBound - yr.lowerBound), size: 10)
             axes.xLabel = "x₁"
@@ -277,7 +306,7 @@ enum PPCAFittingSteps {
             axes.equalAspect = true
             axes.xLimits = xr
             axes.yLimits = yr
-            axes.legend = .lowerRight
+            axes.legend = .outsideRight
             figures.append(figure)
             labels.append("iteration \(iteration)")
         }
@@ -286,7 +315,7 @@ enum PPCAFittingSteps {
 
     static func logLikelihoodFigure(main: PPCAEMResult, mainTarget: PPCA, toy: PPCAEMResult, toyTarget: PPCA,
                                     setup: PPCALessonSetup) -> Figure {
-        let figure = Figure(width: 720, height: 300, title: "EM: average log-likelihood per iteration")
+        let figure = Figure(width: 640, height: 300, title: "EM: average log-likelihood per iteration")
         let axes = figure.subplots(rows: 1, columns: 2)
         let mainClosed = (try? mainTarget.averageLogLikelihood(setup.data)) ?? .nan
         let toyClosed = (try? toyTarget.averageLogLikelihood(setup.toy)) ?? .nan
@@ -311,7 +340,7 @@ enum PPCAFittingSteps {
         axes[1].yScale = .log10
         axes[1].title = "gap to the closed form"
         axes[1].xLabel = "iteration k"
-        axes[1].yLabel = "ℓ_ML − ℓ_k"
+        axes[1].yLabel = "ℓ(ML) − ℓₖ"
         axes[1].legend = .upperRight
         return figure
     }

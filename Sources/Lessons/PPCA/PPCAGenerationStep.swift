@@ -24,8 +24,8 @@ enum PPCAGenerationStep {
             let low = setup.data.elements.min() ?? 0
             let high = setup.data.elements.max() ?? 1
             let range = low...max(high, low + 1e-12)
-            let figure = Figure(width: 520, height: 90 * Double(models.count + 1) + 40,
-                                title: "Real rows and samples x ~ p(x) from PPCA (noise included)")
+            let figure = Figure(width: 560, height: 78 * Double(models.count + 1) + 40,
+                                title: "Real rows and samples x ~ p(x) from PPCA (noise included; values clipped to the data range)")
             let axes = figure.subplots(rows: models.count + 1, columns: 1)
             let real = order.prefix(perRow).map { setup.data.row($0) }
             axes[0].imageGrid(images: real, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: perRow,
@@ -35,8 +35,12 @@ enum PPCAGenerationStep {
                 let samples = model.sample(count: perRow, using: &g).observed
                 axes[i + 1].imageGrid(images: samples.rowArrays, imageRows: shape.rows, imageColumns: shape.columns,
                                       gridColumns: perRow, colorMap: .greys, range: range)
-                axes[i + 1].title = String(format: "PPCA, q = %d (σ² = %.3g)", q, model.noiseVariance)
-                negativeFractions.append(fractionOutside(samples, range: range))
+                let outside = fractionOutside(samples, range: range)
+                axes[i + 1].title = "PPCA, q = \(q): σ² = " + NumberFormat.significant(model.noiseVariance, digits: 3)
+                    + ", " + NumberFormat.fixed(100 * outside, decimals: 1) + " % of values outside "
+                    + NumberFormat.significant(range.lowerBound) + "–" + NumberFormat.significant(range.upperBound)
+                    + " (clipped)"
+                negativeFractions.append(outside)
             }
             for a in axes { a.showGrid = false; a.xLabel = nil; a.yLabel = nil }
             out.figures["ppca-samples"] = .single(figure)
@@ -75,13 +79,34 @@ enum PPCAGenerationStep {
         } else {
             out.figures["linear-manifold"] = .single(manifoldInDataSpace(setup, model: model, side: side))
         }
+        // (D − q)σ²_ML / tr S: the share of the total variance PPCA leaves to the isotropic noise.
+        let totalVariance = max(fits.main.eigenvalues.reduce(0, +), .leastNormalMagnitude)
+        let shares = models.map { q, model in Double(setup.dimension - q) * model.noiseVariance / totalVariance }
         out.results["generation"] = [
-            "latent_dims": .array(models.map { .integer($0.0) }), "samples_per_row": .integer(perRow),
+            "latent_dims": .array(models.map { .integer($0.0) }),
+            "latent_dims_list": .string(ListFormat.and(models.map { String($0.0) })), "samples_per_row": .integer(perRow),
             "fraction_outside_data_range": .numbers(negativeFractions), "manifold_side": .integer(side),
             "manifold_latent_dim": .integer(qf),
             "largest_q": .integer(models.last?.0 ?? 0),
             "fraction_outside_largest_q": .number(negativeFractions.last ?? .nan),
+            "fraction_outside_smallest_q": .number(negativeFractions.first ?? .nan),
+            "smallest_q": .integer(models.first?.0 ?? 0),
+            // (D − q)σ²_ML / tr S: the share of the total variance PPCA leaves to the isotropic noise.
+            "noise_variance_share": .numbers(shares),
+            "noise_variance_share_smallest_q": .number(shares.first ?? .nan),
+            "noise_variance_share_largest_q": .number(shares.last ?? .nan),
         ]
+        out.label("generation.noise_variance_share_smallest_q", "share of the total variance left to the noise at the smallest q",
+                  convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
+        out.label("generation.noise_variance_share_largest_q", "share of the total variance left to the noise at the largest q",
+                  convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
+        out.label("generation.smallest_q", "the smallest q sampled")
+        out.label("generation.latent_dims_list", "the q values sampled")
+        out.label("generation.fraction_outside_smallest_q", "share of sampled values outside the data's range at the smallest q")
+        for (i, (q, _)) in models.enumerated() {
+            out.label("generation.noise_variance_share.\(i)", "share of the total variance left to the noise, q = \(q)",
+                      convention: "(D − q)σ²(ML) / tr S, 1/N covariance")
+        }
         out.label("generation.largest_q", "the largest q sampled")
         out.label("generation.fraction_outside_largest_q", "share of sampled values outside the data's range at the largest q")
         for i in negativeFractions.indices {
@@ -127,4 +152,12 @@ enum PPCAGenerationStep {
 
 extension PPCALessonSetup {
     func columnName(_ j: Int) -> String { columnNames.indices.contains(j) ? columnNames[j] : "x\(j + 1)" }
+}
+
+/// "2", "2 and 10", "2, 10 and 40".
+enum ListFormat {
+    static func and(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
 }

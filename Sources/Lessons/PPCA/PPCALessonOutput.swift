@@ -20,16 +20,21 @@ struct PPCALessonOutput {
     }
 }
 
-/// Formatting of table cells (the page shows tables as given).
+/// Formatting of table cells (the page shows tables as given), with real minus signs (U+2212).
 enum Cell {
     static func number(_ x: Double, digits: Int = 4) -> String {
         guard x.isFinite else { return x.isNaN ? "—" : (x > 0 ? "+∞" : "−∞") }
         if x != 0, abs(x) < 1e-3 || abs(x) >= 1e6 { return scientific(x) }
-        return String(format: "%.\(digits)g", x)
+        return minus(String(format: "%.\(digits)g", x))
     }
 
     static func scientific(_ x: Double) -> String {
         guard x.isFinite else { return number(x) }
-        return String(format: "%.2e", x)
+        return minus(String(format: "%.2e", x))
     }
+
+    /// A signed value with two decimals, e.g. "+0.50", "−0.47".
+    static func signed(_ x: Double) -> String { minus(String(format: "%+.2f", x)) }
+
+    static func minus(_ s: String) -> String { s.replacingOccurrences(of: "-", with: "\u{2212}") }
 }

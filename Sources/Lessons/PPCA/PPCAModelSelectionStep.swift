@@ -76,12 +76,14 @@ enum PPCAModelSelectionStep {
             let b = try model.averageLogLikelihood(heldOut)
             gaussian = ["exists": true, "train": .number(a), "held_out": .number(b),
                         "reason": "the 1/N training covariance is positive definite",
-                        "status": .string(String(format: "exists: ℓ = %.4g (training), %.4g (held-out)", a, b))]
+                        "status": .string("exists: ℓ = " + NumberFormat.significant(a) + " (training), "
+                                          + NumberFormat.significant(b) + " (held-out)")]
             gaussianLines = (a, b)
         } catch {
             let status: String
             switch error {
-            case .constantColumns(let columns): status = "does not exist: \(columns.count) constant columns"
+            case .constantColumns(let columns):
+                status = "does not exist (\(columns.count) constant column\(columns.count == 1 ? "" : "s"))"
             default: status = "does not exist: singular S"
             }
             gaussian = ["exists": false, "train": .null, "held_out": .null, "reason": .string(error.description),
@@ -93,9 +95,15 @@ enum PPCAModelSelectionStep {
         let xs = qs.map(Double.init)
         axes.line(x: xs, y: trainLL, color: .model, label: "PPCA, training rows")
         axes.scatter(x: xs, y: trainLL, color: .model, size: 2.5)
-        axes.line(x: xs, y: heldLL, color: .posterior, dash: .dashed, label: "PPCA, held-out rows")
-        axes.scatter(x: xs, y: heldLL, color: .posterior, size: 2.5, marker: .square)
-        axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted, label: "best held-out q = \(bestQ)")
+        // Both curves are the model's log-likelihood: one colour (model), told apart by dash and marker.
+        axes.line(x: xs, y: heldLL, color: .model, dash: .dashed, label: "PPCA, held-out rows")
+        axes.scatter(x: xs, y: heldLL, color: .model, size: 3, marker: .square)
+        if bestQ < maxQ {
+            axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted, label: "best held-out q = \(bestQ)")
+        } else {
+            axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted,
+                              label: "q = \(bestQ): largest q shown, held-out ℓ still rising")
+        }
         if extendedBest.q != bestQ {
             let low = min(trainLL.min() ?? 0, heldLL.min() ?? 0)
             let high = max(trainLL.max() ?? 0, heldLL.max() ?? 0)
@@ -124,6 +132,10 @@ enum PPCAModelSelectionStep {
         var checks: [JSONValue] = []
         var cases: [(String, Matrix)] = [("2-D example", setup.toy)]
         let constant = (0..<setup.dimension).filter { j in (1..<n).allSatisfy { setup.data[$0, j] == setup.data[0, j] } }
+        // The training split can have more: a column that varies in a few rows may be constant on the rows drawn.
+        let constantTraining = (0..<setup.dimension).filter { j in
+            (1..<train.rows).allSatisfy { train[$0, j] == train[0, j] }
+        }
         if constant.isEmpty {
             cases.append((setup.dataName, setup.data))
         } else if setup.dimension - constant.count >= 2 {
@@ -148,7 +160,7 @@ enum PPCAModelSelectionStep {
             }
         }
         out.tables["gaussian-check"] = Table(
-            columns: ["data", "D", "q = D − 1", "ℓ PPCA", "ℓ full Gaussian", "|difference|", "‖C − S‖_F/‖S‖_F"],
+            columns: ["data", "D", "q = D − 1", "ℓ PPCA", "ℓ full Gaussian", "|difference|", "‖C − S‖(F)/‖S‖(F)"],
             rows: checkRows,
             caption: "With q = D − 1, σ² is the smallest eigenvalue and WWᵀ + σ²I rebuilds S exactly: PPCA is the full-covariance Gaussian.")
         let maxDifference = checks.compactMap { entry -> Double? in
@@ -158,13 +170,17 @@ enum PPCAModelSelectionStep {
 
         out.results["model_selection"] = [
             "q": .array(qs.map(JSONValue.integer)), "train": .numbers(trainLL), "held_out": .numbers(heldLL),
-            "best_q": .integer(bestQ), "best_held_out": .number(heldLL[bestIndex]),
+            "max_q_plotted": .integer(maxQ), "best_q": .integer(bestQ), "best_held_out": .number(heldLL[bestIndex]),
             "all_q_best_q": .integer(extendedBest.q), "all_q_best_held_out": .number(extendedBest.value),
             "all_q_max": .integer(setup.dimension - 1), "verdict": .string(verdict),
             "train_rows": .integer(train.rows), "held_out_rows": .integer(heldOut.rows),
             "skipped_q": .array(skipped.map(JSONValue.integer)),
             "full_gaussian": .object(gaussian),
-            "constant_columns": .integer(constant.count),
+            "constant_columns_all_rows": .integer(constant.count),
+            "constant_columns_all_rows_list": .array(constant.map(JSONValue.integer)),
+            "constant_columns_training_rows": .integer(constantTraining.count),
+            "constant_columns_training_rows_list": .array(constantTraining.map(JSONValue.integer)),
+            "constant_columns_training_only": .integer(constantTraining.filter { !constant.contains($0) }.count),
             "q_equals_d_minus_1": .array(checks), "q_equals_d_minus_1_max_difference": .number(maxDifference),
             "split": "a seeded random 2/3 of the rows for training, the rest held out; every fit uses the training rows only",
         ]
@@ -174,9 +190,15 @@ enum PPCAModelSelectionStep {
         out.label("model_selection.full_gaussian.status", "the full-covariance Gaussian on the training rows", convention: "ML fit, 1/N covariance")
         out.label("model_selection.verdict", "shape of the held-out curve over q = 1…\(maxQ)")
         out.label("model_selection.all_q_max", "D − 1, the largest possible q")
+        out.label("model_selection.max_q_plotted", "largest q plotted", convention: "min(40, D − 1)")
         out.label("model_selection.train_rows", "training rows")
         out.label("model_selection.held_out_rows", "held-out rows")
-        out.label("model_selection.constant_columns", "constant columns of the main data")
+        out.label("model_selection.constant_columns_all_rows", "constant columns of the main data (all rows)",
+                  convention: "columns counted from 0")
+        out.label("model_selection.constant_columns_training_rows", "constant columns of the training rows",
+                  convention: "the 2/3 training split")
+        out.label("model_selection.constant_columns_training_only", "columns constant on the training rows only")
+        out.label("model_selection.all_q_best_held_out", "held-out ℓ at the all-q peak", convention: "natural log, per held-out row")
         out.label("model_selection.q_equals_d_minus_1_max_difference", "max |ℓ PPCA(q = D − 1) − ℓ full Gaussian|",
                   convention: "natural log, per row")
     }

@@ -7,14 +7,73 @@ import Plotting
 enum PPCAPosteriorSteps {
     static func covariance2(_ c: Matrix) -> [[Double]] { [[c[0, 0], c[0, 1]], [c[1, 0], c[1, 1]]] }
 
-    /// Rows whose posteriors the figures single out: one per label 0, 1, 4, 6, 7 for labelled data, otherwise
-    /// five rows spread through the file.
-    static func chosenRows(_ setup: PPCALessonSetup) -> [Int] {
-        if let labels = setup.labels {
-            return [0, 1, 4, 6, 7].compactMap { digit in labels.firstIndex(of: digit) }
+    /// Rows whose posteriors the figures single out, chosen deterministically and well apart in the latent plane
+    /// (`means` are the posterior means at σ²_ML, (N, q)).
+    /// - Labelled data: one typical row (no farther from its class centroid than the class median) of each of the
+    ///   digits 0, 1, 3, 4, 6 (spread around the latent plane): for 0 the one nearest the centroid, for the others the typical row farthest from the
+    ///   rows already chosen.
+    /// - Otherwise: farthest-point selection among the rows whose mean lies within the 80th percentile of ‖E[z|x]‖,
+    ///   starting from the row nearest the centroid.
+    static func chosenRows(_ setup: PPCALessonSetup, means: Matrix, count: Int = 5) -> [Int] {
+        let n = means.rows
+        let q = means.columns
+        func distance(_ a: Int, _ b: Int) -> Double {
+            (0..<q).map { (means[a, $0] - means[b, $0]) * (means[a, $0] - means[b, $0]) }.reduce(0, +).squareRoot()
         }
-        let n = setup.data.rows
-        return [0, n / 5, 2 * n / 5, 3 * n / 5, 4 * n / 5]
+        func nearest(to centre: [Double], among rows: [Int]) -> Int? {
+            rows.min { a, b in
+                let da = (0..<q).map { (means[a, $0] - centre[$0]) * (means[a, $0] - centre[$0]) }.reduce(0, +)
+                let db = (0..<q).map { (means[b, $0] - centre[$0]) * (means[b, $0] - centre[$0]) }.reduce(0, +)
+                return da < db || (da == db && a < b)
+            }
+        }
+        func centroid(_ rows: [Int]) -> [Double] {
+            (0..<q).map { k in rows.map { means[$0, k] }.reduce(0, +) / Double(max(rows.count, 1)) }
+        }
+        if let labels = setup.labels {
+            var kept: [Int] = []
+            for digit in [0, 1, 3, 4, 6] {
+                let rows = labels.indices.filter { labels[$0] == digit }
+                let centre = centroid(rows)
+                guard !rows.isEmpty else { continue }
+                // Typical members: no farther from the class centroid than the class's median member.
+                let spread = rows.map { i in (0..<q).map { (means[i, $0] - centre[$0]) * (means[i, $0] - centre[$0]) }.reduce(0, +) }
+                let median = spread.sorted()[spread.count / 2]
+                let typical = rows.indices.filter { spread[$0] <= median }.map { rows[$0] }
+                let row: Int?
+                if kept.isEmpty {
+                    row = nearest(to: centre, among: typical)
+                } else {
+                    // The typical member farthest from the rows kept so far.
+                    row = typical.max { a, b in
+                        let da = kept.map { distance(a, $0) }.min()!
+                        let db = kept.map { distance(b, $0) }.min()!
+                        return da < db || (da == db && a > b)
+                    }
+                }
+                if let row { kept.append(row) }
+            }
+            if kept.count == count { return kept }
+        }
+        let norms = (0..<n).map { i in (0..<q).map { means[i, $0] * means[i, $0] }.reduce(0, +).squareRoot() }
+        let cutoff = norms.sorted()[min(n - 1, (8 * n) / 10)]
+        let candidates = (0..<n).filter { norms[$0] <= cutoff }
+        guard var chosen = nearest(to: centroid(Array(0..<n)), among: candidates).map({ [$0] }) else { return [0] }
+        while chosen.count < min(count, candidates.count) {
+            let next = candidates.max { a, b in
+                let da = chosen.map { distance(a, $0) }.min()!
+                let db = chosen.map { distance(b, $0) }.min()!
+                return da < db || (da == db && a > b)
+            }!
+            chosen.append(next)
+        }
+        return chosen
+    }
+
+    /// A highlight marker that stands apart from every class colour: drawn over a larger black one (a black edge).
+    static func outlinedHighlight(_ axes: Axes, x: [Double], y: [Double], size: Double = 4.5, label: String?) {
+        axes.scatter(x: x, y: y, color: .black, size: size + 2.2, marker: .diamond, alpha: 1)
+        axes.scatter(x: x, y: y, color: .highlight, size: size, marker: .diamond, alpha: 1, label: label)
     }
 
     // MARK: Step 5
@@ -23,7 +82,7 @@ enum PPCAPosteriorSteps {
         let qf = setup.figureLatentDimension
         let model = try fits.main.model(latentDimension: qf)
         let posterior = try model.posterior(setup.data)
-        let chosen = chosenRows(setup)
+        let chosen = chosenRows(setup, means: posterior.means)
         out.figures["posterior-digits"] = .single(posteriorScatter(setup, model: model, posterior: posterior, chosen: chosen))
 
         // Bayes' rule on a grid for the first chosen row against the closed form.
@@ -61,7 +120,9 @@ enum PPCAPosteriorSteps {
             "latent_dim": .integer(qf), "row": .integer(row), "covariance": .rows(posterior.covariance.rowArrays),
             "sd": .numbers(sd), "grid_points_per_axis": .integer(count), "grid_max_mean_difference": .number(maxMean),
             "grid_max_covariance_difference": .number(maxCovariance), "toy_shrinkage_factor": .number(shrinkage),
+            "whitening_scale": .numbers((0..<qf).map { fits.main.eigenvalues[$0].squareRoot() }),
         ]
+        out.label("posterior.whitening_scale.0", "√λ₁: raw PCA score ÷ whitened score along u₁", convention: covarianceConventionForText)
         out.label("posterior.latent_dim", "q of the posterior figures")
         out.label("posterior.row", "the row whose posterior is checked on a grid", convention: "rows counted from 0")
         out.label("posterior.sd.0", "posterior s.d. of z₁ (shared by every x)", convention: "√ of the diagonal of σ²M⁻¹")
@@ -69,6 +130,8 @@ enum PPCAPosteriorSteps {
         out.label("posterior.grid_max_covariance_difference", "max |grid covariance − σ²M⁻¹|")
         out.label("posterior.toy_shrinkage_factor", "(λ₁ − σ²)/λ₁: length of W E[z|x] relative to the projection (2-D example)")
     }
+
+    static let covarianceConventionForText = PPCAFittingSteps.covarianceConvention
 
     static func latentSubscript(_ k: Int) -> String {
         String(String(k).map { Character(UnicodeScalar(0x2080 + Int(String($0))!)!) })
@@ -97,8 +160,7 @@ enum PPCAPosteriorSteps {
             for (i, row) in chosen.enumerated() {
                 axes.ellipse(mean: (z1[row], z2[row]), covariance: cov, k: 2, color: .posterior, width: 1.8,
                              label: i == 0 ? "2σ posterior ellipse" : nil)
-                axes.scatter(x: [z1[row]], y: [z2[row]], color: .highlight, size: 4, marker: .diamond,
-                             label: i == 0 ? "chosen rows" : nil)
+                outlinedHighlight(axes, x: [z1[row]], y: [z2[row]], label: i == 0 ? "chosen rows" : nil)
             }
             axes.xLabel = "E[z₁ | x]"
             axes.yLabel = "E[z₂ | x]"
@@ -126,17 +188,17 @@ enum PPCAPosteriorSteps {
 
     static func gridCheckFigure(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int,
                                 setup: PPCALessonSetup) -> Figure {
-        let figure = Figure(title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
+        let figure = Figure(width: 540, height: 345, title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
         let axes = figure.addAxes()
         if grid.axes.count == 2 {
             let determinant = covariance[0, 0] * covariance[1, 1] - covariance[0, 1] * covariance[1, 0]
             let peak = 1 / (2 * Double.pi * determinant.squareRoot())
             let scalar = ScalarGrid(xs: grid.axes[0], ys: grid.axes[1], values: grid.density)
             axes.contour(scalar, levels: [3.0, 2.0, 1.0].map { peak * exp(-0.5 * $0 * $0) }, color: .model, width: 3,
-                         label: "grid p(z|x) at the closed form's 1, 2, 3σ levels")
+                         label: "grid p(z|x): 1, 2, 3σ levels")
             for k in [1.0, 2.0, 3.0] {
                 axes.ellipse(mean: (mean[0], mean[1]), covariance: covariance2(covariance), k: k, color: .posterior,
-                             width: 1.2, dash: .dashed, label: k == 1 ? "closed-form 1, 2, 3σ ellipses" : nil)
+                             width: 1.2, dash: .dashed, label: k == 1 ? "closed form: 1, 2, 3σ ellipses" : nil)
             }
             axes.scatter(x: [grid.mean[0]], y: [grid.mean[1]], color: .model, size: 6, marker: .plus, label: "grid mean")
             axes.scatter(x: [mean[0]], y: [mean[1]], color: .posterior, size: 6, marker: .cross, label: "M⁻¹Wᵀ(x − μ)")
@@ -144,7 +206,7 @@ enum PPCAPosteriorSteps {
             axes.yLabel = "z₂"
             axes.equalAspect = true
             let r = 4.5 * max(covariance[0, 0], covariance[1, 1]).squareRoot()
-            axes.xLimits = (mean[0] - 1.6 * r)...(mean[0] + 1.6 * r)
+            axes.xLimits = (mean[0] - r)...(mean[0] + r)
             axes.yLimits = (mean[1] - r)...(mean[1] + r)
         } else {
             let zs = grid.axes[0]
@@ -155,7 +217,7 @@ enum PPCAPosteriorSteps {
             axes.xLabel = "z"
             axes.yLabel = "p(z | x)"
         }
-        axes.legend = .upperRight
+        axes.legend = .outsideRight
         return figure
     }
 
@@ -165,8 +227,8 @@ enum PPCAPosteriorSteps {
         let u = fits.toy.eigenvectors.column(0)
         let w = model.loading.column(0)
         let (xr, yr) = PPCAFittingSteps.toyLimits(x)
-        let figure = Figure(width: 760, height: 340, title: "Shrinkage: W E[z|x] + μ against the PCA projection (2-D example, q = 1)")
-        let panels = figure.subplots(rows: 1, columns: 2)
+        let figure = Figure(width: 620, height: 640, title: "Shrinkage: W E[z|x] + μ against the PCA projection (2-D example, q = 1)")
+        let panels = figure.subplots(rows: 2, columns: 1)
         let axes = panels[0]
         axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
         let reach = xr.upperBound - xr.lowerBound
@@ -196,25 +258,25 @@ enum PPCAPosteriorSteps {
         axes.equalAspect = true
         axes.xLimits = xr
         axes.yLimits = yr
-        axes.legend = .lowerRight
+        axes.legend = .outsideRight
 
-        // Along the line: PPCA's coordinate uᵀ W E[z|x] against the PCA score uᵀ(x − μ), every row. The slope is
-        // (λ₁ − σ²)/λ₁ < 1: the shrinkage.
+        // Along the line, as a difference so the few-percent effect is visible: PPCA's coordinate u₁ᵀW E[z|x] minus
+        // the PCA score t = u₁ᵀ(x − μ), for every row. It is (f − 1)·t with f = (λ₁ − σ²)/λ₁ < 1: the shrinkage.
         let right = panels[1]
+        let factor = (fits.toy.eigenvalues[0] - model.noiseVariance) / fits.toy.eigenvalues[0]
         let scores = (0..<x.rows).map { n in u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1]) }
         let along = (0..<x.rows).map { n in posterior.means[n, 0] * (u[0] * w[0] + u[1] * w[1]) }
         let extent = (scores.map(abs).max() ?? 1) * 1.05
-        right.line(x: [-extent, extent], y: [-extent, extent], color: .projection, dash: .dashed,
-                   label: "PCA: slope 1")
-        right.scatter(x: scores, y: along, color: .posterior, size: 2.5, marker: .diamond,
-                      label: String(format: "PPCA: slope (λ₁ − σ²)/λ₁ = %.3f", (fits.toy.eigenvalues[0] - model.noiseVariance) / fits.toy.eigenvalues[0]))
-        right.title = "along the principal line"
-        right.xLabel = "PCA score u₁ᵀ(x − μ)"
-        right.yLabel = "u₁ᵀ W E[z|x]"
-        right.equalAspect = true
+        right.horizontalLine(at: 0, color: .projection, dash: .dashed, label: "PCA projection (difference 0)")
+        right.line(x: [-extent, extent], y: [-extent * (factor - 1), extent * (factor - 1)], color: .reference,
+                   width: 1, dash: .dotted, label: "(f − 1)·t, f = (λ₁ − σ²)/λ₁ = " + NumberFormat.fixed(factor, decimals: 3))
+        right.scatter(x: scores, y: zip(along, scores).map { $0 - $1 }, color: .posterior, size: 2.5, marker: .diamond,
+                      label: "PPCA, every row")
+        right.title = "along the principal line: PPCA coordinate minus PCA score"
+        right.xLabel = "PCA score t = u₁ᵀ(x − μ)"
+        right.yLabel = "u₁ᵀW E[z|x] − t"
         right.xLimits = -extent...extent
-        right.yLimits = -extent...extent
-        right.legend = .upperLeft
+        right.legend = .outsideRight
         return figure
     }
 
@@ -226,7 +288,9 @@ enum PPCAPosteriorSteps {
         let qf = setup.figureLatentDimension
         let toySigma2 = fits.toyModel.noiseVariance
         let mainSigma2 = try fits.main.noiseVariance(latentDimension: qf)
-        let chosen = chosenRows(setup)
+        let first = try fits.main.model(latentDimension: qf, noiseVariance: mainSigma2)
+        let firstPosterior = try first.posterior(setup.data)
+        let chosen = chosenRows(setup, means: firstPosterior.means)
         let toyRows = Array(stride(from: 0, to: setup.toy.rows, by: 20))
         let u = fits.toy.eigenvectors.column(0)
         let mu = fits.toyModel.mean
@@ -240,8 +304,6 @@ enum PPCAPosteriorSteps {
             }
         }
         // Fixed latent-panel limits: the σ²_ML posterior means ± 2 s.d. and the limits.
-        let first = try fits.main.model(latentDimension: qf, noiseVariance: mainSigma2)
-        let firstPosterior = try first.posterior(setup.data)
         let firstSD = (0..<qf).map { firstPosterior.covariance[$0, $0].squareRoot() }
         var lows = [Double](repeating: .infinity, count: qf)
         var highs = [Double](repeating: -.infinity, count: qf)
@@ -255,17 +317,26 @@ enum PPCAPosteriorSteps {
         var gaps: [Double] = []
         var toySD: [Double] = []
         var mainSD: [Double] = []
-        for f in sigmaFactors {
+        // One frame per factor, then a closing overview (σ²_ML, 0.1 σ²_ML and 0.001 σ²_ML together), which is also
+        // the still the page offers for download (the last frame).
+        let overview: [Double] = [1, 0.1, 0.001]
+        let frames: [[Double]] = sigmaFactors.map { [$0] } + [overview]
+        let dashes: [Dash] = [.solid, .dashed, .dotted]
+        func ratio(_ f: Double) -> String { f == 1 ? "σ²(ML)" : NumberFormat.significant(f) + " σ²(ML)" }
+        for factors in frames {
+            let f = factors[0]
             let toyModel = try fits.toy.model(latentDimension: 1, noiseVariance: f * toySigma2)
             let toyPosterior = try toyModel.posterior(setup.toy)
-            let mainModel = try fits.main.model(latentDimension: qf, noiseVariance: f * mainSigma2)
-            let mainPosterior = try mainModel.posterior(Matrix(chosen.map { setup.data.row($0) }))
+            let mainModels = try factors.map { try fits.main.model(latentDimension: qf, noiseVariance: $0 * mainSigma2) }
+            let mainPosteriors = try mainModels.map { try $0.posterior(Matrix(chosen.map { setup.data.row($0) })) }
+            let mainPosterior = mainPosteriors[0]
             let w = toyModel.loading.column(0)
             let s = toyPosterior.covariance[0, 0].squareRoot()
-            toySD.append(s)
-            mainSD.append(mainPosterior.covariance[0, 0].squareRoot())
-            let figure = Figure(width: 760, height: 360, title: String(format: "σ² → 0: σ² = %g × σ²_ML", f))
-            let axes = figure.subplots(rows: 1, columns: 2)
+            let isOverview = factors.count > 1
+            let figure = Figure(width: 620, height: 680,
+                                title: isOverview ? "σ² → 0: σ² = σ²(ML), 0.1 σ²(ML) and 0.001 σ²(ML) together"
+                                                  : "σ² → 0: σ² = " + ratio(f))
+            let axes = figure.subplots(rows: 2, columns: 1)
             let left = axes[0]
             left.scatter(x: setup.toy.column(0), y: setup.toy.column(1), color: .data, size: 2, alpha: 0.3, label: "data")
             var gap = 0.0
@@ -285,31 +356,39 @@ enum PPCAPosteriorSteps {
                           dash: .dotted)
                 left.scatter(x: [p.0], y: [p.1], color: .projection, size: 5, marker: .square,
                              label: i == 0 ? "PCA projection" : nil)
-                left.scatter(x: [r.0], y: [r.1], color: .highlight, size: 4, marker: .diamond,
-                             label: i == 0 ? "W E[z|x] + μ" : nil)
+                left.scatter(x: [r.0], y: [r.1], color: .posterior, size: 4, marker: .diamond,
+                             label: i == 0 ? "W E[z|x] + μ" + (isOverview ? " at σ²(ML)" : "") : nil)
             }
             for (i, n) in toyRows.enumerated() {
                 left.scatter(x: [setup.toy[n, 0]], y: [setup.toy[n, 1]], color: .data, size: 3.5,
                              label: i == 0 ? "chosen rows" : nil)
             }
-            gaps.append(gap)
-            left.title = "2-D example, q = 1"
+            if !isOverview {
+                gaps.append(gap)
+                toySD.append(s)
+                mainSD.append(mainPosterior.covariance[0, 0].squareRoot())
+            }
+            left.title = "2-D example, q = 1" + (isOverview ? " (σ² = σ²(ML))" : "")
             left.xLabel = "x₁"
             left.yLabel = "x₂"
             left.equalAspect = true
             left.xLimits = xr
             left.yLimits = yr
-            left.legend = .lowerRight
+            left.legend = .outsideRight
 
             let right = axes[1]
             if qf == 2 {
-                let cov = covariance2(mainPosterior.covariance)
+                for (j, posterior) in mainPosteriors.enumerated() {
+                    let cov = covariance2(posterior.covariance)
+                    for i in chosen.indices {
+                        let m = (posterior.means[i, 0], posterior.means[i, 1])
+                        right.ellipse(mean: m, covariance: cov, k: 2, color: .posterior, width: 1.6, dash: dashes[j % 3],
+                                      label: i == 0 ? (isOverview ? "2σ ellipse, " + ratio(factors[j]) : "2σ posterior ellipse") : nil)
+                        right.scatter(x: [m.0], y: [m.1], color: .posterior, size: 4, marker: .diamond,
+                                      label: i == 0 && j == 0 ? "E[z|x]" : nil)
+                    }
+                }
                 for i in chosen.indices {
-                    let m = (mainPosterior.means[i, 0], mainPosterior.means[i, 1])
-                    right.ellipse(mean: m, covariance: cov, k: 2, color: .posterior, width: 1.6,
-                                  label: i == 0 ? "2σ posterior ellipse" : nil)
-                    right.scatter(x: [m.0], y: [m.1], color: .highlight, size: 4, marker: .diamond,
-                                  label: i == 0 ? "E[z|x]" : nil)
                     right.scatter(x: [limit[i][0]], y: [limit[i][1]], color: .projection, size: 6, marker: .cross,
                                   label: i == 0 ? "σ² → 0 limit Λ⁻½Uᵀ(x − μ)" : nil)
                 }
@@ -318,11 +397,16 @@ enum PPCAPosteriorSteps {
                 right.equalAspect = true
                 right.yLimits = lows[1]...highs[1]
             } else {
-                let sd = mainPosterior.covariance[0, 0].squareRoot()
+                for (j, posterior) in mainPosteriors.enumerated() {
+                    let sd = posterior.covariance[0, 0].squareRoot()
+                    for i in chosen.indices {
+                        let m = posterior.means[i, 0]
+                        let y = Double(i) + 0.2 * Double(j)
+                        right.line(x: [m - 2 * sd, m + 2 * sd], y: [y, y], color: .posterior, width: 4, dash: dashes[j % 3],
+                                   label: i == 0 ? "E[z|x] ± 2σ" + (isOverview ? ", " + ratio(factors[j]) : "") : nil)
+                    }
+                }
                 for i in chosen.indices {
-                    let m = mainPosterior.means[i, 0]
-                    right.line(x: [m - 2 * sd, m + 2 * sd], y: [Double(i), Double(i)], color: .posterior, width: 4,
-                               label: i == 0 ? "E[z|x] ± 2σ" : nil)
                     right.scatter(x: [limit[i][0]], y: [Double(i)], color: .projection, size: 6, marker: .cross,
                                   label: i == 0 ? "limit" : nil)
                 }
@@ -331,9 +415,9 @@ enum PPCAPosteriorSteps {
             }
             right.xLimits = lows[0]...highs[0]
             right.title = "\(setup.dataName), latent plane (chosen rows)"
-            right.legend = .lowerRight
+            right.legend = .outsideRight
             figures.append(figure)
-            labels.append(String(format: "σ² = %g σ²_ML", f))
+            labels.append(isOverview ? "overview: σ²(ML), 0.1 σ²(ML), 0.001 σ²(ML)" : "σ² = " + ratio(f))
         }
         out.figures["sigma-to-zero"] = .frames(figures, labels: labels)
         out.results["sigma_to_zero"] = [
@@ -341,6 +425,7 @@ enum PPCAPosteriorSteps {
             "main_posterior_sd": .numbers(mainSD),
         ]
         let last = sigmaFactors.count - 1
+        out.label("sigma_to_zero.factors.\(last)", "smallest σ² / σ²(ML) shown")
         for (i, f) in [(0, "σ² = σ²_ML"), (last, "σ² = 0.001 σ²_ML")] {
             out.label("sigma_to_zero.toy_max_gap.\(i)", "largest distance between W E[z|x] + μ and the projection, \(f) (2-D example)")
             out.label("sigma_to_zero.toy_posterior_sd.\(i)", "posterior s.d. of z, \(f) (2-D example)")
@@ -354,7 +439,8 @@ enum PPCAPosteriorSteps {
                                     into out: inout PPCALessonOutput) throws {
         let qf = setup.figureLatentDimension
         let model = try fits.main.model(latentDimension: qf)
-        let angle = 40.0 * Double.pi / 180
+        let degrees = 40.0
+        let angle = degrees * Double.pi / 180
         let r = qf == 2 ? Matrix([[cos(angle), -sin(angle)], [sin(angle), cos(angle)]]) : Matrix([[-1.0]])
         let rotated = try model.rotated(by: r)
         let wDifference = (rotated.loading - model.loading).frobeniusNorm / model.loading.frobeniusNorm
@@ -366,25 +452,29 @@ enum PPCAPosteriorSteps {
         let means = try model.posterior(setup.data).means
         let meansRotated = try rotated.posterior(setup.data).means
         let meansDifference = ((means * r) - meansRotated).elements.map(abs).max() ?? .nan
-        let description = qf == 2 ? "R = rotation by 40°" : "R = −1"
+        let description = qf == 2 ? "R = rotation by " + NumberFormat.significant(degrees) + "°" : "R = −1"
         out.tables["rotation-check"] = Table(
             columns: ["quantity", "value"],
-            rows: [["‖WR − W‖_F / ‖W‖_F (the parameters differ)", Cell.number(wDifference)],
-                   ["‖C(WR) − C(W)‖_F / ‖C‖_F", Cell.scientific(cDifference)],
+            rows: [["‖WR − W‖(F) / ‖W‖(F) (the parameters differ)", Cell.number(wDifference)],
+                   ["‖C(WR) − C(W)‖(F) / ‖C‖(F)", Cell.scientific(cDifference)],
                    ["max over rows |log p(x) under WR − under W|", Cell.scientific(llDifference)],
                    ["max |E[z|x] under WR − Rᵀ E[z|x] under W|", Cell.scientific(meansDifference)]],
             caption: "\(setup.dataName), q = \(qf), \(description): a different W, the same density; only the latent coordinates turn.")
         out.results["rotation"] = [
-            "R": .rows(r.rowArrays), "w_relative_difference": .number(wDifference),
+            "R": .rows(r.rowArrays), "angle_degrees": .number(qf == 2 ? degrees : 180),
+            "w_relative_difference": .number(wDifference),
             "c_relative_difference": .number(cDifference), "max_log_likelihood_difference": .number(llDifference),
             "max_posterior_mean_difference": .number(meansDifference),
         ]
-        out.label("rotation.w_relative_difference", "‖WR − W‖_F / ‖W‖_F")
-        out.label("rotation.c_relative_difference", "‖C(WR) − C(W)‖_F / ‖C‖_F")
+        out.label("rotation.w_relative_difference", "‖WR − W‖(F) / ‖W‖(F)")
+        out.label("rotation.angle_degrees", "rotation angle of R (degrees)", convention: "row vectors wⱼR turn clockwise")
+        out.label("rotation.c_relative_difference", "‖C(WR) − C(W)‖(F) / ‖C‖(F)")
         out.label("rotation.max_log_likelihood_difference", "max over rows |log p(x) under WR − under W|", convention: "natural log")
 
         // The rows of W as points of the latent plane: R turns the whole cloud and keeps every inner product.
-        let figure = Figure(title: "Rows of W and of WR (\(description))")
+        let figure = Figure(width: 620, height: 380,
+                            title: qf == 2 ? "Rows of W and of WR: \(description), each row turned clockwise"
+                                           : "Rows of W and of WR (\(description))")
         let axes = figure.addAxes()
         if qf == 2 {
             // Each coordinate j of x owns a row wⱼ of W; C = WWᵀ + σ²I holds only the inner products wᵢ·wⱼ, which
@@ -399,19 +489,20 @@ enum PPCAPosteriorSteps {
             }
             axes.scatter(x: model.loading.column(0), y: model.loading.column(1), color: .model, size: 3.5,
                          label: "rows wⱼ of W (one per coordinate)")
-            axes.scatter(x: rotated.loading.column(0), y: rotated.loading.column(1), color: .posterior, size: 3.5,
+            axes.scatter(x: rotated.loading.column(0), y: rotated.loading.column(1), color: .grey(0.45), size: 3.5,
                          marker: .triangle, label: "rows of WR")
-            axes.xLabel = "first column of W (or WR)"
-            axes.yLabel = "second column"
+            axes.xLabel = "Wⱼ₁ (first column)"
+            axes.yLabel = "Wⱼ₂ (second column)"
             axes.equalAspect = true
         } else {
             let index = (0..<setup.dimension).map(Double.init)
             axes.scatter(x: index, y: model.loading.column(0), color: .model, size: 4, label: "W")
-            axes.scatter(x: index, y: rotated.loading.column(0), color: .posterior, size: 4, marker: .triangle, label: "WR = −W")
+            axes.scatter(x: index, y: rotated.loading.column(0), color: .grey(0.45), size: 4, marker: .triangle, label: "WR = −W")
             axes.xLabel = "coordinate j of x"
             axes.yLabel = "loading"
         }
-        axes.legend = .best
+        axes.legend = .outsideRight
+        axes.title = "max over rows |Δ log p(x)| = " + NumberFormat.significant(llDifference, digits: 2)
         out.figures["rotational-ambiguity"] = .single(figure)
     }
 }
