@@ -31,6 +31,53 @@ from scipy.stats import multivariate_normal, norm  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
 
 LOG2PI = np.log(2 * np.pi)
+# Figure sizes in points of lvm-lessons' report on the digits (main after 15:00 UTC, 26 Nov 2026), by LESSON/NAME
+# (a slider's frames share its size). The lessons' own figure() calls give the panel layout; these sizes are applied
+# before saving, so every PNG has the pixel size of lvm-lessons' PNG. Not applied with --data (sizes depend on it).
+REPORT_SIZES = {
+    "nonlinear/curve-data": (560, 345),
+    "nonlinear/digits-latent-space": (460, 345),
+    "nonlinear/digits-training": (460, 345),
+    "nonlinear/elbo-gap": (640, 300),
+    "nonlinear/grid-cost": (460, 345),
+    "nonlinear/importance-sampling": (640, 300),
+    "nonlinear/latent-manifold-decoder": (460, 490),
+    "nonlinear/latent-manifold": (480, 820),
+    "nonlinear/marginal-density": (640, 300),
+    "nonlinear/mc-relative-error": (460, 345),
+    "nonlinear/posterior-shapes": (640, 480),
+    "nonlinear/quadrature-accuracy": (460, 345),
+    "nonlinear/training-log-likelihood": (460, 345),
+    "nonlinear/training": (620, 345),
+    "nonlinear/untrained-decoder": (460, 345),
+    "pca/angle-sweep": (460, 690),
+    "pca/centring": (460, 690),
+    "pca/data-overview": (640, 720),
+    "pca/error-vs-q": (460, 345),
+    "pca/mean-and-components": (640, 370),
+    "pca/pc-projection": (460, 345),
+    "pca/point-cloud": (460, 345),
+    "pca/principal-axes": (460, 345),
+    "pca/projection": (460, 345),
+    "pca/reconstructions": (640, 530),
+    "pca/scree": (460, 690),
+    "pca/variance-vs-angle": (460, 345),
+    "pca/what-pca-misses": (460, 345),
+    "ppca/em-iterations": (600, 345),
+    "ppca/em-log-likelihood": (640, 300),
+    "ppca/generative-story": (640, 560),
+    "ppca/linear-manifold": (460, 490),
+    "ppca/marginal-density": (520, 420),
+    "ppca/mc-marginal": (640, 540),
+    "ppca/model-selection": (560, 380),
+    "ppca/posterior-digits": (560, 420),
+    "ppca/posterior-grid-check": (540, 345),
+    "ppca/posterior-shrinkage": (620, 640),
+    "ppca/ppca-samples": (560, 352),
+    "ppca/rotational-ambiguity": (620, 380),
+    "ppca/sigma-to-zero": (620, 680),
+}
+
 C = {"data": "#3b4a5a", "model": "#d95f02", "reference": "#222222", "projection": "#1b9e77",
      "posterior": "#7570b3", "samples": "#e7298a", "highlight": "#e6ab02"}
 
@@ -40,14 +87,22 @@ C = {"data": "#3b4a5a", "model": "#d95f02", "reference": "#222222", "projection"
 class Site:
     """Collects figures and results of one lesson and writes them under OUT/LESSON/."""
 
-    def __init__(self, out, slug, scale):
+    def __init__(self, out, slug, scale, sizes=None):
         self.dir = os.path.join(out, slug)
+        self.slug = slug
+        self.sizes = sizes if sizes is not None else {}
         self.scale = scale
         self.results = {}
         self.images = []
         os.makedirs(os.path.join(self.dir, "figures"), exist_ok=True)
 
+    def resize(self, fig, name):
+        size = self.sizes.get(f"{self.slug}/{name}")
+        if size:
+            fig.set_size_inches(size[0] / 72, size[1] / 72)
+
     def save(self, fig, name):
+        self.resize(fig, name)
         path = os.path.join(self.dir, "figures", name + ".png")
         fig.savefig(path, dpi=72 * self.scale)
         plt.close(fig)
@@ -59,6 +114,7 @@ class Site:
         width = max(3, len(str(len(figures))))
         for i, make in enumerate(figures):
             fig = make()
+            self.resize(fig, name)
             fig.savefig(os.path.join(folder, f"{i + 1:0{width}d}.png"), dpi=72 * self.scale)
             if i == len(figures) - 1:
                 fig.savefig(os.path.join(self.dir, "figures", name + ".png"), dpi=72 * self.scale)
@@ -634,28 +690,29 @@ def ppca_lesson(site, x, names, labels, shape, user, rng, q_main=2):
     toy_rows = np.arange(0, len(toy), 20)
     limit = ((x[chosen] - main_fit.mean) @ main_fit.vecs[:, :qf]) / np.sqrt(main_fit.vals[:qf])
 
-    def sigma_frame(f):
+    def sigma_frame(fs):
         def make():
-            tm = toy_fit.model(1, f * toy_model.sigma2)
-            mm = main_fit.model(qf, f * main_fit.noise(qf))
-            tz, _ = tm.posterior(toy)
-            mz, mc_ = mm.posterior(x[chosen])
-            fig, (left, right) = figure(760, 360, 1, 2, f"σ² → 0: σ² = {f:g} × σ²_ML")
+            fig, (left, right) = figure(760, 360, 1, 2, f"σ² → 0: σ² = {', '.join(f'{f:g}' for f in fs)} × σ²_ML")
             left.scatter(toy[:, 0], toy[:, 1], s=4, alpha=0.3, c=C["data"])
-            p = toy_fit.mean + np.outer((toy[toy_rows] - toy_fit.mean) @ u1, u1)
-            rec = tz[toy_rows] @ tm.w.T + tm.mean
-            left.add_collection(LineCollection(np.stack([toy[toy_rows], p], 1), colors=C["projection"], lw=0.6))
-            left.scatter(p[:, 0], p[:, 1], marker="s", s=20, c=C["projection"])
-            left.scatter(rec[:, 0], rec[:, 1], marker="D", s=16, c=C["highlight"])
+            for f in fs:
+                tm = toy_fit.model(1, f * toy_model.sigma2)
+                mm = main_fit.model(qf, f * main_fit.noise(qf))
+                tz, _ = tm.posterior(toy)
+                mz, mc_ = mm.posterior(x[chosen])
+                p = toy_fit.mean + np.outer((toy[toy_rows] - toy_fit.mean) @ u1, u1)
+                rec = tz[toy_rows] @ tm.w.T + tm.mean
+                left.add_collection(LineCollection(np.stack([toy[toy_rows], p], 1), colors=C["projection"], lw=0.6))
+                left.scatter(p[:, 0], p[:, 1], marker="s", s=20, c=C["projection"])
+                left.scatter(rec[:, 0], rec[:, 1], marker="D", s=16, c=C["highlight"])
+                for i in range(len(chosen)):
+                    if qf == 2:
+                        ellipse(right, mz[i], mc_, 2, color=C["posterior"], lw=1.6)
+                    right.scatter(*mz[i, :2], marker="D", c=C["highlight"]); right.scatter(*limit[i, :2], marker="x", s=36, c=C["projection"])
             left.scatter(toy[toy_rows, 0], toy[toy_rows, 1], s=12, c=C["data"]); left.set_aspect("equal")
-            for i in range(len(chosen)):
-                if qf == 2:
-                    ellipse(right, mz[i], mc_, 2, color=C["posterior"], lw=1.6)
-                right.scatter(*mz[i, :2], marker="D", c=C["highlight"]); right.scatter(*limit[i, :2], marker="x", s=36, c=C["projection"])
             right.autoscale_view()
             return fig
         return make
-    site.frames([sigma_frame(f) for f in factors], "sigma-to-zero")
+    site.frames([sigma_frame([f]) for f in factors] + [sigma_frame([1, 0.1, 0.001])], "sigma-to-zero")  # + the overview frame
 
     # Step 7: rotational ambiguity.
     a = np.radians(40)
@@ -1186,16 +1243,17 @@ def main():
     shape = image_shape(names)
     say(f"data {x.shape[0]}×{x.shape[1]}")
 
-    site = Site(args.out, "pca", args.scale)
+    sizes = {} if args.data else REPORT_SIZES
+    site = Site(args.out, "pca", args.scale, sizes)
     pca_lesson(site, x, names, labels, shape, user, np.random.default_rng(args.seed), args.seed)
     site.finish()
     say("pca")
-    site = Site(args.out, "ppca", args.scale)
+    site = Site(args.out, "ppca", args.scale, sizes)
     ppca_lesson(site, x, names, labels, shape, user, np.random.default_rng(args.seed), args.latent_dim)
     site.finish()
     say("ppca")
     if args.part == "all":
-        site = Site(args.out, "nonlinear", args.scale)
+        site = Site(args.out, "nonlinear", args.scale, sizes)
         nonlinear_lesson(site, digits, digit_labels, np.random.default_rng(args.seed))
         site.finish()
         say("nonlinear")
