@@ -67,7 +67,7 @@ REPORT_SIZES = {
     "ppca/em-log-likelihood": (640, 300),
     "ppca/generative-story": (640, 560),
     "ppca/linear-manifold": (460, 490),
-    "ppca/marginal-density": (520, 420),
+    "ppca/marginal-density": (520, 380),
     "ppca/mc-marginal": (640, 540),
     "ppca/model-selection": (560, 380),
     "ppca/posterior-digits": (560, 420),

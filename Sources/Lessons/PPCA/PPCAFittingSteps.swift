@@ -150,7 +150,7 @@ enum PPCAFittingSteps {
     }
 
     static func marginalDensityFigure(_ x: Matrix, model: PPCA, quick: Bool) -> Figure {
-        let figure = Figure(width: 520, height: 420, title: "Fitted PPCA density over the 2-D example (q = 1, ML)")
+        let figure = Figure(width: 520, height: 380, title: "Fitted PPCA density over the 2-D example (q = 1, ML)")
         let axes = figure.addAxes()
         // Limits that hold the data and the whole 3-Mahalanobis-unit ellipse (half-widths 3√Cᵢᵢ), with a margin.
         let (dataX, dataY) = toyLimits(x)
