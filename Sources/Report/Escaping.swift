@@ -35,48 +35,49 @@ public enum Escaping {
 
     /// Text placed between tags.
     public static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(scalar)
+        replacing(text) {
+            switch $0 {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            default: nil
             }
         }
-        return out
     }
 
     /// A value placed inside a double-quoted attribute.
     public static func attribute(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
+        replacing(text) {
+            switch $0 {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "\"": "&quot;"
+            case "'": "&#39;"
+            default: nil
             }
         }
-        return out
     }
 
     /// Lesson prose on its way into Ink: no raw HTML can pass, quotes cannot break out of attributes Ink writes.
     /// `>` is left alone because it starts a Markdown block quote (Ink escapes it in text itself).
     public static func markdownProse(_ text: String) -> String {
+        replacing(text) {
+            switch $0 {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case "\"": "&quot;"
+            default: nil
+            }
+        }
+    }
+
+    /// `text` with every scalar for which `replacement` returns a string replaced by it, the others kept.
+    private static func replacing(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
-            }
+            if let entity = replacement(scalar) { out += entity } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }
