@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 
 /// Runs the built `lvm-lessons` binary (from the products folder next to the test bundle) and captures its output.
 struct CLIRunner {
@@ -51,19 +52,7 @@ struct CLIRunner {
     }
 
     /// Every file under `folder` with its bytes, by relative path.
-    static func tree(_ folder: URL) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let base = folder.standardizedFileURL.path
-        guard let e = FileManager.default.enumerator(atPath: base) else { return [:] }
-        while let relative = e.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let path = base + "/" + relative
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[relative] = FileManager.default.contents(atPath: path)
-            }
-        }
-        return files
-    }
+    static func tree(_ folder: URL) -> [String: Data] { FileTree.contents(of: folder) }
 }
 
 final class LockedData: @unchecked Sendable {

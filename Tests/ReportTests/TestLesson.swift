@@ -1,4 +1,5 @@
 import Foundation
+import _TestSupport
 import Lessons
 import Plotting
 @testable import Report
@@ -134,19 +135,7 @@ final class Scratch {
     }
 
     /// Every file under `folder` with its bytes, by relative path.
-    static func tree(_ folder: URL) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let base = folder.standardizedFileURL.path
-        guard let e = FileManager.default.enumerator(atPath: base) else { return [:] }
-        while let relative = e.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            let path = base + "/" + relative
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[relative] = FileManager.default.contents(atPath: path)
-            }
-        }
-        return files
-    }
+    static func tree(_ folder: URL) -> [String: Data] { FileTree.contents(of: folder) }
 }
 
 /// A progress reporter that records instead of printing.
