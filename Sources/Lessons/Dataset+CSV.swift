@@ -33,9 +33,11 @@ extension Dataset {
         let path = url.path
         let bytes = try readBytes(path: path)
         var parser = CSVTable(path: path)
-        if try !parser.parsePlainNumbers(bytes) {
+        var plain = false
+        do { plain = try bytes.withUnsafeBytes { raw in try parser.parsePlainNumbers(raw) } } catch let e as DatasetError { throw e } catch { plain = false }
+        if !plain {
             parser = CSVTable(path: path)
-            let text = try decodeText(bytes, path: path)
+            let text = try decodeText([UInt8](bytes), path: path)
             try parser.parse(text)
         }
         return try parser.dataset(name: url.lastPathComponent)
@@ -45,7 +47,7 @@ extension Dataset {
     static func loadWithGeneralReader(csv url: URL) throws(DatasetError) -> Dataset {
         let path = url.path
         var parser = CSVTable(path: path)
-        try parser.parse(try decodeText(try readBytes(path: path), path: path))
+        try parser.parse(try decodeText([UInt8](try readBytes(path: path)), path: path))
         return try parser.dataset(name: url.lastPathComponent)
     }
 
@@ -69,7 +71,7 @@ extension Dataset {
 
     // MARK: - Reading the bytes
 
-    private static func readBytes(path: String) throws(DatasetError) -> [UInt8] {
+    private static func readBytes(path: String) throws(DatasetError) -> Data {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable(path: path, reason: "no such file; check the path (it is read relative to the folder you run the command in)")
@@ -88,7 +90,7 @@ extension Dataset {
         guard data.count <= maximumFileSize else {  // it grew between the two looks
             throw .unreadable(path: path, reason: "the file is \(megabytes(data.count)) but at most \(megabytes(maximumFileSize)) are accepted; take a sample of the rows and try again")
         }
-        return [UInt8](data)
+        return data
     }
 
     private static func megabytes(_ bytes: Int) -> String {
@@ -229,95 +231,18 @@ private struct CSVTable {
     /// True for text such as `59 2 32.1`: two or more numbers separated by spaces or tabs.
     // MARK: - Fast path for plain numeric files
 
-    /// Parses the common case straight from the bytes: ASCII text without quotes, BOM, NUL, tabs or stray carriage
-    /// returns, lines ending in LF or CRLF, cells without surrounding spaces, and every data cell a plain decimal
-    /// number (`[+-]digits[.digits][e[+-]digits]`, finite). The header goes through `readHeader`, so its checks and
-    /// messages are the general path's. Returns false — having changed nothing the caller keeps — as soon as the file
-    /// is anything else (including every kind of error), and the caller then runs the general CSV reader, which
-    /// produces the same dataset or the precise error message. Same bytes in ⇒ same doubles out: each cell is
-    /// converted by `strtod`, the correctly rounded conversion that `Double(String)` also uses.
-    mutating func parsePlainNumbers(_ bytes: [UInt8]) throws(DatasetError) -> Bool {
-        var header: [String] = []
-        var values: [Double] = []
-        var rows = 0
-        var headerLineNumber = 0
-        var lastLine = 0
-        let plain = bytes.withUnsafeBufferPointer { b -> Bool in
-            let n = b.count
-            var i = 0
-            var line = 0
-            var cell = [CChar](repeating: 0, count: 64)
-            while i < n {
-                line += 1
-                var end = i
-                while end < n && b[end] != 0x0A { end += 1 }
-                var stop = end
-                if stop > i && b[stop - 1] == 0x0D { stop -= 1 }
-                defer { i = end + 1 }
-                if stop == i { continue }                       // a blank line
-                if header.isEmpty {
-                    var names: [String] = []
-                    var start = i
-                    for k in i...stop {
-                        if k == stop || b[k] == 0x2C {
-                            let name = b[start..<k]
-                            guard let first = name.first, let last = name.last, first != 0x20, last != 0x20,
-                                  name.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 }) else { return false }
-                            names.append(String(decoding: name, as: UTF8.self))
-                            start = k + 1
-                        }
-                    }
-                    header = names
-                    headerLineNumber = line
-                    values.reserveCapacity(header.count * max(16, n / max(1, 8 * header.count)))
-                    continue
-                }
-                var start = i
-                var count = 0
-                for k in i...stop {
-                    guard k == stop || b[k] == 0x2C else { continue }
-                    let length = k - start
-                    guard length > 0, length < 63, count < header.count, Self.isPlainNumber(b, start, k) else { return false }
-                    for m in 0..<length { cell[m] = CChar(bitPattern: b[start + m]) }
-                    cell[length] = 0
-                    let value = strtod(cell, nil)
-                    guard value.isFinite else { return false }
-                    values.append(value)
-                    count += 1
-                    start = k + 1
-                }
-                guard count == header.count else { return false }
-                rows += 1
-                lastLine = line
-            }
-            return true
-        }
-        guard plain, !header.isEmpty else { return false }
-        try readHeader(header, line: headerLineNumber)
-        elements = values
-        rowCount = rows
-        lastRowLine = lastLine
+    /// Reads the common case — a plain numeric file — through `PlainNumberCSV` (on every core, straight from the
+    /// bytes). The header goes through `readHeader`, so its checks and messages are the general path's. Returns false,
+    /// having changed nothing, when the file is anything else (including every kind of error); the caller then runs
+    /// the general CSV reader, which produces the same dataset or the precise error message. Same bytes in ⇒ same
+    /// doubles out (`DecimalText` gives `strtod`'s correctly rounded values).
+    mutating func parsePlainNumbers(_ bytes: UnsafeRawBufferPointer) throws(DatasetError) -> Bool {
+        guard let plain = PlainNumberCSV(bytes.bindMemory(to: UInt8.self)) else { return false }
+        try readHeader(plain.header, line: plain.headerLine)
+        elements = plain.values
+        rowCount = plain.rows
+        lastRowLine = plain.lastRowLine
         return true
-    }
-
-    /// Whether bytes[start..<end] is `[+-]digits[.digits][(e|E)[+-]digits]` or `[+-].digits[…]`.
-    private static func isPlainNumber(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var k = start
-        func digits() -> Int {
-            let s = k
-            while k < end && b[k] >= 0x30 && b[k] <= 0x39 { k += 1 }
-            return k - s
-        }
-        if k < end && (b[k] == 0x2B || b[k] == 0x2D) { k += 1 }
-        var mantissa = digits()
-        if k < end && b[k] == 0x2E { k += 1; mantissa += digits() }
-        guard mantissa > 0 else { return false }
-        if k < end && (b[k] == 0x65 || b[k] == 0x45) {
-            k += 1
-            if k < end && (b[k] == 0x2B || b[k] == 0x2D) { k += 1 }
-            guard digits() > 0 else { return false }
-        }
-        return k == end
     }
 
     static func isNumbersSeparatedBySpaces(_ text: String) -> Bool {
