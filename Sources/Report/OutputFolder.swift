@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -99,15 +100,21 @@ struct OutputFolder {
         } catch {
             throw .output(path: url.path, reason: "cannot create the temporary folder \(temp.path) (\(error.localizedDescription)); check that the parent folder is writable")
         }
-        for (path, data) in files.sorted {
-            let target = temp.appendingPathComponent(path)
-            do {
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try data.write(to: target)
-            } catch {
-                throw .io(path: target.path, reason: "cannot write (\(error.localizedDescription)); check free space and permissions")
+        // Folders first (in order), then the files on every core: each file is written by exactly one thread.
+        let sorted = files.sorted
+        let targets = sorted.map { temp.appendingPathComponent($0.0) }
+        for folder in Set(targets.map { $0.deletingLastPathComponent().path }).sorted() {
+            do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw .io(path: folder, reason: "cannot create the folder (\(error.localizedDescription)); check free space and permissions")
             }
         }
+        let failures = ResultSlots<Void>(count: sorted.count)
+        DispatchQueue.concurrentPerform(iterations: sorted.count) { k in
+            do { try sorted[k].1.write(to: targets[k]) } catch {
+                failures.set(k, .failure(.io(path: targets[k].path, reason: "cannot write (\(error.localizedDescription)); check free space and permissions")))
+            }
+        }
+        for k in sorted.indices { if case .failure(let error)? = failures.get(k) { throw error } }
         return temp
     }
 

@@ -371,8 +371,11 @@ public struct ReportBuilder: Sendable {
     // MARK: - Manifest
 
     private func manifestJSON(files: SiteFiles, inputs: Inputs, katex: Bool) -> String {
-        let fileList: [JSONValue] = files.sorted.map { path, data in
-            .object(["path": .string(path), "sha256": .string(SHA256.hex(data)), "bytes": .integer(data.count)])
+        let sorted = files.sorted
+        let digests = ResultSlots<String>(count: sorted.count)
+        DispatchQueue.concurrentPerform(iterations: sorted.count) { k in digests.set(k, .success(SHA256.hex(sorted[k].1))) }
+        let fileList: [JSONValue] = sorted.indices.map { k in
+            .object(["path": .string(sorted[k].0), "sha256": .string((try? digests.get(k)?.get()) ?? ""), "bytes": .integer(sorted[k].1.count)])
         }
         let inputList: [JSONValue] = inputs.hashes.value.map { .object(["file": .string($0.0), "sha256": .string($0.1)]) }
         var optionValues: [String: JSONValue] = [
