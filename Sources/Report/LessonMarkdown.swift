@@ -321,17 +321,49 @@ struct LessonMarkdown {
 
     // MARK: - Restoring
 
+    /// Puts the lifted pieces back, in one pass over the text: each `open index close` token becomes placeholder
+    /// `index` (a block placeholder also takes the `<p>…</p>` that Markdown wrapped around it), and tokens inside a
+    /// placeholder are restored in turn — only those with a smaller index, the ones lifted before it.
     private func restore(_ html: String) -> String {
-        var result = html
-        for index in placeholders.indices.reversed() {
-            let token = "\(Self.open)\(index)\(Self.close)"
-            guard result.contains(token) else { continue }
-            if blockPlaceholders.contains(index) {
-                result = result.replacingOccurrences(of: "<p>\(token)</p>", with: placeholders[index])
+        var out = ""
+        out.reserveCapacity(html.utf8.count + placeholders.reduce(0) { $0 + $1.utf8.count })
+        append(html, below: placeholders.count, to: &out)
+        return out
+    }
+
+    private func append(_ text: String, below limit: Int, to out: inout String) {
+        let scalars = text.unicodeScalars
+        let open = Self.open.unicodeScalars.first!, close = Self.close.unicodeScalars.first!
+        var copied = scalars.startIndex
+        var i = scalars.startIndex
+        while let start = scalars[i...].firstIndex(of: open) {
+            // The index: digits up to the closing mark.
+            var j = scalars.index(after: start)
+            var index = 0, digits = 0
+            while j < scalars.endIndex, (0x30...0x39).contains(scalars[j].value), digits < 9 {
+                index = index * 10 + Int(scalars[j].value - 0x30); digits += 1
+                j = scalars.index(after: j)
             }
-            result = result.replacingOccurrences(of: token, with: placeholders[index])
+            guard digits > 0, j < scalars.endIndex, scalars[j] == close, index < limit else {
+                i = scalars.index(after: start)
+                continue
+            }
+            let end = scalars.index(after: j)
+            var from = start, to = end
+            if blockPlaceholders.contains(index) {
+                let before = "<p>".unicodeScalars, after = "</p>".unicodeScalars
+                if scalars[scalars.startIndex..<start].reversed().starts(with: before.reversed()),
+                   scalars[end...].starts(with: after) {
+                    from = scalars.index(start, offsetBy: -before.count)
+                    to = scalars.index(end, offsetBy: after.count)
+                }
+            }
+            out.unicodeScalars.append(contentsOf: scalars[copied..<from])
+            append(placeholders[index], below: index, to: &out)
+            copied = to
+            i = to
         }
-        return result
+        out.unicodeScalars.append(contentsOf: scalars[copied...])
     }
 
     // MARK: - Helpers
