@@ -52,8 +52,11 @@ public struct ReportBuilder: Sendable {
         // Compute.
         try stage(.compute)
         var computed: [ComputedLesson] = []
-        let renderAhead = DispatchQueue(label: "lvm-lessons.render-ahead")   // serial: one core beside the computation
-        let renderedAhead = ResultSlots<[Result<[(String, Data)], ReportError>]>(count: options.lessons.count)
+        // Each lesson's figures start rendering on one background thread as soon as the lesson is computed (in
+        // memory only; nothing is written before the write stage, and files are collected in lesson order).
+        let scale = options.scale
+        let queue = RenderQueue(render: { job in Self.renderFiles(job, scale: scale) })
+        var jobRanges: [Range<Int>] = []
         for (k, lesson) in options.lessons.enumerated() {
             progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
             let lessonStart = clock.now
@@ -74,12 +77,7 @@ public struct ReportBuilder: Sendable {
             progress.lessonFinished(lesson.slug, duration: clock.now - lessonStart)
             let item = ComputedLesson(lesson: lesson, text: texts[k], result: result)
             computed.append(item)
-            if k < options.lessons.count - 1 {
-                // Render this lesson's figures on the other core while the next lesson computes (in memory only;
-                // nothing is written before the write stage, and the files are collected in lesson order).
-                let jobs = renderJobs(item)
-                renderAhead.async { [self] in renderedAhead.set(k, .success(render(jobs, concurrently: false, reportProgress: false))) }
-            }
+            jobRanges.append(queue.add(renderJobs(item)))
         }
 
         // Pages (in memory): text references are resolved before the slower rendering.
@@ -117,15 +115,11 @@ public struct ReportBuilder: Sendable {
         // Render every figure (in parallel over figures; results kept by index, so the bytes do not depend on timing).
         try stage(.render)
         let t2 = clock.now
-        // The last lesson's figures on every core; the others were rendered while the later lessons computed.
-        var last: [Result<[(String, Data)], ReportError>] = []
-        if let item = computed.last { last = render(renderJobs(item), concurrently: true, reportProgress: true) }
-        renderAhead.sync {}
+        // What the background thread has not rendered yet, on every core.
+        let reporter = progress
+        queue.drain(progress: { reporter.lessonProgress("rendering figures", $0) })
         var rendered: [(String, Data)] = []
-        for k in computed.indices {
-            let results = k == computed.count - 1 ? last : ((try? renderedAhead.get(k)?.get()) ?? [])
-            rendered += try Self.files(results)
-        }
+        for range in jobRanges { rendered += try Self.files(queue.results(range)) }
         for (path, data) in rendered { files.add(path, data) }
         progress.stage("figures: \(rendered.count) files", duration: clock.now - t2)
 
@@ -322,37 +316,19 @@ public struct ReportBuilder: Sendable {
         return jobs
     }
 
-    /// Renders jobs — on every core (`concurrently`) or one after the other on the calling thread — and returns the
-    /// files of each job in job order, so the bytes and their order never depend on timing.
-    func render(_ jobs: [RenderJob], concurrently: Bool, reportProgress: Bool) -> [Result<[(String, Data)], ReportError>] {
-        let results = ResultSlots<[(String, Data)]>(count: jobs.count)
-        let scale = options.scale
-        let total = jobs.count
-        let reporter = progress
-        let done = Counter()
-        let work: @Sendable (Int) -> Void = { k in
-            let job = jobs[k]
-            do {
-                var files: [(String, Data)] = []
-                var bytes: [ImageFormat: Data] = [:]   // a frames figure's last frame goes to two PNG paths: render once
-                for (path, format) in job.outputs {
-                    if bytes[format] == nil { bytes[format] = Data(try job.figure.render(format, scale: scale)) }
-                    files.append((path, bytes[format]!))
-                }
-                results.set(k, .success(files))
-            } catch {
-                results.set(k, .failure(.figure(lesson: job.lesson, name: job.name, reason: String(describing: error))))
+    /// Renders one job: its files in the order of its outputs (a frames figure's last frame goes to two PNG paths and
+    /// is rendered once).
+    static func renderFiles(_ job: RenderJob, scale: Double) -> Result<[(String, Data)], ReportError> {
+        do {
+            var files: [(String, Data)] = []
+            var bytes: [ImageFormat: Data] = [:]
+            for (path, format) in job.outputs {
+                if bytes[format] == nil { bytes[format] = Data(try job.figure.render(format, scale: scale)) }
+                files.append((path, bytes[format]!))
             }
-            let n = done.increment()
-            if reportProgress { reporter.lessonProgress("rendering figures", Double(n) / Double(max(total, 1))) }
-        }
-        if concurrently {
-            DispatchQueue.concurrentPerform(iterations: jobs.count, execute: work)
-        } else {
-            for k in jobs.indices { work(k) }
-        }
-        return jobs.indices.map { k in
-            results.get(k) ?? .failure(.figure(lesson: jobs[k].lesson, name: jobs[k].name, reason: "not rendered"))
+            return .success(files)
+        } catch {
+            return .failure(.figure(lesson: job.lesson, name: job.name, reason: String(describing: error)))
         }
     }
 
@@ -436,8 +412,3 @@ final class ResultSlots<T>: @unchecked Sendable {
     func get(_ i: Int) -> Result<T, ReportError>? { lock.withLock { slots[i] } }
 }
 
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.withLock { value += 1; return value } }
-}
