@@ -167,7 +167,8 @@ public final class Figure: @unchecked Sendable {
     }
 
     /// The figure drawn on an ARGB32 image surface of `scale` pixels per point (what `render(.png)` encodes).
-    func rasterSurface(scale: Double) throws(PlotError) -> CairoSurface {
+    /// `rasterMarkers: false` makes Cairo fill every scatter marker (the tests compare the two).
+    func rasterSurface(scale: Double, rasterMarkers: Bool = true) throws(PlotError) -> CairoSurface {
         guard scale.isFinite, scale > 0 else { throw PlotError.invalidData("PNG scale must be positive, got \(scale)") }
         let pw = Int((width * scale).rounded()), ph = Int((height * scale).rounded())
         guard pw >= 1, ph >= 1, pw <= 32_767, ph <= 32_767 else {
@@ -176,7 +177,8 @@ public final class Figure: @unchecked Sendable {
         try validate()
         let surface = try CairoSurface(imageWidth: pw, height: ph)
         let context = try CairoContext(surface: surface)
-        let renderer = CairoRenderer(context: context, scale: Double(pw) / width, isVector: false)
+        let renderer = CairoRenderer(context: context, scale: Double(pw) / width, isVector: false,
+                                     rasterMarkers: rasterMarkers)
         try draw(on: renderer)
         try renderer.check("drawing")
         try surface.check("drawing")
