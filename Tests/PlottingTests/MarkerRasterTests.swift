@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Plotting
 
 /// The raster path for large scatters (`MarkerRaster`) against Cairo's own per-point fills of the same figure.
@@ -143,5 +146,38 @@ import Testing
     @Test func smallScattersAreCairos() throws {
         let figure = Self.figure(CairoRenderer.rasterMarkerThreshold - 1)
         #expect(try Self.pixels(figure, raster: true) == (try Self.pixels(figure, raster: false)))
+    }
+
+    // MARK: - Timing (not a test: run by hand)
+
+    /// With `PLOTTING_TIMING=1`: CPU time of drawing a lesson-size scatter of 100 000 points (460 × 345 pt, scale 2)
+    /// with Cairo's per-point fills and with the masks, and of encoding it with Cairo's writer and with `PNGEncoder`.
+    @Test func timing() throws {
+        guard ProcessInfo.processInfo.environment["PLOTTING_TIMING"] != nil else { return }
+        func cpu() -> Double {
+            var t = timespec(); clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        }
+        let figure = Figure(title: "100 000 points")
+        let (xs, ys) = Self.cloud(100_000)
+        figure.addAxes().scatter(x: xs, y: ys, size: 2, alpha: 0.6, label: "data")
+        for raster in [false, true] {
+            var times: [Double] = []
+            for _ in 0..<3 {
+                let t0 = cpu(); _ = try figure.rasterSurface(scale: 2, rasterMarkers: raster); times.append(cpu() - t0)
+            }
+            print("timing draw 100k points, masks \(raster): \(times.sorted()[1]) s")
+        }
+        for (name, f) in [("benchmark figure", PlottingBenchmark.standardFigure()), ("100k scatter", figure)] {
+            let surface = try f.rasterSurface(scale: 2)
+            var cairo: [Double] = [], ours: [Double] = [], sizes = (0, 0)
+            for _ in 0..<5 {
+                var t0 = cpu()
+                let sink = ByteSink(); try surface.writeCairoPNG(into: sink); cairo.append(cpu() - t0)
+                t0 = cpu(); let png = try surface.encodePNG(); ours.append(cpu() - t0)
+                sizes = (sink.bytes.count, png.count)
+            }
+            print("timing encode \(name): cairo \(cairo.sorted()[2]) s \(sizes.0) B, ours \(ours.sorted()[2]) s \(sizes.1) B")
+        }
     }
 }
