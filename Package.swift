@@ -30,7 +30,10 @@ let package = Package(
         .systemLibrary(
             name: "CCairo", pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"])]),  // README.md sits beside the module map
-        .target(name: "Plotting", dependencies: ["CCairo"], exclude: ["README.md"], swiftSettings: optimised),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),  // deflate and crc32 for Plotting's PNG encoder
+        .target(name: "Plotting", dependencies: ["CCairo", "CZlib"], exclude: ["README.md"], swiftSettings: optimised),
 
         // MARK: - Lessons, report and command line
         .target(

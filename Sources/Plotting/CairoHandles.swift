@@ -42,6 +42,49 @@ final class CairoSurface {
         try self.init(handle: h, sink: nil, operation: "image_surface_create")
     }
 
+    /// An ARGB32 image surface holding `pixels` (premultiplied native-endian `A R G B` words, row-major).
+    convenience init(argbWidth width: Int, height: Int, pixels: [UInt32]) throws(PlotError) {
+        guard pixels.count == width * height else {
+            throw PlotError.invalidData("\(pixels.count) pixels for a \(width)×\(height) image")
+        }
+        try self.init(imageWidth: width, height: height)
+        cairo_surface_flush(handle)
+        guard let data = cairo_image_surface_get_data(handle) else {
+            throw PlotError.cairo(operation: "image_surface_get_data", status: "NULL data", path: nil)
+        }
+        let stride = Int(cairo_image_surface_get_stride(handle))
+        pixels.withUnsafeBufferPointer { src in
+            for y in 0..<height {
+                let line = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<width { line[x] = src[y * width + x] }
+            }
+        }
+        cairo_surface_mark_dirty(handle)
+    }
+
+    /// Takes ownership of a surface made elsewhere (e.g. decoded from a PNG); throws if it is in an error state.
+    convenience init(adopting handle: OpaquePointer, operation: String) throws(PlotError) {
+        try self.init(handle: handle, sink: nil, operation: operation)
+    }
+
+    /// The pixels of an ARGB32 image surface as Cairo holds them: premultiplied, native-endian `A R G B` words, row
+    /// by row (the stride's padding dropped).
+    func argbPixels() throws(PlotError) -> (width: Int, height: Int, pixels: [UInt32]) {
+        cairo_surface_flush(handle)
+        guard let data = cairo_image_surface_get_data(handle) else {
+            throw PlotError.cairo(operation: "image_surface_get_data", status: "NULL data", path: nil)
+        }
+        let w = Int(cairo_image_surface_get_width(handle)), h = Int(cairo_image_surface_get_height(handle))
+        let stride = Int(cairo_image_surface_get_stride(handle))
+        var pixels: [UInt32] = []
+        pixels.reserveCapacity(w * h)
+        for y in 0..<h {
+            let line = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+            pixels.append(contentsOf: UnsafeBufferPointer(start: line, count: w))
+        }
+        return (w, h, pixels)
+    }
+
     /// An SVG surface of `width` × `height` points writing into `sink`.
     convenience init(svgInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
         guard let h = cairo_svg_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
@@ -95,8 +138,23 @@ final class CairoSurface {
         try check("surface_finish")
     }
 
-    /// Encodes the raster surface as PNG into `sink`.
-    func writePNG(into sink: ByteSink) throws(PlotError) {
+    /// Encodes the raster (ARGB32 image) surface as PNG with our `PNGEncoder`: RGB when opaque, else RGBA.
+    func encodePNG(settings: PNGEncoder.Settings = .standard) throws(PlotError) -> [UInt8] {
+        cairo_surface_flush(handle)
+        guard cairo_image_surface_get_format(handle) == CAIRO_FORMAT_ARGB32 else {
+            throw PlotError.encoding(operation: "PNG encoder", status: "not an ARGB32 image surface", path: nil)
+        }
+        guard let data = cairo_image_surface_get_data(handle) else {
+            throw PlotError.cairo(operation: "image_surface_get_data", status: "NULL data", path: nil)
+        }
+        return try PNGEncoder.encode(argb: UnsafeRawPointer(data), width: Int(cairo_image_surface_get_width(handle)),
+                                     height: Int(cairo_image_surface_get_height(handle)),
+                                     stride: Int(cairo_image_surface_get_stride(handle)), settings: settings)
+    }
+
+    /// Encodes the raster surface as PNG into `sink` with Cairo's own writer (libpng defaults, always RGBA): what
+    /// `encodePNG` replaced, kept for comparisons in the tests.
+    func writeCairoPNG(into sink: ByteSink) throws(PlotError) {
         cairo_surface_flush(handle)
         let status = cairo_surface_write_to_png_stream(handle, ByteSink.write, sink.opaque)
         guard status == CAIRO_STATUS_SUCCESS else {

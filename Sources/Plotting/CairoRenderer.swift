@@ -6,13 +6,19 @@ final class CairoRenderer: Renderer {
     private let context: CairoContext
     private let isVector: Bool
     private var cache: [String: TextExtents] = [:]
+    /// The clip rectangles pushed so far (points), each already intersected with the one before.
+    private var clips: [Rect] = []
 
     /// `scale` converts points to device units (pixels for PNG, 1 for vector surfaces).
     private let scale: Double
 
-    init(context: CairoContext, scale: Double, isVector: Bool) {
+    /// Whether large scatters on raster surfaces take the mask path (`markers`); off only to compare with Cairo.
+    private let rasterMarkersEnabled: Bool
+
+    init(context: CairoContext, scale: Double, isVector: Bool, rasterMarkers: Bool = true) {
         self.context = context
         self.isVector = isVector
+        self.rasterMarkersEnabled = rasterMarkers
         self.scale = scale
         cairo_scale(context.handle, scale, scale)
         context.configureText()
@@ -136,14 +142,81 @@ final class CairoRenderer: Renderer {
         cairo_restore(cr)
     }
 
+    /// Scatters with at least this many points are blended from coverage masks on raster surfaces. Below it Cairo
+    /// fills each marker: building the 64 phase masks costs about as much as Cairo drawing a few hundred markers, and
+    /// small scatters (legends, highlights, the reference images) then stay exactly as Cairo draws them.
+    static let rasterMarkerThreshold = 2_000
+
+    func markers(_ centres: [Point], marker: Marker, size: Double, color: Color, colors: [Color]?) {
+        if isVector || !rasterMarkersEnabled || centres.count < Self.rasterMarkerThreshold || !rasterMarkers(centres, marker: marker, size: size,
+                                                                                   color: color, colors: colors) {
+            drawMarkersOneByOne(centres, marker: marker, size: size, color: color, colors: colors)
+        }
+    }
+
+    /// The fast path of `markers`; false (nothing drawn) when it does not apply: a transform other than the pixel
+    /// scale, a marker Cairo must stroke, or one too large for masks.
+    private func rasterMarkers(_ centres: [Point], marker: Marker, size: Double, color: Color, colors: [Color]?) -> Bool {
+        var m = cairo_matrix_t()
+        cairo_get_matrix(cr, &m)
+        guard m.xy == 0, m.yx == 0, m.x0 == 0, m.y0 == 0, m.xx == scale, m.yy == scale,
+              let path = ScatterMark.markerPath(marker, at: Point(0, 0), size: size),
+              let masks = MarkerMasks(outline: flattened(path).map { Point($0.x * scale, $0.y * scale) })
+        else { return false }
+        let surface = context.surface.handle
+        guard cairo_image_surface_get_format(surface) == CAIRO_FORMAT_ARGB32 else { return false }
+        cairo_surface_flush(surface)
+        guard let data = cairo_image_surface_get_data(surface) else { return false }
+        let width = Int(cairo_image_surface_get_width(surface)), height = Int(cairo_image_surface_get_height(surface))
+        let clip = clips.last ?? Rect(x: 0, y: 0, width: Double(width) / scale, height: Double(height) / scale)
+        let device = centres.map { Point($0.x * scale, $0.y * scale) }
+        MarkerRaster.blend(device, masks: masks, color: color, colors: colors, into: data, width: width, height: height,
+                           stride: Int(cairo_image_surface_get_stride(surface)),
+                           clip: (max(0, clip.x * scale), max(0, clip.y * scale),
+                                  min(Double(width), (clip.x + clip.width) * scale),
+                                  min(Double(height), (clip.y + clip.height) * scale)))
+        cairo_surface_mark_dirty(surface)
+        return true
+    }
+
+    /// The vertices of `path` as Cairo flattens it for filling (curves become chords within the context's tolerance,
+    /// 0.1 device pixel), in points; one closed subpath expected.
+    private func flattened(_ path: Path) -> [Point] {
+        trace(path)
+        defer { cairo_new_path(cr) }
+        guard let flat = cairo_copy_path_flat(cr) else { return [] }
+        defer { cairo_path_destroy(flat) }
+        guard flat.pointee.status == CAIRO_STATUS_SUCCESS, let data = flat.pointee.data else { return [] }
+        var points: [Point] = []
+        var k = 0
+        while k < Int(flat.pointee.num_data) {
+            let header = data[k].header
+            if header.type == CAIRO_PATH_MOVE_TO || header.type == CAIRO_PATH_LINE_TO {
+                points.append(Point(data[k + 1].point.x, data[k + 1].point.y))
+            }
+            k += Int(header.length)
+        }
+        return points
+    }
+
     func pushClip(_ rect: Rect) {
+        if let outer = clips.last {
+            let x0 = max(rect.x, outer.x), y0 = max(rect.y, outer.y)
+            let x1 = min(rect.x + rect.width, outer.x + outer.width), y1 = min(rect.y + rect.height, outer.y + outer.height)
+            clips.append(Rect(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0)))
+        } else {
+            clips.append(rect)
+        }
         cairo_save(cr)
         cairo_new_path(cr)
         cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
         cairo_clip(cr)
     }
 
-    func popClip() { cairo_restore(cr) }
+    func popClip() {
+        if !clips.isEmpty { clips.removeLast() }
+        cairo_restore(cr)
+    }
 
     /// Throws if any drawing call left the context in an error state.
     func check(_ operation: String) throws(PlotError) { try context.check(operation) }

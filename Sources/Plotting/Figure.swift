@@ -135,20 +135,7 @@ public final class Figure: @unchecked Sendable {
         let sink = ByteSink()
         switch format {
         case .png:
-            guard scale.isFinite, scale > 0 else { throw PlotError.invalidData("PNG scale must be positive, got \(scale)") }
-            let pw = Int((width * scale).rounded()), ph = Int((height * scale).rounded())
-            guard pw >= 1, ph >= 1, pw <= 32_767, ph <= 32_767 else {
-                throw PlotError.invalidData("PNG of \(pw)×\(ph) pixels is out of range (1…32767)")
-            }
-            try validate()
-            let surface = try CairoSurface(imageWidth: pw, height: ph)
-            let context = try CairoContext(surface: surface)
-            let renderer = CairoRenderer(context: context, scale: Double(pw) / width, isVector: false)
-            try draw(on: renderer)
-            try renderer.check("drawing")
-            try surface.check("drawing")
-            try surface.writePNG(into: sink)
-            return sink.bytes
+            return try rasterSurface(scale: scale).encodePNG()
         case .svg:
             try validate()
             do {
@@ -179,6 +166,25 @@ public final class Figure: @unchecked Sendable {
         }
     }
 
+    /// The figure drawn on an ARGB32 image surface of `scale` pixels per point (what `render(.png)` encodes).
+    /// `rasterMarkers: false` makes Cairo fill every scatter marker (the tests compare the two).
+    func rasterSurface(scale: Double, rasterMarkers: Bool = true) throws(PlotError) -> CairoSurface {
+        guard scale.isFinite, scale > 0 else { throw PlotError.invalidData("PNG scale must be positive, got \(scale)") }
+        let pw = Int((width * scale).rounded()), ph = Int((height * scale).rounded())
+        guard pw >= 1, ph >= 1, pw <= 32_767, ph <= 32_767 else {
+            throw PlotError.invalidData("PNG of \(pw)×\(ph) pixels is out of range (1…32767)")
+        }
+        try validate()
+        let surface = try CairoSurface(imageWidth: pw, height: ph)
+        let context = try CairoContext(surface: surface)
+        let renderer = CairoRenderer(context: context, scale: Double(pw) / width, isVector: false,
+                                     rasterMarkers: rasterMarkers)
+        try draw(on: renderer)
+        try renderer.check("drawing")
+        try surface.check("drawing")
+        return surface
+    }
+
     /// Renders the figure into the file at `path` (replacing it). Errors name the file.
     public func write(to path: String, format: ImageFormat, scale: Double = 1) throws(PlotError) {
         let bytes: [UInt8]
@@ -186,6 +192,9 @@ public final class Figure: @unchecked Sendable {
             bytes = try render(format, scale: scale)
         } catch {
             if case let .cairo(operation, status, _) = error { throw PlotError.cairo(operation: operation, status: status, path: path) }
+            if case let .encoding(operation, status, _) = error {
+                throw PlotError.encoding(operation: operation, status: status, path: path)
+            }
             throw error
         }
         do {

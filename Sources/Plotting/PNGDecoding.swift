@@ -8,7 +8,8 @@ enum PNGDecoding {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
     }
 
-    static func decode(_ bytes: [UInt8]) throws(PlotError) -> RasterImage {
+    /// The PNG decoded by Cairo into an ARGB32 image surface (premultiplied).
+    static func surface(_ bytes: [UInt8]) throws(PlotError) -> CairoSurface {
         let source = Source(bytes)
         let read: cairo_read_func_t = { closure, data, length in
             guard let closure, let data else { return CAIRO_STATUS_READ_ERROR }
@@ -22,11 +23,12 @@ enum PNGDecoding {
         guard let handle = cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque()) else {
             throw PlotError.cairo(operation: "image_surface_create_from_png_stream", status: "NULL surface", path: nil)
         }
-        defer { cairo_surface_destroy(handle) }
-        let status = cairo_surface_status(handle)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw PlotError.cairo(operation: "image_surface_create_from_png_stream", status: cairoStatusText(status), path: nil)
-        }
+        return try CairoSurface(adopting: handle, operation: "image_surface_create_from_png_stream")
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(PlotError) -> RasterImage {
+        let surface = try Self.surface(bytes)
+        let handle = surface.handle
         cairo_surface_flush(handle)
         let w = Int(cairo_image_surface_get_width(handle)), h = Int(cairo_image_surface_get_height(handle))
         let stride = Int(cairo_image_surface_get_stride(handle))

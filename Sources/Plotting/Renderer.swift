@@ -51,7 +51,25 @@ protocol Renderer: AnyObject {
     func text(_ text: String, at origin: Point, size: Double, weight: FontWeight, color: Color, angle: Double)
     /// Draws `image` stretched over `rect`; `nearest` keeps pixels crisp instead of interpolating.
     func image(_ image: RasterImage, in rect: Rect, nearest: Bool)
+    /// Draws `marker` (radius `size` points) at every centre, in order (later points over earlier ones, so overlaps
+    /// darken); `colors`, if given, has one colour per centre and replaces `color`. The default (vector surfaces,
+    /// recording) fills or strokes each marker as `ScatterMark.drawMarker` does; `CairoRenderer` blends precomputed
+    /// coverage masks into PNG pixels for large scatters (see `MarkerRaster.swift`).
+    func markers(_ centres: [Point], marker: Marker, size: Double, color: Color, colors: [Color]?)
     /// Restricts drawing to `rect` until the matching `popClip`.
     func pushClip(_ rect: Rect)
     func popClip()
+}
+
+extension Renderer {
+    func markers(_ centres: [Point], marker: Marker, size: Double, color: Color, colors: [Color]?) {
+        drawMarkersOneByOne(centres, marker: marker, size: size, color: color, colors: colors)
+    }
+
+    /// One fill (or stroke) per marker: the vector path, and the raster one for small scatters.
+    func drawMarkersOneByOne(_ centres: [Point], marker: Marker, size: Double, color: Color, colors: [Color]?) {
+        for k in centres.indices {
+            ScatterMark.drawMarker(marker, at: centres[k], size: size, color: colors?[k] ?? color, renderer: self)
+        }
+    }
 }

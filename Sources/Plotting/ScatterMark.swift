@@ -24,41 +24,53 @@ struct ScatterMark: Mark {
     }
 
     func draw(_ r: Renderer, _ t: DataTransform, plot: Rect) {
+        var centres: [Point] = []
+        centres.reserveCapacity(x.count)
+        var pointColors: [Color]? = colors == nil ? nil : []
         for k in x.indices {
             let p = t.point(x[k], y[k])
             guard p.isFinite else { continue }
-            let c = (colors?[k] ?? color).withAlpha(alpha)
-            Self.drawMarker(marker, at: p, size: size, color: c, renderer: r)
+            centres.append(p)
+            if let colors { pointColors?.append(colors[k].withAlpha(alpha)) }
+        }
+        r.markers(centres, marker: marker, size: size, color: color.withAlpha(alpha), colors: pointColors)
+    }
+
+    /// The outline of a filled marker (circle, square, triangle, diamond) of radius `s` centred at `p`; nil for the
+    /// stroked ones (cross, plus).
+    static func markerPath(_ marker: Marker, at p: Point, size s: Double) -> Path? {
+        switch marker {
+        case .circle:
+            return .circle(center: p, radius: s)
+        case .square:
+            let h = s * 0.886  // same area as the circle
+            return .rectangle(Rect(x: p.x - h, y: p.y - h, width: 2 * h, height: 2 * h))
+        case .triangle:
+            let h = s * 1.3
+            return .polygon([Point(p.x, p.y - h), Point(p.x + 0.866 * h, p.y + 0.5 * h), Point(p.x - 0.866 * h, p.y + 0.5 * h)])
+        case .diamond:
+            let h = s * 1.25
+            return .polygon([Point(p.x, p.y - h), Point(p.x + 0.8 * h, p.y), Point(p.x, p.y + h), Point(p.x - 0.8 * h, p.y)])
+        case .cross, .plus:
+            return nil
         }
     }
 
     static func drawMarker(_ marker: Marker, at p: Point, size s: Double, color c: Color, renderer r: Renderer) {
-        switch marker {
-        case .circle:
-            r.fill(.circle(center: p, radius: s), color: c, rule: .nonZero)
-        case .square:
-            let h = s * 0.886  // same area as the circle
-            r.fill(.rectangle(Rect(x: p.x - h, y: p.y - h, width: 2 * h, height: 2 * h)), color: c, rule: .nonZero)
-        case .triangle:
-            let h = s * 1.3
-            r.fill(.polygon([Point(p.x, p.y - h), Point(p.x + 0.866 * h, p.y + 0.5 * h), Point(p.x - 0.866 * h, p.y + 0.5 * h)]),
-                   color: c, rule: .nonZero)
-        case .diamond:
-            let h = s * 1.25
-            r.fill(.polygon([Point(p.x, p.y - h), Point(p.x + 0.8 * h, p.y), Point(p.x, p.y + h), Point(p.x - 0.8 * h, p.y)]),
-                   color: c, rule: .nonZero)
-        case .cross, .plus:
-            var path = Path()
-            let h = s * (marker == .cross ? 0.85 : 1.1)
-            if marker == .cross {
-                path.move(to: Point(p.x - h, p.y - h)); path.line(to: Point(p.x + h, p.y + h))
-                path.move(to: Point(p.x - h, p.y + h)); path.line(to: Point(p.x + h, p.y - h))
-            } else {
-                path.move(to: Point(p.x - h, p.y)); path.line(to: Point(p.x + h, p.y))
-                path.move(to: Point(p.x, p.y - h)); path.line(to: Point(p.x, p.y + h))
-            }
-            r.stroke(path, style: StrokeStyle(color: c, width: max(0.8, s * 0.45), cap: .butt))
+        if let path = markerPath(marker, at: p, size: s) {
+            r.fill(path, color: c, rule: .nonZero)
+            return
         }
+        var path = Path()
+        let h = s * (marker == .cross ? 0.85 : 1.1)
+        if marker == .cross {
+            path.move(to: Point(p.x - h, p.y - h)); path.line(to: Point(p.x + h, p.y + h))
+            path.move(to: Point(p.x - h, p.y + h)); path.line(to: Point(p.x + h, p.y - h))
+        } else {
+            path.move(to: Point(p.x - h, p.y)); path.line(to: Point(p.x + h, p.y))
+            path.move(to: Point(p.x, p.y - h)); path.line(to: Point(p.x, p.y + h))
+        }
+        r.stroke(path, style: StrokeStyle(color: c, width: max(0.8, s * 0.45), cap: .butt))
     }
 
     var legendEntry: LegendEntry? {
