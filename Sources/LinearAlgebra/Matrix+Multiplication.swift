@@ -148,20 +148,58 @@ private let blockInner = 256   // kc
 private let blockRows = 64     // mc
 private let blockColumns = 1024 // nc
 
-/// Blocked product C += A B (see the file header).
+/// The packing buffers of `blockedProduct` (packed A, packed B, one edge tile), 64-byte aligned, sized for products
+/// of at most `m × k` times `k × n`. One workspace serves any number of such products one after the other on one
+/// thread, so a caller that multiplies many blocks (`RowBlocks`, `Statistics.covariance`) allocates them once.
+final class PackingWorkspace {
+    let packedA: UnsafeMutablePointer<Double>
+    let packedB: UnsafeMutablePointer<Double>
+    let edge: UnsafeMutablePointer<Double>
+    let (maxRows, maxColumns, maxInner): (Int, Int, Int)
+
+    init(m: Int, n: Int, k: Int) {
+        (maxRows, maxColumns, maxInner) = (m, n, k)
+        let kc = Swift.max(1, Swift.min(blockInner, k))
+        let mc = Swift.min(blockRows, (m + microRows - 1) / microRows * microRows)
+        let nc = Swift.min(blockColumns, (n + microColumns - 1) / microColumns * microColumns)
+        let aCount = (mc + microRows) * kc, bCount = (nc + microColumns) * kc
+        packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * 8, alignment: 64).bindMemory(to: Double.self, capacity: aCount)
+        packedB = UnsafeMutableRawPointer.allocate(byteCount: bCount * 8, alignment: 64).bindMemory(to: Double.self, capacity: bCount)
+        edge = UnsafeMutableRawPointer.allocate(byteCount: microRows * microColumns * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: microRows * microColumns)
+    }
+
+    deinit {
+        packedA.deallocate()
+        packedB.deallocate()
+        edge.deallocate()
+    }
+}
+
+/// Blocked product C += A B (see the file header), packing into `workspace` when given (else into buffers sized for
+/// this product).
 @inline(never)
 func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
-                    c: UnsafeMutablePointer<Double>, ldc: Int) {
+                    c: UnsafeMutablePointer<Double>, ldc: Int, workspace: PackingWorkspace? = nil) {
     let mr = microRows, nr = microColumns
     let kcMax = Swift.min(blockInner, k)
     let mcMax = Swift.min(blockRows, (m + mr - 1) / mr * mr)
     let ncMax = Swift.min(blockColumns, (n + nr - 1) / nr * nr)
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: (mcMax + mr) * kcMax * 8, alignment: 64)
-        .bindMemory(to: Double.self, capacity: (mcMax + mr) * kcMax)
-    let packedB = UnsafeMutableRawPointer.allocate(byteCount: (ncMax + nr) * kcMax * 8, alignment: 64)
-        .bindMemory(to: Double.self, capacity: (ncMax + nr) * kcMax)
-    defer { packedA.deallocate(); packedB.deallocate() }
-    var edge = [Double](repeating: 0, count: mr * nr)
+    let packedA: UnsafeMutablePointer<Double>, packedB: UnsafeMutablePointer<Double>, edge: UnsafeMutablePointer<Double>
+    var owned: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)? = nil
+    if let workspace {
+        precondition(m <= workspace.maxRows && n <= workspace.maxColumns && k <= workspace.maxInner,
+                     "blockedProduct: \(m)×\(k) times \(k)×\(n) exceeds its workspace")
+        (packedA, packedB, edge) = (workspace.packedA, workspace.packedB, workspace.edge)
+    } else {
+        packedA = UnsafeMutableRawPointer.allocate(byteCount: (mcMax + mr) * kcMax * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: (mcMax + mr) * kcMax)
+        packedB = UnsafeMutableRawPointer.allocate(byteCount: (ncMax + nr) * kcMax * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: (ncMax + nr) * kcMax)
+        edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
+        owned = (packedA, packedB, edge)
+    }
+    defer { if let owned { owned.0.deallocate(); owned.1.deallocate(); owned.2.deallocate() } }
 
     for jc in stride(from: 0, to: n, by: blockColumns) {
         let nc = Swift.min(blockColumns, n - jc)
@@ -181,13 +219,11 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
                         if mValid == mr && nValid == nr {
                             microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
                         } else {
-                            edge.withUnsafeMutableBufferPointer { e in
-                                let t = e.baseAddress!
-                                for q in 0..<(mr * nr) { t[q] = 0 }
-                                microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: t, ldc: nr)
-                                for r in 0..<mValid {
-                                    for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
-                                }
+                            let t = edge
+                            for q in 0..<(mr * nr) { t[q] = 0 }
+                            microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: t, ldc: nr)
+                            for r in 0..<mValid {
+                                for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
                             }
                         }
                     }
@@ -284,7 +320,7 @@ private func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<
 /// C (m×n, leading dimension ldc) += A B for strided operands — the blocked kernel, for use by the decompositions
 /// on sub-blocks of their working arrays.
 func accumulateProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
-                       c: UnsafeMutablePointer<Double>, ldc: Int) {
+                       c: UnsafeMutablePointer<Double>, ldc: Int, workspace: PackingWorkspace? = nil) {
     if m == 0 || n == 0 || k == 0 { return }
-    blockedProduct(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+    blockedProduct(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, workspace: workspace)
 }

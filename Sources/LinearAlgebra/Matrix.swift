@@ -118,6 +118,36 @@ public struct Matrix: Sendable, Equatable {
                       elements: Array(elements[(range.lowerBound * columns)..<(range.upperBound * columns)]))
     }
 
+    /// The rows at `indices`, in that order (repeats allowed), gathered into one contiguous matrix (indices.count × columns).
+    public func rows(at indices: [Int]) -> Matrix {
+        let d = columns
+        var result = [Double](repeating: 0, count: indices.count * d)
+        elements.withUnsafeBufferPointer { e in
+            result.withUnsafeMutableBufferPointer { r in
+                for (k, i) in indices.enumerated() {
+                    precondition(i >= 0 && i < rows, "Matrix: row \(i) outside 0..<\(rows)")
+                    (r.baseAddress! + k * d).update(from: e.baseAddress! + i * d, count: d)
+                }
+            }
+        }
+        return Matrix(rows: indices.count, columns: d, elements: result)
+    }
+
+    /// The columns at `indices`, in that order (repeats allowed): a rows × indices.count matrix.
+    public func columns(at indices: [Int]) -> Matrix {
+        for j in indices { precondition(j >= 0 && j < columns, "Matrix: column \(j) outside 0..<\(columns)") }
+        let (d, k) = (columns, indices.count)
+        var result = [Double](repeating: 0, count: rows * k)
+        elements.withUnsafeBufferPointer { e in
+            result.withUnsafeMutableBufferPointer { r in
+                for i in 0..<rows {
+                    for (c, j) in indices.enumerated() { r[i * k + c] = e[i * d + j] }
+                }
+            }
+        }
+        return Matrix(rows: rows, columns: k, elements: result)
+    }
+
     /// The diagonal entries (min(rows, columns) of them).
     public var diagonal: [Double] { (0..<Swift.min(rows, columns)).map { elements[$0 * columns + $0] } }
 

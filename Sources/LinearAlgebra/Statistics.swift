@@ -1,3 +1,5 @@
+import Dispatch
+
 /// How a covariance is normalised: say which one at every call site, since libraries silently differ
 /// (numpy's `np.cov` defaults to 1/(N−1), scikit-learn's PCA `explained_variance_` uses 1/(N−1), the maximum-likelihood
 /// Gaussian and probabilistic PCA (Tipping & Bishop 1999) use 1/N).
@@ -41,26 +43,90 @@ public enum Statistics {
         return Matrix(rows: x.rows, columns: d, elements: e)
     }
 
-    /// The sample covariance (d × d), S = (1/N) X̃ᵀX̃ or (1/(N−1)) X̃ᵀX̃ with X̃ the centred data, computed as a
-    /// product X̃ᵀX̃ without forming X̃ᵀ and then symmetrised exactly. Needs N ≥ 1 (N ≥ 2 for `.unbiased`).
+    /// (X − 1μᵀ) B, (N × B.columns), without forming the centred X: the rows are centred and multiplied block by
+    /// block (`RowBlocks`), on every core. Bit for bit the blocked product `centred(x, mean: mean) * b`.
+    /// `mean.count` and `b.rows` must equal `x.columns` (preconditions).
+    public static func centredProduct(_ x: Matrix, mean: [Double], _ b: Matrix) -> Matrix {
+        let width = b.columns
+        return RowBlocks.map(x, mean: mean, times: b, width: width) { block, out in
+            out.update(from: block.product, count: block.rows.count * width)
+        }
+    }
+
+    /// The sample covariance (d × d), S = (1/N) X̃ᵀX̃ or (1/(N−1)) X̃ᵀX̃ with X̃ the centred data: the scatter
+    /// `scatter(x, mean: columnMeans(x))` divided by N or N − 1. Needs N ≥ 1 (N ≥ 2 for `.unbiased`).
     public static func covariance(_ x: Matrix, normalization: CovarianceNormalization) -> Matrix {
         let n = x.rows
         switch normalization {
         case .maximumLikelihood: precondition(n >= 1, "Statistics.covariance: 1/N needs at least one row")
         case .unbiased: precondition(n >= 2, "Statistics.covariance: 1/(N−1) needs at least two rows, got \(n)")
         }
-        let centredX = centred(x, mean: columnMeans(x))
-        let scatter = centredX.rowParallelTransposeTimes(centredX)   // bit-for-bit transposeTimes, rows over the cores
         let divisor = normalization == .maximumLikelihood ? Double(n) : Double(n - 1)
-        let d = x.columns
-        var s = scatter.elements
-        for i in 0..<d {
-            for j in 0..<i {
-                let v = (s[i * d + j] + s[j * d + i]) * 0.5 / divisor
-                s[i * d + j] = v; s[j * d + i] = v
+        var s = scatter(x, mean: columnMeans(x))
+        for k in 0..<s.elements.count { s.elements[k] /= divisor }
+        return s
+    }
+
+    /// The scatter matrix X̃ᵀX̃ = Σₙ (xₙ − μ)(xₙ − μ)ᵀ (d × d, exactly symmetric) about `mean`, without forming X̃.
+    ///
+    /// Only the lower triangle is computed, in panels of `scatterPanelColumns` columns (entry (i, j), i ≥ j, is
+    /// Σₙ x̃ₙᵢ x̃ₙⱼ), and mirrored: half the multiply–adds of the full X̃ᵀX̃. The rows are taken in the blocks of
+    /// `RowBlocks` (256 rows, centred into a buffer that stays in cache) and each block's contribution is added with
+    /// the blocked product kernel, whose inner blocking is also 256: every entry is the same sum in the same order as
+    /// the full product `centred(x, mean:).transposeTimes(…)` — bit for bit — and does not depend on the number of
+    /// processors the panels are split over. Small problems (N·d² ≤ 32³) take that full product directly.
+    public static func scatter(_ x: Matrix, mean: [Double]) -> Matrix {
+        let (n, d) = (x.rows, x.columns)
+        precondition(mean.count == d, "Statistics.scatter: mean of length \(mean.count) for \(d) columns")
+        if n * d * d <= 32 * 32 * 32 {
+            let centredX = centred(x, mean: mean)
+            return centredX.transposeTimes(centredX)
+        }
+        var s = [Double](repeating: 0, count: d * d)
+        let panel = scatterPanelColumns
+        let panels = (d + panel - 1) / panel
+        let tasks = n * d * d / 2 >= RowParallel.minimumWork ? min(RowParallel.processorCount, panels) : 1
+        x.elements.withUnsafeBufferPointer { xe in
+            mean.withUnsafeBufferPointer { mu in
+                s.withUnsafeMutableBufferPointer { sb in
+                    let (xs, ms, out) = (SendableConstPointer(xe.baseAddress!), SendableConstPointer(mu.baseAddress!),
+                                         SendablePointer(sb.baseAddress!))
+                    DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                        // Panels dealt back and forth (0, 1, 1, 0, 0, 1, …) so that the tasks get similar work: the
+                        // panels shrink from left to right.
+                        let mine = (0..<panels).filter { p in
+                            let (round, position) = (p / tasks, p % tasks)
+                            return (round % 2 == 0 ? position : tasks - 1 - position) == task
+                        }
+                        let rowsPerBlock = min(RowBlocks.blockRows, n)
+                        let centred = UnsafeMutablePointer<Double>.allocate(capacity: rowsPerBlock * d)
+                        defer { centred.deallocate() }
+                        let workspace = PackingWorkspace(m: d, n: panel, k: rowsPerBlock)
+                        for first in stride(from: 0, to: n, by: RowBlocks.blockRows) {
+                            let count = min(RowBlocks.blockRows, n - first)
+                            for r in 0..<count {
+                                let source = xs.base + (first + r) * d, target = centred + r * d
+                                for j in 0..<d { target[j] = source[j] - ms.base[j] }
+                            }
+                            for p in mine {
+                                let j0 = p * panel, width = min(panel, d - j0)
+                                // S[j0..<d, j0..<j0+width] += X̃_bᵀ[j0..<d, :] X̃_b[:, j0..<j0+width]
+                                accumulateProduct(m: d - j0, n: width, k: count,
+                                                  a: StridedOperand(base: centred + j0, rowStride: 1, columnStride: d),
+                                                  b: StridedOperand(base: centred + j0, rowStride: d, columnStride: 1),
+                                                  c: out.base + j0 * d + j0, ldc: d, workspace: workspace)
+                            }
+                        }
+                    }
+                }
             }
-            s[i * d + i] /= divisor
+        }
+        for i in 0..<d {
+            for j in (i + 1)..<max(i + 1, d) { s[i * d + j] = s[j * d + i] }
         }
         return Matrix(rows: d, columns: d, elements: s)
     }
+
+    /// Columns per panel of the lower triangle in `scatter` (a multiple of the kernel's 4-column register tile).
+    static let scatterPanelColumns = 8
 }
