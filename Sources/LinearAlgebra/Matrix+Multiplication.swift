@@ -178,9 +178,15 @@ final class PackingWorkspace {
 
 /// Blocked product C += A B (see the file header), packing into `workspace` when given (else into buffers sized for
 /// this product).
+///
+/// `columnHeights`, when given, has one entry per column j of B: the rows p ≥ height(j) of that column are zero (e.g.
+/// an upper-triangular B, height(j) = j + 1). The micro-kernel then stops each strip of columns at its tallest
+/// column: the products it skips are exact zeros, so C gets the same values (up to the sign of a zero) with up to
+/// half the multiply–adds for a triangular B.
 @inline(never)
 func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
-                    c: UnsafeMutablePointer<Double>, ldc: Int, workspace: PackingWorkspace? = nil) {
+                    c: UnsafeMutablePointer<Double>, ldc: Int, workspace: PackingWorkspace? = nil,
+                    columnHeights: UnsafePointer<Int>? = nil) {
     let mr = microRows, nr = microColumns
     let kcMax = Swift.min(blockInner, k)
     let mcMax = Swift.min(blockRows, (m + mr - 1) / mr * mr)
@@ -212,16 +218,24 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
                 for jr in stride(from: 0, to: nc, by: nr) {
                     let nValid = Swift.min(nr, nc - jr)
                     let bStrip = UnsafePointer(packedB + jr * kc)
+                    // The rows of this block of B that can be non-zero in the strip's columns.
+                    var kEffective = kc
+                    if let columnHeights {
+                        var height = 0
+                        for q in 0..<nValid { height = Swift.max(height, columnHeights[jc + jr + q]) }
+                        kEffective = Swift.min(kc, height - pc)
+                        if kEffective <= 0 { continue }
+                    }
                     for ir in stride(from: 0, to: mc, by: mr) {
                         let mValid = Swift.min(mr, mc - ir)
                         let aStrip = UnsafePointer(packedA + ir * kc)
                         let cTile = c + (ic + ir) * ldc + jc + jr
                         if mValid == mr && nValid == nr {
-                            microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+                            microKernel4x4(kc: kEffective, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
                         } else {
                             let t = edge
                             for q in 0..<(mr * nr) { t[q] = 0 }
-                            microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: t, ldc: nr)
+                            microKernel4x4(kc: kEffective, a: aStrip, b: bStrip, c: t, ldc: nr)
                             for r in 0..<mValid {
                                 for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
                             }

@@ -12,7 +12,8 @@
 // of the left operand, through the same kc blocking). The blocks are split over the processors by `RowParallel`.
 // So per-row results do not depend on the split, and `sum` adds the per-block partial sums in block order: same
 // input ⇒ same bits, on any number of cores. The centred rows are exactly `Statistics.centred(x, mean:)`'s and the
-// product rows exactly those of the blocked product `Statistics.centred(x, mean:) * b`.
+// product rows exactly those of the blocked product `Statistics.centred(x, mean:) * b` — up to the sign of a zero
+// when B's columns end in zeros (a triangular B): those exact-zero products are skipped.
 
 /// One block of rows handed to the body of `RowBlocks.map` or `RowBlocks.sum`. The pointers are valid only during
 /// the call.
@@ -86,36 +87,46 @@ public enum RowBlocks {
         guard n > 0, d > 0 else { return }
         let blocks = (n + blockRows - 1) / blockRows
         let width = b?.columns ?? 0
-        x.elements.withUnsafeBufferPointer { xe in
-            mean.withUnsafeBufferPointer { mu in
-                (b?.elements ?? []).withUnsafeBufferPointer { be in
-                    let xs = SendableConstPointer(xe.baseAddress!), ms = SendableConstPointer(mu.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-                    let bs = be.baseAddress.map(SendableConstPointer.init)
-                    RowParallel.forEachChunk(rows: blocks, work: n * d * max(width, 4)) { chunk in
-                        let firstRows = min(blockRows, n - chunk.lowerBound * blockRows)
-                        let centred = UnsafeMutablePointer<Double>.allocate(capacity: max(1, firstRows * d))
-                        let product = UnsafeMutablePointer<Double>.allocate(capacity: max(1, firstRows * width))
-                        defer { centred.deallocate(); product.deallocate() }
-                        let workspace = width > 0 && d > 0 ? PackingWorkspace(m: firstRows, n: width, k: d) : nil
-                        for index in chunk {
-                            let rows = (index * blockRows)..<min(n, (index + 1) * blockRows)
-                            for r in 0..<rows.count {
-                                let source = xs.base + (rows.lowerBound + r) * d, target = centred + r * d
-                                for j in 0..<d { target[j] = source[j] - ms.base[j] }
-                            }
-                            if let bs, let workspace {
-                                product.initialize(repeating: 0, count: rows.count * width)
-                                blockedProduct(m: rows.count, n: width, k: d,
-                                               a: StridedOperand(base: centred, rowStride: d, columnStride: 1),
-                                               b: StridedOperand(base: bs.base, rowStride: width, columnStride: 1),
-                                               c: product, ldc: width, workspace: workspace)
-                            }
-                            body(RowBlock(index: index, rows: rows, centred: centred, dimension: d, product: product,
-                                          productColumns: width))
+        let elements = x.elements, bElements = b?.elements ?? []
+        // Trailing zeros in B's columns (a triangular B such as L⁻ᵀ) are skipped by the kernel: exact zeros.
+        let heights = b.map(Self.columnHeights) ?? []
+        let skipsZeros = heights.contains { $0 < d }
+        RowParallel.forEachChunk(rows: blocks, work: n * d * max(width, 4)) { chunk in
+            let capacity = min(blockRows, n - chunk.lowerBound * blockRows)
+            let centred = UnsafeMutablePointer<Double>.allocate(capacity: capacity * d)
+            let product = UnsafeMutablePointer<Double>.allocate(capacity: max(1, capacity * width))
+            defer { centred.deallocate(); product.deallocate() }
+            let workspace = width > 0 ? PackingWorkspace(m: capacity, n: width, k: d) : nil
+            elements.withUnsafeBufferPointer { xe in mean.withUnsafeBufferPointer { mu in
+                bElements.withUnsafeBufferPointer { be in heights.withUnsafeBufferPointer { hb in
+                    for index in chunk {
+                        let rows = (index * blockRows)..<min(n, (index + 1) * blockRows)
+                        for r in 0..<rows.count {
+                            let source = xe.baseAddress! + (rows.lowerBound + r) * d, target = centred + r * d
+                            for j in 0..<d { target[j] = source[j] - mu[j] }
                         }
+                        if let workspace {
+                            product.initialize(repeating: 0, count: rows.count * width)
+                            blockedProduct(m: rows.count, n: width, k: d,
+                                           a: StridedOperand(base: centred, rowStride: d, columnStride: 1),
+                                           b: StridedOperand(base: be.baseAddress!, rowStride: width, columnStride: 1),
+                                           c: product, ldc: width, workspace: workspace,
+                                           columnHeights: skipsZeros ? hb.baseAddress : nil)
+                        }
+                        body(RowBlock(index: index, rows: rows, centred: centred, dimension: d, product: product,
+                                      productColumns: width))
                     }
-                }
-            }
+                } }
+            } }
+        }
+    }
+
+    /// For each column j of B, 1 + the last row with a non-zero entry (0 for a zero column).
+    static func columnHeights(_ b: Matrix) -> [Int] {
+        (0..<b.columns).map { j in
+            var height = b.rows
+            while height > 0 && b.elements[(height - 1) * b.columns + j] == 0 { height -= 1 }
+            return height
         }
     }
 }

@@ -56,13 +56,19 @@ public enum Statistics {
     /// The sample covariance (d × d), S = (1/N) X̃ᵀX̃ or (1/(N−1)) X̃ᵀX̃ with X̃ the centred data: the scatter
     /// `scatter(x, mean: columnMeans(x))` divided by N or N − 1. Needs N ≥ 1 (N ≥ 2 for `.unbiased`).
     public static func covariance(_ x: Matrix, normalization: CovarianceNormalization) -> Matrix {
+        covariance(x, mean: columnMeans(x), normalization: normalization)
+    }
+
+    /// The covariance about `mean` — give the column means of `x` (`columnMeans(x)`, when the caller already has them)
+    /// for the sample covariance: the scatter about `mean` divided by N or N − 1.
+    public static func covariance(_ x: Matrix, mean: [Double], normalization: CovarianceNormalization) -> Matrix {
         let n = x.rows
         switch normalization {
         case .maximumLikelihood: precondition(n >= 1, "Statistics.covariance: 1/N needs at least one row")
         case .unbiased: precondition(n >= 2, "Statistics.covariance: 1/(N−1) needs at least two rows, got \(n)")
         }
         let divisor = normalization == .maximumLikelihood ? Double(n) : Double(n - 1)
-        var s = scatter(x, mean: columnMeans(x))
+        var s = scatter(x, mean: mean)
         for k in 0..<s.elements.count { s.elements[k] /= divisor }
         return s
     }

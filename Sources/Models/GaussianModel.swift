@@ -68,7 +68,7 @@ public struct GaussianModel: Sendable {
     /// The checks of the ML fit: at least two finite rows and no constant column (checked exactly).
     static func checkFittable(_ x: Matrix) throws(GaussianModelError) {
         guard x.rows >= 2 else { throw .tooFewSamples(count: x.rows) }
-        guard x.elements.allSatisfy(\.isFinite) else { throw .nonFinite("the data") }
+        guard x.isFinite else { throw .nonFinite("the data") }
         let constant = (0..<x.columns).filter { j in
             let first = x[0, j]
             return (1..<x.rows).allSatisfy { x[$0, j] == first }

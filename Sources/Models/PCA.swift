@@ -61,11 +61,11 @@ public struct PCA: Sendable {
     /// Fits PCA to the rows of `x` (N, D), N ≥ 2, D ≥ 1, all values finite.
     public init(fitting x: Matrix) throws(PCAError) {
         guard x.rows >= 2, x.columns >= 1 else { throw .tooFewObservations(rows: x.rows, columns: x.columns) }
-        if let bad = x.elements.firstIndex(where: { !$0.isFinite }) {
+        if !x.isFinite, let bad = x.elements.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(row: bad / x.columns, column: bad % x.columns)
         }
         let mean = Statistics.columnMeans(x)
-        let covariance = Statistics.covariance(x, normalization: .maximumLikelihood)
+        let covariance = Statistics.covariance(x, mean: mean, normalization: .maximumLikelihood)
         let eigen: SymmetricEigen
         do { eigen = try SymmetricEigen(of: covariance) } catch { throw .linearAlgebra(error) }
         let d = x.columns

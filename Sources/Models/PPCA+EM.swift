@@ -41,7 +41,7 @@ extension PPCA {
         maxIterations: Int, tolerance: Double = 1e-13, snapshotIterations: [Int] = []
     ) throws(PPCAError) -> PPCAEMResult {
         guard x.rows >= 2 else { throw .tooFewSamples(count: x.rows) }
-        guard x.elements.allSatisfy(\.isFinite) else { throw .nonFinite("the data") }
+        guard x.isFinite else { throw .nonFinite("the data") }
         return try fitEM(mean: Statistics.columnMeans(x), scatter: Statistics.covariance(x, normalization: .maximumLikelihood),
                          initialLoading: w0, initialNoiseVariance: sigma2_0, maxIterations: maxIterations,
                          tolerance: tolerance, snapshotIterations: snapshotIterations)

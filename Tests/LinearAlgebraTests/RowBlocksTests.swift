@@ -39,6 +39,26 @@ struct RowBlocksTests {
         #expect(Statistics.centredProduct(x, mean: mean, b).elements.map(\.bitPattern) == product.elements.map(\.bitPattern))
     }
 
+    /// B with columns that end in zeros (upper triangular, and ragged heights including a zero column): the kernel
+    /// skips the zero products, so the rows equal the dense product's (`==`, which does not see the sign of a zero).
+    @Test("B whose columns end in zeros gives the dense product's values", arguments: [(1001, 64), (300, 7), (40, 300)])
+    func zeroTailsAreSkippedExactly(_ shape: (Int, Int)) {
+        let (n, d) = shape
+        let x = Self.data(n, d, seed: 7 * n + d), mean = Statistics.columnMeans(x)
+        var g = generator(d)
+        let dense = TestMatrices.gaussian(d, d, using: &g)
+        var upper = dense, ragged = dense
+        for i in 0..<d { for j in 0..<d where i > j { upper[i, j] = 0 } }
+        for j in 0..<d { for i in (j * 7 % (d + 1))..<d { ragged[i, j] = 0 } }   // heights 0, 7, 14, … (mod d + 1)
+        #expect(RowBlocks.columnHeights(upper) == (0..<d).map { $0 + 1 })
+        for b in [upper, ragged] {
+            let centred = Statistics.centred(x, mean: mean)
+            let reference = Matrix.product(m: n, n: d, k: d, a: centred.elements, aRowStride: d, aColumnStride: 1,
+                                           b: b.elements, bRowStride: d, bColumnStride: 1)
+            #expect(Statistics.centredProduct(x, mean: mean, b).elements == reference.elements)
+        }
+    }
+
     @Test("sum adds every row once; squared norms match the plain loop", arguments: shapes)
     func sumAndNorms(_ shape: (Int, Int, Int)) {
         let (n, d, k) = shape
