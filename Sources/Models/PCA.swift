@@ -159,16 +159,32 @@ public struct PCA: Sendable {
         let u = components.elements                                      // row q is u_qᵀ
         let sums = RowBlocks.sum(x, mean: mean, times: components.transposed, width: d + 1) { block, sums in
             // block.product row r holds the scores z₁ … z_D of row r.
-            let residual = UnsafeMutablePointer<Double>.allocate(capacity: d)
-            defer { residual.deallocate() }
+            // Two rows at a time share each load of u_q; each row's arithmetic is the one-row kernel's.
+            let residuals = UnsafeMutablePointer<Double>.allocate(capacity: 2 * d)
+            defer { residuals.deallocate() }
+            let (r0, r1) = (residuals, residuals + d)
             u.withUnsafeBufferPointer { u in
-                for r in 0..<block.rows.count {
-                    residual.update(from: block.centredRow(r), count: d)          // x − x̂⁽⁰⁾, with x̂⁽⁰⁾ = μ
+                var r = 0
+                while r < block.rows.count {
+                    let pair = r + 1 < block.rows.count
+                    r0.update(from: block.centredRow(r), count: d)                  // x − x̂⁽⁰⁾, with x̂⁽⁰⁾ = μ
                     sums[0] += block.centredSquaredNorm(r)
-                    let z = block.productRow(r)
-                    for q in 0..<d {
-                        sums[q + 1] += subtractScaledAndSumSquares(residual, z[q], u.baseAddress! + q * d, d)
+                    let z0 = block.productRow(r)
+                    if pair {
+                        r1.update(from: block.centredRow(r + 1), count: d)
+                        let z1 = block.productRow(r + 1)
+                        for q in 0..<d {
+                            let (a, b) = subtractScaledAndSumSquares(r0, z0[q], r1, z1[q], u.baseAddress! + q * d, d)
+                            sums[q + 1] += a
+                            sums[q + 1] += b
+                        }
+                        sums[0] += block.centredSquaredNorm(r + 1)
+                    } else {
+                        for q in 0..<d {
+                            sums[q + 1] += subtractScaledAndSumSquares(r0, z0[q], u.baseAddress! + q * d, d)
+                        }
                     }
+                    r += 2
                 }
             }
         }
@@ -180,6 +196,44 @@ public struct PCA: Sendable {
         precondition((0...dimension).contains(q), "PCA: q = \(q) outside 0...\(dimension)")
         return eigenvalues[q...].reduce(0, +)
     }
+}
+
+/// The one-row step for two rows (r, z) and (s, y) at once, sharing the loads of u: the same operations per row.
+@inline(__always)
+private func subtractScaledAndSumSquares(_ r: UnsafeMutablePointer<Double>, _ z: Double,
+                                         _ s: UnsafeMutablePointer<Double>, _ y: Double,
+                                         _ u: UnsafePointer<Double>, _ count: Int) -> (Double, Double) {
+    typealias V = SIMD4<Double>
+    let zv = V(repeating: z), yv = V(repeating: y)
+    var r0 = V(), r1 = V(), s0 = V(), s1 = V()
+    var k = 0
+    let rr = UnsafeMutableRawPointer(r), sr = UnsafeMutableRawPointer(s), ur = UnsafeRawPointer(u)
+    while k + 8 <= count {
+        let u0 = ur.loadUnaligned(fromByteOffset: k * 8, as: V.self)
+        let u1 = ur.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self)
+        let a = rr.loadUnaligned(fromByteOffset: k * 8, as: V.self) - zv * u0
+        let b = rr.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self) - zv * u1
+        let c = sr.loadUnaligned(fromByteOffset: k * 8, as: V.self) - yv * u0
+        let e = sr.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self) - yv * u1
+        rr.storeBytes(of: a, toByteOffset: k * 8, as: V.self)
+        rr.storeBytes(of: b, toByteOffset: k * 8 + 32, as: V.self)
+        sr.storeBytes(of: c, toByteOffset: k * 8, as: V.self)
+        sr.storeBytes(of: e, toByteOffset: k * 8 + 32, as: V.self)
+        r0 += a * a
+        r1 += b * b
+        s0 += c * c
+        s1 += e * e
+        k += 8
+    }
+    var (first, second) = ((r0 + r1).sum(), (s0 + s1).sum())
+    while k < count {
+        r[k] -= z * u[k]
+        first += r[k] * r[k]
+        s[k] -= y * u[k]
+        second += s[k] * s[k]
+        k += 1
+    }
+    return (first, second)
 }
 
 /// r_k −= z u_k for k < count, and returns the new Σ r_k² (two SIMD4 accumulators over the even and odd groups of
