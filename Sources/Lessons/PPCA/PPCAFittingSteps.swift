@@ -152,9 +152,12 @@ enum PPCAFittingSteps {
         let yr = min(dataY.lowerBound, model.mean[1] - reachY)...max(dataY.upperBound, model.mean[1] + reachY)
         let size = quick ? 60 : 160
         let logPeak = -0.5 * (2 * log(2 * Double.pi) + model.logDeterminantOfCovariance)
-        let grid = ScalarGrid(x: xr, y: yr, nx: size, ny: size) { a, b in
-            (try? model.logLikelihoods(Matrix([[a, b]]))[0]).map { exp($0) } ?? 0
-        }
+        // The grid's nodes, then p(x) at all of them in one call (row by row, the same values as one call per node).
+        let nodes = ScalarGrid(x: xr, y: yr, nx: size, ny: size) { _, _ in 0 }
+        let points = Matrix(rows: nodes.xs.count * nodes.ys.count, columns: 2,
+                            elements: nodes.ys.flatMap { b in nodes.xs.flatMap { a in [a, b] } })
+        let densities = (try? model.logLikelihoods(points))?.map { exp($0) } ?? [Double](repeating: 0, count: points.rows)
+        let grid = ScalarGrid(xs: nodes.xs, ys: nodes.ys, values: densities)
         axes.filledContour(grid, levels: [1, 2, 3].reversed().map { exp(logPeak - 0.5 * $0 * $0) } + [exp(logPeak)],
                            colorMap: .viridis, colorBarLabel: "p(x)")
         // White-edged dots: a white disc under each data point keeps it visible on the dark outer band.
