@@ -43,16 +43,25 @@ extension Matrix {
 
     /// The matrix–vector product A v (length `rows`); `v.count` must equal `columns` (precondition).
     public func times(_ v: [Double]) -> [Double] {
-        precondition(v.count == columns, "Matrix.times: \(rows)×\(columns) times a vector of length \(v.count)")
         var result = [Double](repeating: 0, count: rows)
+        times(v, into: &result)
+        return result
+    }
+
+    /// A v written into `result` (whose length must be `rows`), for loops that reuse one buffer instead of
+    /// allocating a vector per product; the same operations as `times(_:)`. `v.count` must equal `columns`.
+    public func times(_ v: [Double], into result: inout [Double]) {
+        precondition(v.count == columns, "Matrix.times: \(rows)×\(columns) times a vector of length \(v.count)")
+        precondition(result.count == rows, "Matrix.times: result of length \(result.count) for \(rows) rows")
         elements.withUnsafeBufferPointer { a in
             v.withUnsafeBufferPointer { v in
-                for i in 0..<rows {
-                    result[i] = Vector.dot(a.baseAddress.map { $0 + i * columns }, v.baseAddress, columns)
+                result.withUnsafeMutableBufferPointer { r in
+                    for i in 0..<rows {
+                        r[i] = Vector.dot(a.baseAddress.map { $0 + i * columns }, v.baseAddress, columns)
+                    }
                 }
             }
         }
-        return result
     }
 
     /// The product Aᵀ v (length `columns`) without forming Aᵀ; `v.count` must equal `rows` (precondition).
