@@ -33,8 +33,12 @@ enum PPCAModelSelectionStep {
         let n = setup.data.rows
         let order = permutation(n, using: &g)
         let trainCount = (2 * n) / 3
-        let train = setup.data.rows(at: order[..<trainCount].sorted())
-        let heldOut = setup.data.rows(at: order[trainCount...].sorted())
+        // The first 2/3 of the shuffled order train, the rest is held out; each set in ascending row order (a mask
+        // over the rows gives the sorted lists without sorting).
+        var isTraining = [Bool](repeating: false, count: n)
+        for row in order[..<trainCount] { isTraining[row] = true }
+        let train = setup.data.rows(at: (0..<n).filter { isTraining[$0] })
+        let heldOut = setup.data.rows(at: (0..<n).filter { !isTraining[$0] })
         let fit = try PPCAMaximumLikelihood(train)
         let maxQ = min(40, setup.dimension - 1)
         var qs: [Int] = []
