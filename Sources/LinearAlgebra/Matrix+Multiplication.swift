@@ -317,7 +317,7 @@ private func packB(_ b: StridedOperand, rows: Int, kc: Int, columns: Int, nc: In
 /// registers and leave room for the B row, the broadcast A entry and a temporary, so nothing spills; a 4×8 tile
 /// (16 registers of accumulators) spilled and ran slower.
 @inline(__always)
-private func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                             c: UnsafeMutablePointer<Double>, ldc: Int) {
     typealias V = SIMD4<Double>
     var c0 = V(), c1 = V(), c2 = V(), c3 = V()
@@ -338,6 +338,52 @@ private func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<
         p.storeBytes(of: p.loadUnaligned(as: V.self) + v, as: V.self)
     }
     add(c0, row: 0); add(c1, row: 1); add(c2, row: 2); add(c3, row: 3)
+}
+
+/// The lower triangle of C (d × d, row-major) += X̃_bᵀX̃_b for one block of at most kc = 256 rows of X̃ = X − 1μᵀ —
+/// the scatter kernel (a SYRK), restricted to the 4-row strips `tileRows` of C.
+///
+/// Since both operands are the same centred block, it is centred and packed **once** into strips of 4 columns
+/// (strip s holds, for each row p, X̃(p, 4s + r), r = 0..<4, zero past column d): exactly the layout `packA` gives
+/// X̃ᵀ and `packB` gives X̃. The 4 × 4 micro-kernel then runs over the tiles (I, J) with J ≤ I only. Every entry of
+/// the lower triangle is the same sum in the same order as in the general blocked product X̃ᵀX̃ (the block is one kc
+/// block of it), bit for bit; entries above the diagonal inside diagonal tiles are computed too and are to be
+/// ignored (the caller mirrors the lower triangle). `packed` holds (max tile row + 1) · 4 · rows doubles.
+func accumulateCentredScatter(block x: UnsafePointer<Double>, rows count: Int, columns d: Int,
+                              mean: UnsafePointer<Double>, tileRows: [Int], packed: UnsafeMutablePointer<Double>,
+                              edge: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Double>) {
+    precondition(count <= blockInner, "accumulateCentredScatter: \(count) rows exceed one kc block")
+    guard let lastTileRow = tileRows.max(), count > 0 else { return }
+    let strips = lastTileRow + 1
+    let fullStrips = Swift.min(strips, d / 4)
+    for p in 0..<count {
+        let row = x + p * d
+        for s in 0..<fullStrips {
+            let o = packed + (s * count + p) * 4, j = 4 * s
+            o[0] = row[j] - mean[j]; o[1] = row[j + 1] - mean[j + 1]
+            o[2] = row[j + 2] - mean[j + 2]; o[3] = row[j + 3] - mean[j + 3]
+        }
+        for s in fullStrips..<strips {
+            let o = packed + (s * count + p) * 4
+            for r in 0..<4 { let j = 4 * s + r; o[r] = j < d ? row[j] - mean[j] : 0 }
+        }
+    }
+    for tileRow in tileRows {
+        let a = UnsafePointer(packed + tileRow * count * 4)
+        let rowsValid = Swift.min(4, d - 4 * tileRow)
+        for tileColumn in 0...tileRow {
+            let b = UnsafePointer(packed + tileColumn * count * 4)
+            let columnsValid = Swift.min(4, d - 4 * tileColumn)
+            let tile = c + 4 * tileRow * d + 4 * tileColumn
+            if rowsValid == 4 && columnsValid == 4 {
+                microKernel4x4(kc: count, a: a, b: b, c: tile, ldc: d)
+            } else {
+                for q in 0..<16 { edge[q] = 0 }
+                microKernel4x4(kc: count, a: a, b: b, c: edge, ldc: 4)
+                for r in 0..<rowsValid { for q in 0..<columnsValid { tile[r * d + q] += edge[r * 4 + q] } }
+            }
+        }
+    }
 }
 
 /// C (m×n, leading dimension ldc) += A B for strided operands — the blocked kernel, for use by the decompositions

@@ -75,12 +75,12 @@ public enum Statistics {
 
     /// The scatter matrix X̃ᵀX̃ = Σₙ (xₙ − μ)(xₙ − μ)ᵀ (d × d, exactly symmetric) about `mean`, without forming X̃.
     ///
-    /// Only the lower triangle is computed, in panels of `scatterPanelColumns` columns (entry (i, j), i ≥ j, is
-    /// Σₙ x̃ₙᵢ x̃ₙⱼ), and mirrored: half the multiply–adds of the full X̃ᵀX̃. The rows are taken in the blocks of
-    /// `RowBlocks` (256 rows, centred into a buffer that stays in cache) and each block's contribution is added with
-    /// the blocked product kernel, whose inner blocking is also 256: every entry is the same sum in the same order as
-    /// the full product `centred(x, mean:).transposeTimes(…)` — bit for bit — and does not depend on the number of
-    /// processors the panels are split over. Small problems (N·d² ≤ 32³) take that full product directly.
+    /// Only the lower triangle is computed, and mirrored: about half the multiply–adds of the full X̃ᵀX̃. The rows are
+    /// taken in blocks of 256 (`RowBlocks.blockRows`, also the product kernel's inner blocking); each block is centred
+    /// and packed once and its contribution added tile by tile (4 × 4, the tiles on or below the diagonal) by the
+    /// product's micro-kernel (`accumulateCentredScatter`). Every entry is the same sum in the same order as the full
+    /// product `centred(x, mean:).transposeTimes(…)` — bit for bit — and does not depend on how the strips of C are
+    /// split over the processors. Small problems (N·d² ≤ 32³) take that full product directly.
     public static func scatter(_ x: Matrix, mean: [Double]) -> Matrix {
         let (n, d) = (x.rows, x.columns)
         precondition(mean.count == d, "Statistics.scatter: mean of length \(mean.count) for \(d) columns")
@@ -89,39 +89,30 @@ public enum Statistics {
             return centredX.transposeTimes(centredX)
         }
         var s = [Double](repeating: 0, count: d * d)
-        let panel = scatterPanelColumns
-        let panels = (d + panel - 1) / panel
-        let tasks = n * d * d / 2 >= RowParallel.minimumWork ? min(RowParallel.processorCount, panels) : 1
-        x.elements.withUnsafeBufferPointer { xe in
-            mean.withUnsafeBufferPointer { mu in
-                s.withUnsafeMutableBufferPointer { sb in
-                    let (xs, ms, out) = (SendableConstPointer(xe.baseAddress!), SendableConstPointer(mu.baseAddress!),
-                                         SendablePointer(sb.baseAddress!))
-                    DispatchQueue.concurrentPerform(iterations: tasks) { task in
-                        // Panels dealt back and forth (0, 1, 1, 0, 0, 1, …) so that the tasks get similar work: the
-                        // panels shrink from left to right.
-                        let mine = (0..<panels).filter { p in
-                            let (round, position) = (p / tasks, p % tasks)
-                            return (round % 2 == 0 ? position : tasks - 1 - position) == task
-                        }
-                        let rowsPerBlock = min(RowBlocks.blockRows, n)
-                        let centred = UnsafeMutablePointer<Double>.allocate(capacity: rowsPerBlock * d)
-                        defer { centred.deallocate() }
-                        let workspace = PackingWorkspace(m: d, n: panel, k: rowsPerBlock)
+        let strips = (d + 3) / 4
+        let tasks = n * d * d / 2 >= RowParallel.minimumWork ? min(RowParallel.processorCount, strips) : 1
+        let elements = x.elements
+        s.withUnsafeMutableBufferPointer { sb in
+            let out = SendablePointer(sb.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: tasks) { task in
+                // Strip rows dealt back and forth (0, 1, 1, 0, 0, 1, …) so that the tasks get similar work: strip row I
+                // has I + 1 tiles.
+                let mine = (0..<strips).filter { i in
+                    let (round, position) = (i / tasks, i % tasks)
+                    return (round % 2 == 0 ? position : tasks - 1 - position) == task
+                }
+                guard let last = mine.last else { return }
+                let rowsPerBlock = min(RowBlocks.blockRows, n)
+                let packed = UnsafeMutablePointer<Double>.allocate(capacity: (last + 1) * 4 * rowsPerBlock)
+                let edge = UnsafeMutablePointer<Double>.allocate(capacity: 16)
+                defer { packed.deallocate(); edge.deallocate() }
+                elements.withUnsafeBufferPointer { xe in
+                    mean.withUnsafeBufferPointer { mu in
                         for first in stride(from: 0, to: n, by: RowBlocks.blockRows) {
-                            let count = min(RowBlocks.blockRows, n - first)
-                            for r in 0..<count {
-                                let source = xs.base + (first + r) * d, target = centred + r * d
-                                for j in 0..<d { target[j] = source[j] - ms.base[j] }
-                            }
-                            for p in mine {
-                                let j0 = p * panel, width = min(panel, d - j0)
-                                // S[j0..<d, j0..<j0+width] += X̃_bᵀ[j0..<d, :] X̃_b[:, j0..<j0+width]
-                                accumulateProduct(m: d - j0, n: width, k: count,
-                                                  a: StridedOperand(base: centred + j0, rowStride: 1, columnStride: d),
-                                                  b: StridedOperand(base: centred + j0, rowStride: d, columnStride: 1),
-                                                  c: out.base + j0 * d + j0, ldc: d, workspace: workspace)
-                            }
+                            accumulateCentredScatter(block: xe.baseAddress! + first * d,
+                                                     rows: min(RowBlocks.blockRows, n - first), columns: d,
+                                                     mean: mu.baseAddress!, tileRows: mine, packed: packed, edge: edge,
+                                                     c: out.base)
                         }
                     }
                 }
@@ -132,7 +123,4 @@ public enum Statistics {
         }
         return Matrix(rows: d, columns: d, elements: s)
     }
-
-    /// Columns per panel of the lower triangle in `scatter` (a multiple of the kernel's 4-column register tile).
-    static let scatterPanelColumns = 8
 }
