@@ -116,6 +116,32 @@ public struct Cholesky: Sendable {
         return y
     }
 
+    /// L⁻¹, lower triangular (zeros above the diagonal), row by row: row i of L⁻¹ is
+    /// (eᵢᵀ − Σ_{k<i} l_ik · row k of L⁻¹) / l_ii. With it a whole block of right-hand sides is one matrix product:
+    /// ‖L⁻¹(x − μ)‖² for every row of X is the row sums of squares of (X − 1μᵀ)(L⁻¹)ᵀ (see `RowBlocks`), the
+    /// squared Mahalanobis distances — the same quantity as `solveLower`, rounded differently.
+    public var lowerInverse: Matrix {
+        let n = dimension
+        var t = [Double](repeating: 0, count: n * n)
+        lower.elements.withUnsafeBufferPointer { l in
+            t.withUnsafeMutableBufferPointer { t in
+                let tb = t.baseAddress!
+                for i in 0..<n {
+                    let ti = tb + i * n
+                    for k in 0..<i {
+                        let lik = l[i * n + k]
+                        if lik == 0 { continue }
+                        VectorKernels.axpy(-lik, tb + k * n, ti, k + 1)   // row k of L⁻¹ is zero past column k
+                    }
+                    ti[i] += 1
+                    let inverse = 1 / l[i * n + i]
+                    for j in 0...i { ti[j] *= inverse }
+                }
+            }
+        }
+        return Matrix(rows: n, columns: n, elements: t)
+    }
+
     /// A⁻¹, by solving A X = I.
     public func inverse() -> Matrix { solve(Matrix.identity(dimension)) }
 

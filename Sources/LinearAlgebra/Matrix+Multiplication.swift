@@ -43,16 +43,25 @@ extension Matrix {
 
     /// The matrix–vector product A v (length `rows`); `v.count` must equal `columns` (precondition).
     public func times(_ v: [Double]) -> [Double] {
-        precondition(v.count == columns, "Matrix.times: \(rows)×\(columns) times a vector of length \(v.count)")
         var result = [Double](repeating: 0, count: rows)
+        times(v, into: &result)
+        return result
+    }
+
+    /// A v written into `result` (whose length must be `rows`), for loops that reuse one buffer instead of
+    /// allocating a vector per product; the same operations as `times(_:)`. `v.count` must equal `columns`.
+    public func times(_ v: [Double], into result: inout [Double]) {
+        precondition(v.count == columns, "Matrix.times: \(rows)×\(columns) times a vector of length \(v.count)")
+        precondition(result.count == rows, "Matrix.times: result of length \(result.count) for \(rows) rows")
         elements.withUnsafeBufferPointer { a in
             v.withUnsafeBufferPointer { v in
-                for i in 0..<rows {
-                    result[i] = Vector.dot(a.baseAddress.map { $0 + i * columns }, v.baseAddress, columns)
+                result.withUnsafeMutableBufferPointer { r in
+                    for i in 0..<rows {
+                        r[i] = Vector.dot(a.baseAddress.map { $0 + i * columns }, v.baseAddress, columns)
+                    }
                 }
             }
         }
-        return result
     }
 
     /// The product Aᵀ v (length `columns`) without forming Aᵀ; `v.count` must equal `rows` (precondition).
@@ -148,20 +157,64 @@ private let blockInner = 256   // kc
 private let blockRows = 64     // mc
 private let blockColumns = 1024 // nc
 
-/// Blocked product C += A B (see the file header).
+/// The packing buffers of `blockedProduct` (packed A, packed B, one edge tile), 64-byte aligned, sized for products
+/// of at most `m × k` times `k × n`. One workspace serves any number of such products one after the other on one
+/// thread, so a caller that multiplies many blocks (`RowBlocks`, `Statistics.covariance`) allocates them once.
+final class PackingWorkspace {
+    let packedA: UnsafeMutablePointer<Double>
+    let packedB: UnsafeMutablePointer<Double>
+    let edge: UnsafeMutablePointer<Double>
+    let (maxRows, maxColumns, maxInner): (Int, Int, Int)
+
+    init(m: Int, n: Int, k: Int) {
+        (maxRows, maxColumns, maxInner) = (m, n, k)
+        let kc = Swift.max(1, Swift.min(blockInner, k))
+        let mc = Swift.min(blockRows, (m + microRows - 1) / microRows * microRows)
+        let nc = Swift.min(blockColumns, (n + microColumns - 1) / microColumns * microColumns)
+        let aCount = (mc + microRows) * kc, bCount = (nc + microColumns) * kc
+        packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * 8, alignment: 64).bindMemory(to: Double.self, capacity: aCount)
+        packedB = UnsafeMutableRawPointer.allocate(byteCount: bCount * 8, alignment: 64).bindMemory(to: Double.self, capacity: bCount)
+        edge = UnsafeMutableRawPointer.allocate(byteCount: microRows * microColumns * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: microRows * microColumns)
+    }
+
+    deinit {
+        packedA.deallocate()
+        packedB.deallocate()
+        edge.deallocate()
+    }
+}
+
+/// Blocked product C += A B (see the file header), packing into `workspace` when given (else into buffers sized for
+/// this product).
+///
+/// `columnHeights`, when given, has one entry per column j of B: the rows p ≥ height(j) of that column are zero (e.g.
+/// an upper-triangular B, height(j) = j + 1). The micro-kernel then stops each strip of columns at its tallest
+/// column: the products it skips are exact zeros, so C gets the same values (up to the sign of a zero) with up to
+/// half the multiply–adds for a triangular B.
 @inline(never)
 func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
-                    c: UnsafeMutablePointer<Double>, ldc: Int) {
+                    c: UnsafeMutablePointer<Double>, ldc: Int, workspace: PackingWorkspace? = nil,
+                    columnHeights: UnsafePointer<Int>? = nil) {
     let mr = microRows, nr = microColumns
     let kcMax = Swift.min(blockInner, k)
     let mcMax = Swift.min(blockRows, (m + mr - 1) / mr * mr)
     let ncMax = Swift.min(blockColumns, (n + nr - 1) / nr * nr)
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: (mcMax + mr) * kcMax * 8, alignment: 64)
-        .bindMemory(to: Double.self, capacity: (mcMax + mr) * kcMax)
-    let packedB = UnsafeMutableRawPointer.allocate(byteCount: (ncMax + nr) * kcMax * 8, alignment: 64)
-        .bindMemory(to: Double.self, capacity: (ncMax + nr) * kcMax)
-    defer { packedA.deallocate(); packedB.deallocate() }
-    var edge = [Double](repeating: 0, count: mr * nr)
+    let packedA: UnsafeMutablePointer<Double>, packedB: UnsafeMutablePointer<Double>, edge: UnsafeMutablePointer<Double>
+    var owned: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)? = nil
+    if let workspace {
+        precondition(m <= workspace.maxRows && n <= workspace.maxColumns && k <= workspace.maxInner,
+                     "blockedProduct: \(m)×\(k) times \(k)×\(n) exceeds its workspace")
+        (packedA, packedB, edge) = (workspace.packedA, workspace.packedB, workspace.edge)
+    } else {
+        packedA = UnsafeMutableRawPointer.allocate(byteCount: (mcMax + mr) * kcMax * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: (mcMax + mr) * kcMax)
+        packedB = UnsafeMutableRawPointer.allocate(byteCount: (ncMax + nr) * kcMax * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: (ncMax + nr) * kcMax)
+        edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
+        owned = (packedA, packedB, edge)
+    }
+    defer { if let owned { owned.0.deallocate(); owned.1.deallocate(); owned.2.deallocate() } }
 
     for jc in stride(from: 0, to: n, by: blockColumns) {
         let nc = Swift.min(blockColumns, n - jc)
@@ -174,20 +227,26 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
                 for jr in stride(from: 0, to: nc, by: nr) {
                     let nValid = Swift.min(nr, nc - jr)
                     let bStrip = UnsafePointer(packedB + jr * kc)
+                    // The rows of this block of B that can be non-zero in the strip's columns.
+                    var kEffective = kc
+                    if let columnHeights {
+                        var height = 0
+                        for q in 0..<nValid { height = Swift.max(height, columnHeights[jc + jr + q]) }
+                        kEffective = Swift.min(kc, height - pc)
+                        if kEffective <= 0 { continue }
+                    }
                     for ir in stride(from: 0, to: mc, by: mr) {
                         let mValid = Swift.min(mr, mc - ir)
                         let aStrip = UnsafePointer(packedA + ir * kc)
                         let cTile = c + (ic + ir) * ldc + jc + jr
                         if mValid == mr && nValid == nr {
-                            microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+                            microKernel4x4(kc: kEffective, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
                         } else {
-                            edge.withUnsafeMutableBufferPointer { e in
-                                let t = e.baseAddress!
-                                for q in 0..<(mr * nr) { t[q] = 0 }
-                                microKernel4x4(kc: kc, a: aStrip, b: bStrip, c: t, ldc: nr)
-                                for r in 0..<mValid {
-                                    for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
-                                }
+                            let t = edge
+                            for q in 0..<(mr * nr) { t[q] = 0 }
+                            microKernel4x4(kc: kEffective, a: aStrip, b: bStrip, c: t, ldc: nr)
+                            for r in 0..<mValid {
+                                for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
                             }
                         }
                     }
@@ -258,7 +317,7 @@ private func packB(_ b: StridedOperand, rows: Int, kc: Int, columns: Int, nc: In
 /// registers and leave room for the B row, the broadcast A entry and a temporary, so nothing spills; a 4×8 tile
 /// (16 registers of accumulators) spilled and ran slower.
 @inline(__always)
-private func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                             c: UnsafeMutablePointer<Double>, ldc: Int) {
     typealias V = SIMD4<Double>
     var c0 = V(), c1 = V(), c2 = V(), c3 = V()
@@ -281,10 +340,56 @@ private func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<
     add(c0, row: 0); add(c1, row: 1); add(c2, row: 2); add(c3, row: 3)
 }
 
+/// The lower triangle of C (d × d, row-major) += X̃_bᵀX̃_b for one block of at most kc = 256 rows of X̃ = X − 1μᵀ —
+/// the scatter kernel (a SYRK), restricted to the 4-row strips `tileRows` of C.
+///
+/// Since both operands are the same centred block, it is centred and packed **once** into strips of 4 columns
+/// (strip s holds, for each row p, X̃(p, 4s + r), r = 0..<4, zero past column d): exactly the layout `packA` gives
+/// X̃ᵀ and `packB` gives X̃. The 4 × 4 micro-kernel then runs over the tiles (I, J) with J ≤ I only. Every entry of
+/// the lower triangle is the same sum in the same order as in the general blocked product X̃ᵀX̃ (the block is one kc
+/// block of it), bit for bit; entries above the diagonal inside diagonal tiles are computed too and are to be
+/// ignored (the caller mirrors the lower triangle). `packed` holds (max tile row + 1) · 4 · rows doubles.
+func accumulateCentredScatter(block x: UnsafePointer<Double>, rows count: Int, columns d: Int,
+                              mean: UnsafePointer<Double>, tileRows: [Int], packed: UnsafeMutablePointer<Double>,
+                              edge: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Double>) {
+    precondition(count <= blockInner, "accumulateCentredScatter: \(count) rows exceed one kc block")
+    guard let lastTileRow = tileRows.max(), count > 0 else { return }
+    let strips = lastTileRow + 1
+    let fullStrips = Swift.min(strips, d / 4)
+    for p in 0..<count {
+        let row = x + p * d
+        for s in 0..<fullStrips {
+            let o = packed + (s * count + p) * 4, j = 4 * s
+            o[0] = row[j] - mean[j]; o[1] = row[j + 1] - mean[j + 1]
+            o[2] = row[j + 2] - mean[j + 2]; o[3] = row[j + 3] - mean[j + 3]
+        }
+        for s in fullStrips..<strips {
+            let o = packed + (s * count + p) * 4
+            for r in 0..<4 { let j = 4 * s + r; o[r] = j < d ? row[j] - mean[j] : 0 }
+        }
+    }
+    for tileRow in tileRows {
+        let a = UnsafePointer(packed + tileRow * count * 4)
+        let rowsValid = Swift.min(4, d - 4 * tileRow)
+        for tileColumn in 0...tileRow {
+            let b = UnsafePointer(packed + tileColumn * count * 4)
+            let columnsValid = Swift.min(4, d - 4 * tileColumn)
+            let tile = c + 4 * tileRow * d + 4 * tileColumn
+            if rowsValid == 4 && columnsValid == 4 {
+                microKernel4x4(kc: count, a: a, b: b, c: tile, ldc: d)
+            } else {
+                for q in 0..<16 { edge[q] = 0 }
+                microKernel4x4(kc: count, a: a, b: b, c: edge, ldc: 4)
+                for r in 0..<rowsValid { for q in 0..<columnsValid { tile[r * d + q] += edge[r * 4 + q] } }
+            }
+        }
+    }
+}
+
 /// C (m×n, leading dimension ldc) += A B for strided operands — the blocked kernel, for use by the decompositions
 /// on sub-blocks of their working arrays.
 func accumulateProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
-                       c: UnsafeMutablePointer<Double>, ldc: Int) {
+                       c: UnsafeMutablePointer<Double>, ldc: Int, workspace: PackingWorkspace? = nil) {
     if m == 0 || n == 0 || k == 0 { return }
-    blockedProduct(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc)
+    blockedProduct(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, workspace: workspace)
 }

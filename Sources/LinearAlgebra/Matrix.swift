@@ -118,6 +118,36 @@ public struct Matrix: Sendable, Equatable {
                       elements: Array(elements[(range.lowerBound * columns)..<(range.upperBound * columns)]))
     }
 
+    /// The rows at `indices`, in that order (repeats allowed), gathered into one contiguous matrix (indices.count × columns).
+    public func rows(at indices: [Int]) -> Matrix {
+        let d = columns
+        var result = [Double](repeating: 0, count: indices.count * d)
+        elements.withUnsafeBufferPointer { e in
+            result.withUnsafeMutableBufferPointer { r in
+                for (k, i) in indices.enumerated() {
+                    precondition(i >= 0 && i < rows, "Matrix: row \(i) outside 0..<\(rows)")
+                    (r.baseAddress! + k * d).update(from: e.baseAddress! + i * d, count: d)
+                }
+            }
+        }
+        return Matrix(rows: indices.count, columns: d, elements: result)
+    }
+
+    /// The columns at `indices`, in that order (repeats allowed): a rows × indices.count matrix.
+    public func columns(at indices: [Int]) -> Matrix {
+        for j in indices { precondition(j >= 0 && j < columns, "Matrix: column \(j) outside 0..<\(columns)") }
+        let (d, k) = (columns, indices.count)
+        var result = [Double](repeating: 0, count: rows * k)
+        elements.withUnsafeBufferPointer { e in
+            result.withUnsafeMutableBufferPointer { r in
+                for i in 0..<rows {
+                    for (c, j) in indices.enumerated() { r[i * k + c] = e[i * d + j] }
+                }
+            }
+        }
+        return Matrix(rows: rows, columns: k, elements: result)
+    }
+
     /// The diagonal entries (min(rows, columns) of them).
     public var diagonal: [Double] { (0..<Swift.min(rows, columns)).map { elements[$0 * columns + $0] } }
 
@@ -173,13 +203,35 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// The largest absolute entry max |a_ij| (0 for an empty matrix).
-    public var maxAbs: Double { elements.reduce(0) { Swift.max($0, Swift.abs($1)) } }
+    public var maxAbs: Double {
+        elements.withUnsafeBufferPointer { e in
+            var largest = 0.0
+            for v in e { largest = Swift.max(largest, Swift.abs(v)) }
+            return largest
+        }
+    }
 
     /// The trace Σ a_ii (of the leading min(rows, columns) diagonal).
     public var trace: Double { diagonal.reduce(0, +) }
 
     /// True when every entry is finite (no NaN, no ±∞).
-    public var isFinite: Bool { elements.allSatisfy { $0.isFinite } }
+    ///
+    /// One vectorised pass: Σ 0·aᵢⱼ is 0 when every entry is finite and NaN as soon as one is NaN or ±∞.
+    public var isFinite: Bool {
+        elements.withUnsafeBufferPointer { e in
+            guard let base = e.baseAddress else { return true }
+            var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+            var k = 0
+            while k + 8 <= e.count {
+                s0 += 0 * VectorKernels.load(base, k)
+                s1 += 0 * VectorKernels.load(base, k + 4)
+                k += 8
+            }
+            var s = (s0 + s1).sum()
+            while k < e.count { s += 0 * base[k]; k += 1 }
+            return s == 0
+        }
+    }
 
     /// True for a square matrix.
     public var isSquare: Bool { rows == columns }

@@ -23,11 +23,16 @@ public enum RowParallel {
     /// Below this many multiply–adds (or comparable scalar operations) a split costs more than it saves.
     public static let minimumWork = 1 << 20
 
+    /// Chunks per processor: a few, so that `concurrentPerform` hands the next chunk to whichever thread is free —
+    /// when another thread of the program (figures rendering beside the computation) holds a core, the others take
+    /// up its share instead of waiting for it. The split never changes a result.
+    public static let chunksPerProcessor = 4
+
     /// Calls `body` once per chunk of rows, concurrently; `work` is the total operation count (to skip small jobs).
     /// Chunk boundaries are multiples of `alignment` (e.g. the register tile of the product kernel).
     public static func forEachChunk(rows n: Int, work: Int, alignment: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
-        let chunks = min(processorCount, max(1, n / max(alignment, 8)))
-        guard chunks > 1, work >= minimumWork else { body(0..<n); return }
+        let chunks = min(processorCount * chunksPerProcessor, max(1, n / max(alignment, 8)))
+        guard processorCount > 1, chunks > 1, work >= minimumWork else { body(0..<n); return }
         let step = (n + chunks - 1) / chunks
         let size = (step + alignment - 1) / alignment * alignment
         DispatchQueue.concurrentPerform(iterations: chunks) { c in

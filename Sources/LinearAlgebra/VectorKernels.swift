@@ -30,6 +30,23 @@ enum VectorKernels {
         return s
     }
 
+    /// Σ x_k² (eight lanes of partial sums, added pairwise at the end).
+    @inline(__always)
+    static func sumOfSquares(_ x: UnsafePointer<Double>, _ count: Int) -> Double {
+        var s0 = V(), s1 = V()
+        var k = 0
+        while k + 8 <= count {
+            let a = load(x, k), b = load(x, k + 4)
+            s0 += a * a
+            s1 += b * b
+            k += 8
+        }
+        if k + 4 <= count { let a = load(x, k); s0 += a * a; k += 4 }
+        var s = (s0 + s1).sum()
+        while k < count { s += x[k] * x[k]; k += 1 }
+        return s
+    }
+
     /// y_k += a x_k.
     @inline(__always)
     static func axpy(_ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ count: Int) {

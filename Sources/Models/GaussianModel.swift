@@ -50,36 +50,42 @@ public struct GaussianModel: Sendable {
 
     /// The ML fit; throws `.constantColumns` (checked first, exactly) or `.singularCovariance`.
     public static func fit(_ x: Matrix) throws(GaussianModelError) -> GaussianModel {
+        try checkFittable(x)
+        return try GaussianModel(mean: Statistics.columnMeans(x),
+                                 covariance: Statistics.covariance(x, normalization: .maximumLikelihood))
+    }
+
+    /// The ML fit from the mean and 1/N covariance `fit` already computed from the same rows `x` (its
+    /// `sampleCount` and `dimension` must match `x`: precondition); the same checks and errors as `fit(_:)`, which
+    /// computes them itself.
+    public static func fit(_ x: Matrix, sharing fit: PPCAMaximumLikelihood) throws(GaussianModelError) -> GaussianModel {
+        precondition(fit.sampleCount == x.rows && fit.dimension == x.columns,
+                     "GaussianModel.fit: the shared fit saw \(fit.sampleCount)×\(fit.dimension), X is \(x.rows)×\(x.columns)")
+        try checkFittable(x)
+        return try GaussianModel(mean: fit.mean, covariance: fit.covariance)
+    }
+
+    /// The checks of the ML fit: at least two finite rows and no constant column (checked exactly).
+    static func checkFittable(_ x: Matrix) throws(GaussianModelError) {
         guard x.rows >= 2 else { throw .tooFewSamples(count: x.rows) }
-        guard x.elements.allSatisfy(\.isFinite) else { throw .nonFinite("the data") }
+        guard x.isFinite else { throw .nonFinite("the data") }
         let constant = (0..<x.columns).filter { j in
             let first = x[0, j]
             return (1..<x.rows).allSatisfy { x[$0, j] == first }
         }
         guard constant.isEmpty else { throw .constantColumns(constant) }
-        return try GaussianModel(mean: Statistics.columnMeans(x),
-                                 covariance: Statistics.covariance(x, normalization: .maximumLikelihood))
     }
 
-    /// log N(xₙ; μ, Σ) per row, natural log, via Cholesky: −½[D log 2π + log|Σ| + ‖L⁻¹(x − μ)‖²].
+    /// log N(xₙ; μ, Σ) per row, natural log, via Cholesky Σ = LLᵀ: −½[D log 2π + log|Σ| + ‖L⁻¹(xₙ − μ)‖²]. The vectors
+    /// L⁻¹(xₙ − μ) of a block of rows are one product (X_b − 1μᵀ)L⁻ᵀ with the explicit triangular inverse (formed
+    /// once), computed block by block on every core (`RowBlocks`); each row is evaluated on its own.
     public func logLikelihoods(_ x: Matrix) throws(GaussianModelError) -> [Double] {
         guard x.columns == mean.count else { throw .dimensionMismatch("X has \(x.columns) columns, μ has \(mean.count)") }
         let constant = Double(mean.count) * log(2 * Double.pi) + factor.logDeterminant
-        let (mean, factor) = (self.mean, self.factor)
-        var result = [Double](repeating: 0, count: x.rows)
-        result.withUnsafeMutableBufferPointer { rb in
-            let out = SendableBlocks(rb.baseAddress!)
-            // Each row on its own (the same operations on any number of cores), rows split over the cores.
-            RowParallel.forEachChunk(rows: x.rows, work: x.rows * mean.count * mean.count) { rows in
-                for n in rows {
-                    let row = x.row(n)
-                    let e = (0..<mean.count).map { row[$0] - mean[$0] }
-                    let v = factor.solveLower(e)
-                    out.base[n] = -0.5 * (constant + Vector.dot(v, v))
-                }
-            }
-        }
-        return result
+        let b = factor.lowerInverse.transposed                  // (D, D): L⁻ᵀ
+        return RowBlocks.map(x, mean: mean, times: b, width: 1) { block, out in
+            for r in 0..<block.rows.count { out[r] = -0.5 * (constant + block.productSquaredNorm(r)) }
+        }.elements
     }
 
     /// (1/N) Σₙ log N(xₙ; μ, Σ), natural log.

@@ -61,11 +61,11 @@ public struct PCA: Sendable {
     /// Fits PCA to the rows of `x` (N, D), N ≥ 2, D ≥ 1, all values finite.
     public init(fitting x: Matrix) throws(PCAError) {
         guard x.rows >= 2, x.columns >= 1 else { throw .tooFewObservations(rows: x.rows, columns: x.columns) }
-        if let bad = x.elements.firstIndex(where: { !$0.isFinite }) {
+        if !x.isFinite, let bad = x.elements.firstIndex(where: { !$0.isFinite }) {
             throw .nonFinite(row: bad / x.columns, column: bad % x.columns)
         }
         let mean = Statistics.columnMeans(x)
-        let covariance = Statistics.covariance(x, normalization: .maximumLikelihood)
+        let covariance = Statistics.covariance(x, mean: mean, normalization: .maximumLikelihood)
         let eigen: SymmetricEigen
         do { eigen = try SymmetricEigen(of: covariance) } catch { throw .linearAlgebra(error) }
         let d = x.columns
@@ -116,7 +116,7 @@ public struct PCA: Sendable {
     /// The scores Z = (X − 1μᵀ) U_q, (N, q): row n is zₙ = U_qᵀ (xₙ − μ).
     public func transform(_ x: Matrix, dimensions q: Int) -> Matrix {
         precondition(x.columns == dimension, "PCA.transform: \(x.columns) columns for a PCA of dimension \(dimension)")
-        return Statistics.centred(x, mean: mean).timesTranspose(leadingComponents(q))  // (N, D)(q, D)ᵀ = (N, q)
+        return Statistics.centredProduct(x, mean: mean, leadingComponents(q).transposed)  // (N, D)(q, D)ᵀ = (N, q)
     }
 
     /// X̂ = 1μᵀ + Z U_qᵀ, (N, D), for scores Z (N, q).
@@ -146,48 +146,49 @@ public struct PCA: Sendable {
 
     /// J(q) for every q = 0 … D (entry q), computed from the data: the reconstruction is built up one component at a
     /// time, x̂⁽ᵠ⁾ = x̂⁽ᵠ⁻¹⁾ + u_q z_q with z_q = u_qᵀ(x − μ), and each J(q) is the mean of ‖x − x̂⁽ᵠ⁾‖² over the rows —
-    /// the same numbers as `reconstructionMSE(_:dimensions:)` in O(N·D²) instead of O(N·D³) for all q.
+    /// the same numbers as `reconstructionMSE(_:dimensions:)` in O(N·D²) instead of O(N·D³) for all q. Each residual
+    /// x − x̂⁽ᵠ⁾ is formed explicitly (orthonormality of the uᵢ is not assumed, so the identity J(q) = Σ_{i>q} λᵢ is a
+    /// check, not a rewriting).
     ///
-    /// Rows are processed in fixed blocks of `blockRows` (on all cores); each block sums its rows' ‖x − x̂⁽ᵠ⁾‖² in
-    /// row order and the block sums are added in block order, so the result does not depend on the number of cores.
+    /// The rows go through `RowBlocks` (fixed blocks of 256 rows on every core; the scores of a block are one product
+    /// with Uᵀ): each block sums its rows' ‖x − x̂⁽ᵠ⁾‖² in row order and the block sums are added in block order, so
+    /// the result does not depend on the number of cores.
     public func reconstructionMSEs(_ x: Matrix) -> [Double] {
         precondition(x.columns == dimension, "PCA.reconstructionMSEs: \(x.columns) columns for a PCA of dimension \(dimension)")
         let d = dimension, n = x.rows
-        let centred = Statistics.centred(x, mean: mean)                  // (N, D)
-        let scores = centred.rowParallelTimesTranspose(components)       // (N, D): column i is z_i
-        let blockRows = 256
-        let blocks = (n + blockRows - 1) / blockRows
-        var partial = [Double](repeating: 0, count: blocks * (d + 1))   // block b, entry q: Σ over its rows of J terms
-        partial.withUnsafeMutableBufferPointer { pb in
-            let out = SendableBlocks(pb.baseAddress!)
-            let (c, z, u) = (centred.elements, scores.elements, components.elements)
-            RowParallel.forEachChunk(rows: blocks, work: n * d * (d + 1)) { range in
-                var residual = [Double](repeating: 0, count: d)
-                for b in range {
-                    let sums = out.base + b * (d + 1)
-                    for row in (b * blockRows)..<min(n, (b + 1) * blockRows) {
-                        for j in 0..<d { residual[j] = c[row * d + j] }  // x − x̂⁽⁰⁾, with x̂⁽⁰⁾ = μ
-                        var norm = 0.0
-                        for j in 0..<d { norm += residual[j] * residual[j] }
-                        sums[0] += norm
+        let u = components.elements                                      // row q is u_qᵀ
+        let sums = RowBlocks.sum(x, mean: mean, times: components.transposed, width: d + 1) { block, sums in
+            // block.product row r holds the scores z₁ … z_D of row r.
+            // Two rows at a time share each load of u_q; each row's arithmetic is the one-row kernel's.
+            let residuals = UnsafeMutablePointer<Double>.allocate(capacity: 2 * d)
+            defer { residuals.deallocate() }
+            let (r0, r1) = (residuals, residuals + d)
+            u.withUnsafeBufferPointer { u in
+                var r = 0
+                while r < block.rows.count {
+                    let pair = r + 1 < block.rows.count
+                    r0.update(from: block.centredRow(r), count: d)                  // x − x̂⁽⁰⁾, with x̂⁽⁰⁾ = μ
+                    sums[0] += block.centredSquaredNorm(r)
+                    let z0 = block.productRow(r)
+                    if pair {
+                        r1.update(from: block.centredRow(r + 1), count: d)
+                        let z1 = block.productRow(r + 1)
                         for q in 0..<d {
-                            let zq = z[row * d + q]
-                            norm = 0
-                            for j in 0..<d {
-                                residual[j] -= zq * u[q * d + j]
-                                norm += residual[j] * residual[j]
-                            }
-                            sums[q + 1] += norm
+                            let (a, b) = subtractScaledAndSumSquares(r0, z0[q], r1, z1[q], u.baseAddress! + q * d, d)
+                            sums[q + 1] += a
+                            sums[q + 1] += b
+                        }
+                        sums[0] += block.centredSquaredNorm(r + 1)
+                    } else {
+                        for q in 0..<d {
+                            sums[q + 1] += subtractScaledAndSumSquares(r0, z0[q], u.baseAddress! + q * d, d)
                         }
                     }
+                    r += 2
                 }
             }
         }
-        return (0...d).map { q in
-            var total = 0.0
-            for b in 0..<blocks { total += partial[b * (d + 1) + q] }
-            return total / Double(n)
-        }
+        return sums.map { $0 / Double(n) }
     }
 
     /// Σ_{i>q} λᵢ, the variance the first q components leave out; equal to J(q) on the fitted data (PRML 12.18).
@@ -197,8 +198,68 @@ public struct PCA: Sendable {
     }
 }
 
-/// The block sums of `PCA.reconstructionMSEs` for the chunks of `RowParallel.forEachChunk` (each writes its own blocks).
-struct SendableBlocks: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
-    init(_ base: UnsafeMutablePointer<Double>) { self.base = base }
+/// The one-row step for two rows (r, z) and (s, y) at once, sharing the loads of u: the same operations per row.
+@inline(__always)
+private func subtractScaledAndSumSquares(_ r: UnsafeMutablePointer<Double>, _ z: Double,
+                                         _ s: UnsafeMutablePointer<Double>, _ y: Double,
+                                         _ u: UnsafePointer<Double>, _ count: Int) -> (Double, Double) {
+    typealias V = SIMD4<Double>
+    let zv = V(repeating: z), yv = V(repeating: y)
+    var r0 = V(), r1 = V(), s0 = V(), s1 = V()
+    var k = 0
+    let rr = UnsafeMutableRawPointer(r), sr = UnsafeMutableRawPointer(s), ur = UnsafeRawPointer(u)
+    while k + 8 <= count {
+        let u0 = ur.loadUnaligned(fromByteOffset: k * 8, as: V.self)
+        let u1 = ur.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self)
+        let a = rr.loadUnaligned(fromByteOffset: k * 8, as: V.self) - zv * u0
+        let b = rr.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self) - zv * u1
+        let c = sr.loadUnaligned(fromByteOffset: k * 8, as: V.self) - yv * u0
+        let e = sr.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self) - yv * u1
+        rr.storeBytes(of: a, toByteOffset: k * 8, as: V.self)
+        rr.storeBytes(of: b, toByteOffset: k * 8 + 32, as: V.self)
+        sr.storeBytes(of: c, toByteOffset: k * 8, as: V.self)
+        sr.storeBytes(of: e, toByteOffset: k * 8 + 32, as: V.self)
+        r0 += a * a
+        r1 += b * b
+        s0 += c * c
+        s1 += e * e
+        k += 8
+    }
+    var (first, second) = ((r0 + r1).sum(), (s0 + s1).sum())
+    while k < count {
+        r[k] -= z * u[k]
+        first += r[k] * r[k]
+        s[k] -= y * u[k]
+        second += s[k] * s[k]
+        k += 1
+    }
+    return (first, second)
+}
+
+/// r_k −= z u_k for k < count, and returns the new Σ r_k² (two SIMD4 accumulators over the even and odd groups of
+/// four, added at the end): one step of the residual of `PCA.reconstructionMSEs`.
+@inline(__always)
+private func subtractScaledAndSumSquares(_ r: UnsafeMutablePointer<Double>, _ z: Double, _ u: UnsafePointer<Double>,
+                                         _ count: Int) -> Double {
+    typealias V = SIMD4<Double>
+    let zv = V(repeating: z)
+    var s0 = V(), s1 = V()
+    var k = 0
+    let rr = UnsafeMutableRawPointer(r), ur = UnsafeRawPointer(u)
+    while k + 8 <= count {
+        let a = rr.loadUnaligned(fromByteOffset: k * 8, as: V.self) - zv * ur.loadUnaligned(fromByteOffset: k * 8, as: V.self)
+        let b = rr.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self) - zv * ur.loadUnaligned(fromByteOffset: k * 8 + 32, as: V.self)
+        rr.storeBytes(of: a, toByteOffset: k * 8, as: V.self)
+        rr.storeBytes(of: b, toByteOffset: k * 8 + 32, as: V.self)
+        s0 += a * a
+        s1 += b * b
+        k += 8
+    }
+    var s = (s0 + s1).sum()
+    while k < count {
+        r[k] -= z * u[k]
+        s += r[k] * r[k]
+        k += 1
+    }
+    return s
 }

@@ -41,12 +41,24 @@ extension PPCA {
         maxIterations: Int, tolerance: Double = 1e-13, snapshotIterations: [Int] = []
     ) throws(PPCAError) -> PPCAEMResult {
         guard x.rows >= 2 else { throw .tooFewSamples(count: x.rows) }
-        guard x.elements.allSatisfy(\.isFinite) else { throw .nonFinite("the data") }
-        let d = x.columns
+        guard x.isFinite else { throw .nonFinite("the data") }
+        return try fitEM(mean: Statistics.columnMeans(x), scatter: Statistics.covariance(x, normalization: .maximumLikelihood),
+                         initialLoading: w0, initialNoiseVariance: sigma2_0, maxIterations: maxIterations,
+                         tolerance: tolerance, snapshotIterations: snapshotIterations)
+    }
+
+    /// EM from the sufficient statistics alone: the sample mean and the 1/N scatter S about it (D, D) — what
+    /// `fitEM(_:…)` computes from X first; pass them when they are at hand (e.g. `PPCAMaximumLikelihood.mean` and
+    /// `.covariance` of the same rows), since the iterations never look at the rows again.
+    public static func fitEM(
+        mean: [Double], scatter s: Matrix, initialLoading w0: Matrix, initialNoiseVariance sigma2_0: Double,
+        maxIterations: Int, tolerance: Double = 1e-13, snapshotIterations: [Int] = []
+    ) throws(PPCAError) -> PPCAEMResult {
+        let d = mean.count
         let q = w0.columns
         guard q >= 1, q < d else { throw .invalidLatentDimension(q: q, dimension: d) }
-        let mean = Statistics.columnMeans(x)
-        let s = Statistics.covariance(x, normalization: .maximumLikelihood)   // (D, D), 1/N
+        guard s.rows == d, s.columns == d else { throw .dimensionMismatch("S is \(s.rows)×\(s.columns) but μ has \(d) entries") }
+        guard s.elements.allSatisfy(\.isFinite) else { throw .nonFinite("S") }
         var model = try PPCA(mean: mean, loading: w0, noiseVariance: sigma2_0)
         let wanted = Set(snapshotIterations)
         var snapshots: [(iteration: Int, model: PPCA)] = wanted.contains(0) ? [(0, model)] : []

@@ -20,6 +20,9 @@ public struct PPCAMaximumLikelihood: Sendable {
     public let eigenvectors: Matrix
     /// N, the number of rows the fit saw.
     public let sampleCount: Int
+    /// S = (1/N) Σₙ (xₙ − x̄)(xₙ − x̄)ᵀ (D, D), whose eigenpairs these are (kept for EM and the full Gaussian, so the
+    /// data need not be scanned again).
+    public let covariance: Matrix
 
     /// Centres the data and decomposes its 1/N covariance once (through `PCA`, so the eigenvectors and their signs
     /// are exactly the PCA lesson's); `model(latentDimension:)` then costs O(Dq).
@@ -43,6 +46,7 @@ public struct PPCAMaximumLikelihood: Sendable {
         eigenvalues = pca.eigenvalues
         eigenvectors = pca.components.transposed
         sampleCount = pca.count
+        covariance = pca.covariance
     }
 
     public var dimension: Int { mean.count }

@@ -23,11 +23,13 @@ extension PPCAMaximumLikelihood {
         guard x.rows >= 1 else { return qs.map { _ in .nan } }
         for q in qs { _ = try model(latentDimension: q) }       // the same checks and errors as one model at a time
         let n = x.rows
-        let y = Matrix.rowParallelProduct(Statistics.centred(x, mean: mean), eigenvectors)  // (N, D): the eigenbasis
-        // Column sums of y_i², accumulated row by row (a fixed order: the same bytes every run).
-        var columnSquares = [Double](repeating: 0, count: d)
-        y.elements.withUnsafeBufferPointer { e in
-            for r in 0..<n { for i in 0..<d { columnSquares[i] += e[r * d + i] * e[r * d + i] } }
+        // Column sums of y_i² with Y = (X − 1μᵀ)U, block by block (`RowBlocks`): each block sums its rows in order, the
+        // block sums are added in block order (the same bytes every run, on any number of cores).
+        let columnSquares = RowBlocks.sum(x, mean: mean, times: eigenvectors, width: d) { block, partial in
+            for r in 0..<block.rows.count {
+                let y = block.productRow(r)
+                for i in 0..<d { partial[i] += y[i] * y[i] }
+            }
         }
         let log2pi = log(2 * Double.pi)
         return qs.map { q in

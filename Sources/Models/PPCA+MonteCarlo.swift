@@ -12,11 +12,18 @@ public struct MonteCarloEstimate: Sendable, Equatable {
 extension PPCA {
     /// log N(x; Wz + μ, σ²I), natural log: the conditional density of the generative model.
     public func conditionalLogDensity(x: [Double], z: [Double]) -> Double {
+        var wz = [Double](repeating: 0, count: dimension)
+        return conditionalLogDensity(x: x, z: z, logNormaliser: Double(dimension) * log(2 * Double.pi * noiseVariance),
+                                     buffer: &wz)
+    }
+
+    /// The same number with D log(2πσ²) given and Wz written into `buffer` (length D): for loops over many z.
+    func conditionalLogDensity(x: [Double], z: [Double], logNormaliser: Double, buffer wz: inout [Double]) -> Double {
         precondition(x.count == dimension && z.count == latentDimension, "conditionalLogDensity: shapes")
-        let wz = loading.times(z)
+        loading.times(z, into: &wz)
         var squared = 0.0
         for j in 0..<dimension { let e = x[j] - wz[j] - mean[j]; squared += e * e }
-        return -0.5 * (Double(dimension) * log(2 * Double.pi * noiseVariance) + squared / noiseVariance)
+        return -0.5 * (logNormaliser + squared / noiseVariance)
     }
 
     /// The marginal density by simple Monte Carlo, an evaluation independent of the closed form:
@@ -34,9 +41,11 @@ extension PPCA {
         var mean = 0.0
         var m2 = 0.0
         var z = [Double](repeating: 0, count: latentDimension)
+        var wz = [Double](repeating: 0, count: dimension)                       // reused by every draw
+        let logNormaliser = Double(dimension) * log(2 * Double.pi * noiseVariance)
         for s in 1...last {
             for k in 0..<latentDimension { z[k] = g.nextStandardNormal() }
-            let f = exp(conditionalLogDensity(x: x, z: z))
+            let f = exp(conditionalLogDensity(x: x, z: z, logNormaliser: logNormaliser, buffer: &wz))
             let delta = f - mean
             mean += delta / Double(s)
             m2 += delta * (f - mean)

@@ -16,16 +16,11 @@ extension PPCA {
         guard x.columns == dimension else {
             throw .dimensionMismatch("X has \(x.columns) columns but the model has D = \(dimension)")
         }
-        let q = latentDimension
-        let projected = Statistics.centred(x, mean: mean) * loading        // (N, q)
-        // M is symmetric, so (M⁻¹ Bᵀ)ᵀ = B M⁻¹: solve row by row.
-        var means = Matrix(rows: x.rows, columns: q, repeating: 0)
-        for n in 0..<x.rows {
-            let b = Array(projected.elements[(n * q)..<((n + 1) * q)])
-            let m = mFactor.solve(b)
-            for k in 0..<q { means.elements[n * q + k] = m[k] }
-        }
-        let covariance = noiseVariance * mFactor.inverse()
+        // Row n of the means is (M⁻¹Wᵀ(xₙ − μ))ᵀ = (xₙ − μ)ᵀ W M⁻ᵀ: one centred product with B = W M⁻ᵀ (D × q), block
+        // by block on every core.
+        let mInverse = mFactor.inverse()
+        let means = Statistics.centredProduct(x, mean: mean, loading.timesTranspose(mInverse))   // (N, q)
+        let covariance = noiseVariance * mInverse
         return LatentPosterior(means: means, covariance: covariance)
     }
 

@@ -78,33 +78,24 @@ public struct PPCA: Sendable, Equatable {
         Double(dimension - latentDimension) * log(noiseVariance) + mFactor.logDeterminant
     }
 
-    /// log p(xₙ) for each row of X (N, D), natural log, in O(NDq) through Woodbury and the determinant lemma.
+    /// log p(xₙ) for each row of X (N, D), natural log, in O(NDq) through Woodbury and the determinant lemma:
+    /// (xₙ−μ)ᵀC⁻¹(xₙ−μ) = σ⁻²(‖xₙ−μ‖² − ‖L_M⁻¹Wᵀ(xₙ−μ)‖²). The vectors L_M⁻¹Wᵀ(xₙ−μ) of a block of rows are one product
+    /// (Xₙ − 1μᵀ) B with B = W L_M⁻ᵀ (D × q, formed once), computed block by block on every core (`RowBlocks`): each
+    /// row is still evaluated on its own, with the same operations whatever the number of cores.
     public func logLikelihoods(_ x: Matrix) throws(PPCAError) -> [Double] {
         guard x.columns == dimension else {
             throw .dimensionMismatch("X has \(x.columns) columns but the model has D = \(dimension)")
         }
         let d = dimension
-        let q = latentDimension
-        let centred = Statistics.centred(x, mean: mean)       // (N, D)
-        let projected = Matrix.rowParallelProduct(centred, loading)  // (N, q): Wᵀ(xₙ − μ) per row
+        let b = loading.timesTranspose(mFactor.lowerInverse)   // (D, q): W L_M⁻ᵀ
         let constant = Double(d) * log(2 * Double.pi) + logDeterminantOfCovariance
-        var result = [Double](repeating: 0, count: x.rows)
-        let (factor, noise) = (mFactor, noiseVariance)
-        result.withUnsafeMutableBufferPointer { rb in
-            let out = SendableBlocks(rb.baseAddress!)
-            // Each row on its own (the same operations on any number of cores), rows split over the cores.
-            RowParallel.forEachChunk(rows: x.rows, work: x.rows * (d + q * q)) { rows in
-                for n in rows {
-                    var squared = 0.0
-                    for j in 0..<d { let e = centred.elements[n * d + j]; squared += e * e }
-                    let b = Array(projected.elements[(n * q)..<((n + 1) * q)])
-                    let v = factor.solveLower(b)
-                    let mahalanobis = (squared - Vector.dot(v, v)) / noise
-                    out.base[n] = -0.5 * (constant + mahalanobis)
-                }
+        let noise = noiseVariance
+        return RowBlocks.map(x, mean: mean, times: b, width: 1) { block, out in
+            for r in 0..<block.rows.count {
+                let mahalanobis = (block.centredSquaredNorm(r) - block.productSquaredNorm(r)) / noise
+                out[r] = -0.5 * (constant + mahalanobis)
             }
-        }
-        return result
+        }.elements
     }
 
     /// (1/N) Σₙ log p(xₙ): the average log-likelihood per row, natural log.

@@ -182,3 +182,71 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
         #expect(abs(points[15][0] + points[0][0]) < 1e-12 && abs(points[15][1] + points[0][1]) < 1e-12)
     }
 }
+
+/// `PPCAPosteriorSteps.chosenRows` keeps each candidate's distance to the nearest chosen row instead of recomputing
+/// it; it must choose exactly the rows of the straightforward selection (below, as first written), for labelled and
+/// unlabelled data.
+@Suite struct PPCAChosenRowsTests {
+    /// The straightforward selection: every distance recomputed from the means each time it is needed.
+    static func straightforwardChosenRows(_ setup: PPCALessonSetup, means: Matrix, count: Int = 5) -> [Int] {
+        let n = means.rows, q = means.columns
+        func distance(_ a: Int, _ b: Int) -> Double {
+            (0..<q).map { (means[a, $0] - means[b, $0]) * (means[a, $0] - means[b, $0]) }.reduce(0, +).squareRoot()
+        }
+        func nearest(to centre: [Double], among rows: [Int]) -> Int? {
+            rows.min { a, b in
+                let da = (0..<q).map { (means[a, $0] - centre[$0]) * (means[a, $0] - centre[$0]) }.reduce(0, +)
+                let db = (0..<q).map { (means[b, $0] - centre[$0]) * (means[b, $0] - centre[$0]) }.reduce(0, +)
+                return da < db || (da == db && a < b)
+            }
+        }
+        func centroid(_ rows: [Int]) -> [Double] {
+            (0..<q).map { k in rows.map { means[$0, k] }.reduce(0, +) / Double(max(rows.count, 1)) }
+        }
+        func farthest(from chosen: [Int], among rows: [Int]) -> Int? {
+            rows.max { a, b in
+                let da = chosen.map { distance(a, $0) }.min()!
+                let db = chosen.map { distance(b, $0) }.min()!
+                return da < db || (da == db && a > b)
+            }
+        }
+        if let labels = setup.labels {
+            var kept: [Int] = []
+            for digit in [0, 1, 3, 4, 6] {
+                let rows = labels.indices.filter { labels[$0] == digit }
+                let centre = centroid(rows)
+                guard !rows.isEmpty else { continue }
+                let spread = rows.map { i in (0..<q).map { (means[i, $0] - centre[$0]) * (means[i, $0] - centre[$0]) }.reduce(0, +) }
+                let median = spread.sorted()[spread.count / 2]
+                let typical = rows.indices.filter { spread[$0] <= median }.map { rows[$0] }
+                if let row = kept.isEmpty ? nearest(to: centre, among: typical) : farthest(from: kept, among: typical) {
+                    kept.append(row)
+                }
+            }
+            if kept.count == count { return kept }
+        }
+        let norms = (0..<n).map { i in (0..<q).map { means[i, $0] * means[i, $0] }.reduce(0, +).squareRoot() }
+        let cutoff = norms.sorted()[min(n - 1, (8 * n) / 10)]
+        let candidates = (0..<n).filter { norms[$0] <= cutoff }
+        guard var chosen = nearest(to: centroid(Array(0..<n)), among: candidates).map({ [$0] }) else { return [0] }
+        while chosen.count < min(count, candidates.count) { chosen.append(farthest(from: chosen, among: candidates)!) }
+        return chosen
+    }
+
+    @Test(arguments: [nil, 3, 8] as [Int?])
+    func sameRowsAsTheStraightforwardSelection(userColumns: Int?) throws {
+        var context = try digitsContext()
+        if let userColumns { context.userData = userData(columns: userColumns, rows: 2000, seed: UInt64(userColumns)) }
+        var g = Xoshiro256StarStar(seed: 1)
+        let setup = try PPCALessonSetup(context: context, using: &g)
+        let means = try PPCA.fit(setup.data, latentDimension: setup.figureLatentDimension).posterior(setup.data).means
+        let chosen = PPCAPosteriorSteps.chosenRows(setup, means: means)
+        #expect(chosen == Self.straightforwardChosenRows(setup, means: means))
+        #expect(chosen.count == 5)
+        // Ties: identical means must resolve to the lowest row, as in the straightforward selection.
+        let tied = Matrix(rows: 40, columns: 2, elements: (0..<80).map { Double(($0 / 2) % 4) })
+        var unlabelled = setup
+        unlabelled.labels = nil
+        #expect(PPCAPosteriorSteps.chosenRows(unlabelled, means: tied) == Self.straightforwardChosenRows(unlabelled, means: tied))
+    }
+}

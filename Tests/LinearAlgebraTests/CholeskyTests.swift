@@ -30,6 +30,23 @@ struct CholeskyTests {
         #expect(Vector.dot(y, y).isApproximatelyEqual(to: Vector.dot(b, solved), relativeTolerance: 1e-10))
     }
 
+    /// L⁻¹ against its definition and against forward substitution: ‖L·L⁻¹ − I‖_F ≤ 10 n ε ‖L‖_F ‖L⁻¹‖_F (the
+    /// residual bound of a triangular inverse), exact zeros above the diagonal, and L⁻¹b equal to `solveLower(b)`
+    /// within the forward-error bound of both, a small multiple of n ε κ(L) ‖L⁻¹‖ ‖b‖.
+    @Test(arguments: residualSizes)
+    func lowerInverse(n: Int) throws {
+        var g = generator(3 * n + 1)
+        let c = try Cholesky(of: TestMatrices.symmetricPositiveDefinite(n, using: &g))
+        let t = c.lowerInverse
+        let bound = 10 * Double(n) * machineEpsilon * c.lower.frobeniusNorm * t.frobeniusNorm
+        #expect((c.lower * t - Matrix.identity(n)).frobeniusNorm <= bound)
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { #expect(t[i, j] == 0) } }
+        let b = (0..<n).map { _ in g.nextStandardNormal() }
+        let substituted = c.solveLower(b)
+        #expect(Vector.norm(Vector.subtract(t.times(b), substituted)) <= bound * t.frobeniusNorm * Vector.norm(b))
+        #expect(try Cholesky(of: Matrix(diagonal: [4, 0.25])).lowerInverse == Matrix(diagonal: [0.5, 2]))
+    }
+
     @Test func oneByOneAndIdentity() throws {
         #expect(try Cholesky(of: Matrix([[4]])).lower == Matrix([[2]]))
         #expect(try Cholesky(of: Matrix.identity(5)).lower == Matrix.identity(5))

@@ -48,6 +48,20 @@ struct MatrixTests {
         var c = a
         c[0, 0] = .nan
         #expect(!c.isFinite)
+        // The vectorised check against the entrywise one, with one bad value at every position (the 8-wide body and
+        // the scalar tail), extreme finite values, and empty matrices.
+        for count in [0, 1, 7, 8, 9, 23] {
+            let clean = Matrix(rows: 1, columns: count, elements: (0..<count).map { $0 % 2 == 0 ? Double.greatestFiniteMagnitude : -Double.leastNonzeroMagnitude })
+            #expect(clean.isFinite)
+            for position in 0..<count {
+                for bad in [Double.nan, .infinity, -.infinity] {
+                    var m = clean
+                    m.elements[position] = bad
+                    #expect(!m.isFinite, "\(bad) at \(position) of \(count)")
+                }
+            }
+        }
+        #expect(Matrix([[-3, 2], [1, -0.0]]).maxAbs == 3)
         // The scaled norm neither overflows nor underflows.
         #expect(Matrix([[1e200, 1e200]]).frobeniusNorm.isApproximatelyEqual(to: 1e200 * 2.0.squareRoot(), relativeTolerance: 1e-15))
         #expect(Matrix([[1e-200, 1e-200]]).frobeniusNorm.isApproximatelyEqual(to: 1e-200 * 2.0.squareRoot(), relativeTolerance: 1e-15))

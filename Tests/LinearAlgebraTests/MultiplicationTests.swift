@@ -62,6 +62,10 @@ struct MultiplicationTests {
         let aty = Self.naive(a.transposed, Matrix(rows: 37, columns: 1, elements: y)).elements
         for (u, v) in zip(a.times(x), ax) { #expect(u.isApproximatelyEqual(to: v, relativeTolerance: 1e-12, absoluteTolerance: 1e-13)) }
         for (u, v) in zip(a.transposeTimes(y), aty) { #expect(u.isApproximatelyEqual(to: v, relativeTolerance: 1e-12, absoluteTolerance: 1e-13)) }
+        // Into a reused buffer: the same bits as the allocating product, whatever the buffer held before.
+        var buffer = [Double](repeating: .nan, count: 37)
+        a.times(x, into: &buffer)
+        #expect(buffer.map(\.bitPattern) == a.times(x).map(\.bitPattern))
     }
 
     @Test func emptyAndIdentityProducts() {

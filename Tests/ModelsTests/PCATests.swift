@@ -58,6 +58,18 @@ func correlatedData(rows: Int, columns: Int, seed: UInt64) -> Matrix {
         #expect(abs(pca.reconstructionMSE(x, dimensions: 0) - pca.totalVariance) <= tolerance)
     }
 
+    /// The block-by-block, two-rows-at-a-time `reconstructionMSEs` against the one-q-at-a-time reconstruction, on
+    /// row counts that cross the 256-row blocks (odd and even: the last row of a block can be alone) and widths that
+    /// leave a tail after the 8-wide SIMD loop; the larger shapes are split over the cores. Same tolerance as above.
+    @Test(arguments: [(rows: 1001, columns: 13, seed: UInt64(4)), (rows: 600, columns: 64, seed: 5), (rows: 257, columns: 3, seed: 6)])
+    func incrementalErrorsMatchOneAtATime(_ shape: (rows: Int, columns: Int, seed: UInt64)) throws {
+        let x = correlatedData(rows: shape.rows, columns: shape.columns, seed: shape.seed)
+        let pca = try PCA(fitting: x)
+        let tolerance = 64 * Double(pca.dimension) * Self.epsilon * pca.totalVariance
+        let all = pca.reconstructionMSEs(x)
+        for q in 0...pca.dimension { #expect(abs(all[q] - pca.reconstructionMSE(x, dimensions: q)) <= tolerance, "q = \(q)") }
+    }
+
     @Test func digitsReconstructionIdentity() throws {
         let x = DigitsFixture.matrix
         let pca = try PCA(fitting: x)

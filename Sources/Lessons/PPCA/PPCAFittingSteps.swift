@@ -8,12 +8,16 @@ enum PPCAFittingSteps {
     static let logConvention = "natural log, averaged over the rows"
     static let covarianceConvention = "eigenvalues of the 1/N covariance"
 
-    /// The fits later steps reuse.
+    /// The fits later steps reuse: each is computed once per lesson (the main data's mean, 1/N covariance and its
+    /// eigendecomposition live in `main`; EM and the full Gaussian start from them instead of scanning the rows again).
     struct Fits {
         var toy: PPCAMaximumLikelihood
         var toyModel: PPCA
         var main: PPCAMaximumLikelihood
         var mainModel: PPCA
+        /// ℓ = (1/N) Σ log p(xₙ) of `toyModel` on the 2-D example and of `mainModel` on the main data (Woodbury, per row).
+        var toyLogLikelihood: Double
+        var mainLogLikelihood: Double
     }
 
     // MARK: Step 3
@@ -21,7 +25,10 @@ enum PPCAFittingSteps {
     static func maximumLikelihood(_ setup: PPCALessonSetup, into out: inout PPCALessonOutput) throws -> Fits {
         let toy = try PPCAMaximumLikelihood(setup.toy)
         let toyModel = try toy.model(latentDimension: 1)
-        let main = try PPCAMaximumLikelihood(setup.data)
+        // The PCA lesson's fit when it ran on the same data in this build (the same bits as fitting again); should
+        // the PCA fail, the PPCA fit fails the same way and reports it in its own terms (PPCAError).
+        let main: PPCAMaximumLikelihood
+        do { main = PPCAMaximumLikelihood(pca: try SharedPCA.fit(setup.data)) } catch { main = try PPCAMaximumLikelihood(setup.data) }
         let q = setup.latentDimension
         let mainModel = try main.model(latentDimension: q)
         let d = setup.dimension
@@ -30,8 +37,10 @@ enum PPCAFittingSteps {
         // The log-likelihood two ways: Woodbury/determinant lemma (O(NDq)) and the D × D Cholesky (O(ND²)).
         var rows: [[String]] = []
         var checks: [String: JSONValue] = [:]
+        var fastValues: [Double] = []
         for (name, x, model) in [("2-D example", setup.toy, toyModel), (setup.dataName, setup.data, mainModel)] {
             let fast = try model.averageLogLikelihood(x)
+            fastValues.append(fast)
             let direct = try directAverageLogLikelihood(x, model: model)
             rows.append([name, "\(x.rows)", "\(x.columns)", "\(model.latentDimension)", Cell.number(fast, digits: 10),
                          Cell.number(direct, digits: 10), Cell.scientific(abs(fast - direct))])
@@ -47,7 +56,7 @@ enum PPCAFittingSteps {
         out.label("likelihood_check.main.abs_difference", "|ℓ Woodbury − ℓ Cholesky| on the main data",
                   convention: logConvention)
 
-        let mainLL = try mainModel.averageLogLikelihood(setup.data)
+        let (toyLL, mainLL) = (fastValues[0], fastValues[1])     // ℓ at the ML fits, from the loop above
         out.results["latent_dim"] = .integer(q)
         out.results["sigma2"] = .number(mainModel.noiseVariance)
         out.results["W"] = .rows(mainModel.loading.rowArrays)
@@ -72,8 +81,8 @@ enum PPCAFittingSteps {
         out.label("density_example.sd", "standard deviation of the narrow example Gaussian")
         out.label("density_example.peak_density", "its density at the centre, 1/(s√(2π))")
         // Rescaling x by 1/s multiplies densities by sᴰ, so ℓ shifts by exactly D log s.
-        let scale = max(setup.data.elements.map(abs).max() ?? 1, 1e-300)
-        let rescaled = Matrix(rows: n, columns: d, elements: setup.data.elements.map { $0 / scale })
+        let scale = max(setup.data.maxAbs, 1e-300)
+        let rescaled = setup.data.map { $0 / scale }
         let rescaledLL = try PPCA.fit(rescaled, latentDimension: q).averageLogLikelihood(rescaled)
         out.results["rescaled"] = [
             "scale": .number(scale), "log_likelihood_per_sample": .number(rescaledLL),
@@ -104,7 +113,6 @@ enum PPCAFittingSteps {
 
         // The fitted density over the 2-D example.
         out.figures["marginal-density"] = .single(marginalDensityFigure(setup.toy, model: toyModel, quick: setup.quick))
-        let toyLL = try toyModel.averageLogLikelihood(setup.toy)
         out.results["toy"] = [
             "rows": .integer(setup.toy.rows), "sigma2": .number(toyModel.noiseVariance),
             "W": .numbers(toyModel.loading.column(0)), "eigenvalues": .numbers(toy.eigenvalues),
@@ -114,29 +122,15 @@ enum PPCAFittingSteps {
         out.label("toy.eigenvalues.0", "λ₁ of the 2-D example", convention: covarianceConvention)
         out.label("toy.eigenvalues.1", "λ₂ of the 2-D example", convention: covarianceConvention)
         out.label("toy.log_likelihood_per_sample", "ℓ of the 2-D example at the ML fit", convention: logConvention)
-        return Fits(toy: toy, toyModel: toyModel, main: main, mainModel: mainModel)
+        return Fits(toy: toy, toyModel: toyModel, main: main, mainModel: mainModel, toyLogLikelihood: toyLL,
+                    mainLogLikelihood: mainLL)
     }
 
-    /// (1/N) Σ log N(xₙ; μ, C) with C = WWᵀ + σ²I formed explicitly and factorised by Cholesky: the independent check.
+    /// (1/N) Σ log N(xₙ; μ, C) with C = WWᵀ + σ²I formed explicitly (D × D) and factorised by Cholesky — the full
+    /// Gaussian of `GaussianModel`, evaluated row by row through L⁻¹(xₙ − μ): the check that shares nothing with the
+    /// Woodbury path of `PPCA.logLikelihoods` but the parameters.
     static func directAverageLogLikelihood(_ x: Matrix, model: PPCA) throws -> Double {
-        let factor = try Cholesky(of: model.marginalCovariance)
-        let d = x.columns
-        // Each row's term on its own (rows split over the cores), then summed in row order: the same bits as a loop.
-        var terms = [Double](repeating: 0, count: x.rows)
-        let mean = model.mean
-        terms.withUnsafeMutableBufferPointer { tb in
-            let out = RowTerms(base: tb.baseAddress!)
-            RowParallel.forEachChunk(rows: x.rows, work: x.rows * d * d) { rows in
-                for n in rows {
-                    let e = (0..<d).map { x[n, $0] - mean[$0] }
-                    let v = factor.solveLower(e)
-                    out.base[n] = -0.5 * (Double(d) * log(2 * Double.pi) + factor.logDeterminant + Vector.dot(v, v))
-                }
-            }
-        }
-        var total = 0.0
-        for term in terms { total += term }
-        return total / Double(x.rows)
+        try GaussianModel(mean: model.mean, covariance: model.marginalCovariance).averageLogLikelihood(x)
     }
 
     /// Limits that frame the 2-D example with a margin, shared by its figures (so frames do not jump).
@@ -161,9 +155,12 @@ enum PPCAFittingSteps {
         let yr = min(dataY.lowerBound, model.mean[1] - reachY)...max(dataY.upperBound, model.mean[1] + reachY)
         let size = quick ? 60 : 160
         let logPeak = -0.5 * (2 * log(2 * Double.pi) + model.logDeterminantOfCovariance)
-        let grid = ScalarGrid(x: xr, y: yr, nx: size, ny: size) { a, b in
-            (try? model.logLikelihoods(Matrix([[a, b]]))[0]).map { exp($0) } ?? 0
-        }
+        // The grid's nodes, then p(x) at all of them in one call (row by row, the same values as one call per node).
+        let nodes = ScalarGrid(x: xr, y: yr, nx: size, ny: size) { _, _ in 0 }
+        let points = Matrix(rows: nodes.xs.count * nodes.ys.count, columns: 2,
+                            elements: nodes.ys.flatMap { b in nodes.xs.flatMap { a in [a, b] } })
+        let densities = (try? model.logLikelihoods(points))?.map { exp($0) } ?? [Double](repeating: 0, count: points.rows)
+        let grid = ScalarGrid(xs: nodes.xs, ys: nodes.ys, values: densities)
         axes.filledContour(grid, levels: [1, 2, 3].reversed().map { exp(logPeak - 0.5 * $0 * $0) } + [exp(logPeak)],
                            colorMap: .viridis, colorBarLabel: "p(x)")
         // White-edged dots: a white disc under each data point keeps it visible on the dark outer band.
@@ -206,16 +203,19 @@ enum PPCAFittingSteps {
         let averageVariance = fits.main.eigenvalues.reduce(0, +) / Double(d)
         let scale = 0.1 * averageVariance.squareRoot()
         let mainW0 = Matrix(rows: d, columns: q, elements: (0..<(d * q)).map { _ in scale * g.nextStandardNormal() })
-        let mainEM = try PPCA.fitEM(setup.data, initialLoading: mainW0, initialNoiseVariance: averageVariance,
-                                    maxIterations: setup.quick ? 5000 : 20000, tolerance: 1e-14)
-        out.figures["em-log-likelihood"] = .single(logLikelihoodFigure(main: mainEM, mainTarget: fits.mainModel,
-                                                                        toy: toyEM, toyTarget: fits.toyModel,
+        // EM needs only the mean and the 1/N scatter of the rows, which the ML fit already holds.
+        let mainEM = try PPCA.fitEM(mean: fits.main.mean, scatter: fits.main.covariance, initialLoading: mainW0,
+                                    initialNoiseVariance: averageVariance, maxIterations: setup.quick ? 5000 : 20000,
+                                    tolerance: 1e-14)
+        out.figures["em-log-likelihood"] = .single(logLikelihoodFigure(main: mainEM, mainClosed: fits.mainLogLikelihood,
+                                                                        toy: toyEM, toyClosed: fits.toyLogLikelihood,
                                                                         setup: setup))
         var rows: [[String]] = []
         var summaries: [String: JSONValue] = [:]
-        for (key, name, em, target, x) in [("toy", "2-D example (q = 1)", toyEM, fits.toyModel, setup.toy),
-                                            ("main", "\(setup.dataName) (q = \(q))", mainEM, fits.mainModel, setup.data)] {
-            let closedLL = try target.averageLogLikelihood(x)
+        for (key, name, em, target, closedLL, x) in [
+            ("toy", "2-D example (q = 1)", toyEM, fits.toyModel, fits.toyLogLikelihood, setup.toy),
+            ("main", "\(setup.dataName) (q = \(q))", mainEM, fits.mainModel, fits.mainLogLikelihood, setup.data),
+        ] {
             let emLL = try em.model.averageLogLikelihood(x)
             let wwt = em.model.loading.timesTranspose(em.model.loading)
             let wwtML = target.loading.timesTranspose(target.loading)
@@ -313,12 +313,11 @@ enum PPCAFittingSteps {
         return .frames(figures, labels: labels)
     }
 
-    static func logLikelihoodFigure(main: PPCAEMResult, mainTarget: PPCA, toy: PPCAEMResult, toyTarget: PPCA,
+    /// `mainClosed`, `toyClosed`: ℓ of the closed-form ML fits (`Fits.mainLogLikelihood`, `.toyLogLikelihood`).
+    static func logLikelihoodFigure(main: PPCAEMResult, mainClosed: Double, toy: PPCAEMResult, toyClosed: Double,
                                     setup: PPCALessonSetup) -> Figure {
         let figure = Figure(width: 640, height: 300, title: "EM: average log-likelihood per iteration")
         let axes = figure.subplots(rows: 1, columns: 2)
-        let mainClosed = (try? mainTarget.averageLogLikelihood(setup.data)) ?? .nan
-        let toyClosed = (try? toyTarget.averageLogLikelihood(setup.toy)) ?? .nan
         let iterations = main.logLikelihoods.indices.map(Double.init)
         // Start the left panel after iteration 0 when the start is far below (it would flatten the curve).
         axes[0].line(x: iterations, y: main.logLikelihoods, color: .model, label: "ℓ after k EM iterations")
@@ -346,5 +345,3 @@ enum PPCAFittingSteps {
     }
 }
 
-/// Where each row chunk of `directAverageLogLikelihood` writes its rows' terms.
-private struct RowTerms: @unchecked Sendable { let base: UnsafeMutablePointer<Double> }

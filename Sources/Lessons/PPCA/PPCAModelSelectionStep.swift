@@ -26,13 +26,19 @@ enum PPCAModelSelectionStep {
         }
     }
 
-    static func run<G: RandomNumberGenerator>(_ setup: PPCALessonSetup, into out: inout PPCALessonOutput,
-                                              using g: inout G) throws {
+    /// `fits.main` is the ML fit to all rows of the main data (step 3): the q = D − 1 check reuses its mean and
+    /// covariance when it runs on those rows.
+    static func run<G: RandomNumberGenerator>(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits,
+                                              into out: inout PPCALessonOutput, using g: inout G) throws {
         let n = setup.data.rows
         let order = permutation(n, using: &g)
         let trainCount = (2 * n) / 3
-        let train = Matrix(order[..<trainCount].sorted().map { setup.data.row($0) })
-        let heldOut = Matrix(order[trainCount...].sorted().map { setup.data.row($0) })
+        // The first 2/3 of the shuffled order train, the rest is held out; each set in ascending row order (a mask
+        // over the rows gives the sorted lists without sorting).
+        var isTraining = [Bool](repeating: false, count: n)
+        for row in order[..<trainCount] { isTraining[row] = true }
+        let train = setup.data.rows(at: (0..<n).filter { isTraining[$0] })
+        let heldOut = setup.data.rows(at: (0..<n).filter { !isTraining[$0] })
         let fit = try PPCAMaximumLikelihood(train)
         let maxQ = min(40, setup.dimension - 1)
         var qs: [Int] = []
@@ -46,9 +52,13 @@ enum PPCAModelSelectionStep {
             }
             qs.append(q)
         }
-        // All q at once from one rotation into the eigenbasis (PPCAMaximumLikelihood.averageLogLikelihoods).
+        // Beyond the plotted range (for the held-out maximum over every q = 1 … D − 1): the q that have a model.
+        let more = setup.dimension - 1 > maxQ
+            ? try ((maxQ + 1)...(setup.dimension - 1)).filter { q in try modelIfItExists(fit, latentDimension: q) != nil } : []
+        // All q at once from one rotation into the eigenbasis per row set (PPCAMaximumLikelihood.averageLogLikelihoods).
         trainLL = try fit.averageLogLikelihoods(train, latentDimensions: qs)
-        heldLL = try fit.averageLogLikelihoods(heldOut, latentDimensions: qs)
+        let heldAll = try fit.averageLogLikelihoods(heldOut, latentDimensions: qs + more)
+        heldLL = Array(heldAll[..<qs.count])
         guard let bestIndex = heldLL.indices.max(by: { heldLL[$0] < heldLL[$1] }) else {
             throw PPCAError.zeroNoiseVariance(sigma2: 0, largestEigenvalue: fit.eigenvalues.first ?? 0)
         }
@@ -61,17 +71,13 @@ enum PPCAModelSelectionStep {
         }
         // Beyond the plotted range: the held-out maximum over every q = 1 … D − 1.
         var extendedBest = (q: bestQ, value: heldLL[bestIndex])
-        if setup.dimension - 1 > maxQ {
-            let more = try ((maxQ + 1)...(setup.dimension - 1)).filter { q in try modelIfItExists(fit, latentDimension: q) != nil }
-            let values = try fit.averageLogLikelihoods(heldOut, latentDimensions: more)
-            for (q, value) in zip(more, values) where value > extendedBest.value { extendedBest = (q, value) }
-        }
+        for (q, value) in zip(more, heldAll[qs.count...]) where value > extendedBest.value { extendedBest = (q, value) }
 
         // The full-covariance Gaussian on the same split, where it exists.
         var gaussian: [String: JSONValue]
         var gaussianLines: (Double, Double)?
         do {
-            let model = try GaussianModel.fit(train)
+            let model = try GaussianModel.fit(train, sharing: fit)     // the training rows' mean and covariance
             let a = try model.averageLogLikelihood(train)
             let b = try model.averageLogLikelihood(heldOut)
             gaussian = ["exists": true, "train": .number(a), "held_out": .number(b),
@@ -130,24 +136,27 @@ enum PPCAModelSelectionStep {
         // columns when it has some, since the Gaussian does not exist with them).
         var checkRows: [[String]] = []
         var checks: [JSONValue] = []
-        var cases: [(String, Matrix)] = [("2-D example", setup.toy)]
+        // Each case with its ML fit (mean, 1/N covariance, eigenpairs), shared by PPCA and the Gaussian; the main
+        // data's is step 3's.
+        var cases: [(String, Matrix, PPCAMaximumLikelihood?)] = [("2-D example", setup.toy, nil)]
         let constant = (0..<setup.dimension).filter { j in (1..<n).allSatisfy { setup.data[$0, j] == setup.data[0, j] } }
         // The training split can have more: a column that varies in a few rows may be constant on the rows drawn.
         let constantTraining = (0..<setup.dimension).filter { j in
             (1..<train.rows).allSatisfy { train[$0, j] == train[0, j] }
         }
         if constant.isEmpty {
-            cases.append((setup.dataName, setup.data))
+            cases.append((setup.dataName, setup.data, fits.main))
         } else if setup.dimension - constant.count >= 2 {
             let keep = (0..<setup.dimension).filter { !constant.contains($0) }
             cases.append(("\(setup.dataName) without its \(constant.count) constant column(s)",
-                          Matrix((0..<n).map { i in keep.map { setup.data[i, $0] } })))
+                          setup.data.columns(at: keep), nil))
         }
-        for (name, x) in cases {
+        for (name, x, sharedFit) in cases {
             let d = x.columns
             do {
-                let ppca = try PPCA.fit(x, latentDimension: d - 1)
-                let full = try GaussianModel.fit(x)
+                let ml = try sharedFit ?? PPCAMaximumLikelihood(x)
+                let ppca = try ml.model(latentDimension: d - 1)
+                let full = try GaussianModel.fit(x, sharing: ml)
                 let a = try ppca.averageLogLikelihood(x)
                 let b = try full.averageLogLikelihood(x)
                 let cDifference = (ppca.marginalCovariance - full.covariance).frobeniusNorm / full.covariance.frobeniusNorm

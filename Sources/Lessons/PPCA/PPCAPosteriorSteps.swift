@@ -14,21 +14,57 @@ enum PPCAPosteriorSteps {
     ///   rows already chosen.
     /// - Otherwise: farthest-point selection among the rows whose mean lies within the 80th percentile of ‖E[z|x]‖,
     ///   starting from the row nearest the centroid.
+    ///
+    /// The farthest-point selection keeps, for every candidate, its distance to the nearest row chosen so far and
+    /// updates it with each new row: O(candidates × count) distances instead of O(candidates × count²), the same
+    /// choice (a minimum does not depend on the order it is taken in, and every distance is computed as before).
     static func chosenRows(_ setup: PPCALessonSetup, means: Matrix, count: Int = 5) -> [Int] {
         let n = means.rows
         let q = means.columns
+        let m = means.elements
+        /// ‖E[z|xₐ] − c‖², summed over k in order.
+        func squaredDistance(_ a: Int, to c: [Double]) -> Double {
+            var s = 0.0
+            for k in 0..<q { let t = m[a * q + k] - c[k]; s += t * t }
+            return s
+        }
         func distance(_ a: Int, _ b: Int) -> Double {
-            (0..<q).map { (means[a, $0] - means[b, $0]) * (means[a, $0] - means[b, $0]) }.reduce(0, +).squareRoot()
+            var s = 0.0
+            for k in 0..<q { let t = m[a * q + k] - m[b * q + k]; s += t * t }
+            return s.squareRoot()
         }
         func nearest(to centre: [Double], among rows: [Int]) -> Int? {
-            rows.min { a, b in
-                let da = (0..<q).map { (means[a, $0] - centre[$0]) * (means[a, $0] - centre[$0]) }.reduce(0, +)
-                let db = (0..<q).map { (means[b, $0] - centre[$0]) * (means[b, $0] - centre[$0]) }.reduce(0, +)
-                return da < db || (da == db && a < b)
+            var best: (row: Int, distance: Double)? = nil
+            for a in rows {
+                let da = squaredDistance(a, to: centre)
+                if let b = best, !(da < b.distance || (da == b.distance && a < b.row)) { continue }
+                best = (a, da)
             }
+            return best?.row
         }
         func centroid(_ rows: [Int]) -> [Double] {
-            (0..<q).map { k in rows.map { means[$0, k] }.reduce(0, +) / Double(max(rows.count, 1)) }
+            (0..<q).map { k in
+                var s = 0.0
+                for i in rows { s += m[i * q + k] }
+                return s / Double(max(rows.count, 1))
+            }
+        }
+        /// Adds rows farthest from those chosen (largest distance to the nearest chosen row; the lowest row on a tie)
+        /// until `total` are chosen.
+        func farthestPoints(from first: [Int], among candidates: [Int], total: Int) -> [Int] {
+            var chosen = first
+            var nearestChosen = candidates.map { a in chosen.map { distance(a, $0) }.min() ?? .infinity }
+            while chosen.count < total, !candidates.isEmpty {
+                var best = 0
+                for c in candidates.indices.dropFirst() {
+                    let (dc, db) = (nearestChosen[c], nearestChosen[best])
+                    if dc > db || (dc == db && candidates[c] < candidates[best]) { best = c }
+                }
+                let next = candidates[best]
+                chosen.append(next)
+                for c in candidates.indices { nearestChosen[c] = min(nearestChosen[c], distance(candidates[c], next)) }
+            }
+            return chosen
         }
         if let labels = setup.labels {
             var kept: [Int] = []
@@ -37,37 +73,24 @@ enum PPCAPosteriorSteps {
                 let centre = centroid(rows)
                 guard !rows.isEmpty else { continue }
                 // Typical members: no farther from the class centroid than the class's median member.
-                let spread = rows.map { i in (0..<q).map { (means[i, $0] - centre[$0]) * (means[i, $0] - centre[$0]) }.reduce(0, +) }
+                let spread = rows.map { squaredDistance($0, to: centre) }
                 let median = spread.sorted()[spread.count / 2]
                 let typical = rows.indices.filter { spread[$0] <= median }.map { rows[$0] }
-                let row: Int?
+                // The first: nearest the centroid; the others: the typical member farthest from the rows kept so far.
                 if kept.isEmpty {
-                    row = nearest(to: centre, among: typical)
+                    if let row = nearest(to: centre, among: typical) { kept.append(row) }
                 } else {
-                    // The typical member farthest from the rows kept so far.
-                    row = typical.max { a, b in
-                        let da = kept.map { distance(a, $0) }.min()!
-                        let db = kept.map { distance(b, $0) }.min()!
-                        return da < db || (da == db && a > b)
-                    }
+                    kept = farthestPoints(from: kept, among: typical, total: kept.count + 1)
                 }
-                if let row { kept.append(row) }
             }
             if kept.count == count { return kept }
         }
-        let norms = (0..<n).map { i in (0..<q).map { means[i, $0] * means[i, $0] }.reduce(0, +).squareRoot() }
+        let origin = [Double](repeating: 0, count: q)
+        let norms = (0..<n).map { i in squaredDistance(i, to: origin).squareRoot() }
         let cutoff = norms.sorted()[min(n - 1, (8 * n) / 10)]
         let candidates = (0..<n).filter { norms[$0] <= cutoff }
-        guard var chosen = nearest(to: centroid(Array(0..<n)), among: candidates).map({ [$0] }) else { return [0] }
-        while chosen.count < min(count, candidates.count) {
-            let next = candidates.max { a, b in
-                let da = chosen.map { distance(a, $0) }.min()!
-                let db = chosen.map { distance(b, $0) }.min()!
-                return da < db || (da == db && a > b)
-            }!
-            chosen.append(next)
-        }
-        return chosen
+        guard let first = nearest(to: centroid(Array(0..<n)), among: candidates) else { return [0] }
+        return farthestPoints(from: [first], among: candidates, total: min(count, candidates.count))
     }
 
     /// A highlight marker that stands apart from every class colour: drawn over a larger black one (a black edge).
@@ -76,9 +99,19 @@ enum PPCAPosteriorSteps {
         axes.scatter(x: x, y: y, color: .highlight, size: size, marker: .diamond, alpha: 1, label: label)
     }
 
+    /// The ML model of the latent-plane figures (q = `figureLatentDimension`, σ² = σ²_ML), its posterior over every
+    /// row of the main data, and the rows the figures single out: the same for steps 5, 6 (its first frame, σ² = σ²_ML)
+    /// and 7, so step 5 computes them once and passes them on.
+    struct FigurePosterior {
+        var model: PPCA
+        var posterior: LatentPosterior
+        var chosen: [Int]
+    }
+
     // MARK: Step 5
 
-    static func posterior(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits, into out: inout PPCALessonOutput) throws {
+    static func posterior(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits,
+                          into out: inout PPCALessonOutput) throws -> FigurePosterior {
         let qf = setup.figureLatentDimension
         let model = try fits.main.model(latentDimension: qf)
         let posterior = try model.posterior(setup.data)
@@ -129,6 +162,7 @@ enum PPCAPosteriorSteps {
         out.label("posterior.grid_max_mean_difference", "max |grid mean − closed-form mean|")
         out.label("posterior.grid_max_covariance_difference", "max |grid covariance − σ²M⁻¹|")
         out.label("posterior.toy_shrinkage_factor", "(λ₁ − σ²)/λ₁: length of W E[z|x] relative to the projection (2-D example)")
+        return FigurePosterior(model: model, posterior: posterior, chosen: chosen)
     }
 
     static let covarianceConventionForText = PPCAFittingSteps.covarianceConvention
@@ -284,19 +318,21 @@ enum PPCAPosteriorSteps {
 
     static let sigmaFactors: [Double] = [1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.001]
 
-    static func sigmaToZero(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits, into out: inout PPCALessonOutput) throws {
+    static func sigmaToZero(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits, figure: FigurePosterior,
+                            into out: inout PPCALessonOutput) throws {
         let qf = setup.figureLatentDimension
         let toySigma2 = fits.toyModel.noiseVariance
         let mainSigma2 = try fits.main.noiseVariance(latentDimension: qf)
-        let first = try fits.main.model(latentDimension: qf, noiseVariance: mainSigma2)
-        let firstPosterior = try first.posterior(setup.data)
-        let chosen = chosenRows(setup, means: firstPosterior.means)
+        // At σ² = σ²_ML the model is step 5's: its posterior and chosen rows are reused.
+        let firstPosterior = figure.posterior
+        let chosen = figure.chosen
+        let chosenData = setup.data.rows(at: chosen)
         let toyRows = Array(stride(from: 0, to: setup.toy.rows, by: 20))
         let u = fits.toy.eigenvectors.column(0)
         let mu = fits.toyModel.mean
         let (xr, yr) = PPCAFittingSteps.toyLimits(setup.toy)
         // The σ² → 0 limit of E[z|x] in the latent plane: Λ_q^{-1/2} U_qᵀ(x − μ) (whitened PCA scores).
-        let centredChosen = Statistics.centred(Matrix(chosen.map { setup.data.row($0) }), mean: fits.main.mean)
+        let centredChosen = Statistics.centred(chosenData, mean: fits.main.mean)
         let limit: [[Double]] = (0..<chosen.count).map { i in
             (0..<qf).map { k in
                 let uk = fits.main.eigenvectors.column(k)
@@ -328,7 +364,7 @@ enum PPCAPosteriorSteps {
             let toyModel = try fits.toy.model(latentDimension: 1, noiseVariance: f * toySigma2)
             let toyPosterior = try toyModel.posterior(setup.toy)
             let mainModels = try factors.map { try fits.main.model(latentDimension: qf, noiseVariance: $0 * mainSigma2) }
-            let mainPosteriors = try mainModels.map { try $0.posterior(Matrix(chosen.map { setup.data.row($0) })) }
+            let mainPosteriors = try mainModels.map { try $0.posterior(chosenData) }
             let mainPosterior = mainPosteriors[0]
             let w = toyModel.loading.column(0)
             let s = toyPosterior.covariance[0, 0].squareRoot()
@@ -435,10 +471,10 @@ enum PPCAPosteriorSteps {
 
     // MARK: Step 7
 
-    static func rotationalAmbiguity(_ setup: PPCALessonSetup, fits: PPCAFittingSteps.Fits,
+    static func rotationalAmbiguity(_ setup: PPCALessonSetup, figure: FigurePosterior,
                                     into out: inout PPCALessonOutput) throws {
         let qf = setup.figureLatentDimension
-        let model = try fits.main.model(latentDimension: qf)
+        let model = figure.model
         let degrees = 40.0
         let angle = degrees * Double.pi / 180
         let r = qf == 2 ? Matrix([[cos(angle), -sin(angle)], [sin(angle), cos(angle)]]) : Matrix([[-1.0]])
@@ -449,7 +485,7 @@ enum PPCAPosteriorSteps {
         let ll = try model.logLikelihoods(setup.data)
         let llRotated = try rotated.logLikelihoods(setup.data)
         let llDifference = zip(ll, llRotated).map { abs($0 - $1) }.max() ?? .nan
-        let means = try model.posterior(setup.data).means
+        let means = figure.posterior.means                       // step 5's posterior of this model
         let meansRotated = try rotated.posterior(setup.data).means
         let meansDifference = ((means * r) - meansRotated).elements.map(abs).max() ?? .nan
         let description = qf == 2 ? "R = rotation by " + NumberFormat.significant(degrees) + "°" : "R = −1"
