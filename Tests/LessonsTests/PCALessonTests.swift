@@ -257,33 +257,3 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         }
     }
 }
-
-/// `SharedPCA` hands back a fit only for the very matrix it was fitted on: same values as a new fit, and never a
-/// stale fit for other data of the same shape, for a mutated copy, or after another matrix was fitted in between.
-@Suite struct SharedPCATests {
-    static func data(seed: UInt64, rows: Int = 300, columns: Int = 4) -> Matrix {
-        var g = Xoshiro256StarStar(seed: seed)
-        return Matrix(rows: rows, columns: columns, elements: (0..<(rows * columns)).map { k in
-            g.nextStandardNormal() * Double(1 + k % columns)
-        })
-    }
-
-    static func same(_ a: PCA, _ b: PCA) -> Bool {
-        a.mean == b.mean && a.eigenvalues == b.eigenvalues && a.components == b.components && a.covariance == b.covariance
-    }
-
-    @Test func reusesOnlyTheSameStorage() throws {
-        let a = Self.data(seed: 1), b = Self.data(seed: 2)
-        let first = try SharedPCA.fit(a)
-        #expect(Self.same(first, try PCA(fitting: a)))
-        #expect(Self.same(try SharedPCA.fit(a), first))            // the cached fit: the same bits
-        let copy = a                                               // shares the storage: the same data
-        #expect(Self.same(try SharedPCA.fit(copy), first))
-        #expect(Self.same(try SharedPCA.fit(b), try PCA(fitting: b)))
-        var changed = a
-        changed[0, 0] += 1                                         // copy-on-write: new storage, new fit
-        #expect(Self.same(try SharedPCA.fit(changed), try PCA(fitting: changed)))
-        #expect(!Self.same(try SharedPCA.fit(changed), first))
-        #expect(Self.same(try SharedPCA.fit(a), first))
-    }
-}

@@ -26,7 +26,7 @@ struct PCADataSteps {
 
     func record(into record: inout PCARecord) throws {
         let x = data.values                      // (N, D)
-        let pca = try SharedPCA.fit(x)          // the PPCA lesson reuses this fit of the same data
+        let pca = try PCA(fitting: x)
         let (n, d) = (pca.count, pca.dimension)
         let mses = pca.reconstructionMSEs(x)     // entry q = 0 … d, from the data
         let discarded = (0...d).map { pca.discardedVariance(dimensions: $0) }

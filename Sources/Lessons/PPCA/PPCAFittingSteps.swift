@@ -25,10 +25,7 @@ enum PPCAFittingSteps {
     static func maximumLikelihood(_ setup: PPCALessonSetup, into out: inout PPCALessonOutput) throws -> Fits {
         let toy = try PPCAMaximumLikelihood(setup.toy)
         let toyModel = try toy.model(latentDimension: 1)
-        // The PCA lesson's fit when it ran on the same data in this build (the same bits as fitting again); should
-        // the PCA fail, the PPCA fit fails the same way and reports it in its own terms (PPCAError).
-        let main: PPCAMaximumLikelihood
-        do { main = PPCAMaximumLikelihood(pca: try SharedPCA.fit(setup.data)) } catch { main = try PPCAMaximumLikelihood(setup.data) }
+        let main = try PPCAMaximumLikelihood(setup.data)
         let q = setup.latentDimension
         let mainModel = try main.model(latentDimension: q)
         let d = setup.dimension
