@@ -171,12 +171,15 @@ enum NonlinearCurveSteps {
         do {
             let fig = Figure(title: "Quadrature error of log p(x) against a much finer rule")
             let ax = fig.addAxes()
-            ax.line(x: orders, y: ghUntrained, color: .projection, dash: .dashed, label: "Gauss–Hermite, untrained (σ² = \(NL.fmt(untrained.noiseVariance)))")
-            ax.scatter(x: orders, y: ghUntrained, color: .projection, size: 3)
+            // Colour says which decoder (grey: untrained, the model colour: trained), line and marker say which rule
+            // (solid with circles: Gauss–Hermite, dashed with squares: uniform nodes).
+            let untrainedColour = Color.grey(0.55)
+            ax.line(x: orders, y: ghUntrained, color: untrainedColour, label: "Gauss–Hermite, untrained (σ² = \(NL.fmt(untrained.noiseVariance)))")
+            ax.scatter(x: orders, y: ghUntrained, color: untrainedColour, size: 3)
             ax.line(x: orders, y: ghTrained, color: .model, label: "Gauss–Hermite, trained (σ² = \(NL.fmt(trained.noiseVariance)))")
             ax.scatter(x: orders, y: ghTrained, color: .model, size: 3)
-            ax.line(x: orders, y: uniTrained, color: .posterior, label: "uniform nodes on [−\(NL.fmt(s.toyRuleHalfWidth, 1)), \(NL.fmt(s.toyRuleHalfWidth, 1))], trained")
-            ax.scatter(x: orders, y: uniTrained, color: .posterior, size: 3)
+            ax.line(x: orders, y: uniTrained, color: .model, dash: .dashed, label: "uniform nodes on [−\(NL.fmt(s.toyRuleHalfWidth, 1)), \(NL.fmt(s.toyRuleHalfWidth, 1))], trained")
+            ax.scatter(x: orders, y: uniTrained, color: .model, size: 3, marker: .square)
             ax.xScale = .log10; ax.yScale = .log10
             ax.xLabel = "number of nodes K"
             ax.yLabel = "mean |log p̂(x; K nodes) − log p̂(x; ref.)|"
