@@ -33,12 +33,10 @@ extension Dataset {
         let path = url.path
         let bytes = try readBytes(path: path)
         var parser = CSVTable(path: path)
-        var plain = false
-        do { plain = try bytes.withUnsafeBytes { raw in try parser.parsePlainNumbers(raw) } } catch let e as DatasetError { throw e } catch { plain = false }
-        if !plain {
-            parser = CSVTable(path: path)
-            let text = try decodeText([UInt8](bytes), path: path)
-            try parser.parse(text)
+        if let plain = bytes.withUnsafeBytes({ PlainNumberCSV($0.bindMemory(to: UInt8.self)) }) {
+            try parser.adopt(plain)
+        } else {
+            try parser.parse(try decodeText([UInt8](bytes), path: path))
         }
         return try parser.dataset(name: url.lastPathComponent)
     }
@@ -231,18 +229,15 @@ private struct CSVTable {
     /// True for text such as `59 2 32.1`: two or more numbers separated by spaces or tabs.
     // MARK: - Fast path for plain numeric files
 
-    /// Reads the common case — a plain numeric file — through `PlainNumberCSV` (on every core, straight from the
-    /// bytes). The header goes through `readHeader`, so its checks and messages are the general path's. Returns false,
-    /// having changed nothing, when the file is anything else (including every kind of error); the caller then runs
-    /// the general CSV reader, which produces the same dataset or the precise error message. Same bytes in ⇒ same
-    /// doubles out (`DecimalText` gives `strtod`'s correctly rounded values).
-    mutating func parsePlainNumbers(_ bytes: UnsafeRawBufferPointer) throws(DatasetError) -> Bool {
-        guard let plain = PlainNumberCSV(bytes.bindMemory(to: UInt8.self)) else { return false }
+    /// Takes a plain numeric file read by `PlainNumberCSV` (on every core, straight from the bytes; nil for anything
+    /// else, including every kind of error, and the caller then runs the general reader, which gives the same dataset
+    /// or the precise message). The header goes through `readHeader`, so its checks and messages are the general
+    /// path's. Same bytes in ⇒ same doubles out (`DecimalText` gives `strtod`'s correctly rounded values).
+    mutating func adopt(_ plain: PlainNumberCSV) throws(DatasetError) {
         try readHeader(plain.header, line: plain.headerLine)
         elements = plain.values
         rowCount = plain.rows
         lastRowLine = plain.lastRowLine
-        return true
     }
 
     static func isNumbersSeparatedBySpaces(_ text: String) -> Bool {
