@@ -386,6 +386,15 @@ struct LessonMarkdown {
         return (caption, target, close + 1)
     }
 
+    /// A table cell: text escaped as given, numbers formatted like `{{path|style}}` (real minus signs, `× 10ⁿ`).
+    static func cellHTML(_ cell: TableCell) -> String {
+        switch cell {
+        case .text(let text): return Escaping.html(text)
+        case .number(let x, let style): return ValueFormatter.format(x, style: style).html
+        case .integer(let i): return ValueFormatter.format(integer: i).html
+        }
+    }
+
     static func tableHTML(_ table: Table, name: String) -> String {
         // The caption sits outside the scrolling wrapper so that it wraps on a phone while a wide table scrolls.
         var html = ""
@@ -397,7 +406,7 @@ struct LessonMarkdown {
         html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
-            html += "<tr>" + row.map { "<td>\(Escaping.html(Escaping.realMinus($0)))</td>" }.joined() + "</tr>"
+            html += "<tr>" + row.map { "<td>\(cellHTML($0))</td>" }.joined() + "</tr>"
         }
         return html + "</tbody></table></div>"
     }
@@ -429,10 +438,10 @@ struct ValueText {
     init?(_ value: JSONValue, style: NumberStyle?) {
         switch value {
         case .integer(let i):
-            let f = style.map { NumberFormat.format(Double(i), style: $0) } ?? NumberFormat.format(integer: i)
+            let f = style.map { ValueFormatter.format(Double(i), style: $0) } ?? ValueFormatter.format(integer: i)
             self.init(f)
         case .number(let x):
-            self.init(NumberFormat.format(x, style: style ?? .default))
+            self.init(ValueFormatter.format(x, style: style ?? .default))
         case .bool(let b):
             self.init(html: b ? "yes" : "no", tex: b ? "\\text{yes}" : "\\text{no}", plain: b ? "yes" : "no")
         case .string(let s):

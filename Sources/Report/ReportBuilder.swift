@@ -74,6 +74,9 @@ public struct ReportBuilder: Sendable {
                 throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
             }
             try Self.check(result, slug: lesson.slug)
+            for failed in result.checks where !failed.holds {
+                progress.warning("\(lesson.slug): check `\(failed.name)` does not hold: difference \(failed.difference) > tolerance \(failed.tolerance) (\(failed.method))")
+            }
             progress.lessonFinished(lesson.slug, duration: clock.now - lessonStart)
             let item = ComputedLesson(lesson: lesson, text: texts[k], result: result)
             computed.append(item)

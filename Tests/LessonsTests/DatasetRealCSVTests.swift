@@ -53,6 +53,6 @@ import Testing
         #expect(root.value(at: "d") == .integer(data.dimension))
         // The loadings table names the columns from the header.
         let loadings = try #require(result.tables["loadings"])
-        #expect(Set(loadings.rows.map { $0[0] }).isSubset(of: Set(data.columnNames)))
+        #expect(Set(loadings.rows.map { $0[0] }).isSubset(of: Set(data.columnNames.map(TableCell.text))))
     }
 }

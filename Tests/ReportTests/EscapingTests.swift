@@ -20,8 +20,9 @@ import Lessons
         #expect(Escaping.realMinus(input) == expected)
     }
 
-    @Test func tableCellsGetRealMinusSigns() {
-        let html = LessonMarkdown.tableHTML(Table(columns: ["a-b", "ℓ"], rows: [["2-D", "-3.19"]]), name: "t")
+    @Test func numberCellsGetRealMinusSignsAndTextCellsStayAsGiven() {
+        let table = Table(columns: ["a-b", "ℓ"], rows: [[.text("2-D"), .number(-3.19, .fixed(2))]])
+        let html = LessonMarkdown.tableHTML(table, name: "t")
         #expect(html.contains("<td>2-D</td><td>\u{2212}3.19</td>"))
         #expect(html.contains("<th scope=\"col\">a-b</th>"))
     }

@@ -12,16 +12,35 @@ public struct Quantity: Sendable, Equatable {
     }
 }
 
-/// A small table of computed values for the page (cells already formatted by the lesson).
+/// A small table of computed values for the page. Number cells carry their value and style; the report formats
+/// them the way it formats `{{path|style}}` (real minus signs, `× 10ⁿ`), so a table and the text never disagree.
 public struct Table: Sendable, Equatable {
     public var columns: [String]
-    public var rows: [[String]]
+    public var rows: [[TableCell]]
     public var caption: String?
-    public init(columns: [String], rows: [[String]], caption: String? = nil) {
+    public init(columns: [String], rows: [[TableCell]], caption: String? = nil) {
         self.columns = columns
         self.rows = rows
         self.caption = caption
     }
+
+    /// A table whose cells are all text, shown as given.
+    public init(columns: [String], rows: [[String]], caption: String? = nil) {
+        self.init(columns: columns, rows: rows.map { $0.map(TableCell.text) }, caption: caption)
+    }
+}
+
+/// One cell of a `Table`.
+public enum TableCell: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    /// Text shown as given (escaped).
+    case text(String)
+    /// A number, formatted by the report in `style`.
+    case number(Double, NumberStyle = .default)
+    /// A whole number.
+    case integer(Int)
+
+    public init(stringLiteral text: String) { self = .text(text) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
 }
 
 /// A figure of a lesson: one image, or frames of an iterative algorithm shown with a slider.
@@ -41,14 +60,17 @@ public struct LessonResult: Sendable {
     public var figures: [String: FigureOutput]
     /// Tables by name: `{{table:name}}`.
     public var tables: [String: Table]
+    /// The closed forms the lesson checked, sorted by name (also under `checks` in `results`).
+    public var checks: [Check]
 
     public init(
         results: [String: JSONValue] = [:], quantities: [String: Quantity] = [:],
-        figures: [String: FigureOutput] = [:], tables: [String: Table] = [:]
+        figures: [String: FigureOutput] = [:], tables: [String: Table] = [:], checks: [Check] = []
     ) {
         self.results = results
         self.quantities = quantities
         self.figures = figures
         self.tables = tables
+        self.checks = checks
     }
 }

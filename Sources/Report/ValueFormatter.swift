@@ -1,24 +1,7 @@
 import Foundation
+import Lessons
 
-/// How a number from `results` is shown on a page: `{{path}}` uses `.significant(4)`; `{{path|.3f}}`,
-/// `{{path|.2e}}`, `{{path|%}}` (percent, one decimal), `{{path|.2%}}`, `{{path|.5g}}` and `{{path|int}}` choose
-/// another style. `results.json` always keeps the full precision; this is display only.
-public enum NumberStyle: Sendable, Equatable {
-    /// `n` significant digits, trailing zeros dropped; plain notation for 10⁻³ ≤ |x| < 10⁵ (after rounding), else
-    /// m × 10ⁿ — so never "× 10⁰".
-    case significant(Int)
-    /// `n` digits after the point.
-    case fixed(Int)
-    /// Scientific with `n` digits after the point: `1.23 × 10⁻⁵`; exponents −1, 0 and 1 are written plainly with the
-    /// same significant digits (`0.339`, `3.39`, `33.9`), never as `× 10⁰`.
-    case scientific(Int)
-    /// The value × 100 with `n` decimals and a `%` sign.
-    case percent(Int)
-    /// Rounded to the nearest integer (ties away from zero).
-    case integer
-
-    public static let `default` = NumberStyle.significant(4)
-
+extension NumberStyle {
     /// Parses the part after `|`; nil for an unknown format.
     public init?(spec: String) {
         let s = spec.trimmingCharacters(in: .whitespaces)
@@ -78,13 +61,17 @@ public struct FormattedNumber: Sendable, Equatable {
 
 /// Turns numbers into `FormattedNumber`s. Uses C's `printf` rounding (round-half-even on the binary value), which is
 /// the same on every machine for the same `Double`.
-public enum NumberFormat {
+public enum ValueFormatter {
     public static func format(_ x: Double, style: NumberStyle = .default) -> FormattedNumber {
         if x.isNaN { return FormattedNumber(negative: false, mantissa: "NaN", exponent: nil, suffix: "") }
         if x.isInfinite { return FormattedNumber(negative: x < 0, mantissa: "∞", exponent: nil, suffix: "") }
         switch style {
         case .fixed(let n):
             return signed(String(format: "%.\(n)f", x), exponent: nil, suffix: "")
+        case .signedFixed(let n):
+            var f = signed(String(format: "%.\(n)f", x), exponent: nil, suffix: "")
+            if !f.negative { f.mantissa = "+" + f.mantissa }
+            return f
         case .percent(let n):
             return signed(String(format: "%.\(n)f", x * 100), exponent: nil, suffix: "%")
         case .integer:

@@ -1,8 +1,9 @@
 import Foundation
+import Lessons
 import Testing
 @testable import Report
 
-@Suite struct NumberFormatTests {
+@Suite struct ValueFormatterTests {
     @Test(arguments: [
         (0.012345678, NumberStyle.significant(4), "0.01235"),
         (3.5, .significant(4), "3.5"),
@@ -31,7 +32,7 @@ import Testing
         (-Double.infinity, .significant(4), "\u{2212}∞"),
     ])
     func html(value: Double, style: NumberStyle, expected: String) {
-        #expect(NumberFormat.format(value, style: style).html == expected)
+        #expect(ValueFormatter.format(value, style: style).html == expected)
     }
 
     /// The default style never writes a power 10⁰ (or 10¹ … 10⁴, 10⁻¹ … 10⁻³): plain notation there.
@@ -39,14 +40,14 @@ import Testing
         var g = SplitMixForTest(seed: 7)
         for _ in 0..<2000 {
             let x = (g.next() - 0.5) * pow(10, 16 * g.next() - 8)
-            if let e = NumberFormat.format(x).exponent { #expect(!(-3...4).contains(e), "\(x) → exponent \(e)") }
-            if let e = NumberFormat.format(x, style: .scientific(2)).exponent { #expect(!(-1...1).contains(e), "\(x)") }
+            if let e = ValueFormatter.format(x).exponent { #expect(!(-3...4).contains(e), "\(x) → exponent \(e)") }
+            if let e = ValueFormatter.format(x, style: .scientific(2)).exponent { #expect(!(-1...1).contains(e), "\(x)") }
         }
     }
 
     @Test func texUsesAsciiMinusAndTimes() {
-        #expect(NumberFormat.format(-1.25e-7).tex == "-1.25\\times 10^{-7}")
-        #expect(NumberFormat.format(0.25, style: .percent(1)).tex == "25.0\\%")
+        #expect(ValueFormatter.format(-1.25e-7).tex == "-1.25\\times 10^{-7}")
+        #expect(ValueFormatter.format(0.25, style: .percent(1)).tex == "25.0\\%")
     }
 
     @Test(arguments: [
@@ -65,7 +66,7 @@ import Testing
     /// Four significant digits of the default are really four: the shown value is within half a unit of the 4th digit.
     @Test func defaultKeepsFourSignificantDigits() {
         for x in [0.00123456, 0.0123456, 0.123456, 1.23456, 12.3456, 123.456, 1234.56] {
-            let shown = Double(NumberFormat.format(x).plain)!
+            let shown = Double(ValueFormatter.format(x).plain)!
             let unit = pow(10, floor(log10(x)) - 3)
             #expect(abs(shown - x) <= unit / 2 * (1 + 1e-12), "\(x) shown as \(shown)")
         }
@@ -82,5 +83,20 @@ struct SplitMixForTest {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return Double((z ^ (z >> 31)) >> 11) / 9_007_199_254_740_992
+    }
+}
+
+@Suite struct TypedTableCellTests {
+    @Test func signedFixedShowsBothSigns() {
+        #expect(ValueFormatter.format(0.5, style: .signedFixed(2)).html == "+0.50")
+        #expect(ValueFormatter.format(-0.471, style: .signedFixed(2)).html == "\u{2212}0.47")
+        #expect(ValueFormatter.format(-0.001, style: .signedFixed(2)).html == "+0.00")
+    }
+
+    @Test func tableCellsAreFormattedLikeValueReferences() {
+        #expect(LessonMarkdown.cellHTML(.number(-1.25e-7, .scientific(2))) == ValueFormatter.format(-1.25e-7, style: .scientific(2)).html)
+        #expect(LessonMarkdown.cellHTML(.number(0.123456)) == "0.1235")
+        #expect(LessonMarkdown.cellHTML(.integer(-3)) == "\u{2212}3")
+        #expect(LessonMarkdown.cellHTML(.text("2-D <x>")) == "2-D &lt;x&gt;")
     }
 }
