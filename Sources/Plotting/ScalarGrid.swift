@@ -15,13 +15,27 @@ public struct ScalarGrid: Sendable, Equatable {
 
     /// Samples `f` on `nx` × `ny` equally spaced nodes spanning the closed ranges (both ends included).
     public init(x: ClosedRange<Double>, y: ClosedRange<Double>, nx: Int, ny: Int, _ f: (Double, Double) -> Double) {
+        let (xs, ys) = Self.nodes(x: x, y: y, nx: nx, ny: ny)
+        var values: [Double] = []
+        values.reserveCapacity(xs.count * ys.count)
+        for yj in ys { for xi in xs { values.append(f(xi, yj)) } }
+        self.init(xs: xs, ys: ys, values: values)
+    }
+
+    /// The node coordinates of `init(x:y:nx:ny:_:)` without sampling a function: `nx` (at least 2) equally spaced
+    /// values xᵢ = x₀ + (x₁ − x₀)·i/(nx − 1), i = 0 … nx − 1, both ends included, and likewise `ny` values of y.
+    /// Evaluate a field at all nodes at once (row j, then column i: the order of `values`), then build the grid
+    /// with `ScalarGrid(xs:ys:values:)`:
+    ///
+    /// ```swift
+    /// let (xs, ys) = ScalarGrid.nodes(x: -3...3, y: -2...2, nx: 160, ny: 160)
+    /// let grid = ScalarGrid(xs: xs, ys: ys, values: density(ys.flatMap { y in xs.map { x in (x, y) } }))
+    /// ```
+    public static func nodes(x: ClosedRange<Double>, y: ClosedRange<Double>, nx: Int, ny: Int) -> (xs: [Double], ys: [Double]) {
         let nx = max(nx, 2), ny = max(ny, 2)
         let xs = (0..<nx).map { x.lowerBound + (x.upperBound - x.lowerBound) * Double($0) / Double(nx - 1) }
         let ys = (0..<ny).map { y.lowerBound + (y.upperBound - y.lowerBound) * Double($0) / Double(ny - 1) }
-        var values: [Double] = []
-        values.reserveCapacity(nx * ny)
-        for yj in ys { for xi in xs { values.append(f(xi, yj)) } }
-        self.init(xs: xs, ys: ys, values: values)
+        return (xs, ys)
     }
 
     /// The value at node (i, j).
