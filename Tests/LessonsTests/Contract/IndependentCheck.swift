@@ -1,5 +1,6 @@
 import Foundation
 import Lessons
+import Testing
 
 /// What a test needs to recompute a lesson's checks: the lesson's inputs, never its outputs.
 struct CheckInputs: Sendable {
@@ -41,3 +42,31 @@ struct Recomputed: Sendable {
 /// A lesson's independent recomputation of its checks: nil for a check name it does not know (the contract suite
 /// then fails: every check a lesson records must be recomputed by a test).
 typealias RecomputeChecks = @Sendable (_ check: Check, _ inputs: CheckInputs) throws -> Recomputed?
+
+/// The contract on a lesson's checks, applied to one run: every check is known to `recompute`; both of its sides
+/// agree with the test's own recomputation; the test's difference is within the lesson's tolerance; and the stored
+/// difference is |expected − computed| of the stored sides (relative when the check says so).
+func expectChecksRecomputed(_ result: LessonResult, inputs: CheckInputs, recompute: RecomputeChecks,
+                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+    #expect(!result.checks.isEmpty, "the lesson records no check", sourceLocation: sourceLocation)
+    #expect(result.checks.map(\.name) == result.checks.map(\.name).sorted(), "checks are sorted by name", sourceLocation: sourceLocation)
+    for check in result.checks {
+        guard let mine = try recompute(check, inputs) else {
+            Issue.record("check `\(check.name)` has no independent recomputation in the tests", sourceLocation: sourceLocation)
+            continue
+        }
+        let computedAgreement = mine.computedAgreement.isNaN ? check.tolerance : mine.computedAgreement
+        #expect(abs(mine.expected - check.expected) <= mine.expectedAgreement,
+                "\(check.name): the lesson's expected side \(check.expected) is not the closed form \(mine.expected) (agreement \(mine.expectedAgreement))",
+                sourceLocation: sourceLocation)
+        #expect(abs(mine.computed - check.computed) <= computedAgreement,
+                "\(check.name): the lesson's computed side \(check.computed) differs from the test's \(mine.computed) by more than \(computedAgreement)",
+                sourceLocation: sourceLocation)
+        let absolute = abs(mine.expected - mine.computed)
+        let difference = check.relative ? absolute / abs(mine.expected) : absolute
+        #expect(difference <= check.tolerance,
+                "\(check.name): recomputed difference \(difference) exceeds the tolerance \(check.tolerance)", sourceLocation: sourceLocation)
+        let stored = abs(check.expected - check.computed) / (check.relative ? abs(check.expected) : 1)
+        #expect(check.difference == stored, "\(check.name): stored difference is not |expected − computed|", sourceLocation: sourceLocation)
+    }
+}
