@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], resources: [.copy("Reference")]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Models", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Report", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Lessons", "Plotting", "_TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "_TestSupport"]),
     ],
