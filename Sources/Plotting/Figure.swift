@@ -9,7 +9,7 @@ import Foundation
 ///
 /// `Figure` and `Axes` are builders, used on one thread (not `Sendable`). To hand a figure to another thread, freeze
 /// it: `frozen()` is a `Sendable` value snapshot that renders to the same bytes.
-public final class Figure: @unchecked Sendable {
+public final class Figure {
     /// Size in points (1/72 in).
     public let width: Double
     public let height: Double
