@@ -32,7 +32,7 @@ struct Margins: Equatable {
     var left = 0.0, right = 0.0, top = 0.0, bottom = 0.0
 }
 
-extension Axes {
+extension FrozenAxes {
     // MARK: - Limits
 
     /// Automatic or explicit limits of one axis.

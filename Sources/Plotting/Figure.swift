@@ -1,4 +1,3 @@
-import CCairo
 import Foundation
 
 /// A figure: a page of `width` × `height` points holding one axes or a grid of subplots, and an optional title.
@@ -7,7 +6,10 @@ import Foundation
 /// `Renderer`; PNG, SVG and PDF come from the same drawing code. The output is deterministic: the same figure gives
 /// byte-identical files, within a process and across processes (SVG ids are renumbered per document, PDF dates are
 /// pinned).
-public final class Figure: @unchecked Sendable {
+///
+/// `Figure` and `Axes` are builders, used on one thread (not `Sendable`). To hand a figure to another thread, freeze
+/// it: `frozen()` is a `Sendable` value snapshot that renders to the same bytes.
+public final class Figure {
     /// Size in points (1/72 in).
     public let width: Double
     public let height: Double
@@ -62,146 +64,33 @@ public final class Figure: @unchecked Sendable {
     /// The axes in row-major order.
     public var axes: [Axes] { axesList }
 
-    // MARK: - Layout and drawing
-
-    private func titleBlock(_ r: Renderer) -> Double {
-        guard let title else { return 0 }
-        return Theme.outerPad + r.measure(title, size: Theme.figureTitleSize, weight: .bold).lineHeight
+    /// A value snapshot of the figure as it is now (size, title, grid, every axes' settings and marks), to render on
+    /// any thread. Later changes to this figure or its axes do not change the snapshot.
+    public func frozen() -> FrozenFigure {
+        FrozenFigure(width: width, height: height, title: title, rows: gridShape.rows, columns: gridShape.columns,
+                     axes: axesList.map(\.state))
     }
 
-    /// The cell of each axes, in row-major order.
-    func cells(renderer r: Renderer) -> [Rect] {
-        let top = titleBlock(r)
-        let cw = width / Double(gridShape.columns), ch = (height - top) / Double(gridShape.rows)
-        return axesList.indices.map { k in
-            Rect(x: Double(k % gridShape.columns) * cw, y: top + Double(k / gridShape.columns) * ch, width: cw, height: ch)
-        }
-    }
+    // MARK: - Output (of the snapshot)
 
-    /// The layout of every axes (used by the tests through a recording renderer).
-    /// Plot areas of a subplot grid are aligned: every axes in a grid column gets the largest left and right margin
-    /// of that column, every axes in a row the largest top and bottom margin of that row (image grids excepted).
-    func layouts(renderer r: Renderer) -> [AxesLayout] {
-        let cells = self.cells(renderer: r)
-        let first = zip(axesList, cells).map { $0.layout(in: $1, renderer: r) }
-        guard axesList.count > 1 else { return first }
-        let columns = gridShape.columns
-        var minimum = [Margins](repeating: Margins(), count: axesList.count)
-        for k in axesList.indices where !first[k].imageMode {
-            for other in axesList.indices where !first[other].imageMode {
-                if other % columns == k % columns {
-                    minimum[k].left = max(minimum[k].left, first[other].margins.left)
-                    minimum[k].right = max(minimum[k].right, first[other].margins.right)
-                }
-                if other / columns == k / columns {
-                    minimum[k].top = max(minimum[k].top, first[other].margins.top)
-                    minimum[k].bottom = max(minimum[k].bottom, first[other].margins.bottom)
-                }
-            }
-        }
-        return axesList.indices.map { k in
-            first[k].imageMode ? first[k]
-                : axesList[k].layout(in: cells[k], renderer: r, minimum: minimum[k],
-                                     legendPosition: first[k].legendPosition == .outsideRight ? .outsideRight : nil)
-        }
-    }
-
-    func validate() throws(PlotError) {
-        guard width.isFinite, height.isFinite, width >= 1, height >= 1, width <= 20_000, height <= 20_000 else {
-            throw PlotError.invalidData("figure size must be between 1 and 20000 points, got \(width)×\(height)")
-        }
-        for a in axesList { try a.validate() }
-    }
-
-    /// Draws the whole figure.
-    func draw(on r: Renderer) throws(PlotError) {
-        try validate()
-        r.fill(.rectangle(Rect(x: 0, y: 0, width: width, height: height)), color: .white, rule: .nonZero)
-        if let title {
-            let e0 = r.measure(title, size: Theme.figureTitleSize, weight: .bold)
-            let (text, size) = fitText(title, size: Theme.figureTitleSize, weight: .bold, maxWidth: width - 2 * Theme.outerPad, renderer: r)
-            let e = r.measure(text, size: size, weight: .bold)
-            r.text(text, at: Point((width - e.width) / 2, Theme.outerPad + e0.ascent), size: size, weight: .bold,
-                   color: Theme.textColor, angle: 0)
-        }
-        for (a, l) in zip(axesList, layouts(renderer: r)) { a.draw(l, renderer: r) }
-    }
-
-    // MARK: - Output
-
-    /// Renders the figure and returns the file's bytes. `scale` is the PNG pixel scale (pixels per point; 2 for
-    /// high-density screens); vector formats ignore it. The same figure gives the same bytes in every format.
+    /// Renders the figure and returns the file's bytes (see `FrozenFigure.render`): `frozen().render(format, scale:)`.
     public func render(_ format: ImageFormat, scale: Double = 1) throws(PlotError) -> [UInt8] {
-        let sink = ByteSink()
-        switch format {
-        case .png:
-            return try rasterSurface(scale: scale).encodePNG()
-        case .svg:
-            try validate()
-            do {
-                let surface = try CairoSurface(svgInto: sink, width: width, height: height)
-                let context = try CairoContext(surface: surface)
-                let renderer = CairoRenderer(context: context, scale: 1, isVector: true)
-                try draw(on: renderer)
-                try renderer.check("drawing")
-                try surface.finish()
-            }
-            return SVGNormalizer.normalize(sink.bytes)
-        case .pdf:
-            try validate()
-            do {
-                let surface = try CairoSurface(pdfInto: sink, width: width, height: height)
-                cairo_pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_CREATE_DATE, Self.pinnedPDFDate)
-                cairo_pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_MOD_DATE, Self.pinnedPDFDate)
-                cairo_pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_CREATOR, "lvm-lessons Plotting (cairo)")
-                if let title { cairo_pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_TITLE, title) }
-                try surface.check("pdf_surface_set_metadata")
-                let context = try CairoContext(surface: surface)
-                let renderer = CairoRenderer(context: context, scale: 1, isVector: true)
-                try draw(on: renderer)
-                try renderer.check("drawing")
-                try surface.finish()
-            }
-            return sink.bytes
-        }
-    }
-
-    /// The figure drawn on an ARGB32 image surface of `scale` pixels per point (what `render(.png)` encodes).
-    /// `rasterMarkers: false` makes Cairo fill every scatter marker (the tests compare the two).
-    func rasterSurface(scale: Double, rasterMarkers: Bool = true) throws(PlotError) -> CairoSurface {
-        guard scale.isFinite, scale > 0 else { throw PlotError.invalidData("PNG scale must be positive, got \(scale)") }
-        let pw = Int((width * scale).rounded()), ph = Int((height * scale).rounded())
-        guard pw >= 1, ph >= 1, pw <= 32_767, ph <= 32_767 else {
-            throw PlotError.invalidData("PNG of \(pw)×\(ph) pixels is out of range (1…32767)")
-        }
-        try validate()
-        let surface = try CairoSurface(imageWidth: pw, height: ph)
-        let context = try CairoContext(surface: surface)
-        let renderer = CairoRenderer(context: context, scale: Double(pw) / width, isVector: false,
-                                     rasterMarkers: rasterMarkers)
-        try draw(on: renderer)
-        try renderer.check("drawing")
-        try surface.check("drawing")
-        return surface
+        try frozen().render(format, scale: scale)
     }
 
     /// Renders the figure into the file at `path` (replacing it). Errors name the file.
     public func write(to path: String, format: ImageFormat, scale: Double = 1) throws(PlotError) {
-        let bytes: [UInt8]
-        do {
-            bytes = try render(format, scale: scale)
-        } catch {
-            if case let .cairo(operation, status, _) = error { throw PlotError.cairo(operation: operation, status: status, path: path) }
-            if case let .encoding(operation, status, _) = error {
-                throw PlotError.encoding(operation: operation, status: status, path: path)
-            }
-            throw error
-        }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            let reason = (error as NSError).localizedDescription
-            throw PlotError.unwritable(path: path, reason: reason)
-        }
+        try frozen().write(to: path, format: format, scale: scale)
+    }
+
+    /// The layout of every axes (used by the tests through a recording renderer).
+    func layouts(renderer r: Renderer) -> [AxesLayout] { frozen().layouts(renderer: r) }
+
+    /// Draws the whole figure.
+    func draw(on r: Renderer) throws(PlotError) { try frozen().draw(on: r) }
+
+    /// The figure drawn on an ARGB32 image surface (see `FrozenFigure.rasterSurface`).
+    func rasterSurface(scale: Double, rasterMarkers: Bool = true) throws(PlotError) -> CairoSurface {
+        try frozen().rasterSurface(scale: scale, rasterMarkers: rasterMarkers)
     }
 }

@@ -1,6 +1,7 @@
 /// What every mark (scatter, line, contour, …) provides to its axes: validation, the data extent for automatic
 /// limits, drawing in device space, a legend entry, points that the legend should avoid, and an optional colour bar.
-protocol Mark {
+/// Marks are immutable values (`Sendable`): a `FrozenFigure` carries them to the thread that renders it.
+protocol Mark: Sendable {
     /// A description of invalid input, reported as `PlotError.invalidData` when the figure is rendered.
     var problem: String? { get }
     /// The data extent on each axis (nil if the mark does not constrain it). On a log axis only positive values count.

@@ -288,11 +288,12 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - Figures
 
-    /// One figure object to render, and the files it becomes.
-    struct RenderJob: @unchecked Sendable {   // Figure is @unchecked Sendable; a job is only read while rendering
+    /// One figure to render, frozen (a `Sendable` value, so the render threads cannot see it change), and the files
+    /// it becomes.
+    struct RenderJob: Sendable {
         var lesson: String
         var name: String
-        var figure: Figure
+        var figure: FrozenFigure
         var outputs: [(path: String, format: ImageFormat)]
     }
 

@@ -238,7 +238,7 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         if let extra = ProcessInfo.processInfo.environment["PCA_USER_CSV"] {
             runs.append(("user", try Dataset.load(csv: URL(fileURLWithPath: extra))))
         }
-        func check(_ figure: Figure, _ name: String) throws {
+        func check(_ figure: FrozenFigure, _ name: String) throws {
             let png = try figure.render(.png, scale: 2)
             #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "\(name): PNG signature")
             let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }

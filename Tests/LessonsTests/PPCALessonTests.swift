@@ -103,7 +103,7 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
     @Test func figuresAndCountsFollowTheReviewRules() throws {
         let result = try PPCALesson().run(try digitsContext())
         for (name, output) in result.figures {
-            let figures: [Figure]
+            let figures: [FrozenFigure]
             switch output {
             case .single(let f): figures = [f]
             case .frames(let fs, _): figures = fs

@@ -116,9 +116,10 @@ func sampleFigure() -> Figure {
 }
 
 @Suite struct ConcurrencyTests {
-    /// Different figures (and the same figure) rendered on several threads at once give the serial bytes.
+    /// Different figures (and the same figure) rendered on several threads at once give the serial bytes. What crosses
+    /// the threads is the frozen figures (`Figure` is not `Sendable`).
     @Test func concurrentRendersMatchSerialOnes() throws {
-        let figures = Gallery.figures().prefix(6).map(\.figure)
+        let figures = Gallery.figures().prefix(6).map { $0.figure.frozen() }
         let formats: [ImageFormat] = [.png, .svg, .pdf]
         let jobs = figures.indices.flatMap { f in formats.map { (f, $0) } }
         let serial = try jobs.map { try figures[$0.0].render($0.1) }

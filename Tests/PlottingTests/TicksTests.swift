@@ -49,13 +49,13 @@ import Testing
     }
 
     @Test func paddingRespectsStickyEdges() {
-        let plain = Axes.padded(0...10, log: false, sticky: [])
+        let plain = FrozenAxes.padded(0...10, log: false, sticky: [])
         #expect(abs(plain.lowerBound + 0.5) < 1e-12 && abs(plain.upperBound - 10.5) < 1e-12)
-        let bars = Axes.padded(0...10, log: false, sticky: [0])
+        let bars = FrozenAxes.padded(0...10, log: false, sticky: [0])
         #expect(bars.lowerBound == 0 && abs(bars.upperBound - 10.5) < 1e-12)
-        let log = Axes.padded(1...100, log: true, sticky: [])
+        let log = FrozenAxes.padded(1...100, log: true, sticky: [])
         #expect(abs(log10(log.lowerBound) + 0.1) < 1e-12 && abs(log10(log.upperBound) - 2.1) < 1e-12)
-        let single = Axes.padded(3...3, log: false, sticky: [])
+        let single = FrozenAxes.padded(3...3, log: false, sticky: [])
         #expect(single.lowerBound < 3 && single.upperBound > 3)
     }
 }

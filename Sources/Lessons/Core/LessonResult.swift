@@ -43,11 +43,21 @@ public enum TableCell: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
     public init(integerLiteral value: Int) { self = .integer(value) }
 }
 
-/// A figure of a lesson: one image, or frames of an iterative algorithm shown with a slider.
+/// A figure of a lesson: one image, or frames of an iterative algorithm shown with a slider. It holds frozen figures
+/// (`Sendable` values): the report renders them on background threads while the next lesson computes, and nothing
+/// the lesson does to its `Figure` afterwards reaches them.
 public enum FigureOutput: Sendable {
-    case single(Figure)
+    case single(FrozenFigure)
     /// Frames in order, each with a short label (`iteration 3`, `σ² = 0.1`).
-    case frames([Figure], labels: [String])
+    case frames([FrozenFigure], labels: [String])
+
+    /// One figure, frozen as it is now: lessons write `.single(figure)`.
+    public static func single(_ figure: Figure) -> FigureOutput { .single(figure.frozen()) }
+
+    /// Frames, each frozen as it is now: lessons write `.frames(figures, labels: labels)`.
+    public static func frames(_ figures: [Figure], labels: [String]) -> FigureOutput {
+        .frames(figures.map { $0.frozen() }, labels: labels)
+    }
 }
 
 /// Everything a lesson computed.
