@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import Testing
 
-@testable import Lessons
+@testable import Datasets
 
 /// A CSV file written to a fresh temporary folder, removed when the test ends.
 final class TemporaryCSV {
