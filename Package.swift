@@ -7,7 +7,7 @@ let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debu
 
 let package = Package(
     name: "lvm-lessons",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex (DataCatalog)
     products: [
         .executable(name: "lvm-lessons", targets: ["lvm-lessons"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),

@@ -47,8 +47,9 @@ public struct ReportBuilder: Sendable {
         let indexText = FileManager.default.fileExists(atPath: indexURL.path) ? try IndexText.load(indexURL) : IndexText.fallback
         let t0 = clock.now
         let inputs = try loadInputs()
-        progress.stage("data: digits \(inputs.digits.values.rows)×\(inputs.digits.values.columns)"
-            + (inputs.userData.map { ", \($0.name) \($0.values.rows)×\($0.values.columns)" } ?? ""), duration: clock.now - t0)
+        if let user = inputs.userData {
+            progress.stage("data: \(user.name) \(user.values.rows)×\(user.values.columns)", duration: clock.now - t0)
+        }
 
         // Compute.
         try stage(.compute)
@@ -63,14 +64,17 @@ public struct ReportBuilder: Sendable {
             let lessonStart = clock.now
             let reporter = progress
             let context = LessonContext(
-                seed: options.seed, quick: options.quick, lessonsDirectory: options.lessonsDirectory,
-                digits: inputs.digits, userData: lesson.acceptsUserData ? inputs.userData : nil,
-                latentDimension: options.latentDimension, progress: { label, fraction in reporter.lessonProgress(label, fraction) })
+                lesson: lesson.slug, seed: options.seed, quick: options.quick, data: inputs.catalog,
+                userData: lesson.acceptedOptions.contains(.data) ? inputs.userData : nil,
+                latentDimension: lesson.acceptedOptions.contains(.latentDimension) ? options.latentDimension : nil,
+                progress: { label, fraction in reporter.lessonProgress(label, fraction) })
             let result: LessonResult
             do {
                 result = try lesson.run(context)
             } catch let error as ReportError {
                 throw error
+            } catch let error as DataCatalogError {
+                throw .data("the \(lesson.slug) lesson asked for data: \(error), or pass --lessons with the folder that holds the lesson texts and their data")
             } catch {
                 throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
             }
@@ -80,6 +84,8 @@ public struct ReportBuilder: Sendable {
             computed.append(item)
             jobRanges.append(queue.add(renderJobs(item)))
         }
+        // The data sets the lessons read, hashed while the pages are made and the figures rendered.
+        let dataHashes = InputFingerprints(inputs.catalog.loadedFiles.map { ($0.path, $0.url) })
 
         // Pages (in memory): text references are resolved before the slower rendering.
         try stage(.pages)
@@ -131,7 +137,7 @@ public struct ReportBuilder: Sendable {
         let temp = try output.writeTemporary(files)
         do throws(ReportError) {
             try stage(.manifest)
-            let manifest = manifestJSON(files: files, inputs: inputs, katex: katex != nil)
+            let manifest = manifestJSON(files: files, inputs: dataHashes.value + inputs.hashes.value, katex: katex != nil)
             progress.stage("wrote \(files.count + 1) files", duration: clock.now - t3)
             do { try Data(manifest.utf8).write(to: temp.appendingPathComponent("manifest.json")) } catch {
                 throw ReportError.io(path: temp.appendingPathComponent("manifest.json").path, reason: "cannot write (\(error.localizedDescription))")
@@ -156,36 +162,29 @@ public struct ReportBuilder: Sendable {
     // MARK: - Inputs
 
     struct Inputs {
-        var digits: Dataset
+        /// The shipped data sets, read when a lesson first asks for one.
+        var catalog: DataCatalog
         var userData: Dataset?
-        /// (name, SHA-256) of every input file, in a fixed order; computed on another thread while the build runs.
+        /// (name, SHA-256) of the texts and `--data`, in a fixed order; computed on another thread while the build
+        /// runs. The data sets the lessons read are hashed after `compute` (`catalog.loadedFiles`).
         var hashes: InputFingerprints
     }
 
     private func loadInputs() throws(ReportError) -> Inputs {
-        let dataFolder = options.lessonsDirectory.appendingPathComponent("data")
         // The fingerprints are only needed for the manifest: hash on another thread while the data are parsed and
         // the lessons compute (a 55 MB --data file takes ≈ 0.2 s to hash).
-        var files: [(String, URL)] = [
-            ("data/digits.csv", dataFolder.appendingPathComponent("digits.csv")),
-            ("data/digits_labels.csv", dataFolder.appendingPathComponent("digits_labels.csv")),
-        ]
+        var files: [(String, URL)] = []
         for lesson in options.lessons { files.append((lesson.textFileName, options.lessonsDirectory.appendingPathComponent(lesson.textFileName))) }
         files.append(("index.md", options.lessonsDirectory.appendingPathComponent("index.md")))
         if let file = options.dataFile { files.append(("--data " + file.lastPathComponent, file)) }
         let hashes = InputFingerprints(files)
-
-        let digits: Dataset
-        do { digits = try Dataset.digits(in: options.lessonsDirectory) } catch {
-            throw .data("cannot read the digits in \(dataFolder.path): \(error); pass --lessons with the folder that holds data/digits.csv")
-        }
         var userData: Dataset?
         if let file = options.dataFile {
             do { userData = try Dataset.load(csv: file) } catch {
                 throw .data("cannot use --data \(file.path): \(error). Fix the file (a header row of column names, then one row of numbers per observation) or leave out --data")
             }
         }
-        return Inputs(digits: digits, userData: userData, hashes: hashes)
+        return Inputs(catalog: DataCatalog(root: options.lessonsDirectory, entries: options.datasets), userData: userData, hashes: hashes)
     }
 
     /// Names become file names; frames need labels.
@@ -347,14 +346,14 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - Manifest
 
-    private func manifestJSON(files: SiteFiles, inputs: Inputs, katex: Bool) -> String {
+    private func manifestJSON(files: SiteFiles, inputs: [(String, String)], katex: Bool) -> String {
         let sorted = files.sorted
         let digests = ResultSlots<String>(count: sorted.count)
         DispatchQueue.concurrentPerform(iterations: sorted.count) { k in digests.set(k, .success(SHA256.hex(sorted[k].1))) }
         let fileList: [JSONValue] = sorted.indices.map { k in
             .object(["path": .string(sorted[k].0), "sha256": .string((try? digests.get(k)?.get()) ?? ""), "bytes": .integer(sorted[k].1.count)])
         }
-        let inputList: [JSONValue] = inputs.hashes.value.map { .object(["file": .string($0.0), "sha256": .string($0.1)]) }
+        let inputList: [JSONValue] = inputs.map { .object(["file": .string($0.0), "sha256": .string($0.1)]) }
         var optionValues: [String: JSONValue] = [
             "lessons": .array(options.lessons.map { .string($0.slug) }),
             "formats": .array(options.formats.map { .string($0.rawValue) }),
