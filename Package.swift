@@ -7,12 +7,13 @@ let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debu
 
 let package = Package(
     name: "lvm-lessons",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex (DataCatalog)
     products: [
         .executable(name: "lvm-lessons", targets: ["lvm-lessons"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Plotting", targets: ["Plotting"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Lessons", targets: ["Lessons"]),
         .library(name: "Report", targets: ["Report"]),
     ],
@@ -35,12 +36,21 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),  // deflate and crc32 for Plotting's PNG encoder
         .target(name: "Plotting", dependencies: ["CCairo", "CZlib"], exclude: ["README.md"], swiftSettings: optimised),
 
+        // MARK: - Data
+        // The only target that reads CSV files (through CSV.swift and its own fast path).
+        .target(
+            name: "Datasets",
+            dependencies: ["LinearAlgebra", .product(name: "CSV", package: "CSV.swift")],
+            exclude: ["README.md"], swiftSettings: optimised),
+
         // MARK: - Lessons, report and command line
         .target(
             name: "Lessons",
-            dependencies: ["LinearAlgebra", "Models", "Plotting", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: ["LinearAlgebra", "Models", "Plotting", "Datasets"],
             exclude: ["README.md"], swiftSettings: optimised),
-        .target(name: "Report", dependencies: ["Lessons", "Plotting", .product(name: "Ink", package: "Ink")], exclude: ["README.md"]),
+        .target(
+            name: "Report", dependencies: ["Lessons", "Datasets", "Plotting", .product(name: "Ink", package: "Ink")],
+            exclude: ["README.md"]),
         .executableTarget(
             name: "lvm-lessons",
             dependencies: ["Report", "Lessons", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -53,8 +63,9 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], resources: [.copy("Reference")]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Report", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Lessons", "Plotting", "_TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Models", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Report", "Datasets", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Lessons", "Datasets", "Plotting", "_TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Lessons
 import Plotting
@@ -18,13 +19,16 @@ public struct BuildOptions: Sendable {
         [.png] + ImageFormat.allCases.filter { formats.contains($0) && $0 != .png }
     }
     public var seed: UInt64
-    /// `--data FILE.csv`, for the lessons that accept user data.
+    /// `--data FILE.csv`, for the lessons that declare `.data`.
     public var dataFile: URL?
-    /// `--latent-dim Q` (≥ 1; the PPCA lesson checks q < D).
+    /// `--latent-dim Q` (≥ 1; the lessons that take it check the upper bound).
     public var latentDimension: Int?
     public var quick: Bool
-    /// `--lessons DIR`: the lesson texts and `data/`.
+    /// `--lessons DIR`: the lesson texts and the files of `datasets`.
     public var lessonsDirectory: URL
+    /// The data sets the lessons may ask for (files relative to `lessonsDirectory`): the shipped ones,
+    /// `LessonData.entries`, unless a test gives others.
+    public var datasets: [DataCatalog.Entry]
     /// `--scale N`: PNG pixels per point.
     public var scale: Double
     /// `--force`: replace a non-empty `--out` that holds no manifest of this tool.
@@ -38,8 +42,8 @@ public struct BuildOptions: Sendable {
 
     public init(
         lessons: [any Lesson], outputDirectory: URL, formats: [ImageFormat] = [.png], seed: UInt64 = ToolInfo.defaultSeed,
-        dataFile: URL? = nil, latentDimension: Int? = nil, quick: Bool = false, lessonsDirectory: URL, scale: Double = 2,
-        force: Bool = false, katexDirectory: URL = KaTeXAssets.defaultDirectory, protectedPaths: [URL] = [],
+        dataFile: URL? = nil, latentDimension: Int? = nil, quick: Bool = false, lessonsDirectory: URL,
+        datasets: [DataCatalog.Entry] = LessonData.entries, scale: Double = 2, force: Bool = false, katexDirectory: URL = KaTeXAssets.defaultDirectory, protectedPaths: [URL] = [],
         stageHook: (@Sendable (BuildStage) throws -> Void)? = nil
     ) {
         self.lessons = lessons
@@ -50,6 +54,7 @@ public struct BuildOptions: Sendable {
         self.latentDimension = latentDimension
         self.quick = quick
         self.lessonsDirectory = lessonsDirectory
+        self.datasets = datasets
         self.scale = scale
         self.force = force
         self.katexDirectory = katexDirectory

@@ -200,3 +200,67 @@ struct IndexPage {
             katex: katex, main: "<main id=\"content\" class=\"index-main\">\n<h1>\(Escaping.html(title))</h1>\n\(bodyHTML)</main>")
     }
 }
+
+// MARK: - A lesson's page from its text and result
+
+extension ReportBuilder {
+    /// The HTML of one lesson: its introduction and steps with their references resolved, each step's numbers
+    /// panel, and warnings for values without a `Quantity` and for figures or tables the text does not show.
+    func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String) throws(ReportError) -> String {
+        let result = item.result
+        let figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value)) })
+        let targets = LessonMarkdown.Targets(
+            fileName: item.text.fileName, results: .object(result.results), tables: result.tables,
+            figure: { name, captionHTML, captionText in
+                figures[name].map { LessonPage.figureHTML($0, captionHTML: captionHTML, captionText: captionText) }
+            },
+            figureNames: Array(figures.keys))
+        var introduction = LessonMarkdown(targets: targets)
+        let introductionHTML = try introduction.renderBlock(item.text.introduction)
+        var usedFigures = Set(introduction.usedFigures), usedTables = Set(introduction.usedTables)
+        var steps: [LessonPage.Step] = []
+        for step in item.text.steps {
+            var markdown = LessonMarkdown(targets: targets)
+            let title = try markdown.renderInline(step.title.text, line: step.title.firstLine)
+            let body = try markdown.renderBlock(step.body)
+            usedFigures.formUnion(markdown.usedFigures)
+            usedTables.formUnion(markdown.usedTables)
+            var rows: [LessonPage.NumberRow] = []
+            var seen = Set<String>()
+            for used in markdown.usedValues where seen.insert(used.path).inserted {
+                let quantity = Self.quantity(for: used.path, in: result.quantities)
+                if quantity == nil {
+                    progress.warning("\(item.text.fileName): {{\(used.path)}} has no Quantity (label and convention) in the \(item.lesson.slug) lesson's results; its panel shows the key")
+                }
+                let value = ValueText(result.results.isEmpty ? .null : (JSONValue.object(result.results).value(at: used.path) ?? .null), style: used.style)
+                rows.append(LessonPage.NumberRow(label: quantity?.label ?? used.path, valueHTML: value?.html ?? "", convention: quantity?.convention, path: used.path))
+            }
+            steps.append(LessonPage.Step(titleHTML: title, bodyHTML: body, numbers: rows))
+        }
+        for name in figures.keys.sorted() where !usedFigures.contains(name) {
+            progress.warning("\(item.text.fileName): figure `\(name)` is computed but not shown; its files are in \(item.lesson.slug)/figures/")
+        }
+        for name in result.tables.keys.sorted() where !usedTables.contains(name) {
+            progress.warning("\(item.text.fileName): table `\(name)` is computed but not shown; place it with {{table:\(name)}}")
+        }
+        return LessonPage(
+            title: item.text.title, siteTitle: siteTitle, introductionHTML: introductionHTML, steps: steps,
+            previousLesson: previous, nextLesson: next, katex: katex
+        ).html()
+    }
+
+    /// The quantity of `path`, or of its longest prefix (`eigenvalues` for `eigenvalues.0`, shown with the index).
+    static func quantity(for path: String, in quantities: [String: Quantity]) -> Quantity? {
+        if let q = quantities[path] { return q }
+        var parts = path.split(separator: ".").map(String.init)
+        var suffix: [String] = []
+        while parts.count > 1 {
+            suffix.insert(parts.removeLast(), at: 0)
+            if var q = quantities[parts.joined(separator: ".")] {
+                q.label += " [" + suffix.joined(separator: ", ") + "]"
+                return q
+            }
+        }
+        return nil
+    }
+}

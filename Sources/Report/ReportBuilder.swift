@@ -1,4 +1,4 @@
-import Dispatch
+import Datasets
 import Foundation
 import Lessons
 import Plotting
@@ -25,11 +25,59 @@ public struct ReportBuilder: Sendable {
     }
 
     public func build() throws(ReportError) -> BuildSummary {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
         let output = OutputFolder(options.outputDirectory)
+        let loaded = try load(checking: output)
+        let computed = try compute(loaded)
+        var site = try pages(computed, index: loaded.index)
+        try render(computed, into: &site)
+        let temp = try write(site, beside: output)
+        do throws(ReportError) {
+            try manifest(site, inputs: computed.dataHashes.value + loaded.textHashes.value, into: temp)
+            try swap(temp, into: output)
+        } catch {
+            output.discard(temp)
+            throw error
+        }
+        let duration = ContinuousClock.now - started
+        let index = output.url.appendingPathComponent("index.html")
+        progress.finished(index: index, duration: duration)
+        return BuildSummary(indexPage: index, fileCount: site.files.count + 1, warnings: progress.warnings, duration: duration)
+    }
 
-        // Load: refuse a bad --out, read every text and the data before computing anything.
+    // MARK: - What passes from stage to stage
+
+    /// What `load` read: every text, the user's data, the catalogue of the shipped data sets (nothing read yet), and
+    /// the fingerprints of the texts and `--data`, computed on another thread while the build runs.
+    struct Loaded {
+        var texts: [LessonText]
+        var index: IndexText
+        var userData: Dataset?
+        var catalog: DataCatalog
+        var textHashes: InputFingerprints
+    }
+
+    /// What `compute` made: each lesson's result with its text, its figures queued for rendering, and the
+    /// fingerprints of the data sets the lessons read.
+    struct Computed {
+        var lessons: [ComputedLesson]
+        var queue: RenderQueue
+        var jobRanges: [Range<Int>]
+        var dataHashes: InputFingerprints
+    }
+
+    /// The site in memory: assets, pages and `results.json` from `pages`, then the figures from `render`.
+    struct Site {
+        var files = SiteFiles()
+        /// Whether KaTeX was found (else the pages show the TeX source).
+        var katex: Bool
+    }
+
+    // MARK: - The stages, in the order of `BuildStage`
+
+    /// Load: refuses a bad `--out`, reads every text and `--data` before computing anything. The shipped data sets
+    /// are read later, when a lesson asks for one.
+    private func load(checking output: OutputFolder) throws(ReportError) -> Loaded {
         try stage(.load)
         var protected = options.protectedPaths + [options.lessonsDirectory]
         if let data = options.dataFile { protected.append(data) }
@@ -44,32 +92,55 @@ public struct ReportBuilder: Sendable {
         }
         let indexURL = options.lessonsDirectory.appendingPathComponent("index.md")
         let indexText = FileManager.default.fileExists(atPath: indexURL.path) ? try IndexText.load(indexURL) : IndexText.fallback
-        let t0 = clock.now
-        let inputs = try loadInputs()
-        progress.stage("data: digits \(inputs.digits.values.rows)×\(inputs.digits.values.columns)"
-            + (inputs.userData.map { ", \($0.name) \($0.values.rows)×\($0.values.columns)" } ?? ""), duration: clock.now - t0)
 
-        // Compute.
+        // The fingerprints are only needed for the manifest: hash on another thread while the data are parsed and
+        // the lessons compute (a 55 MB --data file takes ≈ 0.2 s to hash).
+        var files: [(String, URL)] = []
+        for lesson in options.lessons { files.append((lesson.textFileName, options.lessonsDirectory.appendingPathComponent(lesson.textFileName))) }
+        files.append(("index.md", indexURL))
+        if let file = options.dataFile { files.append(("--data " + file.lastPathComponent, file)) }
+        let hashes = InputFingerprints(files)
+
+        var userData: Dataset?
+        if let file = options.dataFile {
+            let start = ContinuousClock.now
+            do { userData = try Dataset.load(csv: file) } catch {
+                throw .data("cannot use --data \(file.path): \(error). Fix the file (a header row of column names, then one row of numbers per observation) or leave out --data")
+            }
+            if let user = userData {
+                progress.stage("data: \(user.name) \(user.values.rows)×\(user.values.columns)", duration: ContinuousClock.now - start)
+            }
+        }
+        return Loaded(
+            texts: texts, index: indexText, userData: userData,
+            catalog: DataCatalog(root: options.lessonsDirectory, entries: options.datasets), textHashes: hashes)
+    }
+
+    /// Compute: runs each lesson with the values of the options it declares. Each lesson's figures start rendering
+    /// on one background thread as soon as the lesson is computed (in memory only; nothing is written before the
+    /// write stage, and files are collected in lesson order).
+    private func compute(_ loaded: Loaded) throws(ReportError) -> Computed {
         try stage(.compute)
         var computed: [ComputedLesson] = []
-        // Each lesson's figures start rendering on one background thread as soon as the lesson is computed (in
-        // memory only; nothing is written before the write stage, and files are collected in lesson order).
         let scale = options.scale
         let queue = RenderQueue(render: { job in Self.renderFiles(job, scale: scale) })
         var jobRanges: [Range<Int>] = []
         for (k, lesson) in options.lessons.enumerated() {
             progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
-            let lessonStart = clock.now
+            let lessonStart = ContinuousClock.now
             let reporter = progress
             let context = LessonContext(
-                seed: options.seed, quick: options.quick, lessonsDirectory: options.lessonsDirectory,
-                digits: inputs.digits, userData: lesson.acceptsUserData ? inputs.userData : nil,
-                latentDimension: options.latentDimension, progress: { label, fraction in reporter.lessonProgress(label, fraction) })
+                lesson: lesson.slug, seed: options.seed, quick: options.quick, data: loaded.catalog,
+                userData: lesson.acceptedOptions.contains(.data) ? loaded.userData : nil,
+                latentDimension: lesson.acceptedOptions.contains(.latentDimension) ? options.latentDimension : nil,
+                progress: { label, fraction in reporter.lessonProgress(label, fraction) })
             let result: LessonResult
             do {
                 result = try lesson.run(context)
             } catch let error as ReportError {
                 throw error
+            } catch let error as DataCatalogError {
+                throw .data("the \(lesson.slug) lesson asked for data: \(error), or pass --lessons with the folder that holds the lesson texts and their data")
             } catch {
                 throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
             }
@@ -77,32 +148,39 @@ public struct ReportBuilder: Sendable {
             for failed in result.checks where !failed.holds {
                 progress.warning("\(lesson.slug): check `\(failed.name)` does not hold: difference \(failed.difference) > tolerance \(failed.tolerance) (\(failed.method))")
             }
-            progress.lessonFinished(lesson.slug, duration: clock.now - lessonStart)
-            let item = ComputedLesson(lesson: lesson, text: texts[k], result: result)
+            progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
+            let item = ComputedLesson(lesson: lesson, text: loaded.texts[k], result: result)
             computed.append(item)
             jobRanges.append(queue.add(renderJobs(item)))
         }
+        // The data sets the lessons read, hashed while the pages are made and the figures rendered.
+        let dataHashes = InputFingerprints(loaded.catalog.loadedFiles.map { ($0.path, $0.url) })
+        return Computed(lessons: computed, queue: queue, jobRanges: jobRanges, dataHashes: dataHashes)
+    }
 
-        // Pages (in memory): text references are resolved before the slower rendering.
+    /// Pages (in memory): the assets, each lesson's page and `results.json`, and the index; text references are
+    /// resolved before the slower rendering.
+    private func pages(_ computed: Computed, index indexText: IndexText) throws(ReportError) -> Site {
         try stage(.pages)
-        let t1 = clock.now
-        var files = SiteFiles()
+        let start = ContinuousClock.now
         let katex = KaTeXAssets.files(in: options.katexDirectory)
+        var site = Site(katex: katex != nil)
         if katex == nil {
             progress.warning("KaTeX was not found in \(options.katexDirectory.path) (Debian package libjs-katex); the pages show the TeX source of the formulas")
         }
-        for (path, data) in katex ?? [] { files.add(path, data) }
-        files.add("assets/site.css", text: SiteStyle.css)
-        files.add("assets/site.js", text: SiteScript.js)
+        for (path, data) in katex ?? [] { site.files.add(path, data) }
+        site.files.add("assets/site.css", text: SiteStyle.css)
+        site.files.add("assets/site.js", text: SiteScript.js)
+        let lessons = computed.lessons
         var cards: [IndexPage.Card] = []
-        for (k, item) in computed.enumerated() {
+        for (k, item) in lessons.enumerated() {
             let neighbour = { (i: Int) -> LessonPage.Neighbour? in
-                computed.indices.contains(i) ? LessonPage.Neighbour(title: computed[i].text.title, href: "../\(computed[i].lesson.slug)/index.html") : nil
+                lessons.indices.contains(i) ? LessonPage.Neighbour(title: lessons[i].text.title, href: "../\(lessons[i].lesson.slug)/index.html") : nil
             }
-            let page = try lessonPage(item, previous: neighbour(k - 1), next: neighbour(k + 1), katex: katex != nil, siteTitle: indexText.title)
-            files.add("\(item.lesson.slug)/index.html", text: page)
+            let page = try lessonPage(item, previous: neighbour(k - 1), next: neighbour(k + 1), katex: site.katex, siteTitle: indexText.title)
+            site.files.add("\(item.lesson.slug)/index.html", text: page)
             var warnings: [String] = []
-            files.add("\(item.lesson.slug)/results.json", text: JSONWriter.serialize(.object(item.result.results), warnings: &warnings))
+            site.files.add("\(item.lesson.slug)/results.json", text: JSONWriter.serialize(.object(item.result.results), warnings: &warnings))
             for w in warnings { progress.warning("\(item.lesson.slug)/results.json: \(w)") }
             var summary = LessonMarkdown(targets: Self.noTargets(item.text.fileName))
             cards.append(IndexPage.Card(
@@ -112,82 +190,56 @@ public struct ReportBuilder: Sendable {
         var indexMarkdown = LessonMarkdown(targets: Self.noTargets(indexText.fileName, blocks: ["lessons": IndexPage.cardsHTML(cards)]))
         var indexBody = try indexMarkdown.renderBlock(indexText.body)
         if !indexText.body.text.contains("{{lessons}}") { indexBody += IndexPage.cardsHTML(cards) }
-        files.add("index.html", text: IndexPage(title: indexText.title, bodyHTML: indexBody, katex: katex != nil).html())
-        progress.stage("pages: \(computed.count + 1) pages", duration: clock.now - t1)
+        site.files.add("index.html", text: IndexPage(title: indexText.title, bodyHTML: indexBody, katex: site.katex).html())
+        progress.stage("pages: \(lessons.count + 1) pages", duration: ContinuousClock.now - start)
+        return site
+    }
 
-        // Render every figure (in parallel over figures; results kept by index, so the bytes do not depend on timing).
+    /// Render: every figure not yet rendered by the background thread, on every core; results are kept by job
+    /// index, so the bytes do not depend on timing.
+    private func render(_ computed: Computed, into site: inout Site) throws(ReportError) {
         try stage(.render)
-        let t2 = clock.now
-        // What the background thread has not rendered yet, on every core.
+        let start = ContinuousClock.now
+        let queue = computed.queue
         let reporter = progress
         queue.drain(progress: { reporter.lessonProgress("rendering figures", $0) })
         var rendered: [(String, Data)] = []
-        for range in jobRanges { rendered += try Self.files(queue.results(range)) }
-        for (path, data) in rendered { files.add(path, data) }
-        progress.stage("figures: \(rendered.count) files", duration: clock.now - t2)
-
-        // Write into the temporary folder, then the manifest, then swap.
-        output.recoverLeftovers(progress: progress)
-        try stage(.write)
-        let t3 = clock.now
-        let temp = try output.writeTemporary(files)
-        do throws(ReportError) {
-            try stage(.manifest)
-            let manifest = manifestJSON(files: files, inputs: inputs, katex: katex != nil)
-            progress.stage("wrote \(files.count + 1) files", duration: clock.now - t3)
-            do { try Data(manifest.utf8).write(to: temp.appendingPathComponent("manifest.json")) } catch {
-                throw ReportError.io(path: temp.appendingPathComponent("manifest.json").path, reason: "cannot write (\(error.localizedDescription))")
-            }
-            try stage(.swap)
-            try output.swap(in: temp)
-        } catch {
-            output.discard(temp)
-            throw error
-        }
-        let duration = clock.now - started
-        let index = output.url.appendingPathComponent("index.html")
-        progress.finished(index: index, duration: duration)
-        return BuildSummary(indexPage: index, fileCount: files.count + 1, warnings: progress.warnings, duration: duration)
+        for range in computed.jobRanges { rendered += try Self.files(queue.results(range)) }
+        for (path, data) in rendered { site.files.add(path, data) }
+        progress.stage("figures: \(rendered.count) files", duration: ContinuousClock.now - start)
     }
 
+    /// Write: every file into a temporary folder beside `--out` (after removing what a killed build left there).
+    private func write(_ site: Site, beside output: OutputFolder) throws(ReportError) -> URL {
+        output.recoverLeftovers(progress: progress)
+        try stage(.write)
+        let start = ContinuousClock.now
+        let temp = try output.writeTemporary(site.files)
+        progress.stage("wrote \(site.files.count) files", duration: ContinuousClock.now - start)
+        return temp
+    }
+
+    /// Manifest: `manifest.json` into the temporary folder, with the fingerprints of the inputs (the data sets the
+    /// lessons read, the texts, `--data`) and of every file.
+    private func manifest(_ site: Site, inputs: [(String, String)], into temp: URL) throws(ReportError) {
+        try stage(.manifest)
+        let manifest = manifestJSON(files: site.files, inputs: inputs, katex: site.katex)
+        let url = temp.appendingPathComponent("manifest.json")
+        do { try Data(manifest.utf8).write(to: url) } catch {
+            throw ReportError.io(path: url.path, reason: "cannot write (\(error.localizedDescription))")
+        }
+    }
+
+    /// Swap: the temporary folder becomes `--out` (see `OutputFolder.swap`).
+    private func swap(_ temp: URL, into output: OutputFolder) throws(ReportError) {
+        try stage(.swap)
+        try output.swap(in: temp)
+    }
+
+    /// Calls the stage hook (the tests use it to stop a build between two stages).
     private func stage(_ s: BuildStage) throws(ReportError) {
         guard let hook = options.stageHook else { return }
         do { try hook(s) } catch let e as ReportError { throw e } catch { throw .interrupted(stage: s.rawValue) }
-    }
-
-    // MARK: - Inputs
-
-    struct Inputs {
-        var digits: Dataset
-        var userData: Dataset?
-        /// (name, SHA-256) of every input file, in a fixed order; computed on another thread while the build runs.
-        var hashes: InputFingerprints
-    }
-
-    private func loadInputs() throws(ReportError) -> Inputs {
-        let dataFolder = options.lessonsDirectory.appendingPathComponent("data")
-        // The fingerprints are only needed for the manifest: hash on another thread while the data are parsed and
-        // the lessons compute (a 55 MB --data file takes ≈ 0.2 s to hash).
-        var files: [(String, URL)] = [
-            ("data/digits.csv", dataFolder.appendingPathComponent("digits.csv")),
-            ("data/digits_labels.csv", dataFolder.appendingPathComponent("digits_labels.csv")),
-        ]
-        for lesson in options.lessons { files.append((lesson.textFileName, options.lessonsDirectory.appendingPathComponent(lesson.textFileName))) }
-        files.append(("index.md", options.lessonsDirectory.appendingPathComponent("index.md")))
-        if let file = options.dataFile { files.append(("--data " + file.lastPathComponent, file)) }
-        let hashes = InputFingerprints(files)
-
-        let digits: Dataset
-        do { digits = try Dataset.digits(in: options.lessonsDirectory) } catch {
-            throw .data("cannot read the digits in \(dataFolder.path): \(error); pass --lessons with the folder that holds data/digits.csv")
-        }
-        var userData: Dataset?
-        if let file = options.dataFile {
-            do { userData = try Dataset.load(csv: file) } catch {
-                throw .data("cannot use --data \(file.path): \(error). Fix the file (a header row of column names, then one row of numbers per observation) or leave out --data")
-            }
-        }
-        return Inputs(digits: digits, userData: userData, hashes: hashes)
     }
 
     /// Names become file names; frames need labels.
@@ -226,64 +278,6 @@ public struct ReportBuilder: Sendable {
             return RenderedFigure(name: name, kind: .frames(paths: paths, labels: labels), formats: options.formats,
                                   width: frames[0].width, height: frames[0].height)
         }
-    }
-
-    private func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String) throws(ReportError) -> String {
-        let result = item.result
-        let figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value)) })
-        let targets = LessonMarkdown.Targets(
-            fileName: item.text.fileName, results: .object(result.results), tables: result.tables,
-            figure: { name, captionHTML, captionText in
-                figures[name].map { LessonPage.figureHTML($0, captionHTML: captionHTML, captionText: captionText) }
-            },
-            figureNames: Array(figures.keys))
-        var introduction = LessonMarkdown(targets: targets)
-        let introductionHTML = try introduction.renderBlock(item.text.introduction)
-        var usedFigures = Set(introduction.usedFigures), usedTables = Set(introduction.usedTables)
-        var steps: [LessonPage.Step] = []
-        for step in item.text.steps {
-            var markdown = LessonMarkdown(targets: targets)
-            let title = try markdown.renderInline(step.title.text, line: step.title.firstLine)
-            let body = try markdown.renderBlock(step.body)
-            usedFigures.formUnion(markdown.usedFigures)
-            usedTables.formUnion(markdown.usedTables)
-            var rows: [LessonPage.NumberRow] = []
-            var seen = Set<String>()
-            for used in markdown.usedValues where seen.insert(used.path).inserted {
-                let quantity = Self.quantity(for: used.path, in: result.quantities)
-                if quantity == nil {
-                    progress.warning("\(item.text.fileName): {{\(used.path)}} has no Quantity (label and convention) in the \(item.lesson.slug) lesson's results; its panel shows the key")
-                }
-                let value = ValueText(result.results.isEmpty ? .null : (JSONValue.object(result.results).value(at: used.path) ?? .null), style: used.style)
-                rows.append(LessonPage.NumberRow(label: quantity?.label ?? used.path, valueHTML: value?.html ?? "", convention: quantity?.convention, path: used.path))
-            }
-            steps.append(LessonPage.Step(titleHTML: title, bodyHTML: body, numbers: rows))
-        }
-        for name in figures.keys.sorted() where !usedFigures.contains(name) {
-            progress.warning("\(item.text.fileName): figure `\(name)` is computed but not shown; its files are in \(item.lesson.slug)/figures/")
-        }
-        for name in result.tables.keys.sorted() where !usedTables.contains(name) {
-            progress.warning("\(item.text.fileName): table `\(name)` is computed but not shown; place it with {{table:\(name)}}")
-        }
-        return LessonPage(
-            title: item.text.title, siteTitle: siteTitle, introductionHTML: introductionHTML, steps: steps,
-            previousLesson: previous, nextLesson: next, katex: katex
-        ).html()
-    }
-
-    /// The quantity of `path`, or of its longest prefix (`eigenvalues` for `eigenvalues.0`, shown with the index).
-    static func quantity(for path: String, in quantities: [String: Quantity]) -> Quantity? {
-        if let q = quantities[path] { return q }
-        var parts = path.split(separator: ".").map(String.init)
-        var suffix: [String] = []
-        while parts.count > 1 {
-            suffix.insert(parts.removeLast(), at: 0)
-            if var q = quantities[parts.joined(separator: ".")] {
-                q.label += " [" + suffix.joined(separator: ", ") + "]"
-                return q
-            }
-        }
-        return nil
     }
 
     // MARK: - Figures
@@ -347,72 +341,4 @@ public struct ReportBuilder: Sendable {
         }
         return files
     }
-
-    // MARK: - Manifest
-
-    private func manifestJSON(files: SiteFiles, inputs: Inputs, katex: Bool) -> String {
-        let sorted = files.sorted
-        let digests = ResultSlots<String>(count: sorted.count)
-        DispatchQueue.concurrentPerform(iterations: sorted.count) { k in digests.set(k, .success(SHA256.hex(sorted[k].1))) }
-        let fileList: [JSONValue] = sorted.indices.map { k in
-            .object(["path": .string(sorted[k].0), "sha256": .string((try? digests.get(k)?.get()) ?? ""), "bytes": .integer(sorted[k].1.count)])
-        }
-        let inputList: [JSONValue] = inputs.hashes.value.map { .object(["file": .string($0.0), "sha256": .string($0.1)]) }
-        var optionValues: [String: JSONValue] = [
-            "lessons": .array(options.lessons.map { .string($0.slug) }),
-            "formats": .array(options.formats.map { .string($0.rawValue) }),
-            "quick": .bool(options.quick),
-            "scale": .number(options.scale),
-            "seed": .string(String(options.seed)),
-            "latentDimension": options.latentDimension.map { .integer($0) } ?? .null,
-            "data": options.dataFile.map { .string($0.lastPathComponent) } ?? .null,
-        ]
-        optionValues["force"] = .bool(options.force)
-        let manifest: JSONValue = .object([
-            "tool": .string(ToolInfo.name),
-            "version": .string(ToolInfo.version),
-            "seed": .string(String(options.seed)),
-            "options": .object(optionValues),
-            "inputs": .array(inputList),
-            "katex": .bool(katex),
-            "files": .array(fileList),
-        ])
-        var warnings: [String] = []
-        return JSONWriter.serialize(manifest, warnings: &warnings)
-    }
 }
-
-/// SHA-256 fingerprints of input files, computed on a background thread from the moment they are asked for; `value`
-/// waits for them. A file that cannot be read is left out (the build reports its own error for it).
-final class InputFingerprints: @unchecked Sendable {
-    private var result: [(String, String)] = []
-    private let done = DispatchGroup()
-
-    init(_ files: [(String, URL)]) {
-        done.enter()
-        DispatchQueue.global().async { [self] in
-            var hashes: [(String, String)] = []
-            for (label, url) in files {
-                if let data = try? Data(contentsOf: url, options: .alwaysMapped) { hashes.append((label, SHA256.hex(data))) }
-            }
-            result = hashes
-            done.leave()
-        }
-    }
-
-    /// The (name, hex digest) pairs in the order given.
-    var value: [(String, String)] {
-        done.wait()
-        return result
-    }
-}
-
-/// Results written by index from concurrent jobs.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [Result<T, ReportError>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<T, ReportError>) { lock.withLock { slots[i] = r } }
-    func get(_ i: Int) -> Result<T, ReportError>? { lock.withLock { slots[i] } }
-}
-

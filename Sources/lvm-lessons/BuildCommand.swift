@@ -84,10 +84,7 @@ struct BuildCommand: ParsableCommand {
             guard q >= 1 else {
                 throw ValidationError("--latent-dim \(q): the latent dimension must be at least 1 (and less than the number of data columns).")
             }
-            guard selectedLessons.contains(where: \.acceptsLatentDimension) else {
-                let takers = LessonCatalog.all.filter(\.acceptsLatentDimension).map(\.slug).joined(separator: ", ")
-                throw ValidationError("--latent-dim applies only to the \(takers) lesson; add --lesson \(takers) or leave out --latent-dim.")
-            }
+            try requireATaker(of: .latentDimension)
         }
         if let dataPath {
             let url = URL(fileURLWithPath: dataPath)
@@ -98,17 +95,24 @@ struct BuildCommand: ParsableCommand {
             guard FileManager.default.isReadableFile(atPath: url.path) else {
                 throw ValidationError("--data \(dataPath): the file cannot be read. Check its permissions.")
             }
-            guard selectedLessons.contains(where: \.acceptsUserData) else {
-                let takers = LessonCatalog.all.filter(\.acceptsUserData).map(\.slug).joined(separator: ", ")
-                throw ValidationError("--data is used only by the \(takers) lessons; add one of them with --lesson, or leave out --data.")
-            }
+            try requireATaker(of: .data)
         }
-        let folder = try location.resolve()
-        for lesson in selectedLessons where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(lesson.textFileName).path) {
-            throw ValidationError("\(folder.path) has no \(lesson.textFileName). Pass --lessons with the folder that holds the lesson texts.")
-        }
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/digits.csv").path) else {
-            throw ValidationError("\(folder.path) has no data/digits.csv. Pass --lessons with the folder that holds the lesson texts and data/.")
+        _ = try location.resolve(holdingTextsOf: selectedLessons)
+    }
+
+    /// Throws unless one of the selected lessons declares `option` (`Lesson.acceptedOptions`); the message names the
+    /// lessons that do.
+    func requireATaker(of option: LessonOption) throws {
+        guard option.takers(in: selectedLessons).isEmpty else { return }
+        let takers = option.takers(in: LessonCatalog.all).map(\.slug)
+        switch takers.count {
+        case 0:
+            throw ValidationError("\(option.flag) applies to none of the lessons; leave it out.")
+        case 1:
+            throw ValidationError("\(option.flag) applies only to the \(takers[0]) lesson; add --lesson \(takers[0]) or leave out \(option.flag).")
+        default:
+            let names = takers.dropLast().joined(separator: ", ") + " and " + takers.last!
+            throw ValidationError("\(option.flag) applies only to the \(names) lessons; add one of them with --lesson or leave out \(option.flag).")
         }
     }
 

@@ -36,7 +36,7 @@ import Testing
         (["build", "--latent-dim", "2", "--lesson", "pca"], "--latent-dim applies only to the ppca lesson; add --lesson ppca"),
         (["build", "--seed", "-1"], "seed"),
         (["build", "--data", "does-not-exist.csv"], "--data does-not-exist.csv: no such file. Pass a CSV file"),
-        (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data"),
+        (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data applies only to the pca and ppca lessons; add one of them with --lesson or leave out --data."),
         (["build", "--lessons", "/no/such/folder"], "--lessons /no/such/folder: no such folder"),
         (["build", "--bogus"], "Unknown option '--bogus'"),
         (["build", "--lessons", "."], "has no 01-pca.md. Pass --lessons with the folder that holds the lesson texts"),
@@ -49,6 +49,21 @@ import Testing
         #expect(run.status != 0)
         #expect(run.stderr.contains(message), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("output").path), "nothing written")
+    }
+
+    /// The command line names no data file: a lessons folder with the texts but no data is accepted, and the build
+    /// fails, writing nothing, when a lesson asks for the missing data set.
+    @Test func missingShippedDataFailWhenALessonAsksForThem() throws {
+        let folder = TemporaryFolder()
+        let texts = folder.url.appendingPathComponent("texts")
+        try FileManager.default.createDirectory(at: texts, withIntermediateDirectories: true)
+        for name in ["01-pca.md", "02-ppca.md", "03-nonlinear-lvm.md", "index.md"] {
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: lessons).appendingPathComponent(name), to: texts.appendingPathComponent(name))
+        }
+        let run = try CLIRunner.run(["build", "--lesson", "pca", "--quick", "--lessons", "texts"], in: folder.url)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("error: the pca lesson asked for data: the digits data set needs data/digits.csv in \(texts.path), which does not exist; restore the file shipped with the project, or pass --lessons"), "\(run.stderr)")
+        #expect(folder.entries == ["texts"], "nothing written")
     }
 
     @Test func unreadableDataFailsBeforeAnythingIsWritten() throws {

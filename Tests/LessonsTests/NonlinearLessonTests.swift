@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import LinearAlgebra
 import Testing
@@ -11,8 +12,7 @@ import Testing
         .appendingPathComponent("Lessons")
 
     static func run(seed: UInt64 = 1999) throws -> LessonResult {
-        let digits = try Dataset.digits(in: lessonsDirectory)
-        return try NonlinearLesson().run(LessonContext(seed: seed, quick: true, lessonsDirectory: lessonsDirectory, digits: digits))
+        try NonlinearLesson().run(LessonContext(lesson: "nonlinear", seed: seed, quick: true, data: sharedData))
     }
 
     static func number(_ r: LessonResult, _ path: String) -> Double? {

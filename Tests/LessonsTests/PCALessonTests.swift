@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import LinearAlgebra
 import Models
@@ -10,8 +11,8 @@ import Testing
 let lessonsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Lessons")
 
-/// The digits, loaded once for all tests of this file.
-let sharedDigits: Dataset = try! Dataset.digits(in: lessonsFolder)
+/// The shipped data sets of the repository's `Lessons/`, each read once for all the tests that ask for it.
+let sharedData = LessonData.catalog(in: lessonsFolder)
 
 /// The references a lesson text makes: `{{path}}` (format after `|` dropped), `{{table:name}}`, `figure:name`.
 struct LessonTextReferences {
@@ -55,7 +56,7 @@ func userTable(rows: Int, columns: Int, seed: UInt64) -> Dataset {
 }
 
 func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
-    LessonContext(seed: seed, quick: true, lessonsDirectory: lessonsFolder, digits: sharedDigits, userData: userData)
+    LessonContext(lesson: "pca", seed: seed, quick: true, data: sharedData, userData: userData)
 }
 
 @Suite struct PCALessonTests {

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import LinearAlgebra
 import Plotting
@@ -9,8 +10,7 @@ private let lessonsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathC
     .deletingLastPathComponent().appendingPathComponent("Lessons")
 
 private func digitsContext(seed: UInt64 = 7, latentDimension: Int? = nil) throws -> LessonContext {
-    LessonContext(seed: seed, quick: true, lessonsDirectory: lessonsDirectory,
-                  digits: try Dataset.digits(in: lessonsDirectory), latentDimension: latentDimension)
+    LessonContext(lesson: "ppca", seed: seed, quick: true, data: sharedData, latentDimension: latentDimension)
 }
 
 /// Seeded user-like data without images or labels: D columns from a rank-2 signal plus noise.

@@ -81,9 +81,14 @@ import Testing
         #expect(!manifest.contains(scratch.root.path), "no absolute paths")
         #expect(manifest.contains(#""tool": "lvm-lessons""#) && manifest.contains(#""version": "\#(ToolInfo.version)""#))
         #expect(manifest.contains(#""seed": "7""#))
-        let digits = try Data(contentsOf: lessons.appendingPathComponent("data/digits.csv"))
-        #expect(manifest.contains(SHA256.hex(digits)))
         let object = try JSONSerialization.jsonObject(with: tree["manifest.json"]!) as! [String: Any]
+        // The inputs: the data set the lesson read (data, then labels), then the texts.
+        let inputs = object["inputs"] as! [[String: Any]]
+        #expect(inputs.map { $0["file"] as! String } == ["data/digits.csv", "data/digits_labels.csv", "01-demo.md", "index.md"])
+        for input in inputs {
+            let bytes = try Data(contentsOf: lessons.appendingPathComponent(input["file"] as! String))
+            #expect(input["sha256"] as? String == SHA256.hex(bytes), "\(input)")
+        }
         let files = object["files"] as! [[String: Any]]
         #expect(Set(files.map { $0["path"] as! String }) == Set(tree.keys).subtracting(["manifest.json"]))
         for file in files {
@@ -230,7 +235,7 @@ import Testing
         struct NaNLesson: Lesson {
             var slug: String { "demo" }
             var textFileName: String { "01-demo.md" }
-            var acceptsUserData: Bool { false }
+            var acceptedOptions: [LessonOption] { [] }
             func run(_ context: LessonContext) throws -> LessonResult {
                 LessonResult(results: ["bad": .numbers([1, .nan, .infinity])])
             }
@@ -245,6 +250,29 @@ import Testing
         #expect(results.contains(#""bad": [1.0, null, null]"#))
         #expect(progress.warnings.contains { $0.contains("bad.1 is nan") })
         #expect(progress.warnings.contains { $0.contains("bad.2 is inf") })
+    }
+
+    /// The builder names no data file: a lessons folder without the digits builds a lesson that does not ask for
+    /// them (and the manifest lists no data), and fails clearly — before writing anything — for one that does.
+    @Test func dataAreReadOnlyWhenALessonAsksAndAMissingFileSaysWhichOne() throws {
+        struct NoDataLesson: Lesson {
+            var slug: String { "demo" }
+            var textFileName: String { "01-demo.md" }
+            var acceptedOptions: [LessonOption] { [] }
+            func run(_ context: LessonContext) throws -> LessonResult { LessonResult(results: ["n": 1]) }
+        }
+        let scratch = Scratch()
+        let lessons = try scratch.lessonsFolder(text: "---\ntitle: N\nsummary: s\n---\n## One\nA {{n}}.\n", digits: false)
+        let options = scratch.options(lessons: [NoDataLesson()], lessonsFolder: lessons)
+        _ = try ReportBuilder(options: options, progress: silentProgress()).build()
+        let manifest = String(decoding: Scratch.tree(options.outputDirectory)["manifest.json"]!, as: UTF8.self)
+        #expect(!manifest.contains("data/"), "no data set was read")
+
+        let asking = scratch.options(out: "asking", lessonsFolder: lessons)
+        #expect(throws: ReportError.data("the demo lesson asked for data: the digits data set needs data/digits.csv in \(lessons.path), which does not exist; restore the file shipped with the project, or pass --lessons with the folder that holds the lesson texts and their data")) {
+            try ReportBuilder(options: asking, progress: silentProgress()).build()
+        }
+        #expect(!FileManager.default.fileExists(atPath: asking.outputDirectory.path), "nothing written")
     }
 
     @Test func nothingLoadsFromTheNetwork() throws {

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import _TestSupport
 import Lessons
@@ -5,11 +6,11 @@ import Plotting
 @testable import Report
 
 /// A lesson for the report's end-to-end tests: values with conventions, math, a figure, frames and a table, and a
-/// text in a temporary lessons folder (with the repository's digits, which every build loads).
+/// text in a temporary lessons folder (with the repository's digits, which it asks for unless given --data).
 struct TestLesson: Lesson {
     var slug = "demo"
     var textFileName = "01-demo.md"
-    var acceptsUserData: Bool { true }
+    var acceptedOptions: [LessonOption] { [.data] }
     /// When set, `run` throws this error (a lesson failing midway).
     var failure: String?
 
@@ -33,7 +34,7 @@ struct TestLesson: Lesson {
         axes.xLabel = "x₁"
         axes.yLabel = "x₂"
         axes.scatter(x: [0, 1, 2, 3, 4], y: [1, 3, 2, 5, 4], label: "data")
-        let rows = context.userData?.values.rows ?? context.digits.values.rows
+        let rows = try context.userData?.values.rows ?? context.data.dataset(.digits).values.rows
         return LessonResult(
             results: [
                 "sigma2": .number(0.012345678901234),
@@ -114,13 +115,15 @@ final class Scratch {
     /// The repository root (for Lessons/data and scripts/).
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A lessons folder with the demo text, an index text and the repository's digits.
-    func lessonsFolder(text: String = TestLesson.text, index: String? = TestLesson.indexText) throws -> URL {
+    /// A lessons folder with the demo text, an index text and (unless `digits` is false) the repository's digits.
+    func lessonsFolder(text: String = TestLesson.text, index: String? = TestLesson.indexText, digits: Bool = true) throws -> URL {
         let folder = root.appendingPathComponent("Lessons")
         let data = folder.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try text.write(to: folder.appendingPathComponent("01-demo.md"), atomically: true, encoding: .utf8)
         if let index { try index.write(to: folder.appendingPathComponent("index.md"), atomically: true, encoding: .utf8) }
+        guard digits else { return folder }
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for name in ["digits.csv", "digits_labels.csv"] {
             try FileManager.default.copyItem(
                 at: Scratch.repository.appendingPathComponent("Lessons/data/\(name)"), to: data.appendingPathComponent(name))

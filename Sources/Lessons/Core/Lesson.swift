@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Plotting
 
@@ -11,44 +12,39 @@ public protocol Lesson: Sendable {
     var slug: String { get }
     /// The lesson text's file name inside the lessons directory, e.g. `01-pca.md`.
     var textFileName: String { get }
-    /// Whether `--data FILE.csv` applies to this lesson.
-    var acceptsUserData: Bool { get }
-    /// Whether `--latent-dim Q` applies to this lesson. Defaults to false; the PPCA lesson's `true` is declared in
-    /// `LessonCatalog.swift`.
-    var acceptsLatentDimension: Bool { get }
+    /// The command-line options this lesson takes (`[.data, .latentDimension]`), declared in the lesson's own file.
+    /// Their values reach `run` through the context only for the options listed here.
+    var acceptedOptions: [LessonOption] { get }
     /// Computes every value, table and figure of the lesson.
     func run(_ context: LessonContext) throws -> LessonResult
 }
 
-extension Lesson {
-    public var acceptsLatentDimension: Bool { false }
-}
-
-/// What a lesson is given to run: the options of the build, already validated.
+/// What a lesson is given to run: the build's settings, the data it may ask for, and the values of the options it
+/// declares (`Lesson.acceptedOptions`), already validated.
 public struct LessonContext: Sendable {
-    /// The seed of the single generator each lesson creates for itself (same seed ⇒ same bytes).
+    /// The slug of the lesson being run (for streams of random numbers derived per lesson and step).
+    public var lesson: String
+    /// The seed of the build (same seed ⇒ same bytes).
     public var seed: UInt64
     /// Fewer iterations and grid points, for tests and drafts.
     public var quick: Bool
-    /// The folder holding the lesson texts and `data/` (the digits).
-    public var lessonsDirectory: URL
-    /// The digits data set shipped in `lessonsDirectory/data` (1797 × 64, labels 0–9).
-    public var digits: Dataset
-    /// The user's data (`--data FILE.csv`), for the lessons that accept it; nil for the default data.
+    /// The data sets the lesson may ask for by name, read on first request: `try context.data.dataset(.digits)`.
+    public var data: DataCatalog
+    /// `--data FILE.csv`, for a lesson that declares `.data`; nil otherwise (the lesson uses its default data).
     public var userData: Dataset?
-    /// `--latent-dim Q` (PPCA); nil for the lesson's default.
+    /// `--latent-dim Q`, for a lesson that declares `.latentDimension`; nil for the lesson's default.
     public var latentDimension: Int?
     /// Reports progress of a long sub-step: a short label and a fraction in 0...1 (nil when unknown).
     public var progress: @Sendable (_ label: String, _ fraction: Double?) -> Void
 
     public init(
-        seed: UInt64, quick: Bool, lessonsDirectory: URL, digits: Dataset, userData: Dataset? = nil,
+        lesson: String, seed: UInt64, quick: Bool, data: DataCatalog, userData: Dataset? = nil,
         latentDimension: Int? = nil, progress: @escaping @Sendable (String, Double?) -> Void = { _, _ in }
     ) {
+        self.lesson = lesson
         self.seed = seed
         self.quick = quick
-        self.lessonsDirectory = lessonsDirectory
-        self.digits = digits
+        self.data = data
         self.userData = userData
         self.latentDimension = latentDimension
         self.progress = progress

@@ -5,8 +5,3 @@ public enum LessonCatalog {
     /// The lesson with this slug, or nil.
     public static func lesson(slug: String) -> (any Lesson)? { all.first { $0.slug == slug } }
 }
-
-extension PPCALesson {
-    /// `--latent-dim Q` sets the PPCA model's latent dimension (the lesson checks 1 ≤ q < D).
-    public var acceptsLatentDimension: Bool { true }
-}

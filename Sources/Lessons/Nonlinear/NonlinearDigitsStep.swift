@@ -11,6 +11,7 @@
 //     have converged; the training rule's distance from them is its quadrature error (a digit's posterior is much
 //     narrower than the Gauss–Hermite node spacing). The middle grid's value is the one quoted.
 
+import Datasets
 import Foundation
 import LinearAlgebra
 import Models

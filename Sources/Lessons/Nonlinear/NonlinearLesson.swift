@@ -23,7 +23,7 @@ public struct NonlinearLesson: Lesson {
     public init() {}
     public var slug: String { "nonlinear" }
     public var textFileName: String { "03-nonlinear-lvm.md" }
-    public var acceptsUserData: Bool { false }
+    public var acceptedOptions: [LessonOption] { [] }
 
     public func run(_ context: LessonContext) throws -> LessonResult {
         let settings = context.quick ? NonlinearSettings.quick : NonlinearSettings.full
@@ -35,7 +35,7 @@ public struct NonlinearLesson: Lesson {
         context.progress("nonlinear: posterior, Monte Carlo, ELBO (steps 5–7)", 0.2)
         try NonlinearInferenceSteps.run(toy: toy, settings: settings, generator: &generator, output: &out)
         context.progress("nonlinear: digits (step 8)", 0.3)
-        try NonlinearDigitsStep.run(digits: context.digits, settings: settings, generator: &generator, output: &out) { label, fraction in
+        try NonlinearDigitsStep.run(digits: try context.data.dataset(.digits), settings: settings, generator: &generator, output: &out) { label, fraction in
             context.progress(label, fraction.map { 0.3 + 0.7 * $0 })
         }
 

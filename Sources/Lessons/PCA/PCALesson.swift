@@ -28,13 +28,13 @@ public struct PCALesson: Lesson {
     public init() {}
     public var slug: String { "pca" }
     public var textFileName: String { "01-pca.md" }
-    public var acceptsUserData: Bool { true }
+    public var acceptedOptions: [LessonOption] { [.data] }
 
     /// Points in the 2-D cloud.
     public static let cloudSize = 200
 
     public func run(_ context: LessonContext) throws -> LessonResult {
-        let data = context.userData ?? context.digits
+        let data = try context.userData ?? context.data.dataset(.digits)
         guard data.dimension >= 2 else { throw PCALessonError.needsTwoColumns(file: data.name, columns: data.dimension) }
         var record = PCARecord()
         var generator = Xoshiro256StarStar(seed: context.seed)

@@ -12,7 +12,7 @@ public struct PPCALesson: Lesson {
     public init() {}
     public var slug: String { "ppca" }
     public var textFileName: String { "02-ppca.md" }
-    public var acceptsUserData: Bool { true }
+    public var acceptedOptions: [LessonOption] { [.data, .latentDimension] }
 
     /// Runs the nine steps with one generator seeded from `context.seed`, in a fixed order (same seed ⇒ same bytes).
     /// Throws `PPCAError.invalidLatentDimension` (its message states the valid range) for q < 1 or q ≥ D.

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import LinearAlgebra
 import Models
@@ -38,7 +39,7 @@ struct PPCALessonSetup {
     /// Validates the user's q and picks the data. Throws `PPCAError.invalidLatentDimension` (whose message gives the
     /// valid range 1…D−1) for q < 1 or q ≥ D.
     init<G: RandomNumberGenerator>(context: LessonContext, using g: inout G) throws {
-        let main = context.userData ?? context.digits
+        let main = try context.userData ?? context.data.dataset(.digits)
         data = main.values
         dataName = context.userData == nil ? "digits" : main.name
         columnNames = main.columnNames

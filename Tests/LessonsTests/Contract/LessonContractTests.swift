@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Lessons
 import Plotting
@@ -14,12 +15,12 @@ import Testing
     /// The tests' independent recomputation of each lesson's checks, by slug: one line per lesson that checks.
     static let independentChecks: [String: RecomputeChecks] = [:]
 
-    static func inputs(seed: UInt64 = seed) -> CheckInputs {
-        CheckInputs(seed: seed, quick: true, digits: sharedDigits, userData: nil, latentDimension: nil)
+    static func inputs(seed: UInt64 = seed) throws -> CheckInputs {
+        CheckInputs(seed: seed, quick: true, digits: try sharedData.dataset(.digits), userData: nil, latentDimension: nil)
     }
 
     static func run(_ lesson: any Lesson, seed: UInt64 = seed) throws -> LessonResult {
-        try lesson.run(LessonContext(seed: seed, quick: true, lessonsDirectory: lessonsFolder, digits: sharedDigits))
+        try lesson.run(LessonContext(lesson: lesson.slug, seed: seed, quick: true, data: sharedData))
     }
 
     static func text(of lesson: any Lesson) throws -> LessonText {
@@ -103,7 +104,7 @@ import Testing
             Issue.record("\(slug) records \(result.checks.count) checks but the tests recompute none of them")
             return
         }
-        try expectChecksRecomputed(result, inputs: Self.inputs(), recompute: recompute)
+        try expectChecksRecomputed(result, inputs: try Self.inputs(), recompute: recompute)
     }
 
     // MARK: - Figures

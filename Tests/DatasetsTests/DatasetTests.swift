@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import Testing
 
-@testable import Lessons
+@testable import Datasets
 
 /// A CSV file written to a fresh temporary folder, removed when the test ends.
 final class TemporaryCSV {
@@ -160,24 +160,5 @@ struct BadCSVCase: Sendable, CustomTestStringConvertible {
         #expect(Dataset.imageShape(columnNames: ["pixel_0_0", "pixel_0_1", "pixel_1_0"]) == nil)
         #expect(Dataset.imageShape(columnNames: ["a", "b", "c", "d"]) == nil)
         #expect(Dataset.imageShape(columnNames: ["pixel_0_0"]) == Dataset.ImageShape(rows: 1, columns: 1))
-    }
-
-    @Test func digitsLoadWithLabelsAndShape() throws {
-        let lessons = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Lessons")
-        let digits = try Dataset.digits(in: lessons)
-        #expect(digits.count == 1797)
-        #expect(digits.dimension == 64)
-        #expect(digits.imageShape == Dataset.ImageShape(rows: 8, columns: 8))
-        #expect(digits.labels?.count == 1797)
-        #expect(Set(digits.labels ?? []) == Set(0...9))
-        #expect(digits.values.elements.allSatisfy { (0...16).contains($0) && $0.rounded() == $0 })
-        // The three constant-zero columns the data README lists (0-based 0, 32, 39).
-        for j in [0, 32, 39] {
-            #expect((0..<digits.count).allSatisfy { digits.values.elements[$0 * 64 + j] == 0 })
-        }
-        // First digit of the file is a 0 (label file line 2) whose first row of pixels is 0,0,5,13,9,1,0,0.
-        #expect(digits.labels?.first == 0)
-        #expect(Array(digits.values.elements[0..<8]) == [0, 0, 5, 13, 9, 1, 0, 0])
     }
 }

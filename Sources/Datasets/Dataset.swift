@@ -58,33 +58,3 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-extension Dataset {
-    /// The digits shipped in `lessonsDirectory/data`: 1797 images of 8 × 8 grey levels 0–16 (`digits.csv`, columns
-    /// `pixel_R_C`) with their labels 0–9 (`digits_labels.csv`, one column, same order).
-    public static func digits(in lessonsDirectory: URL) throws(DatasetError) -> Dataset {
-        let data = lessonsDirectory.appendingPathComponent("data")
-        let labelsURL = data.appendingPathComponent("digits_labels.csv")
-        var set = try load(csv: data.appendingPathComponent("digits.csv"))
-        let labels = try load(csv: labelsURL)
-        guard set.imageShape != nil else {
-            throw .invalid(path: data.appendingPathComponent("digits.csv").path, row: 1, column: nil,
-                           reason: "the digits' header must name the pixels pixel_R_C (row R, column C); restore the file shipped with the project")
-        }
-        guard labels.dimension == 1, labels.count == set.count else {
-            throw .invalid(path: labelsURL.path, row: nil, column: nil,
-                           reason: "expected one column of \(set.count) labels (one per digit) but found \(labels.dimension) column(s) and \(labels.count) row(s); restore the file shipped with the project")
-        }
-        var ints: [Int] = []
-        ints.reserveCapacity(labels.count)
-        for (i, value) in labels.values.elements.enumerated() {
-            guard value.rounded() == value, (0...9).contains(value) else {
-                throw .invalid(path: labelsURL.path, row: i + 2, column: 1,
-                               reason: "label \(value) is not a digit 0–9; restore the file shipped with the project")
-            }
-            ints.append(Int(value))
-        }
-        set.labels = ints
-        return set
-    }
-}

@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import Testing
 
-@testable import Lessons
+@testable import Datasets
 
 /// `Dataset.load(csv:)` reads plain numeric files through a byte-level fast path and everything else through the
 /// general CSV reader. Both must give the same dataset, bit for bit; a file the fast path declines must still load
