@@ -224,6 +224,15 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         }
     }
 
+    /// The cloud is the one the PCA and PPCA lessons share (its own random stream), whatever else the lesson does.
+    @Test func theCloudIsTheSharedOne() throws {
+        let result = try PCALesson().run(pcaContext(seed: 21))
+        let cloud = Toy2D.standardCloud(seed: 21)
+        #expect(result.results["toy"]?.value(at: "first_point") == .numbers(cloud.row(0)))
+        #expect(result.results["toy"]?.value(at: "n") == .integer(cloud.rows))
+        #expect(result.results["toy"]?.value(at: "mean") == .numbers(try PCA(fitting: cloud).mean))
+    }
+
     @Test func oneColumnIsRefusedWithAMessage() throws {
         let one = Dataset(name: "one.csv", columnNames: ["x"], values: Matrix(rows: 3, columns: 1, elements: [1, 2, 3]))
         #expect(throws: PCALessonError.needsTwoColumns(file: "one.csv", columns: 1)) {

@@ -28,6 +28,10 @@ public struct PCALesson: Lesson {
     /// Points in the 2-D cloud (read by the PPCA lesson's setup until it takes `Toy2D.standardCloud`).
     public static let cloudSize = Toy2D.standardCloudSize
 
+    // Random numbers: the lesson draws only the 2-D cloud, from the shared stream of `Toy2D.standardCloud(seed:)`
+    // (step `shared/toy-cloud` of `StepRandom`); every other step is deterministic — the angle sweep is a grid, the
+    // data set is given.
+
     public func run(_ context: LessonContext) throws -> LessonResult {
         // Everything the lesson takes from its context.
         let (seed, progress) = (context.seed, context.progress)
@@ -37,8 +41,7 @@ public struct PCALesson: Lesson {
         guard data.dimension >= 2 else { throw PCALessonError.needsTwoColumns(file: data.name, columns: data.dimension) }
 
         var page = LessonRecorder()
-        var generator = Xoshiro256StarStar(seed: seed)
-        let cloud = Toy2D.standard.sample(count: Self.cloudSize, using: &generator)  // (200, 2)
+        let cloud = Toy2D.standardCloud(seed: seed)  // (200, 2), its own stream, the same as PPCA's
         progress("PCA of the 2-D cloud", 0)
         let cloudPCA = try PCA(fitting: cloud)
         progress("PCA of \(data.name)", 0.4)

@@ -28,11 +28,8 @@ struct PCARecomputation: Sendable {
         }
     }
 
-    /// The lesson's 2-D cloud for `seed`: `Toy2D.standard` sampled from one xoshiro256** seeded with the seed.
-    static func cloud(seed: UInt64) -> Matrix {
-        var generator = Xoshiro256StarStar(seed: seed)
-        return Toy2D.standard.sample(count: Toy2D.standardCloudSize, using: &generator)
-    }
+    /// The lesson's 2-D cloud for `seed`: the cloud the PCA and PPCA lessons share.
+    static func cloud(seed: UInt64) -> Matrix { Toy2D.standardCloud(seed: seed) }
 
     private static let cache = RecomputationCache()
 
