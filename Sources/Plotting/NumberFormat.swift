@@ -37,6 +37,19 @@ public enum NumberFormat {
         return fixed(Double(parts[0]) ?? 0, decimals: d) + "×10" + Ticks.superscript(e)
     }
 
+    /// A fraction as a percentage with `decimals` decimals and a real minus sign, followed by a space and "%", as
+    /// figure text writes it: percent(0.1234) = "12.3 %".
+    public static func percent(_ fraction: Double, decimals: Int = 1) -> String {
+        fixed(100 * fraction, decimals: decimals) + " %"
+    }
+
+    /// An integer in Unicode subscript digits, with "₋" for a negative one: subscript(16) = "₁₆", as in "u₁₆".
+    public static func `subscript`(_ n: Int) -> String {
+        let digits: [Character] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
+        let text = String(n.magnitude).map { String(digits[Int(String($0))!]) }.joined()
+        return n < 0 ? "₋" + text : text
+    }
+
     private static func trimmed(_ s: String) -> String {
         guard s.contains(".") else { return s }
         var t = s

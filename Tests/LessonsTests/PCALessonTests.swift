@@ -14,6 +14,9 @@ let lessonsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
 /// The shipped data sets of the repository's `Lessons/`, each read once for all the tests that ask for it.
 let sharedData = LessonData.catalog(in: lessonsFolder)
 
+/// The digits (1797 × 64), from `sharedData`.
+let sharedDigits: Dataset = try! sharedData.dataset(.digits)
+
 /// The references a lesson text makes: `{{path}}` (format after `|` dropped), `{{table:name}}`, `figure:name`.
 struct LessonTextReferences {
     var values: [String] = []
@@ -53,6 +56,21 @@ func userTable(rows: Int, columns: Int, seed: UInt64) -> Dataset {
     }
     return Dataset(name: "table.csv", columnNames: (0..<columns).map { "measurement \($0 + 1)" },
                    values: Matrix(rows: rows, columns: columns, elements: elements))
+}
+
+/// S = (1/N) Σₙ (xₙ − μ)(xₙ − μ)ᵀ summed with plain loops (no `Statistics`), for tests that check PCA against it.
+func plainCovariance(_ x: Matrix) -> Matrix {
+    let (n, d) = (x.rows, x.columns)
+    let mean = (0..<d).map { j in (0..<n).reduce(0.0) { $0 + x[$1, j] } / Double(n) }
+    var s = Matrix.zeros(d, d)
+    for i in 0..<d {
+        for j in 0...i {
+            let sum = (0..<n).reduce(0.0) { $0 + (x[$1, i] - mean[i]) * (x[$1, j] - mean[j]) }
+            s[i, j] = sum / Double(n)
+            s[j, i] = s[i, j]
+        }
+    }
+    return s
 }
 
 func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
@@ -105,20 +123,30 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         }
     }
 
-    @Test func resultsHoldTheIssueKeysForTheDigits() throws {
+    @Test func resultsHoldTheDataSetKeysForTheDigits() throws {
         let result = try PCALesson().run(pcaContext())
         let r = JSONValue.object(result.results)
-        #expect(r.value(at: "n") == .integer(1797))
-        #expect(r.value(at: "d") == .integer(64))
+        #expect(r.value(at: "n") == .integer(sharedDigits.count))
+        #expect(r.value(at: "d") == .integer(sharedDigits.dimension))
         for key in ["mean", "eigenvalues", "explained_variance_ratio", "components", "reconstruction_mse", "conventions"] {
             #expect(result.results[key] != nil, "\(key)")
         }
         guard case let .array(mse)? = r.value(at: "reconstruction_mse"), case let .array(components)? = r.value(at: "components")
         else { Issue.record("shapes"); return }
-        #expect(mse.count == 65)  // q = 0 … 64
-        #expect(components.count == 64)
-        #expect(r.value(at: "zero_eigenvalues") == .integer(3))
-        #expect(r.value(at: "constant_columns") == .integer(3))
+        #expect(mse.count == sharedDigits.dimension + 1)  // q = 0 … D
+        #expect(components.count == min(sharedDigits.dimension, PCALesson.storedComponents))
+        // Counted here from the data: the columns whose every value equals the first row's, and the eigenvalues of a
+        // covariance summed here that are zero up to PCA's declared threshold. Each constant column is a direction of
+        // zero variance, so there are at least as many zero eigenvalues as constant columns.
+        let x = sharedDigits.values
+        let constantColumns = (0..<x.columns).filter { j in (0..<x.rows).allSatisfy { x[$0, j] == x[0, j] } }.count
+        #expect(constantColumns > 0, "the digits have blank border pixels")
+        #expect(r.value(at: "constant_columns") == .integer(constantColumns))
+        let eigenvalues = try SymmetricEigen(of: plainCovariance(x)).eigenvalues
+        let total = eigenvalues.reduce(0, +)
+        let zeroEigenvalues = eigenvalues.filter { $0 <= PCALesson.zeroEigenvalueFraction * total }.count
+        #expect(zeroEigenvalues >= constantColumns)
+        #expect(r.value(at: "zero_eigenvalues") == .integer(zeroEigenvalues))
         guard case let .number(difference)? = r.value(at: "identity_max_relative_difference") else { Issue.record("difference"); return }
         #expect(difference <= 64 * 64 * Double.ulpOfOne)
         #expect(r.value(at: "data.is_images") == .bool(true))
@@ -150,8 +178,13 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         // Step 7: A and B share their code, C is reconstructed exactly but is 8 standard deviations out.
         #expect(abs(try number("toy.limits.a.z") - (try number("toy.limits.b.z"))) <= 1e-12 * l1)
         #expect(try number("toy.limits.c.squared_error") <= 1e-20 + 64 * Double.ulpOfOne * l1)
-        #expect(abs(try number("toy.limits.c.mahalanobis_squared") - 64) <= 1e-9)
-        #expect(abs(try number("toy.limits.b.mahalanobis_squared") - 17) <= 1e-9)
+        // x = μ + a√λ₁u₁ + b√λ₂u₂ has (x − μ)ᵀS⁻¹(x − μ) = a² + b² (1, 17 and 64 for A, B and C).
+        for point in PCALesson.limitPoints {
+            let key = "toy.limits.\(point.name.lowercased())"
+            #expect(try number(key + ".along_sd") == point.along && number(key + ".across_sd") == point.across)
+            let expected = point.along * point.along + point.across * point.across
+            #expect(abs(try number(key + ".mahalanobis_squared") - expected) <= 1e-12 * expected, "\(point.name)")
+        }
     }
 
     /// The angle sweep's frames step evenly through a half turn and end on u₁'s angle, so the still image (the last
@@ -162,7 +195,16 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
               case let .frames(frames, labels)? = result.figures["angle-sweep"]
         else { Issue.record("angle or frames missing"); return }
         #expect(labels.last == "θ = " + NumberFormat.fixed(angle, decimals: 1) + "°")
-        #expect(frames.count == labels.count && frames.count == 12)  // quick: 15° steps over 180°
+        // The declared sweep of --quick: frames one frame step apart (up to the labels' rounding) over a half turn.
+        let sweep = PCALesson.AngleSweep(quick: true)
+        #expect(frames.count == labels.count && frames.count == sweep.frameCount)
+        #expect(Double(sweep.frameCount) * sweep.frameStepDegrees == 180)
+        let steps = labels.compactMap { label in Double(label.dropFirst(4).dropLast()) }
+        #expect(steps.count == labels.count)
+        for (a, b) in zip(steps, steps.dropFirst()) {
+            let gap = (b - a + 180).truncatingRemainder(dividingBy: 180)
+            #expect(abs(gap - sweep.frameStepDegrees) <= 0.1 + 1e-9, "frames \(a)° → \(b)°")
+        }
         for (name, output) in result.figures {
             switch output {
             case .single(let figure): #expect(figure.width <= 640, "\(name) is \(figure.width) pt wide")
@@ -184,6 +226,15 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
             }
             #expect(try a.render(.png) == b.render(.png), "\(name)")
         }
+    }
+
+    /// The cloud is the one the PCA and PPCA lessons share (its own random stream), whatever else the lesson does.
+    @Test func theCloudIsTheSharedOne() throws {
+        let result = try PCALesson().run(pcaContext(seed: 21))
+        let cloud = Toy2D.standardCloud(seed: 21)
+        #expect(result.results["toy"]?.value(at: "first_point") == .numbers(cloud.row(0)))
+        #expect(result.results["toy"]?.value(at: "n") == .integer(cloud.rows))
+        #expect(result.results["toy"]?.value(at: "mean") == .numbers(try PCA(fitting: cloud).mean))
     }
 
     @Test func oneColumnIsRefusedWithAMessage() throws {

@@ -5,48 +5,214 @@ import Plotting
 
 /// Lesson 1 — PCA reconstructs: from a 2-D point cloud to eigen-digits (text: `Lessons/01-pca.md`).
 ///
-/// Seven steps, each with values, tables and figures computed here:
-/// 1. the data — a seeded 2-D correlated cloud (`Toy2D.standard`) and the lesson's data set (the digits, or the
-///    user's CSV): figures `point-cloud`, `data-overview`;
-/// 2. centring and the 1/N covariance: `centring`, table `toy-covariance`;
-/// 3. the eigendecomposition S = UΛUᵀ: `principal-axes` (arrows of length √λᵢ, 1σ and 2σ ellipses);
-/// 4. projection and reconstruction, MSE(q) against Σ_{i>q} λᵢ computed separately: `projection`, table
-///    `reconstruction-identity`;
-/// 5. maximum variance = minimum error, swept over the angle: `variance-vs-angle`;
-/// 6. the data set: `scree`, `error-vs-q`, `mean-and-components`, `reconstructions`, `pc-projection`, tables
-///    `explained-variance`, `loadings`;
-/// 7. what PCA cannot do: `what-pca-misses`.
+/// Reference: C. M. Bishop, Pattern Recognition and Machine Learning (2006), §12.1 — maximum variance (§12.1.1) and
+/// minimum error (§12.1.2) give the same subspace; the minimum error is J(q) = Σ_{i>q} λᵢ, PRML (12.18).
 ///
-/// The geometry of steps 1–5 and 7 always uses the 2-D cloud, whose truth is known. Step 6 and the top-level keys
-/// of `results.json` (`n`, `d`, `mean`, `eigenvalues`, `explained_variance_ratio`, `components`,
-/// `reconstruction_mse`, `conventions`) describe the lesson's data set: the digits, or `--data FILE.csv`. For the
-/// user's data the 2-D projection uses the first two principal components, names come from the CSV header, and
-/// the image figures become their non-image counterparts (bars of the components' loadings, profiles of
-/// reconstructed rows) unless the columns are named `pixel_R_C` — every figure name exists in both cases, so the
-/// text always resolves.
+/// `run` is the table of contents: one call per `## ` step of the text, in its order. Each step computes its numbers
+/// through `Models`, records them with their labels and conventions, registers its checks (both sides of every
+/// closed form the page compares with an independent computation) and hands its figures over from `PCAFigures`.
+///
+/// The geometry of steps 1–5 and 7 uses the seeded 2-D cloud, whose truth is known; its values go under `toy`.
+/// Step 6 and the top-level keys of `results.json` (`n`, `d`, `mean`, `eigenvalues`, `explained_variance_ratio`,
+/// `components`, `reconstruction_mse`, `conventions`) describe the lesson's data set: the digits, or
+/// `--data FILE.csv`. For the user's data the 2-D projection uses the first two principal components, names come
+/// from the CSV header, and the image figures become their non-image counterparts (bars of the components'
+/// loadings, profiles of reconstructed rows) unless the columns are named `pixel_R_C` — every figure name exists in
+/// both cases, so the text always resolves.
 public struct PCALesson: Lesson {
     public init() {}
     public var slug: String { "pca" }
     public var textFileName: String { "01-pca.md" }
     public var acceptedOptions: [LessonOption] { [.data] }
 
-    /// Points in the 2-D cloud.
-    public static let cloudSize = 200
+    /// Points in the 2-D cloud (read by the PPCA lesson's setup until it takes `Toy2D.standardCloud`).
+    public static let cloudSize = Toy2D.standardCloudSize
+
+    // Random numbers: the lesson draws only the 2-D cloud, from the shared stream of `Toy2D.standardCloud(seed:)`
+    // (step `shared/toy-cloud` of `StepRandom`); every other step is deterministic — the angle sweep is a grid, the
+    // data set is given.
 
     public func run(_ context: LessonContext) throws -> LessonResult {
-        let data = try context.userData ?? context.data.dataset(.digits)
+        // Everything the lesson takes from its context.
+        let (seed, progress) = (context.seed, context.progress)
+        let sweep = AngleSweep(quick: context.quick)
+        let dataSet = PCADataSet(data: try context.userData ?? context.data.dataset(.digits), isUserData: context.userData != nil)
+        let data = dataSet.data
         guard data.dimension >= 2 else { throw PCALessonError.needsTwoColumns(file: data.name, columns: data.dimension) }
-        var record = PCARecord()
-        var generator = Xoshiro256StarStar(seed: context.seed)
-        let toy = Toy2D.standard
-        let cloud = toy.sample(count: Self.cloudSize, using: &generator)  // (200, 2)
-        context.progress("PCA of the 2-D cloud", 0)
-        try PCAGeometrySteps(toy: toy, cloud: cloud, seed: context.seed, quick: context.quick).record(into: &record)
-        context.progress("PCA of \(data.name)", 0.4)
-        try PCADataSteps(data: data, isUserData: context.userData != nil).record(into: &record)
-        record.results["conventions"] = PCARecord.conventions
-        context.progress("PCA lesson done", 1)
-        return record.result
+
+        var page = LessonRecorder()
+        let cloud = Toy2D.standardCloud(seed: seed)  // (200, 2), its own stream, the same as PPCA's
+        progress("PCA of the 2-D cloud", 0)
+        let cloudPCA = try PCA(fitting: cloud)
+        progress("PCA of \(data.name)", 0.4)
+        let dataPCA = try PCA(fitting: data.values)                                  // of the (N, D) data
+
+        theData(cloud, seed: seed, dataSet, &page)                                           // 1
+        let centred = centring(cloud, cloudPCA, &page)                                       // 2
+        eigendecomposition(cloud, cloudPCA, &page)                                           // 3
+        let errors = projectionAndReconstruction(cloud, cloudPCA, dataSet, dataPCA, &page)   // 4
+        maximumVarianceIsMinimumError(cloud, centred, cloudPCA, sweep, &page)                // 5
+        realDataSet(dataSet, dataPCA, errors, &page)                                         // 6
+        try whatPCACannotDo(cloud, cloudPCA, &page)                                          // 7
+        page.store(Self.conventions, at: "conventions")
+        progress("PCA lesson done", 1)
+        return page.result
+    }
+
+    // MARK: - 1. The data
+
+    /// The 2-D cloud xₙ ~ N(μ, Σ) with Σ = R(θ) diag(σ₁², σ₂²) R(θ)ᵀ, and the data set of step 6.
+    func theData(_ cloud: Matrix, seed: UInt64, _ dataSet: PCADataSet, _ page: inout LessonRecorder) {
+        let truth = Toy2D.standard
+        page.group("toy") { page in
+            page.value("n", cloud.rows, "N, points in the 2-D cloud")
+            page.value("seed", String(seed), "seed of the generator (xoshiro256**)", "same seed ⇒ same points and the same report")
+            page.store(truth.mean, at: "true_mean")
+            page.store(truth.covariance, at: "true_covariance")
+            page.store([truth.majorStandardDeviation, truth.minorStandardDeviation], at: "true_standard_deviations")
+            page.label("true_standard_deviations.0", "σ₁, true standard deviation along the long axis")
+            page.label("true_standard_deviations.1", "σ₂, true standard deviation along the short axis")
+            page.value("true_angle_degrees", truth.angleDegrees, "θ, angle of the long axis of the generating Gaussian", .pcaAngle)
+        }
+        page.figure("point-cloud", PCAFigures.pointCloud(cloud, seed: seed))
+
+        let data = dataSet.data
+        page.value("n", data.count, "N, rows of the data set")
+        page.value("d", data.dimension, "D, columns of the data set")
+        page.store(dataSet.description, at: "data")
+        page.label("data.title", "the data set of step 6")
+        page.figure("data-overview", PCAFigures.overview(dataSet))
+    }
+
+    // MARK: - 2. Centring and covariance
+
+    /// μ = (1/N) Σₙ xₙ and S = (1/N) Σₙ (xₙ − μ)(xₙ − μ)ᵀ (1/N, not 1/(N−1)); returns the centred cloud (N, 2).
+    func centring(_ cloud: Matrix, _ pca: PCA, _ page: inout LessonRecorder) -> Matrix {
+        let n = cloud.rows
+        let unbiased = Statistics.covariance(cloud, normalization: .unbiased)  // (2, 2), 1/(N−1)
+        let centred = Statistics.centred(cloud, mean: pca.mean)                // (N, 2)
+        let leftover = Statistics.columnMeans(centred).map(abs).max() ?? 0
+        page.group("toy") { page in
+            page.store(pca.mean, at: "mean")
+            page.label("mean.0", "μ₁, sample mean of x₁")
+            page.label("mean.1", "μ₂, sample mean of x₂")
+            page.store(pca.covariance, at: "covariance")
+            page.store(unbiased, at: "covariance_unbiased")
+            for (i, j) in [(0, 0), (0, 1), (1, 1)] {
+                let entry = NumberFormat.subscript(i + 1) + NumberFormat.subscript(j + 1)
+                page.label("covariance.\(i).\(j)", "S\(entry), sample covariance", .pcaCovariance)
+                page.label("covariance_unbiased.\(i).\(j)", "S\(entry) with 1/(N−1)", .pcaUnbiasedForComparison)
+                page.label("true_covariance.\(i).\(j)", "Σ\(entry), covariance of the generating Gaussian")
+            }
+            page.value("unbiased_factor", Double(n) / Double(n - 1), "N/(N−1), the ratio of the two normalisations")
+            page.value("centred_mean_max_abs", leftover, "largest |mean| of the centred coordinates", "zero up to rounding")
+            page.value("total_variance", pca.totalVariance, "tr S = S₁₁ + S₂₂, total variance", .pcaCovariance)
+        }
+        // Summing N coordinates of size ≤ max|x| twice (for μ, then for the mean of x − μ) rounds by ≤ N·ε·max|x| each.
+        let largest = cloud.elements.map(abs).max() ?? 0
+        page.check("toy.centred_mean", method: "0 against the largest |column mean| of the centred points x − μ",
+                   expected: 0, computed: leftover, tolerance: 2 * Double(n) * .ulpOfOne * largest)
+        page.table("toy-covariance", PCATables.covariance(pca.covariance, unbiased: unbiased, truth: Toy2D.standard.covariance, count: n))
+        page.figure("centring", PCAFigures.centring(cloud, mean: pca.mean, centred: centred))
+        return centred
+    }
+
+    // MARK: - 3. Eigendecomposition
+
+    /// S = UΛUᵀ, S uᵢ = λᵢ uᵢ, uᵢᵀuⱼ = δᵢⱼ, λ₁ ≥ λ₂ ≥ 0; the angle of u₁ against the true long axis.
+    func eigendecomposition(_ cloud: Matrix, _ pca: PCA, _ page: inout LessonRecorder) {
+        let u1 = pca.components.row(0), u2 = pca.components.row(1)
+        let recomposed = pca.components.transposed * Matrix(diagonal: pca.eigenvalues) * pca.components  // UΛUᵀ (2, 2)
+        let residual = (pca.covariance - recomposed).frobeniusNorm / pca.covariance.frobeniusNorm
+        let dot = Vector.dot(u1, u2)
+        let angle = Self.lineAngleDegrees(u1)
+        page.group("toy") { page in
+            page.store(pca.eigenvalues, at: "eigenvalues")
+            page.label("eigenvalues.0", "λ₁, largest eigenvalue of S", .pcaEigenvalues)
+            page.label("eigenvalues.1", "λ₂, smallest eigenvalue of S", .pcaEigenvalues)
+            page.store(pca.eigenvalues.map { $0.squareRoot() }, at: "standard_deviations")
+            page.label("standard_deviations.0", "√λ₁, standard deviation along u₁")
+            page.label("standard_deviations.1", "√λ₂, standard deviation along u₂")
+            page.store(pca.components, at: "components")
+            for i in 0..<2 {
+                for j in 0..<2 { page.label("components.\(i).\(j)", "u\(NumberFormat.subscript(i + 1)) entry \(j + 1)", .pcaComponent) }
+            }
+            page.value("angle_degrees", angle, "angle of u₁", .pcaAngle)
+            page.value("angle_error_degrees", Self.angleBetween(angle, Toy2D.standard.angleDegrees),
+                       "angle between u₁ and the true long axis", "degrees; sampling error of 200 points")
+            page.value("decomposition_residual", residual, "‖S − UΛUᵀ‖ / ‖S‖, relative error of the decomposition",
+                       "Frobenius norms; rounding level is about 10⁻¹⁶")
+            page.value("components_dot", dot, "u₁ᵀu₂", "zero up to rounding: the eigenvectors of a symmetric matrix are orthogonal")
+            page.store(pca.explainedVarianceRatio, at: "explained_variance_ratio")
+            page.label("explained_variance_ratio.0", "λ₁ / (λ₁ + λ₂), share of the variance along u₁")
+        }
+        // A backward-stable symmetric eigensolver returns U, Λ with ‖S − UΛUᵀ‖ ≤ c·D·ε‖S‖ and ‖UᵀU − I‖ ≤ c·D·ε.
+        let d = Double(pca.dimension)
+        page.check("toy.decomposition", method: "0 against ‖S − UΛUᵀ‖_F / ‖S‖_F with U, Λ from the eigensolver",
+                   expected: 0, computed: residual, tolerance: 64 * d * .ulpOfOne)
+        page.check("toy.orthogonality", method: "0 against u₁ᵀu₂ of the eigensolver's unit eigenvectors",
+                   expected: 0, computed: dot, tolerance: 64 * d * .ulpOfOne)
+        page.figure("principal-axes", PCAFigures.principalAxes(cloud, pca))
+    }
+
+    // MARK: - 4. Projection and reconstruction
+
+    /// z = U_qᵀ(x − μ), x̂ = μ + U_q z, and MSE(q) = (1/N) Σₙ ‖xₙ − x̂ₙ‖² against Σ_{i>q} λᵢ — on the cloud (q = 1) and
+    /// on the data set for every q = 0 … D. Returns the data set's two sides, entry q.
+    func projectionAndReconstruction(_ cloud: Matrix, _ pca: PCA, _ dataSet: PCADataSet, _ dataPCA: PCA,
+                                     _ page: inout LessonRecorder) -> (mse: [Double], discarded: [Double]) {
+        let scores = pca.transform(cloud, dimensions: 1)       // (N, 1)
+        let reconstructed = pca.reconstruct(scores: scores)    // (N, 2)
+        let mse = pca.reconstructionMSE(cloud, dimensions: 1)  // from the rows
+        let discarded = pca.discardedVariance(dimensions: 1)   // λ₂
+        page.group("toy") { page in
+            page.value("mse_q1", mse, "(1/N) Σₙ ‖xₙ − x̂ₙ‖² with q = 1", .pcaReconstructionMSE)
+            page.value("discarded_q1", discarded, "λ₂, the discarded eigenvalue", .pcaEigenvalues)
+            page.value("identity_difference_q1", mse - discarded, "MSE − λ₂",
+                       "zero up to rounding (ε ≈ 2.2·10⁻¹⁶ times the size of the numbers)")
+            page.store(cloud.row(0), at: "first_point")
+            page.label("first_point.0", "x₁ of the first point")
+            page.label("first_point.1", "x₂ of the first point")
+            page.value("first_score", scores[0, 0], "z = u₁ᵀ(x − μ) of the first point")
+            page.store(reconstructed.row(0), at: "first_reconstruction")
+            page.label("first_reconstruction.0", "x̂₁ of the first point")
+            page.label("first_reconstruction.1", "x̂₂ of the first point")
+        }
+        page.check("toy.identity.q1", method: "λ₂ (the discarded eigenvalue) against MSE(1) from the rows and their reconstructions",
+                   expected: discarded, computed: mse, tolerance: Self.identityTolerance(pca))
+        page.figure("projection", PCAFigures.projection(cloud, pca, reconstructed: reconstructed))
+
+        // The same identity on the data set, for every q.
+        let x = dataSet.data.values                                                 // (N, D)
+        let d = dataPCA.dimension
+        let mses = dataPCA.reconstructionMSEs(x)                                    // entry q = 0 … D, from the rows
+        let discardedSums = (0...d).map { dataPCA.discardedVariance(dimensions: $0) }  // entry q: Σ_{i>q} λᵢ
+        let identities = (0...d).map { q in
+            page.check("identity.q\(q)", method: "Σ_{i>q} λᵢ (the discarded eigenvalues) against MSE(q) from the rows and their reconstructions",
+                       expected: discardedSums[q], computed: mses[q], tolerance: Self.identityTolerance(dataPCA))
+        }
+        let scale = max(dataPCA.totalVariance, .leastNormalMagnitude)
+        page.store(mses, at: "reconstruction_mse")
+        page.store(discardedSums, at: "discarded_eigenvalue_sum")
+        page.value("identity_max_relative_difference", identities.map(\.difference).max()! / scale,
+                   "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q",
+                   "zero up to rounding: computed eigenvalues are accurate to about D·ε·λ₁ each (ε ≈ 2.2·10⁻¹⁶)")
+        let shownQs = Self.reconstructionQs.filter { $0 <= d }
+        for q in [1, 2] + shownQs {
+            page.label("reconstruction_mse.\(q)", "MSE(\(q)), reconstruction error with q = \(q)", .pcaReconstructionMSE)
+            page.label("discarded_eigenvalue_sum.\(q)",
+                       "λ\(NumberFormat.subscript(q + 1)) + … + λ_D, the eigenvalues discarded with q = \(q)", .pcaEigenvalues)
+        }
+        page.table("reconstruction-identity", PCATables.identity(shownQs, mse: mses, discarded: discardedSums, dataSet))
+        return (mses, discardedSums)
+    }
+
+    /// How far MSE(q) from the rows and Σ_{i>q} λᵢ may differ by rounding alone: the mean over N rows of D-term
+    /// residuals rounds by about (N + D)·ε·tr S, and each of the ≤ D discarded eigenvalues of a backward-stable
+    /// eigensolver is within about D·ε·‖S‖ ≤ D·ε·tr S — together 4·(N + D²)·ε·tr S, with a factor 4 to spare.
+    static func identityTolerance(_ pca: PCA) -> Double {
+        let (n, d) = (Double(pca.count), Double(pca.dimension))
+        return 4 * (n + d * d) * .ulpOfOne * pca.totalVariance
     }
 }
 
@@ -62,66 +228,56 @@ public enum PCALessonError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-/// What the lesson collects while it runs: `results.json` values, their labels and conventions, figures and tables.
-struct PCARecord {
-    var results: [String: JSONValue] = [:]
-    var quantities: [String: Quantity] = [:]
-    var figures: [String: FigureOutput] = [:]
-    var tables: [String: Table] = [:]
+// MARK: - 7. What PCA cannot do
 
-    var result: LessonResult {
-        LessonResult(results: results, quantities: quantities, figures: figures, tables: tables)
+extension PCALesson {
+    /// One of step 7's points: its place in standard deviations from μ, along u₁ (units √λ₁) and across the line,
+    /// along u₂ (units √λ₂).
+    struct LimitPoint: Sendable, Equatable {
+        let name: String
+        let along: Double
+        let across: Double
     }
 
-    /// Labels a value the text shows (`path` as in `{{path}}`).
-    mutating func describe(_ path: String, _ label: String, _ convention: String? = nil) {
-        quantities[path] = Quantity(label, convention: convention)
+    /// A on u₁ one standard deviation out, B with the same z but 4√λ₂ off the line, C eight standard deviations out
+    /// along u₁.
+    static let limitPoints = [LimitPoint(name: "A", along: 1, across: 0), LimitPoint(name: "B", along: 1, across: 4),
+                              LimitPoint(name: "C", along: 8, across: 0)]
+
+    /// PCA gives A and B the same code and C a perfect reconstruction; only a density — here the Gaussian N(μ, S), a
+    /// preview of PPCA — tells how plausible each point is: (x − μ)ᵀS⁻¹(x − μ) = along² + across², and log N(x | μ, S).
+    func whatPCACannotDo(_ cloud: Matrix, _ pca: PCA, _ page: inout LessonRecorder) throws {
+        let (l1, l2) = (pca.eigenvalues[0].squareRoot(), pca.eigenvalues[1].squareRoot())
+        let u1 = pca.components.row(0), u2 = pca.components.row(1)
+        let points = Self.limitPoints.map { point in  // x = μ + along √λ₁ u₁ + across √λ₂ u₂
+            (0..<2).map { pca.mean[$0] + point.along * l1 * u1[$0] + point.across * l2 * u2[$0] }
+        }
+        let x = Matrix(points)                      // (3, 2)
+        let z = pca.transform(x, dimensions: 1)     // (3, 1)
+        let xHat = pca.reconstruct(scores: z)       // (3, 2)
+        let gaussian = try MultivariateNormal(mean: pca.mean, covariance: pca.covariance)
+        let cholesky = try Cholesky(of: pca.covariance)
+        page.group("toy") { page in
+            page.group("limits") { page in
+                for (k, (point, p)) in zip(Self.limitPoints, points).enumerated() {
+                    let squaredError = zip(p, xHat.row(k)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+                    let w = cholesky.solveLower(zip(p, pca.mean).map { $0 - $1 })  // L⁻¹(x − μ)
+                    let name = point.name
+                    page.group(name.lowercased()) { page in
+                        page.store(p, at: "x")
+                        page.value("z", z[k, 0], "z of point \(name)", "z = u₁ᵀ(x − μ)")
+                        page.value("squared_error", squaredError, "‖x − x̂‖² of point \(name)", "q = 1")
+                        page.value("mahalanobis_squared", Vector.dot(w, w), "(x − μ)ᵀ S⁻¹ (x − μ) of point \(name)",
+                                   "squared Mahalanobis distance under N(μ, S)")
+                        page.value("log_density", gaussian.logDensity(p), "log N(x | μ, S) of point \(name)",
+                                   "natural log of the Gaussian density with the 1/N covariance (not part of PCA)")
+                        page.value("along_sd", point.along, "position of point \(name) along u₁", "in standard deviations √λ₁ from μ")
+                        page.value("across_sd", point.across, "position of point \(name) across the line, along u₂", "in standard deviations √λ₂")
+                    }
+                }
+            }
+        }
+        page.figure("what-pca-misses", PCAFigures.limits(
+            cloud, pca, points: zip(Self.limitPoints, points).map { ($0.name, $1) }, reconstructions: xHat))
     }
-
-    static let covarianceConvention = "S = (1/N) Σₙ (xₙ − μ)(xₙ − μ)ᵀ: normalised by 1/N (maximum likelihood), not 1/(N−1)"
-    static let eigenvalueConvention = "eigenvalues of the 1/N covariance S, in descending order"
-    static let componentConvention = "unit eigenvector of S; sign chosen so its entry of largest magnitude is positive"
-    static let mseConvention = "mean over the N rows of ‖x − x̂‖², computed from the data and their reconstructions"
-    static let angleConvention = "degrees, counter-clockwise from the x₁ axis, in [0°, 180°) (a direction and its opposite are the same line)"
-
-    static let conventions: JSONValue = [
-        "covariance": .string(covarianceConvention + "; multiply by N/(N−1) for the unbiased estimate"),
-        "eigenvalues": .string(eigenvalueConvention + "; values below zero by rounding are reported as 0"),
-        "components": .string("rows, the first min(d, 100): " + componentConvention),
-        "explained_variance_ratio": "λᵢ / Σⱼ λⱼ (sums to 1)",
-        "reconstruction_mse": .string("entry q = 0 … d: " + mseConvention + ", with x̂ = μ + U_q U_qᵀ (x − μ), U_q the first q components as columns"),
-        "discarded_eigenvalue_sum": "entry q = 0 … d: the sum of the eigenvalues λᵢ with i > q",
-        "angles": .string(angleConvention),
-        "log": "natural logarithm: step 7 shows log N(x | μ, S), the Gaussian with the 1/N covariance, for comparison; PCA itself has no density",
-    ]
 }
-
-// MARK: - Small helpers shared by the lesson's files
-
-/// The angle of a 2-D direction in degrees, in [0, 180).
-func pcaLineAngleDegrees(_ u: [Double]) -> Double {
-    var degrees = atan2(u[1], u[0]) * 180 / .pi
-    while degrees < 0 { degrees += 180 }
-    while degrees >= 180 { degrees -= 180 }
-    return degrees
-}
-
-/// A number for a table cell: `digits` significant digits, a real minus sign, and `× 10ⁿ` outside 10⁻³ … 10⁶.
-func pcaCell(_ x: Double, digits: Int = 4) -> String {
-    if x == 0 { return "0" }
-    let magnitude = abs(x)
-    let sign = x < 0 ? "\u{2212}" : ""
-    if magnitude >= 1e-3 && magnitude < 1e6 { return sign + String(format: "%.\(digits)g", magnitude) }
-    let parts = String(format: "%.\(max(digits - 1, 0))e", magnitude).split(separator: "e")
-    let superscripts: [Character: String] = ["-": "⁻", "+": "", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴",
-                                             "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹"]
-    var exponent = String(parts[1])
-    while exponent.count > 1, let second = exponent.dropFirst().first, second == "0",
-          exponent.first == "-" || exponent.first == "+" {
-        exponent.remove(at: exponent.index(after: exponent.startIndex))
-    }
-    return sign + parts[0] + " × 10" + exponent.map { superscripts[$0] ?? String($0) }.joined()
-}
-
-/// A percentage for a table cell or label, one decimal.
-func pcaPercent(_ x: Double) -> String { String(format: "%.1f %%", 100 * x) }

@@ -1,0 +1,220 @@
+import Datasets
+import Foundation
+import LinearAlgebra
+import Models
+import Plotting
+
+// The PCA lesson's figures of the data set (steps 1 and 6): image figures for image data, figures of the same names
+// without images otherwise.
+
+extension PCAFigures {
+    // MARK: - 1. The data set
+
+    /// Image data: the first 100 rows as a grid of images with their labels; other data: the first two columns.
+    static func overview(_ dataSet: PCADataSet) -> Figure {
+        let data = dataSet.data
+        if let shape = data.imageShape {
+            let count = min(data.count, 100)
+            let figure = Figure(width: 640, height: 720, title: dataSet.isUserData
+                ? "The first \(count) rows of \(data.name) as images" : "100 digits of the data set with their labels")
+            let ax = figure.addAxes()
+            let captions = data.labels.map { labels in (0..<count).map { String(labels[$0]) } }
+                ?? (0..<count).map { "row \($0 + 1)" }
+            ax.imageGrid(images: (0..<count).map { data.values.row($0) }, imageRows: shape.rows, imageColumns: shape.columns,
+                         gridColumns: 10, captions: captions, colorMap: .greys, range: greyRange(data))
+            return figure
+        }
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        ax.title = "\(data.name): the first two of \(data.dimension) columns (\(data.count) rows)"
+        ax.xLabel = data.columnNames[0]
+        ax.yLabel = data.columnNames[1]
+        ax.scatter(x: data.values.column(0), y: data.values.column(1), color: .data, size: 2.5, alpha: 0.7, label: "rows of \(data.name)")
+        ax.legend = .best
+        return figure
+    }
+
+    // MARK: - 6. Scree and reconstruction error
+
+    /// The leading eigenvalues as bars (top) and the cumulative share of the variance against q (bottom).
+    static func scree(_ pca: PCA, componentsFor90Percent q90: Int) -> Figure {
+        let shown = min(pca.dimension, 40)
+        let figure = Figure(width: 460, height: 690, title: "Eigenvalues of S and the share of variance they keep")
+        let axes = figure.subplots(rows: 2, columns: 1)
+        let qs = (1...shown).map(Double.init)
+        axes[0].title = shown < pca.dimension
+            ? "Scree: λ₁ … λ\(NumberFormat.subscript(shown)) (the first \(shown) of \(pca.dimension))"
+            : "Scree: all \(shown) eigenvalues λᵢ"
+        axes[0].xLabel = "component i"
+        axes[0].yLabel = "λᵢ"
+        axes[0].bars(x: qs, heights: Array(pca.eigenvalues[0..<shown]), width: 0.8, color: .data, label: nil)
+        axes[0].legend = .none
+        let cumulative = pca.cumulativeExplainedVariance
+        let all = (0...pca.dimension).map(Double.init)
+        axes[1].title = "Cumulative explained variance, q = 0 … \(pca.dimension)"
+        axes[1].xLabel = "q, components kept"
+        axes[1].yLabel = "share of Σλᵢ kept"
+        axes[1].yLimits = 0...1.05
+        axes[1].line(x: all, y: [0] + cumulative, color: .model, width: 1.8, label: "kept share")
+        axes[1].horizontalLine(at: 0.9, color: .reference, dash: .dashed, label: nil)
+        axes[1].verticalLine(at: Double(q90), color: .reference, dash: .dotted, label: "90 % at q = \(q90)")
+        axes[1].scatter(x: [Double(q90)], y: [cumulative[q90 - 1]], color: .highlight, size: 4, alpha: 1)
+        axes[1].legend = .lowerRight
+        return figure
+    }
+
+    /// MSE(q) from the rows (dots) on the sum of the discarded eigenvalues (line), q = 0 … D.
+    static func errorAgainstQ(mse: [Double], discarded: [Double], _ dataSet: PCADataSet) -> Figure {
+        let figure = Figure(width: 460, height: 345, title: "Reconstruction error of \(dataSet.title) against q")
+        let ax = figure.addAxes()
+        let qs = (0..<mse.count).map(Double.init)
+        ax.xLabel = "q, components kept"
+        ax.yLabel = "MSE(q)  (1/N)"
+        ax.line(x: qs, y: discarded, color: .reference, width: 1.5, label: "sum of the discarded λᵢ")
+        ax.scatter(x: qs, y: mse, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
+        ax.legend = .upperRight
+        return figure
+    }
+
+    // MARK: - 6. Components
+
+    /// The mean as a grey heatmap (its colour bar gives the grey levels) and the first 16 components as images on
+    /// one symmetric colour range, so that their weights can be compared (each uᵢ has unit length).
+    static func eigenImages(_ pca: PCA, shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
+        let figure = Figure(width: 640, height: 370, title: dataSet.isUserData
+            ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
+        let axes = figure.subplots(rows: 1, columns: 2)
+        axes[0].title = dataSet.isUserData ? "Mean row μ" : "Mean digit μ"
+        axes[0].heatmap(values: pca.mean, rows: shape.rows, columns: shape.columns, colorMap: .greys, colorBarLabel: "mean value μⱼ")
+        axes[0].xLabel = "pixel column"
+        axes[0].yLabel = "pixel row"
+        axes[0].equalAspect = true
+        axes[0].legend = .none
+        let count = min(16, pca.dimension)
+        let images = (0..<count).map { pca.components.row($0) }
+        let largest = max(images.flatMap { $0 }.map(abs).max() ?? 1, .leastNormalMagnitude)
+        axes[1].title = "u₁ … u\(NumberFormat.subscript(count)) on one colour scale"
+        axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
+                          captions: (1...count).map { "u\(NumberFormat.subscript($0))" }, colorMap: .diverging, range: -largest...largest,
+                          colorBar: true, colorBarLabel: "weight uᵢⱼ")
+        return figure
+    }
+
+    /// The weights of u₁ and u₂ as horizontal bars, one pair per column, each pair under its column's name (names
+    /// only up to 20 columns; the loadings table lists them for wider data).
+    static func loadings(_ pca: PCA, _ dataSet: PCADataSet) -> Figure {
+        let d = pca.dimension
+        let named = d <= 20
+        let figure = Figure(width: 460, height: max(240, min(560, 110 + 30 * Double(d))))
+        let ax = figure.addAxes()
+        let ratio = pca.explainedVarianceRatio
+        ax.title = "Weight of each column in u₁ and u₂"
+        ax.xLabel = "weight uᵢⱼ (each uᵢ has unit length)"
+        ax.yLabel = named ? "column j" : "column j (names in the loadings table)"
+        ax.yInverted = true
+        ax.xLimits = -1.05...1.05
+        ax.yLimits = 0.35...(Double(d) + 0.5)
+        let half = 0.16
+        for i in 0..<2 {
+            let u = pca.components.row(i)
+            let shift = i == 0 ? -0.02 - half : 0.02 + half
+            for j in 0..<d {
+                let y = Double(j + 1) + shift + (named ? 0.12 : 0)
+                ax.band(x: [min(0, u[j]), max(0, u[j])], lower: [y - half, y - half], upper: [y + half, y + half],
+                        color: i == 0 ? .model : .projection, alpha: 1,
+                        label: j == 0 ? "u\(NumberFormat.subscript(i + 1)) (\(NumberFormat.percent(ratio[i])) of variance)" : nil)
+            }
+        }
+        ax.verticalLine(at: 0, color: .reference, dash: .solid, label: nil)
+        if named {
+            for j in 0..<d {
+                let name = dataSet.data.columnNames[j]
+                let short = name.count > 30 ? String(name.prefix(29)) + "…" : name
+                ax.text(short, x: -1.02, y: Double(j + 1) - 0.36, color: .reference, size: 9, anchor: .left)
+            }
+        }
+        ax.legend = .best
+        return figure
+    }
+
+    // MARK: - 6. Reconstructions
+
+    /// Each original row (left) and its reconstructions from the first q components, one row of images per original.
+    static func reconstructionImages(rows: [Int], originals: Matrix, qs: [Int], reconstructions: [Matrix],
+                                     shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
+        var images: [[Double]] = []
+        var captions: [String] = []
+        for (k, row) in rows.enumerated() {
+            images.append(originals.row(k))
+            captions.append(dataSet.data.labels.map { "original \($0[row])" } ?? "row \(row + 1)")
+            for (m, q) in qs.enumerated() {
+                images.append(reconstructions[m].row(k))
+                captions.append("q = \(q)")
+            }
+        }
+        let figure = Figure(width: 640, height: 70 + 92 * Double(rows.count),
+                            title: "Originals (left) and their reconstructions from the first q components")
+        let ax = figure.addAxes()
+        ax.imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: qs.count + 1,
+                     captions: captions, colorMap: .greys, range: greyRange(dataSet.data))
+        return figure
+    }
+
+    /// Rows x as dots over the columns, with their reconstructions x̂ for q = 1 (dashed) and q = 2.
+    static func reconstructionProfiles(rows: [Int], originals: Matrix, q1: Matrix, q2: Matrix) -> Figure {
+        let d = originals.columns
+        let figure = Figure(width: 460, height: 345 * Double(rows.count), title: "Rows x and their reconstructions x̂ with q = 1 and q = 2")
+        let axes = figure.subplots(rows: rows.count, columns: 1)
+        let columns = (1...d).map(Double.init)
+        for ax in axes { ax.xLimits = 0.5...(Double(d) + 0.5) }
+        for (k, row) in rows.enumerated() {
+            let ax = axes[k]
+            ax.title = "row \(row + 1)"
+            ax.xLabel = "column j"
+            ax.yLabel = "value xⱼ"
+            ax.line(x: columns, y: q1.row(k), color: .projection, width: 1.2, dash: .dashed, label: k == 0 ? "x̂, q = 1" : nil)
+            ax.line(x: columns, y: q2.row(k), color: .projection, width: 1.6, label: k == 0 ? "x̂, q = 2" : nil)
+            ax.scatter(x: columns, y: originals.row(k), color: .data, size: 3, alpha: 1, label: k == 0 ? "x" : nil)
+            ax.legend = k == 0 ? .best : .none
+        }
+        return figure
+    }
+
+    // MARK: - 6. The map of the data set
+
+    /// Every row at its scores (z₁, z₂); with labels, one colour and marker shape per class and the class at each
+    /// class's centroid, so that the classes can be told apart in greyscale too.
+    static func principalComponentMap(_ scores: Matrix, ratio: [Double], _ dataSet: PCADataSet) -> Figure {
+        let data = dataSet.data
+        let figure = Figure(width: 460, height: 345, title: "\(dataSet.isUserData ? data.name : "The digits") on the first two principal components")
+        let ax = figure.addAxes()
+        ax.xLabel = "z₁ = u₁ᵀ(x − μ)  (\(NumberFormat.percent(ratio[0])) of variance)"
+        ax.yLabel = "z₂ = u₂ᵀ(x − μ)  (\(NumberFormat.percent(ratio[1])))"
+        if let labels = data.labels {
+            let markers: [Marker] = [.circle, .square, .triangle, .diamond, .cross, .plus]
+            let classes = Set(labels).sorted()
+            for (k, label) in classes.enumerated() {
+                let rows = labels.indices.filter { labels[$0] == label }
+                ax.scatter(x: rows.map { scores[$0, 0] }, y: rows.map { scores[$0, 1] }, color: .category(label), size: 2.4,
+                           marker: markers[k % markers.count], alpha: 0.75, label: String(label))
+            }
+            for label in classes {
+                let rows = labels.indices.filter { labels[$0] == label }
+                let cx = rows.map { scores[$0, 0] }.reduce(0, +) / Double(rows.count)
+                let cy = rows.map { scores[$0, 1] }.reduce(0, +) / Double(rows.count)
+                ax.text(String(label), x: cx, y: cy, color: .reference, size: 14, anchor: .center)
+            }
+            ax.legend = .outsideRight
+        } else {
+            ax.scatter(x: scores.column(0), y: scores.column(1), color: .data, size: 2.5, alpha: 0.7, label: "rows of \(data.name)")
+            ax.legend = .best
+        }
+        return figure
+    }
+
+    /// The data's value range, for greyscale images (0–16 for the digits).
+    private static func greyRange(_ data: Dataset) -> ClosedRange<Double> {
+        let lo = data.values.elements.min() ?? 0, hi = data.values.elements.max() ?? 1
+        return lo < hi ? lo...hi : lo...(lo + 1)
+    }
+}

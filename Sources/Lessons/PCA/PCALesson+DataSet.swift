@@ -1,0 +1,102 @@
+import Datasets
+import Foundation
+import LinearAlgebra
+import Models
+import Plotting
+
+// Step 6 of the PCA lesson: the same code on a real data set — scree, components, reconstructions, a 2-D map.
+
+/// The data set of step 6 — the digits, or the user's CSV — and how the page names it.
+///
+/// Image data (the digits, or a CSV whose columns are `pixel_R_C`) get image figures: a grid of rows, the mean and
+/// the first 16 components drawn as images (eigen-digits), and reconstructions with q = 1, 2, 5, 10, 20, 40. Other
+/// data get figures with the same names that show the same ideas without images: a scatter of the first two
+/// columns, the loadings of u₁ and u₂ as bars, and reconstructed rows as profiles over the columns.
+struct PCADataSet: Sendable {
+    let data: Dataset
+    let isUserData: Bool
+
+    var isImages: Bool { data.imageShape != nil }
+
+    /// How the text and the captions name it: "the digits", or the file's name.
+    var title: String { isUserData ? data.name : "the digits" }
+
+    /// `results.json`'s `data` object.
+    var description: JSONValue {
+        [
+            "name": .string(data.name),
+            "title": .string(title),
+            "source": .string(isUserData ? "the file given with --data" : "Lessons/data/digits.csv (UCI optical digits, 8 × 8, grey levels 0–16)"),
+            "is_user_data": .bool(isUserData),
+            "is_images": .bool(isImages),
+            "image_shape": data.imageShape.map { .array([.integer($0.rows), .integer($0.columns)]) } ?? .null,
+            "column_names": .array(data.columnNames.map(JSONValue.string)),
+            "has_labels": .bool(data.labels != nil),
+        ]
+    }
+}
+
+extension PCALesson {
+    /// At most this many components (rows) are written to `results.json`.
+    static let storedComponents = 100
+
+    /// The q of the reconstruction figure and table (those ≤ D are used).
+    static let reconstructionQs = [1, 2, 5, 10, 20, 40]
+
+    /// An eigenvalue counts as zero when λ ≤ this fraction of tr S.
+    static let zeroEigenvalueFraction = 1e-10
+
+    // MARK: - 6. A real data set
+
+    /// The eigenvalues λ₁ ≥ … ≥ λ_D of the data's S and the shares λᵢ / Σⱼ λⱼ they explain, the components uᵢ, the
+    /// reconstructions x̂ = μ + Σ_{i≤q} zᵢ uᵢ of a few rows, and every row's code (z₁, z₂).
+    func realDataSet(_ dataSet: PCADataSet, _ pca: PCA, _ errors: (mse: [Double], discarded: [Double]),
+                     _ page: inout LessonRecorder) {
+        let x = dataSet.data.values  // (N, D)
+        let (n, d) = (pca.count, pca.dimension)
+        let scale = max(pca.totalVariance, .leastNormalMagnitude)
+        let zeroEigenvalues = pca.eigenvalues.filter { $0 <= Self.zeroEigenvalueFraction * scale }.count
+        let constantColumns = (0..<d).filter { j in (1..<n).allSatisfy { x[$0, j] == x[0, j] } }.count
+        page.value("total_variance", pca.totalVariance, "tr S, total variance", .pcaCovariance)
+        page.store(pca.mean, at: "mean")
+        page.store(pca.eigenvalues, at: "eigenvalues")
+        page.store(pca.explainedVarianceRatio, at: "explained_variance_ratio")
+        page.store(pca.cumulativeExplainedVariance, at: "cumulative_explained_variance")
+        for i in 0..<2 {
+            let index = NumberFormat.subscript(i + 1)
+            page.label("eigenvalues.\(i)", "λ\(index), eigenvalue \(i + 1) of S", .pcaEigenvalues)
+            page.label("explained_variance_ratio.\(i)", "share of the variance along u\(index)", .pcaShareOfVariance)
+        }
+        page.label("cumulative_explained_variance.1", "share of the variance kept by u₁ and u₂ together", "(λ₁ + λ₂) / Σⱼ λⱼ")
+        // All components up to 100 of them (the digits have 64); wider data keep the leading 100 rows, so that
+        // results.json stays small (1024 columns would otherwise write a million numbers).
+        page.store(pca.components.rows(0..<min(d, Self.storedComponents)), at: "components")
+        page.value("components_for_90_percent", pca.componentsNeeded(toExplain: 0.9), "smallest q that keeps 90 % of the variance")
+        page.value("components_for_95_percent", pca.componentsNeeded(toExplain: 0.95), "smallest q that keeps 95 % of the variance")
+        page.value("zero_eigenvalues", zeroEigenvalues, "eigenvalues that are zero", "λ ≤ 10⁻¹⁰ · tr S")
+        page.value("constant_columns", constantColumns, "constant columns of the data")
+        page.table("explained-variance", PCATables.explainedVariance(pca, dataSet))
+        page.table("loadings", PCATables.loadings(pca, dataSet))
+
+        page.figure("scree", PCAFigures.scree(pca, componentsFor90Percent: pca.componentsNeeded(toExplain: 0.9)))
+        page.figure("error-vs-q", PCAFigures.errorAgainstQ(mse: errors.mse, discarded: errors.discarded, dataSet))
+        let rows = dataSet.data.exampleRows(count: 5)
+        if let shape = dataSet.data.imageShape {
+            let qs = Self.reconstructionQs.filter { $0 <= d }
+            let originals = Matrix(rows.map { x.row($0) })                          // (5, D)
+            let reconstructions = qs.map { pca.reconstruct(originals, dimensions: $0) }  // each (5, D)
+            page.figure("mean-and-components", PCAFigures.eigenImages(pca, shape: shape, dataSet))
+            page.figure("reconstructions", PCAFigures.reconstructionImages(
+                rows: rows, originals: originals, qs: qs, reconstructions: reconstructions, shape: shape, dataSet))
+        } else {
+            let profiled = Array(rows.prefix(3))
+            let originals = Matrix(profiled.map { x.row($0) })                      // (3, D)
+            page.figure("mean-and-components", PCAFigures.loadings(pca, dataSet))
+            page.figure("reconstructions", PCAFigures.reconstructionProfiles(
+                rows: profiled, originals: originals, q1: pca.reconstruct(originals, dimensions: 1),
+                q2: pca.reconstruct(originals, dimensions: 2)))
+        }
+        let scores = pca.transform(x, dimensions: 2)  // (N, 2): the code (z₁, z₂) of every row
+        page.figure("pc-projection", PCAFigures.principalComponentMap(scores, ratio: pca.explainedVarianceRatio, dataSet))
+    }
+}
