@@ -1,23 +1,39 @@
 import Foundation
+import Lessons
 
-/// Finds the folder of lesson texts when `--lessons` is not given.
+/// Recognises a folder of lesson texts, and finds one when `--lessons` is not given.
 ///
-/// 1. `./Lessons` in the working directory, if it holds `01-pca.md`;
-/// 2. otherwise, walking up from the executable's folder, the first `Lessons/` that holds `01-pca.md` — which finds
-///    the repository when the tool runs from `.build/…/lvm-lessons` (`swift run`) and a `Lessons/` installed beside
-///    or above the executable.
+/// A folder is a lessons folder when it holds the text of every lesson of the catalogue (each `Lesson.textFileName`
+/// of `LessonCatalog.all`), so adding or renaming a lesson changes nothing here. The data sets are not required: a
+/// missing one is reported when a lesson asks for it (`DataCatalog`).
+///
+/// 1. `./Lessons` in the working directory, if it is a lessons folder;
+/// 2. otherwise, walking up from the executable's folder, the first `Lessons/` that is one — which finds the
+///    repository when the tool runs from `.build/…/lvm-lessons` (`swift run`) and a `Lessons/` installed beside or
+///    above the executable.
 public enum LessonsDirectory {
-    public static let marker = "01-pca.md"
+    /// The texts a lessons folder holds: one per lesson, in the lessons' order.
+    public static func texts(of lessons: [any Lesson] = LessonCatalog.all) -> [String] { lessons.map(\.textFileName) }
 
-    public static func locate(workingDirectory: URL, executable: URL?) -> URL? {
-        let fm = FileManager.default
+    /// The texts of `lessons` that `folder` does not hold, in the lessons' order.
+    public static func missingTexts(in folder: URL, of lessons: [any Lesson] = LessonCatalog.all) -> [String] {
+        texts(of: lessons).filter { !FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }
+    }
+
+    /// Whether `folder` holds the text of every lesson of `lessons` (and there is at least one lesson).
+    public static func isLessonsFolder(_ folder: URL, of lessons: [any Lesson] = LessonCatalog.all) -> Bool {
+        !lessons.isEmpty && missingTexts(in: folder, of: lessons).isEmpty
+    }
+
+    /// `./Lessons`, else the first `Lessons/` above the executable, that holds the texts of `lessons`; nil if none.
+    public static func locate(workingDirectory: URL, executable: URL?, lessons: [any Lesson] = LessonCatalog.all) -> URL? {
         let local = workingDirectory.appendingPathComponent("Lessons")
-        if fm.fileExists(atPath: local.appendingPathComponent(marker).path) { return local }
+        if isLessonsFolder(local, of: lessons) { return local }
         guard let executable else { return nil }
         var folder = executable.resolvingSymlinksInPath().deletingLastPathComponent().standardizedFileURL
         while true {
             let candidate = folder.appendingPathComponent("Lessons")
-            if fm.fileExists(atPath: candidate.appendingPathComponent(marker).path) { return candidate }
+            if isLessonsFolder(candidate, of: lessons) { return candidate }
             let parent = folder.deletingLastPathComponent().standardizedFileURL
             if parent.path == folder.path { return nil }
             folder = parent

@@ -97,10 +97,7 @@ struct BuildCommand: ParsableCommand {
             }
             try requireATaker(of: .data)
         }
-        let folder = try location.resolve()
-        for lesson in selectedLessons where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(lesson.textFileName).path) {
-            throw ValidationError("\(folder.path) has no \(lesson.textFileName). Pass --lessons with the folder that holds the lesson texts.")
-        }
+        _ = try location.resolve(holdingTextsOf: selectedLessons)
     }
 
     /// Throws unless one of the selected lessons declares `option` (`Lesson.acceptedOptions`); the message names the
