@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Testing
 
 /// The command line as a user meets it: the built binary, its help, its errors and exit codes, and the safety of
@@ -28,7 +29,7 @@ import Testing
         let folder = TemporaryFolder()
         let run = try CLIRunner.run(["--version"], in: folder.url)
         #expect(run.status == 0)
-        #expect(run.stdout == "0.1.0\n")
+        #expect(run.stdout == ToolInfo.version + "\n")
     }
 
     @Test(arguments: [

@@ -1,3 +1,0 @@
-import Testing
-@testable import Models
-@Suite struct ModelsSkeletonTests { @Test func linksAgainstLinearAlgebra() { #expect(Bool(true)) } }
