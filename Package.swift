@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Models", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Report", "Datasets", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Lessons", "Datasets", "Plotting", "_TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "_TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "Report", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

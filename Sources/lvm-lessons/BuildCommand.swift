@@ -8,6 +8,9 @@ import Glibc
 #endif
 
 /// `lvm-lessons build`: computes every lesson and writes the site.
+///
+/// It names no lesson and no data file: the lessons, their texts and the options each takes come from
+/// `LessonCatalog.all` (`Lesson.acceptedOptions`); the data sets are the builder's `DataCatalog`.
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -18,26 +21,27 @@ struct BuildCommand: ParsableCommand {
             holds a manifest.json written by this tool (or with --force).
             """)
 
-    @Option(name: .customLong("lesson"),
-            help: ArgumentHelp("A lesson to build: pca, ppca or nonlinear. Repeat for several; default: all.", valueName: "NAME"))
-    var lessonNames: [String] = []
+    @Option(
+        name: .customLong("lesson"),
+        help: ArgumentHelp("A lesson to build: \(BuildCommand.either(LessonChoice.allValueStrings)). Repeat for several; default: all.", valueName: "NAME"),
+        completion: .list(LessonChoice.allValueStrings),
+        transform: LessonChoice.init(parsing:))
+    var lessonChoices: [LessonChoice] = []
 
     @Option(name: .customLong("out"), help: ArgumentHelp("The folder of the site.", valueName: "DIR"))
     var out: String = "output"
 
-    @Option(name: .customLong("format"),
-            help: ArgumentHelp("Figure file formats, comma-separated: png, svg, pdf. PNG is always made (the pages show it).", valueName: "LIST"))
-    var formatList: [String] = ["png"]
+    @OptionGroup var figureFiles: FigureFileOptions
 
-    @Option(help: ArgumentHelp("The seed of the random numbers (same seed, same bytes).", valueName: "N"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("The seed of the random numbers (same seed, same bytes): a whole number 0 … 2⁶⁴ − 1.", valueName: "N"))
     var seed: UInt64 = ToolInfo.defaultSeed
 
-    @Option(name: .customLong("data"),
-            help: ArgumentHelp("Your data for the PCA and PPCA lessons: a CSV with a header row of column names, then numbers.", valueName: "FILE.csv"))
+    @Option(name: .customLong("data"), help: ArgumentHelp(BuildCommand.help(.data, "a CSV with a header row of column names, then numbers"), valueName: "FILE.csv"))
     var dataPath: String?
 
-    @Option(name: .customLong("latent-dim"),
-            help: ArgumentHelp("The latent dimension q of probabilistic PCA (1 ≤ q < number of columns).", valueName: "Q"))
+    @Option(name: .customLong("latent-dim"), help: ArgumentHelp(BuildCommand.help(.latentDimension, "1 ≤ q < number of columns"), valueName: "Q"))
     var latentDimension: Int?
 
     @Flag(help: "Fewer iterations and grid points: for tests and drafts.")
@@ -45,38 +49,19 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var location: LessonsLocation
 
-    @Option(help: ArgumentHelp("PNG pixels per point of the figures (0 < N ≤ 8).", valueName: "N"))
-    var scale: Double = 2
-
     @Flag(help: "Print nothing but warnings and errors.")
     var quiet = false
 
     @Flag(help: "Replace --out even when it is a non-empty folder that this tool did not write.")
     var force = false
 
-    /// The lessons chosen with --lesson, in the catalog's order.
+    /// The lessons chosen with --lesson, in the catalogue's order (all of them by default).
     var selectedLessons: [any Lesson] {
-        lessonNames.isEmpty ? LessonCatalog.all : LessonCatalog.all.filter { lessonNames.contains($0.slug) }
-    }
-
-    var formats: [ImageFormat] {
-        let names = formatList.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return ImageFormat.allCases.filter { names.contains($0.rawValue) }
+        let slugs = Set(lessonChoices.map(\.lesson.slug))
+        return slugs.isEmpty ? LessonCatalog.all : LessonCatalog.all.filter { slugs.contains($0.slug) }
     }
 
     func validate() throws {
-        let slugs = LessonCatalog.all.map(\.slug)
-        for name in lessonNames where !slugs.contains(name) {
-            throw ValidationError("unknown lesson '\(name)' in --lesson. Choose from \(slugs.joined(separator: ", ")) (see `lvm-lessons list`).")
-        }
-        for name in formatList.flatMap({ $0.split(separator: ",") }).map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-            guard ImageFormat(rawValue: name) != nil else {
-                throw ValidationError("unknown format '\(name)' in --format. Use a comma-separated list of png, svg, pdf (e.g. --format png,svg).")
-            }
-        }
-        guard scale.isFinite, scale > 0, scale <= 8 else {
-            throw ValidationError("--scale \(scale) is out of range. Give a PNG scale with 0 < N ≤ 8 (2 is sharp on most screens).")
-        }
         guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("--out is empty. Give the folder to write the site into, e.g. --out output.")
         }
@@ -111,8 +96,7 @@ struct BuildCommand: ParsableCommand {
         case 1:
             throw ValidationError("\(option.flag) applies only to the \(takers[0]) lesson; add --lesson \(takers[0]) or leave out \(option.flag).")
         default:
-            let names = takers.dropLast().joined(separator: ", ") + " and " + takers.last!
-            throw ValidationError("\(option.flag) applies only to the \(names) lessons; add one of them with --lesson or leave out \(option.flag).")
+            throw ValidationError("\(option.flag) applies only to the \(Self.both(takers)) lessons; add one of them with --lesson or leave out \(option.flag).")
         }
     }
 
@@ -121,9 +105,9 @@ struct BuildCommand: ParsableCommand {
         var options = BuildOptions(
             lessons: selectedLessons,
             outputDirectory: URL(fileURLWithPath: out, relativeTo: cwd).standardizedFileURL,
-            formats: formats, seed: seed,
+            formats: figureFiles.formats, seed: seed,
             dataFile: dataPath.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
-            latentDimension: latentDimension, quick: quick, lessonsDirectory: try location.resolve(), scale: scale,
+            latentDimension: latentDimension, quick: quick, lessonsDirectory: try location.resolve(), scale: figureFiles.scale,
             force: force, protectedPaths: [cwd])
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.
@@ -139,5 +123,24 @@ struct BuildCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    // MARK: - Help text from the lessons' declarations
+
+    /// The help of a lesson option: its one line, `detail`, and the lessons that take it.
+    static func help(_ option: LessonOption, _ detail: String) -> String {
+        let takers = option.takers(in: LessonCatalog.all).map(\.slug)
+        let help = option.help.prefix(1).uppercased() + option.help.dropFirst()
+        return "\(help): \(detail). For the \(both(takers)) lesson\(takers.count == 1 ? "" : "s")."
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func both(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+
+    /// `a`, `a or b`, `a, b or c`.
+    static func either(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 }

@@ -3,10 +3,10 @@ import Foundation
 import Lessons
 import Report
 
-/// `lvm-lessons list`: the lessons and their steps, read from the lesson texts.
+/// `lvm-lessons list`: the lessons, the options each takes, and their steps, read from the lesson texts.
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the lessons and their steps.")
+        commandName: "list", abstract: "List the lessons, the options each takes, and their steps.")
 
     @OptionGroup var location: LessonsLocation
 
@@ -19,6 +19,7 @@ struct ListCommand: ParsableCommand {
                 let text = try LessonText.load(url)
                 out += "\(lesson.slug) — \(text.title)  (\(lesson.textFileName))\n"
                 if !text.summary.isEmpty { out += "    \(text.summary)\n" }
+                for option in lesson.acceptedOptions { out += "    \(option.flag): \(option.help)\n" }
                 for (i, step) in text.steps.enumerated() { out += "    \(i + 1). \(step.title.text)\n" }
             } catch {
                 out += "\(lesson.slug) — (\(lesson.textFileName): \(error))\n"

@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Testing
 
 /// The command line as a user meets it: the built binary, its help, its errors and exit codes, and the safety of
@@ -18,13 +19,17 @@ import Testing
             #expect(build.stdout.contains(option), "\(option)")
         }
         #expect(build.stdout.contains("(default: output)") && build.stdout.contains("(default: png)"))
+        // What the lessons declare: the lesson names and which lessons take --data and --latent-dim.
+        let help = build.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("A lesson to build: pca, ppca or nonlinear."), "\(help)")
+        #expect(help.contains("For the pca and ppca lessons.") && help.contains("For the ppca lesson."), "\(help)")
     }
 
     @Test func versionIsTheToolVersion() throws {
         let folder = TemporaryFolder()
         let run = try CLIRunner.run(["--version"], in: folder.url)
         #expect(run.status == 0)
-        #expect(run.stdout == "0.1.0\n")
+        #expect(run.stdout == ToolInfo.version + "\n")
     }
 
     @Test(arguments: [
@@ -34,7 +39,7 @@ import Testing
         (["build", "--scale", "nan"], "Give a PNG scale"),
         (["build", "--latent-dim", "0"], "the latent dimension must be at least 1"),
         (["build", "--latent-dim", "2", "--lesson", "pca"], "--latent-dim applies only to the ppca lesson; add --lesson ppca"),
-        (["build", "--seed", "-1"], "seed"),
+        (["build", "--seed", "-1"], "The value '-1' is invalid for '--seed <N>'"),
         (["build", "--data", "does-not-exist.csv"], "--data does-not-exist.csv: no such file. Pass a CSV file"),
         (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data applies only to the pca and ppca lessons; add one of them with --lesson or leave out --data."),
         (["build", "--lessons", "/no/such/folder"], "--lessons /no/such/folder: no such folder"),
@@ -160,6 +165,12 @@ import Testing
         #expect(run.status == 0)
         for slug in ["pca — ", "ppca — ", "nonlinear — "] { #expect(run.stdout.contains(slug)) }
         #expect(run.stdout.contains("    1. "))
+        // The options each lesson declares, under that lesson only.
+        let sections = run.stdout.components(separatedBy: "\n").split { !$0.hasPrefix(" ") }.map { $0.joined(separator: "\n") }
+        #expect(sections.count == 3)
+        #expect(sections[0].contains("    --data: ") && !sections[0].contains("--latent-dim"))
+        #expect(sections[1].contains("    --data: ") && sections[1].contains("    --latent-dim: "))
+        #expect(!sections[2].contains("    --"))
     }
 
     @Test func lessonsAreFoundFromTheExecutableWhenNotInTheWorkingDirectory() throws {
@@ -175,5 +186,15 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let files = CLIRunner.tree(folder.url.appendingPathComponent("g")).keys
         #expect(files.contains { $0.hasSuffix(".png") } && files.contains { $0.hasSuffix(".svg") })
+        #expect(!files.contains { $0.hasSuffix(".pdf") })
+        // --format repeated, and the shared --scale check.
+        let repeated = try CLIRunner.run(["gallery", "--out", "h", "--format", "svg", "--format", "PDF", "--scale", "1"], in: folder.url)
+        #expect(repeated.status == 0, "\(repeated.stderr)")
+        let kinds = Set(CLIRunner.tree(folder.url.appendingPathComponent("h")).keys.map { $0.split(separator: ".").last! })
+        #expect(kinds == ["svg", "pdf"])
+        let bad = try CLIRunner.run(["gallery", "--out", "i", "--format", "gif", "--scale", "9"], in: folder.url)
+        #expect(bad.status != 0 && bad.stderr.contains("unknown format 'gif' in --format"), "\(bad.stderr)")
+        let scale = try CLIRunner.run(["gallery", "--out", "i", "--scale", "9"], in: folder.url)
+        #expect(scale.status != 0 && scale.stderr.contains("Give a PNG scale with 0 < N ≤ 8"), "\(scale.stderr)")
     }
 }

@@ -71,9 +71,11 @@ func sampleFigure() -> Figure {
         }
     }
 
-    /// Writes the sample figure when run as the probe of `identicalBytesAcrossProcesses`.
-    @Test func determinismProbe() throws {
-        guard let dir = ProcessInfo.processInfo.environment["PLOTTING_PROBE_DIR"] else { return }
+    /// Writes the sample figure when run as the probe of `identicalBytesAcrossProcesses` (which sets
+    /// `PLOTTING_PROBE_DIR`); skipped otherwise.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PLOTTING_PROBE_DIR"] != nil, "the helper process of identicalBytesAcrossProcesses, not a test of its own"))
+    func determinismProbe() throws {
+        let dir = try #require(ProcessInfo.processInfo.environment["PLOTTING_PROBE_DIR"])
         for format in ImageFormat.allCases {
             try sampleFigure().write(to: dir + "/sample.\(format.rawValue)", format: format, scale: 2)
         }

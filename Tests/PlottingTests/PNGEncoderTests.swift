@@ -138,8 +138,9 @@ import Glibc
 
     /// Times the encoder settings on every PNG under `PLOTTING_PNG_SURVEY_DIR` (decoded to surfaces first) against
     /// Cairo's writer, printing CPU seconds and total bytes per setting.
-    @Test func settingsSurvey() throws {
-        guard let dir = ProcessInfo.processInfo.environment["PLOTTING_PNG_SURVEY_DIR"] else { return }
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PLOTTING_PNG_SURVEY_DIR"] != nil, "a measurement tool, not a test: set PLOTTING_PNG_SURVEY_DIR=FOLDER to run it"))
+    func settingsSurvey() throws {
+        let dir = try #require(ProcessInfo.processInfo.environment["PLOTTING_PNG_SURVEY_DIR"])
         var surfaces: [CairoSurface] = []
         let files = FileManager.default.enumerator(atPath: dir)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".png") }.sorted()
         for f in files {

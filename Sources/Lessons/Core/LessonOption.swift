@@ -18,7 +18,7 @@ public struct LessonOption: Hashable, Sendable, CustomStringConvertible {
     public var description: String { flag }
 
     /// `--data FILE.csv`: the user's data instead of the lesson's default data set (`LessonContext.userData`).
-    public static let data = LessonOption(flag: "--data", help: "your data (a CSV file) instead of the digits")
+    public static let data = LessonOption(flag: "--data", help: "your data instead of the digits")
     /// `--latent-dim Q`: the latent dimension of the lesson's model (`LessonContext.latentDimension`).
     public static let latentDimension = LessonOption(flag: "--latent-dim", help: "the latent dimension q of the model")
 
