@@ -8,6 +8,9 @@ extension PPCALesson {
     /// EM stops when one iteration gains less than this × max(1, |ℓ|) and so does the estimated remaining gap.
     static let emStopTolerance = 1e-14
 
+    /// The cap on EM iterations on the main data.
+    static func emMaxIterations(quick: Bool) -> Int { quick ? 5000 : 20000 }
+
     /// The rounding error allowed in one evaluation of ℓ = (1/N) Σ log N(xₙ; μ, C): each term is a sum of D squares
     /// and D log-pivots computed through a factor of C (or of M), accurate to about D·ε·κ(C) of its size, with
     /// κ(C) = λ₁/σ² for an ML model (C's eigenvalues are λ₁ … λ_q and σ²). Four times that, of max(1, |ℓ|).
@@ -131,7 +134,7 @@ extension PPCALesson {
     /// Step 4 — EM (Tipping & Bishop eqs. 29–30) on the cloud from a poor start and on the main data from a random
     /// small W₀, against the closed form: ℓ, WWᵀ (EM's W is the closed form's up to a rotation) and σ².
     func expectationMaximisation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
-                                 using random: inout some RandomNumberGenerator) throws {
+                                 _ streams: PPCARandomStreams) throws {
         // The cloud from a poor start: W₀ nearly along the minor axis (15° off it, since an exact eigenvector is a
         // fixed point), σ²₀ = λ₁ (far too large).
         let u1 = fits.cloudFit.eigenvectors.column(0)
@@ -151,9 +154,10 @@ extension PPCALesson {
         let q = inputs.latentDimension
         let averageVariance = fits.dataFit.eigenvalues.reduce(0, +) / Double(d)
         let scale = 0.1 * averageVariance.squareRoot()
+        var random = streams.generator(.emStart)
         let dataW0 = Matrix(rows: d, columns: q, elements: (0..<(d * q)).map { _ in scale * random.nextStandardNormal() })
         let dataEM = try PPCA.fitEM(mean: fits.dataFit.mean, scatter: fits.dataFit.covariance, initialLoading: dataW0,
-                                    initialNoiseVariance: averageVariance, maxIterations: inputs.quick ? 5000 : 20000,
+                                    initialNoiseVariance: averageVariance, maxIterations: Self.emMaxIterations(quick: inputs.quick),
                                     tolerance: Self.emStopTolerance)
         page.figure("em-log-likelihood", PPCAFigures.emLogLikelihood(
             data: dataEM, dataClosedForm: fits.dataLogLikelihood, cloud: cloudEM, cloudClosedForm: fits.cloudLogLikelihood,

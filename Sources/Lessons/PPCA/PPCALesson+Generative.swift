@@ -20,7 +20,8 @@ extension PPCALesson {
     // MARK: - Step 1
 
     /// Step 1 — the generative story: z ~ N(0, 1); x | z ~ N(Wz + μ, σ²I); all z at once give p(x) = N(μ, WWᵀ + σ²I).
-    func generativeStory(_ page: inout LessonRecorder, using random: inout some RandomNumberGenerator) throws -> PPCA {
+    func generativeStory(_ page: inout LessonRecorder, _ streams: PPCARandomStreams) throws -> PPCA {
+        var random = streams.generator(.generativeStory)
         let model = try Self.storyModel()
         let zHat = Self.storyLatentValue
         let w = model.loading.column(0)                                              // (2,)
@@ -53,7 +54,7 @@ extension PPCALesson {
     /// Step 2 — the marginal by integration: p(x) = E_{z∼p(z)}[N(x; Wz + μ, σ²I)], estimated by
     /// p̂_L(x) = (1/L) Σₗ N(x; Wzₗ + μ, σ²I) with its standard error, against the closed form N(x; μ, C) at three points.
     func marginalByIntegration(_ model: PPCA, quick: Bool, _ page: inout LessonRecorder,
-                               using random: inout some RandomNumberGenerator) throws {
+                               _ streams: PPCARandomStreams) throws {
         let w = model.loading.column(0)
         let mu = model.mean
         let norm = Vector.norm(w)
@@ -71,6 +72,7 @@ extension PPCALesson {
             for m in [1, 2, 5] where m * decade <= largest { checkpoints.append(m * decade) }
             decade *= 10
         }
+        var random = streams.generator(.monteCarlo)
         var estimates: [PPCAFigures.MarginalEstimates] = []
         for point in points {
             let exact = exp(try model.logLikelihoods(Matrix([point.x]))[0])          // N(x; μ, C)

@@ -40,9 +40,10 @@ extension PPCALesson {
     /// the training and the held-out rows, the full-covariance Gaussian N(x̄, S) where it exists, and the identity
     /// PPCA(q = D − 1) = N(x̄, S) on the cloud and on the main data without its constant columns.
     func modelSelection(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
-                        using random: inout some RandomNumberGenerator) throws {
+                        _ streams: PPCARandomStreams) throws {
         let n = inputs.data.rows
         let d = inputs.dimension
+        var random = streams.generator(.modelSelectionSplit)
         let order = Self.permutation(n, using: &random)
         // The first 2/3 of the shuffled order train, the rest is held out; each set in ascending row order.
         var isTraining = [Bool](repeating: false, count: n)
@@ -170,7 +171,7 @@ extension PPCALesson {
     /// sampled values outside the data's range, the noise's share (D − q)σ²/tr S of the variance, and the linear
     /// manifold Wz + μ over a probit grid of the latent plane.
     func generation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
-                    using random: inout some RandomNumberGenerator) throws {
+                    _ streams: PPCARandomStreams) throws {
         let d = inputs.dimension
         // Digits: q = 2, 10, 40. Other data: q = 1, the chosen q and D − 1 (at most three panels).
         let candidates = inputs.imageShape != nil && !inputs.isUserData ? [2, 10, 40] : [1, inputs.latentDimension, d - 1]
@@ -180,7 +181,9 @@ extension PPCALesson {
         for q in qs {
             if let model = try Self.modelIfItExists(fits.dataFit, latentDimension: q) { models.append((q, model)) }
         }
-        let order = Self.permutation(inputs.data.rows, using: &random)
+        var rowsRandom = streams.generator(.realRows)
+        var samplesRandom = streams.generator(.samples)
+        let order = Self.permutation(inputs.data.rows, using: &rowsRandom)
         let perRow = 10
         let low = inputs.data.elements.min() ?? 0
         let high = inputs.data.elements.max() ?? 1
@@ -190,13 +193,13 @@ extension PPCALesson {
         let outsideFractions: [Double]
         if let shape = inputs.imageShape {
             let range = low...max(high, low + 1e-12)
-            let samples = models.map { $0.model.sample(count: perRow, using: &random).observed }   // each (10, D)
+            let samples = models.map { $0.model.sample(count: perRow, using: &samplesRandom).observed }   // each (10, D)
             outsideFractions = samples.map { Self.fractionOutside($0, range: range) }
             page.figure("ppca-samples", PPCAFigures.sampleImages(
                 real: order.prefix(perRow).map { inputs.data.row($0) }, models: models, samples: samples,
                 outsideFractions: outsideFractions, shape: shape, range: range, dataName: inputs.dataName))
         } else {
-            let samples = models.map { $0.model.sample(count: min(inputs.data.rows, 500), using: &random).observed }
+            let samples = models.map { $0.model.sample(count: min(inputs.data.rows, 500), using: &samplesRandom).observed }
             outsideFractions = samples.map { Self.fractionOutside($0, range: low...high) }
             page.figure("ppca-samples", PPCAFigures.sampleScatter(inputs, models: models, samples: samples))
         }

@@ -33,25 +33,23 @@ public struct PPCALesson: Lesson {
         let isUserData = context.userData != nil
         let latentDimension = context.latentDimension
 
-        var random = Xoshiro256StarStar(seed: seed)
-        let inputs = try PPCAInputs(data: data, isUserData: isUserData, latentDimension: latentDimension, quick: quick) {
-            // The PCA lesson's cloud: same generator seed, drawn first, same count ⇒ the same 200 points.
-            Toy2D.standard.sample(count: PCALesson.cloudSize, using: &random)
-        }
+        let inputs = try PPCAInputs(data: data, isUserData: isUserData, latentDimension: latentDimension, quick: quick,
+                                    cloud: Toy2D.standardCloud(seed: seed))       // (200, 2), the PCA lesson's cloud
+        let streams = PPCARandomStreams(seed: seed)
         var page = LessonRecorder()
         func step<T>(_ current: PPCAStep, _ body: () throws -> T) rethrows -> T {
             progress("ppca: " + current.rawValue, current.fractionDone)
             return try body()
         }
-        let story = try step(.generativeStory) { try generativeStory(&page, using: &random) }
-        try step(.marginal) { try marginalByIntegration(story, quick: quick, &page, using: &random) }
+        let story = try step(.generativeStory) { try generativeStory(&page, streams) }
+        try step(.marginal) { try marginalByIntegration(story, quick: quick, &page, streams) }
         let fits = try step(.maximumLikelihood) { try maximumLikelihood(inputs, &page) }
-        try step(.expectationMaximisation) { try expectationMaximisation(inputs, fits, &page, using: &random) }
+        try step(.expectationMaximisation) { try expectationMaximisation(inputs, fits, &page, streams) }
         let latentPlane = try step(.posterior) { try posterior(inputs, fits, &page) }
         try step(.sigmaToZero) { try sigmaToZero(inputs, fits, latentPlane, &page) }
         try step(.rotationalAmbiguity) { try rotationalAmbiguity(inputs, fits, latentPlane, &page) }
-        try step(.modelSelection) { try modelSelection(inputs, fits, &page, using: &random) }
-        try step(.generation) { try generation(inputs, fits, &page, using: &random) }
+        try step(.modelSelection) { try modelSelection(inputs, fits, &page, streams) }
+        try step(.generation) { try generation(inputs, fits, &page, streams) }
         progress("ppca: done", 1)
         page.store(String(seed), at: "seed")
         page.store(quick, at: "quick")
@@ -76,6 +74,30 @@ enum PPCAStep: String, CaseIterable {
     var fractionDone: Double {
         Double(Self.allCases.firstIndex(of: self)!) / Double(Self.allCases.count)
     }
+}
+
+/// The lesson's random streams, one per fixed id: each draw comes from the stream of (seed, `ppca`, id)
+/// (`StepRandom`), so a draw added in one step changes no number of another.
+struct PPCARandomStreams {
+    var seed: UInt64
+    func generator(_ stream: PPCARandomStream) -> Xoshiro256StarStar {
+        StepRandom.generator(seed: seed, lesson: "ppca", step: stream.rawValue)
+    }
+}
+
+/// The ids of the lesson's random streams: part of its output (renaming one changes that stream's numbers).
+enum PPCARandomStream: String {
+    /// Step 1: the draws of z, of x | ẑ and of x ~ p(x) in the story's figure.
+    case generativeStory = "generative-story"
+    /// Step 2: the Monte Carlo draws of z, the three points one after another.
+    case monteCarlo = "marginal-by-integration/monte-carlo"
+    /// Step 4: the random start W₀ of EM on the main data.
+    case emStart = "em/start"
+    /// Step 8: the shuffle that splits the rows into training and held-out rows.
+    case modelSelectionSplit = "model-selection/split"
+    /// Step 9: the shuffle that picks the real rows shown, and the samples from each model.
+    case realRows = "generation/real-rows"
+    case samples = "generation/samples"
 }
 
 /// What every step reads, decided once. The decisions (stated in the lesson text too):
@@ -110,10 +132,9 @@ struct PPCAInputs {
     /// D, the number of columns of the main data.
     var dimension: Int { data.columns }
 
-    /// Validates q (default 2) against the data, then takes the 2-D cloud from `cloud` (called only when the data
-    /// are valid). Throws `PPCAError.invalidLatentDimension` (whose message gives the valid range 1…D−1) for q < 1
-    /// or q ≥ D, and `.tooFewSamples` below 4 rows.
-    init(data main: Dataset, isUserData: Bool, latentDimension: Int?, quick: Bool, cloud: () -> Matrix) throws {
+    /// Validates q (default 2) against the data. Throws `PPCAError.invalidLatentDimension` (whose message gives the
+    /// valid range 1…D−1) for q < 1 or q ≥ D, and `.tooFewSamples` below 4 rows.
+    init(data main: Dataset, isUserData: Bool, latentDimension: Int?, quick: Bool, cloud: Matrix) throws {
         let d = main.values.columns
         let q = latentDimension ?? 2
         guard d >= 2 else { throw PPCAError.invalidLatentDimension(q: q, dimension: d) }
@@ -128,7 +149,7 @@ struct PPCAInputs {
         self.latentDimension = q
         figureLatentDimension = d >= 3 ? 2 : 1
         self.quick = quick
-        self.cloud = cloud()
+        self.cloud = cloud
     }
 
     /// The name of column j from the data's header, or x₍ⱼ₊₁₎ written as `x1`, `x2`, … when there is none.
