@@ -74,9 +74,8 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
 }
 
 @Suite(.serialized) struct PPCALessonTests {
-    /// The digits run: the keys results.json promises, the values derived from the numpy fixture and from the data,
-    /// and every on-page check within its stated tolerance.
-    @Test func digitsRunHasTheContractKeysAndPassesEveryCheck() throws {
+    /// The digits run: the keys results.json promises and the values derived from the numpy fixture and the data.
+    @Test func digitsRunHasTheContractKeysAndTheReferenceValues() throws {
         let context = try ppcaDigitsContext()
         let digits = context.digits.values
         let result = try PPCALesson().run(context)
@@ -101,18 +100,10 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
         let numpySigma2 = reference.eigenvalues[2...].reduce(0, +) / Double(reference.d - 2)
         let eigenvalueTolerance = 8 * Double(reference.n + reference.d) * .ulpOfOne * reference.eigenvalues[0]
         #expect(abs(number(result, "sigma2")! - numpySigma2) <= eigenvalueTolerance)
-        // On-page checks.
-        #expect(number(result, "likelihood_check.main.abs_difference")! <= 1e-9)
-        #expect(number(result, "em.log_likelihood_gap")! <= 1e-8)
+        // The page's checks are recomputed by PPCAChecks (Checks/PPCAChecks.swift); here, what is not a check.
         #expect(number(result, "em.decreasing_steps") == 0)
-        #expect(number(result, "marginal_mc.max_abs_z_score")! <= 3)
-        #expect(number(result, "posterior.grid_max_mean_difference")! <= 1e-6)
-        #expect(number(result, "posterior.grid_max_covariance_difference")! <= 1e-6)
-        #expect(number(result, "rotation.max_log_likelihood_difference")! <= 1e-9)
         #expect(number(result, "rotation.w_relative_difference")! > 0.1)
-        #expect(number(result, "model_selection.q_equals_d_minus_1_max_difference")! <= 1e-8)
         #expect(result.results["model_selection"]?.value(at: "full_gaussian.exists") == .bool(false))
-        #expect(abs(number(result, "rescaled.shift")! - number(result, "rescaled.expected_shift")!) <= 1e-9)
         #expect(try unresolvedReferences(result) == [])
         guard case let .frames(frames, labels)? = result.figures["em-iterations"] else {
             Issue.record("em-iterations is not frames"); return
@@ -184,8 +175,6 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
         let result = try PPCALesson().run(context)
         #expect(result.results["latent_dim"] == .integer(q ?? 2))
         #expect(try unresolvedReferences(result) == [])
-        #expect(number(result, "em.log_likelihood_gap")! <= 1e-8,
-                "EM: \(String(describing: result.results["em"]?.value(at: "iterations"))) \(String(describing: result.results["em"]?.value(at: "converged"))) \(String(describing: result.results["em"]?.value(at: "trace.300")))")
         #expect(result.results["model_selection"]?.value(at: "full_gaussian.exists") == .bool(true))
     }
 

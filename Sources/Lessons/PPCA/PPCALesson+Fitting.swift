@@ -8,6 +8,18 @@ extension PPCALesson {
     /// EM stops when one iteration gains less than this × max(1, |ℓ|) and so does the estimated remaining gap.
     static let emStopTolerance = 1e-14
 
+    /// EM's linear rate r = gₖ/gₖ₋₁ (gₖ the gain of iteration k) at the last iteration whose previous gain is still
+    /// 1000 times `noise`, the round-off of ℓ: below that the gains are noise and their ratios mean nothing. 0 when
+    /// no gain is that large (EM was already at the maximum).
+    static func emContraction(_ logLikelihoods: [Double], noise: Double) -> Double {
+        var rate = 0.0
+        for k in logLikelihoods.indices.dropFirst(2) {
+            let previous = logLikelihoods[k - 1] - logLikelihoods[k - 2]
+            if previous >= 1000 * noise { rate = (logLikelihoods[k] - logLikelihoods[k - 1]) / previous }
+        }
+        return rate
+    }
+
     /// The cap on EM iterations on the main data.
     static func emMaxIterations(quick: Bool) -> Int { quick ? 5000 : 20000 }
 
@@ -177,13 +189,15 @@ extension PPCALesson {
             rows.append(.init(name: name, iterations: em.iterations, converged: em.converged, emLogLikelihood: emLogLikelihood,
                               closedFormLogLikelihood: closedForm, wwtDifference: wwtDifference,
                               sigmaDifference: sigmaDifference, decreasingSteps: decreases))
+            // EM stops at a gain t ≤ 10⁻¹⁴·max(1, |ℓ|) measured to ν, the round-off of ℓ; a linear tail with rate r
+            // then leaves at most (t + 2ν)/(1 − r), and each reported ℓ carries its own ν.
+            let roundOff = Self.logLikelihoodRoundOff(dimension: x.columns, conditionNumber: fit.eigenvalues[0] / target.noiseVariance,
+                                                      logLikelihood: closedForm)
+            let rate = Self.emContraction(em.logLikelihoods, noise: roundOff)
             page.check("\(key).log_likelihood",
-                       method: "expected: ℓ of the closed-form ML fit; computed: ℓ after EM from its start (same Woodbury evaluation); tolerance: twice EM's stopping threshold \(Self.emStopTolerance)·max(1, |ℓ|) on the remaining gap, plus the round-off of both ℓ",
+                       method: "expected: ℓ of the closed-form ML fit; computed: ℓ after EM from its start (same Woodbury evaluation); tolerance (t + 2ν)/(1 − r) + 2ν: the stopping gain t = \(Self.emStopTolerance)·max(1, |ℓ|), ν the round-off of ℓ (4·D·κ(C)·ε·max(1, |ℓ|)), r EM's linear rate measured where the gains exceed 1000ν",
                        expected: closedForm, computed: emLogLikelihood,
-                       tolerance: 2 * Self.emStopTolerance * max(1, abs(closedForm))
-                           + 2 * Self.logLikelihoodRoundOff(dimension: x.columns,
-                                                            conditionNumber: fit.eigenvalues[0] / target.noiseVariance,
-                                                            logLikelihood: closedForm))
+                       tolerance: (Self.emStopTolerance * max(1, abs(closedForm)) + 2 * roundOff) / (1 - rate) + 2 * roundOff)
             let trace: [JSONValue] = em.logLikelihoods.indices.map { k in
                 ["iteration": .integer(k), "log_likelihood_per_sample": .number(em.logLikelihoods[k]),
                  "sigma2": .number(em.noiseVariances[k])]
