@@ -107,9 +107,9 @@ extension PPCALesson {
 
         // scikit-learn's PCA.score: the same model with the 1/(N−1) covariance (eigenvalues × N/(N−1)).
         let n = inputs.data.rows
-        let c = Double(n) / Double(n - 1)
-        let unbiased = try PPCA(mean: dataModel.mean, loading: sqrt(c) * dataModel.loading,
-                                noiseVariance: c * dataModel.noiseVariance)
+        let bessel = Double(n) / Double(n - 1)
+        let unbiased = try PPCA(mean: dataModel.mean, loading: sqrt(bessel) * dataModel.loading,
+                                noiseVariance: bessel * dataModel.noiseVariance)
         let unbiasedLogLikelihood = try unbiased.averageLogLikelihood(inputs.data)
         page.group("conventions") { page in
             page.store(Convention.covarianceOneOverN.text, at: "covariance")

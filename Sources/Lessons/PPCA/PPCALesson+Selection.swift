@@ -116,17 +116,20 @@ extension PPCALesson {
                 let ml = try sharedFit ?? PPCAMaximumLikelihood(x)
                 let ppca = try ml.model(latentDimension: d - 1)
                 let full = try GaussianModel.fit(x, sharing: ml)
-                let a = try ppca.averageLogLikelihood(x)
-                let b = try full.averageLogLikelihood(x)
+                let ppcaLogLikelihood = try ppca.averageLogLikelihood(x)
+                let gaussianLogLikelihood = try full.averageLogLikelihood(x)
                 let cDifference = (ppca.marginalCovariance - full.covariance).frobeniusNorm / full.covariance.frobeniusNorm
-                rows.append(.computed(name: name, dimension: d, ppca: a, gaussian: b, covarianceDifference: cDifference))
-                identities.append(["data": .string(name), "D": .integer(d), "ppca": .number(a), "gaussian": .number(b),
-                                   "abs_difference": .number(abs(a - b)), "covariance_relative_difference": .number(cDifference)])
+                rows.append(.computed(name: name, dimension: d, ppca: ppcaLogLikelihood, gaussian: gaussianLogLikelihood,
+                                      covarianceDifference: cDifference))
+                identities.append(["data": .string(name), "D": .integer(d), "ppca": .number(ppcaLogLikelihood),
+                                   "gaussian": .number(gaussianLogLikelihood),
+                                   "abs_difference": .number(abs(ppcaLogLikelihood - gaussianLogLikelihood)),
+                                   "covariance_relative_difference": .number(cDifference)])
                 page.check("q_equals_d_minus_1.\(key)",
                            method: "expected: ℓ of PPCA with q = D − 1 (Woodbury); computed: ℓ of the full-covariance Gaussian N(x̄, S) through the Cholesky factor of S; tolerance: the round-off of both ℓ, 2·4·D·κ(S)·ε·max(1, |ℓ|), κ(S) = λ₁/λ_D",
-                           expected: a, computed: b,
+                           expected: ppcaLogLikelihood, computed: gaussianLogLikelihood,
                            tolerance: 2 * Self.logLikelihoodRoundOff(dimension: d, conditionNumber: ml.eigenvalues[0] / ml.eigenvalues[d - 1],
-                                                                     logLikelihood: a))
+                                                                     logLikelihood: ppcaLogLikelihood))
             } catch {
                 rows.append(.failed(name: name, dimension: d, reason: "\(error)"))
             }
