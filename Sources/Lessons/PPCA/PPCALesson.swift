@@ -1,45 +1,173 @@
+import Datasets
 import Foundation
 import LinearAlgebra
 import Models
 
-/// Lesson 2 — probabilistic PCA explains (Tipping & Bishop 1999; Bishop PRML §12.2): the generative story, the
-/// marginal by integration (checked by Monte Carlo), the closed-form ML fit (checked against a direct Cholesky
-/// evaluation), EM (checked against the closed form), the posterior (checked by Bayes' rule on a grid), σ² → 0, the
-/// rotational ambiguity, model selection (with the q = D − 1 ≡ full Gaussian check) and generation.
+/// Lesson 2 — probabilistic PCA explains (text: `Lessons/02-ppca.md`).
 ///
-/// The steps live in `Sources/Lessons/PPCA/`; `PPCALessonSetup` documents which data each step uses.
+/// PPCA (Tipping & Bishop 1999, JRSS B 61(3); Bishop, PRML §12.2) turns PCA into a generative model,
+///
+///     z ~ N(0, I_q),   x | z ~ N(Wz + μ, σ²I_D)   ⇒   p(x) = N(x; μ, C),  C = WWᵀ + σ²I,
+///
+/// and every closed form of the page is checked against an independent computation, recorded with both sides
+/// (`page.check`): the marginal by Monte Carlo, the Woodbury log-likelihood by a D × D Cholesky, the closed-form ML
+/// fit by EM, the posterior N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) by Bayes' rule on a grid, the rotational invariance, the
+/// change of units D log s, and q = D − 1 as the full-covariance Gaussian.
+///
+/// `run` is the table of contents: one call per `## ` step of the text, in its order. Each step (in the
+/// `PPCALesson+….swift` files) computes and records; the figures are drawn by `PPCAFigures`, the tables built by
+/// `PPCATables`. Which data each step uses is decided once, in `PPCAInputs`.
 public struct PPCALesson: Lesson {
     public init() {}
     public var slug: String { "ppca" }
     public var textFileName: String { "02-ppca.md" }
     public var acceptedOptions: [LessonOption] { [.data, .latentDimension] }
 
-    /// Runs the nine steps with one generator seeded from `context.seed`, in a fixed order (same seed ⇒ same bytes).
-    /// Throws `PPCAError.invalidLatentDimension` (its message states the valid range) for q < 1 or q ≥ D.
+    /// Runs the nine steps in the order of the text (same seed ⇒ same bytes). Throws
+    /// `PPCAError.invalidLatentDimension` (its message states the valid range) for q < 1 or q ≥ D.
     public func run(_ context: LessonContext) throws -> LessonResult {
-        var g = Xoshiro256StarStar(seed: context.seed)
-        let setup = try PPCALessonSetup(context: context, using: &g)
-        var out = PPCALessonOutput()
-        let steps = 9.0
-        context.progress("ppca: generative story and Monte Carlo marginal", 0 / steps)
-        try PPCAStorySteps.run(setup, into: &out, using: &g)
-        context.progress("ppca: maximum likelihood", 2 / steps)
-        let fits = try PPCAFittingSteps.maximumLikelihood(setup, into: &out)
-        context.progress("ppca: EM", 3 / steps)
-        try PPCAFittingSteps.expectationMaximisation(setup, fits: fits, into: &out, using: &g)
-        context.progress("ppca: posterior", 4 / steps)
-        let figure = try PPCAPosteriorSteps.posterior(setup, fits: fits, into: &out)
-        context.progress("ppca: σ² → 0", 5 / steps)
-        try PPCAPosteriorSteps.sigmaToZero(setup, fits: fits, figure: figure, into: &out)
-        context.progress("ppca: rotational ambiguity", 6 / steps)
-        try PPCAPosteriorSteps.rotationalAmbiguity(setup, figure: figure, into: &out)
-        context.progress("ppca: model selection", 7 / steps)
-        try PPCAModelSelectionStep.run(setup, fits: fits, into: &out, using: &g)
-        context.progress("ppca: generation", 8 / steps)
-        try PPCAGenerationStep.run(setup, fits: fits, into: &out, using: &g)
-        context.progress("ppca: done", 1)
-        out.results["seed"] = .string(String(context.seed))
-        out.results["quick"] = .bool(context.quick)
-        return out.lessonResult
+        // Everything the lesson reads from its context, read once here.
+        let seed = context.seed
+        let quick = context.quick
+        let progress = context.progress
+        let data = try context.userData ?? context.data.dataset(.digits)
+        let isUserData = context.userData != nil
+        let latentDimension = context.latentDimension
+
+        let inputs = try PPCAInputs(data: data, isUserData: isUserData, latentDimension: latentDimension, quick: quick,
+                                    cloud: Toy2D.standardCloud(seed: seed))       // (200, 2), the PCA lesson's cloud
+        let streams = PPCARandomStreams(seed: seed)
+        var page = LessonRecorder()
+        func step<T>(_ current: PPCAStep, _ body: () throws -> T) rethrows -> T {
+            progress("ppca: " + current.rawValue, current.fractionDone)
+            return try body()
+        }
+        let story = try step(.generativeStory) { try generativeStory(&page, streams) }
+        try step(.marginal) { try marginalByIntegration(story, quick: quick, &page, streams) }
+        let fits = try step(.maximumLikelihood) { try maximumLikelihood(inputs, &page) }
+        try step(.expectationMaximisation) { try expectationMaximisation(inputs, fits, &page, streams) }
+        let latentPlane = try step(.posterior) { try posterior(inputs, fits, &page) }
+        try step(.sigmaToZero) { try sigmaToZero(inputs, fits, latentPlane, &page) }
+        try step(.rotationalAmbiguity) { try rotationalAmbiguity(inputs, fits, latentPlane, &page) }
+        try step(.modelSelection) { try modelSelection(inputs, fits, &page, streams) }
+        try step(.generation) { try generation(inputs, fits, &page, streams) }
+        progress("ppca: done", 1)
+        page.store(String(seed), at: "seed")
+        page.store(quick, at: "quick")
+        return page.result
     }
+}
+
+/// The `## ` steps of `Lessons/02-ppca.md`, in the order of the text, by a fixed id. Progress is reported as the
+/// share of steps done, so a step added here moves the fractions by itself.
+enum PPCAStep: String, CaseIterable {
+    case generativeStory = "generative-story"
+    case marginal = "marginal-by-integration"
+    case maximumLikelihood = "maximum-likelihood"
+    case expectationMaximisation = "em"
+    case posterior = "posterior"
+    case sigmaToZero = "sigma-to-zero"
+    case rotationalAmbiguity = "rotational-ambiguity"
+    case modelSelection = "model-selection"
+    case generation = "generation"
+
+    /// The share of the lesson done when the step starts: (its index) / (number of steps).
+    var fractionDone: Double {
+        Double(Self.allCases.firstIndex(of: self)!) / Double(Self.allCases.count)
+    }
+}
+
+/// The lesson's random streams, one per fixed id: each draw comes from the stream of (seed, `ppca`, id)
+/// (`StepRandom`), so a draw added in one step changes no number of another.
+struct PPCARandomStreams {
+    var seed: UInt64
+    func generator(_ stream: PPCARandomStream) -> Xoshiro256StarStar {
+        StepRandom.generator(seed: seed, lesson: "ppca", step: stream.rawValue)
+    }
+}
+
+/// The ids of the lesson's random streams: part of its output (renaming one changes that stream's numbers).
+enum PPCARandomStream: String {
+    /// Step 1: the draws of z, of x | ẑ and of x ~ p(x) in the story's figure.
+    case generativeStory = "generative-story"
+    /// Step 2: the Monte Carlo draws of z, the three points one after another.
+    case monteCarlo = "marginal-by-integration/monte-carlo"
+    /// Step 4: the random start W₀ of EM on the main data.
+    case emStart = "em/start"
+    /// Step 8: the shuffle that splits the rows into training and held-out rows.
+    case modelSelectionSplit = "model-selection/split"
+    /// Step 9: the shuffle that picks the real rows shown, and the samples from each model.
+    case realRows = "generation/real-rows"
+    case samples = "generation/samples"
+}
+
+/// What every step reads, decided once. The decisions (stated in the lesson text too):
+/// - The *main* data are the digits (1797 × 64) or, with `--data`, the user's data. Everything stored under the
+///   top-level keys of `results.json` (`latent_dim`, `sigma2`, `W`, `log_likelihood_per_sample`, `em`,
+///   `model_selection`) is about the main data with q = `--latent-dim` (default 2).
+/// - The steps that need a picture of the geometry (the generative story, the Monte Carlo marginal, EM frames,
+///   shrinkage, σ² → 0) use the 2-D cloud the PCA lesson shows (`toy` in `results.json`), whatever the main data:
+///   these ideas need a plane to be seen.
+/// - Steps that need images or labels (posterior scatter coloured by label, samples, the latent manifold) draw an
+///   alternative figure for data without them, under the same figure names, so every reference of the text resolves.
+/// - Figures that use a latent plane use q = 2 (q = 1 when D = 2), whatever `--latent-dim` is.
+struct PPCAInputs {
+    /// The main data, (N, D).
+    var data: Matrix
+    var dataName: String
+    var columnNames: [String]
+    /// Digit labels, when known.
+    var labels: [Int]?
+    /// The image shape, when each row is an image.
+    var imageShape: Dataset.ImageShape?
+    var isUserData: Bool
+    /// q of the main fit, 1 ≤ q ≤ D − 1.
+    var latentDimension: Int
+    /// q of the latent-plane figures: 2, or 1 when D = 2.
+    var figureLatentDimension: Int
+    /// The 2-D cloud of the geometric steps, (200, 2).
+    var cloud: Matrix
+    /// Fewer iterations, draws and grid points.
+    var quick: Bool
+
+    /// D, the number of columns of the main data.
+    var dimension: Int { data.columns }
+
+    /// Validates q (default 2) against the data. Throws `PPCAError.invalidLatentDimension` (whose message gives the
+    /// valid range 1…D−1) for q < 1 or q ≥ D, and `.tooFewSamples` below 4 rows.
+    init(data main: Dataset, isUserData: Bool, latentDimension: Int?, quick: Bool, cloud: Matrix) throws {
+        let d = main.values.columns
+        let q = latentDimension ?? 2
+        guard d >= 2 else { throw PPCAError.invalidLatentDimension(q: q, dimension: d) }
+        guard q >= 1, q < d else { throw PPCAError.invalidLatentDimension(q: q, dimension: d) }
+        guard main.values.rows >= 4 else { throw PPCAError.tooFewSamples(count: main.values.rows) }
+        data = main.values
+        dataName = isUserData ? main.name : "digits"
+        columnNames = main.columnNames
+        labels = main.labels
+        if let shape = main.imageShape, shape.rows * shape.columns == d { imageShape = shape } else { imageShape = nil }
+        self.isUserData = isUserData
+        self.latentDimension = q
+        figureLatentDimension = d >= 3 ? 2 : 1
+        self.quick = quick
+        self.cloud = cloud
+    }
+
+    /// The name of column j from the data's header, or x₍ⱼ₊₁₎ written as `x1`, `x2`, … when there is none.
+    func columnName(_ j: Int) -> String { columnNames.indices.contains(j) ? columnNames[j] : "x\(j + 1)" }
+}
+
+/// The closed-form ML fits later steps reuse, each computed once (step 3). The main data's mean, 1/N covariance and
+/// its eigendecomposition live in `dataFit`; EM and the full Gaussian start from them instead of scanning the rows
+/// again.
+struct MaximumLikelihoodFits {
+    /// The 2-D cloud's fit and its q = 1 model.
+    var cloudFit: PPCAMaximumLikelihood
+    var cloudModel: PPCA
+    /// The main data's fit and its model with q = `PPCAInputs.latentDimension`.
+    var dataFit: PPCAMaximumLikelihood
+    var dataModel: PPCA
+    /// ℓ = (1/N) Σ log p(xₙ) of `cloudModel` on the cloud and of `dataModel` on the main data (Woodbury, per row).
+    var cloudLogLikelihood: Double
+    var dataLogLikelihood: Double
 }

@@ -15,6 +15,7 @@ import Testing
     /// The tests' independent recomputation of each lesson's checks, by slug: one line per lesson that checks.
     static let independentChecks: [String: RecomputeChecks] = [
         "pca": PCAChecks.recompute,
+        "ppca": PPCAChecks.recompute,
     ]
 
     static func inputs(seed: UInt64 = seed) throws -> CheckInputs {

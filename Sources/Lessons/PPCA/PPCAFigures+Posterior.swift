@@ -1,0 +1,298 @@
+import Foundation
+import LinearAlgebra
+import Models
+import Plotting
+
+/// The figures of steps 5–7: the posterior, σ² → 0 and the rotational ambiguity.
+extension PPCAFigures {
+    // MARK: - Step 5: the posterior
+
+    /// E[z|x] of every row in the latent plane (coloured by label when there are labels) with the 2σ posterior
+    /// ellipses of the chosen rows; for q = 1, E[z|x] against the PCA score with ±2σ intervals.
+    static func posteriorScatter(_ inputs: PPCAInputs, model: PPCA, posterior: LatentPosterior, chosen: [Int]) -> Figure {
+        let figure = Figure(width: 560, height: 420,
+                            title: inputs.labels != nil
+                                ? "Posterior means E[z|x] of the digits (q = \(model.latentDimension)), coloured by label"
+                                : "Posterior means E[z|x] of \(inputs.dataName) (q = \(model.latentDimension))")
+        let axes = figure.addAxes()
+        let means = posterior.means
+        if model.latentDimension >= 2 {
+            let z1 = means.column(0)
+            let z2 = means.column(1)
+            if let labels = inputs.labels {
+                for digit in 0...9 {
+                    let rows = labels.indices.filter { labels[$0] == digit }
+                    axes.scatter(x: rows.map { z1[$0] }, y: rows.map { z2[$0] }, color: .category(digit), size: 2.2,
+                                 alpha: 0.55, label: "\(digit)")
+                }
+            } else {
+                axes.scatter(x: z1, y: z2, color: .data, size: 2.2, alpha: 0.55, label: "E[z|x] per row")
+            }
+            let cov = covariance2(posterior.covariance)
+            for (i, row) in chosen.enumerated() {
+                axes.ellipse(mean: (z1[row], z2[row]), covariance: cov, k: 2, color: .posterior, width: 1.8,
+                             label: i == 0 ? "2σ posterior ellipse" : nil)
+                // A highlight that stands apart from every class colour: a black edge.
+                axes.outlinedScatter(x: [z1[row]], y: [z2[row]], color: .highlight, size: 4.5, marker: .diamond, alpha: 1,
+                                     edgeColor: .black, edgeWidth: 2.2, label: i == 0 ? "chosen rows" : nil)
+            }
+            axes.xLabel = "E[z₁ | x]"
+            axes.yLabel = "E[z₂ | x]"
+            axes.equalAspect = true
+        } else {
+            // q = 1 (D = 2): the posterior mean against the PCA score, with 2σ intervals for the chosen rows.
+            let u = model.loading.column(0)
+            let norm = Vector.norm(u)
+            let centred = Statistics.centred(inputs.data, mean: model.mean)
+            let scores = (0..<inputs.data.rows).map { n in (u[0] * centred[n, 0] + u[1] * centred[n, 1]) / norm }
+            let z = means.column(0)
+            axes.scatter(x: scores, y: z, color: .data, size: 2.2, label: "rows")
+            let sd = posterior.covariance[0, 0].squareRoot()
+            for (i, row) in chosen.enumerated() {
+                axes.line(x: [scores[row], scores[row]], y: [z[row] - 2 * sd, z[row] + 2 * sd], color: .posterior,
+                          width: 1.8, label: i == 0 ? "±2σ posterior interval" : nil)
+            }
+            axes.xLabel = "PCA score u₁ᵀ(x − μ)"
+            axes.yLabel = "E[z | x]"
+        }
+        axes.title = "the posterior covariance σ²M⁻¹ is the same for every x"
+        axes.legend = .outsideRight
+        return figure
+    }
+
+    /// The grid posterior's contours at the closed form's 1, 2, 3σ levels over the closed-form ellipses (q = 2), or
+    /// both densities (q = 1).
+    static func posteriorGridCheck(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int) -> Figure {
+        let figure = Figure(width: 540, height: 345, title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
+        let axes = figure.addAxes()
+        if grid.axes.count == 2 {
+            let determinant = covariance[0, 0] * covariance[1, 1] - covariance[0, 1] * covariance[1, 0]
+            let peak = 1 / (2 * Double.pi * determinant.squareRoot())
+            let scalar = ScalarGrid(xs: grid.axes[0], ys: grid.axes[1], values: grid.density)
+            axes.contour(scalar, levels: [3.0, 2.0, 1.0].map { peak * exp(-0.5 * $0 * $0) }, color: .model, width: 3,
+                         label: "grid p(z|x): 1, 2, 3σ levels")
+            for k in [1.0, 2.0, 3.0] {
+                axes.ellipse(mean: (mean[0], mean[1]), covariance: covariance2(covariance), k: k, color: .posterior,
+                             width: 1.2, dash: .dashed, label: k == 1 ? "closed form: 1, 2, 3σ ellipses" : nil)
+            }
+            axes.scatter(x: [grid.mean[0]], y: [grid.mean[1]], color: .model, size: 6, marker: .plus, label: "grid mean")
+            axes.scatter(x: [mean[0]], y: [mean[1]], color: .posterior, size: 6, marker: .cross, label: "M⁻¹Wᵀ(x − μ)")
+            let r = 4.5 * max(covariance[0, 0], covariance[1, 1]).squareRoot()
+            axes.dataPlane(x: (mean[0] - r)...(mean[0] + r), y: (mean[1] - r)...(mean[1] + r), xLabel: "z₁", yLabel: "z₂")
+        } else {
+            let zs = grid.axes[0]
+            let sd = covariance[0, 0].squareRoot()
+            axes.line(x: zs, y: grid.density, color: .model, width: 3, label: "grid p(z|x)")
+            axes.line(x: zs, y: zs.map { exp(StandardNormal.logDensity(($0 - mean[0]) / sd)) / sd }, color: .posterior,
+                      dash: .dashed, label: "N(M⁻¹Wᵀ(x − μ), σ²M⁻¹)")
+            axes.xLabel = "z"
+            axes.yLabel = "p(z | x)"
+        }
+        axes.legend = .outsideRight
+        return figure
+    }
+
+    /// Top: every 10th row of the cloud, its PCA projection and PPCA's W E[z|x] + μ. Bottom: PPCA's coordinate along
+    /// the line minus the PCA score t for every row, which is (f − 1)·t with f = (λ₁ − σ²)/λ₁ (`factor`).
+    static func posteriorShrinkage(_ x: Matrix, fit: PPCAMaximumLikelihood, model: PPCA, posterior: LatentPosterior,
+                                   factor: Double) -> Figure {
+        let mu = model.mean
+        let u = fit.eigenvectors.column(0)
+        let w = model.loading.column(0)
+        let (xr, yr) = cloudLimits(x)
+        let figure = Figure(width: 620, height: 640, title: "Shrinkage: W E[z|x] + μ against the PCA projection (2-D example, q = 1)")
+        let panels = figure.subplots(rows: 2, columns: 1)
+        let axes = panels[0]
+        axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
+        let reach = xr.upperBound - xr.lowerBound
+        axes.line(x: [mu[0] - reach * u[0], mu[0] + reach * u[0]], y: [mu[1] - reach * u[1], mu[1] + reach * u[1]],
+                  color: .reference, width: 1, dash: .dotted, label: "principal line")
+        let rows = Array(stride(from: 0, to: x.rows, by: 10))
+        var projection: [(Double, Double)] = []
+        var reconstruction: [(Double, Double)] = []
+        for n in rows {
+            let t = u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1])
+            projection.append((mu[0] + t * u[0], mu[1] + t * u[1]))
+            let z = posterior.means[n, 0]
+            reconstruction.append((mu[0] + z * w[0], mu[1] + z * w[1]))
+            axes.line(x: [x[n, 0], mu[0] + t * u[0]], y: [x[n, 1], mu[1] + t * u[1]], color: .projection, width: 0.6,
+                      dash: .dotted, label: n == rows[0] ? "x → its projection" : nil)
+        }
+        axes.scatter(x: rows.map { x[$0, 0] }, y: rows.map { x[$0, 1] }, color: .data, size: 3.5, label: "chosen rows")
+        axes.scatter(x: projection.map(\.0), y: projection.map(\.1), color: .projection, size: 4.5, marker: .square,
+                     label: "PCA projection")
+        axes.scatter(x: reconstruction.map(\.0), y: reconstruction.map(\.1), color: .posterior, size: 4.5,
+                     marker: .diamond, label: "W E[z|x] + μ")
+        axes.scatter(x: [mu[0]], y: [mu[1]], color: .reference, size: 6, marker: .plus, label: "μ")
+        axes.title = "in data space"
+        axes.dataPlane(x: xr, y: yr)
+        axes.legend = .outsideRight
+
+        // Along the line, as a difference so the few-percent effect is visible.
+        let right = panels[1]
+        let scores = (0..<x.rows).map { n in u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1]) }
+        let along = (0..<x.rows).map { n in posterior.means[n, 0] * (u[0] * w[0] + u[1] * w[1]) }
+        let extent = (scores.map(abs).max() ?? 1) * 1.05
+        right.horizontalLine(at: 0, color: .projection, dash: .dashed, label: "PCA projection (difference 0)")
+        right.line(x: [-extent, extent], y: [-extent * (factor - 1), extent * (factor - 1)], color: .reference,
+                   width: 1, dash: .dotted, label: "(f − 1)·t, f = (λ₁ − σ²)/λ₁ = " + NumberFormat.fixed(factor, decimals: 3))
+        right.scatter(x: scores, y: zip(along, scores).map { $0 - $1 }, color: .posterior, size: 2.5, marker: .diamond,
+                      label: "PPCA, every row")
+        right.title = "along the principal line: PPCA coordinate minus PCA score"
+        right.xLabel = "PCA score t = u₁ᵀ(x − μ)"
+        right.yLabel = "u₁ᵀW E[z|x] − t"
+        right.xLimits = -extent...extent
+        right.legend = .outsideRight
+        return figure
+    }
+
+    // MARK: - Step 6: σ² → 0
+
+    /// One frame of σ² → 0: the models at σ² = f·σ²_ML (several f for the overview frame) and what they give.
+    struct SigmaFrame {
+        /// f of σ² = f·σ²_ML; one factor, or several for the overview.
+        var factors: [Double]
+        /// The cloud's model at factors[0] and its posterior over every row.
+        var cloudModel: PPCA
+        var cloudPosterior: LatentPosterior
+        /// The PCA projections and PPCA reconstructions W E[z|x] + μ of the cloud rows drawn.
+        var projections: [(Double, Double)]
+        var reconstructions: [(Double, Double)]
+        /// The largest distance between a reconstruction and its projection.
+        var gap: Double
+        /// The main data's posterior of the chosen rows, one per factor.
+        var dataPosteriors: [LatentPosterior]
+    }
+
+    /// The frames of σ² → 0: the cloud (top) and the chosen rows' posteriors in the latent plane with their σ² → 0
+    /// limits (bottom). `first` is step 5's latent plane (σ² = σ²_ML), which fixes the bottom panel's limits.
+    static func sigmaToZero(_ frames: [SigmaFrame], cloud: Matrix, cloudRows: [Int], mean mu: [Double], limit: [[Double]],
+                            first: PPCALesson.LatentPlane, dataName: String) -> [(label: String, figure: Figure)] {
+        let q = first.model.latentDimension
+        let chosen = first.chosen
+        let (xr, yr) = cloudLimits(cloud)
+        // Fixed latent-panel limits: the σ²_ML posterior means ± 2.3 s.d. and the limits.
+        let firstSD = (0..<q).map { first.posterior.covariance[$0, $0].squareRoot() }
+        var lows = [Double](repeating: .infinity, count: q)
+        var highs = [Double](repeating: -.infinity, count: q)
+        for (i, row) in chosen.enumerated() { for k in 0..<q {
+            lows[k] = min(lows[k], first.posterior.means[row, k] - 2.3 * firstSD[k], limit[i][k] - 0.2)
+            highs[k] = max(highs[k], first.posterior.means[row, k] + 2.3 * firstSD[k], limit[i][k] + 0.2)
+        } }
+        let dashes: [Dash] = [.solid, .dashed, .dotted]
+        func ratio(_ f: Double) -> String { f == 1 ? "σ²(ML)" : NumberFormat.significant(f) + " σ²(ML)" }
+        return frames.map { frame in
+            let factors = frame.factors
+            let w = frame.cloudModel.loading.column(0)
+            let s = frame.cloudPosterior.covariance[0, 0].squareRoot()
+            let isOverview = factors.count > 1
+            let figure = Figure(width: 620, height: 680,
+                                title: isOverview ? "σ² → 0: σ² = σ²(ML), 0.1 σ²(ML) and 0.001 σ²(ML) together"
+                                                  : "σ² → 0: σ² = " + ratio(factors[0]))
+            let axes = figure.subplots(rows: 2, columns: 1)
+            let left = axes[0]
+            left.scatter(x: cloud.column(0), y: cloud.column(1), color: .data, size: 2, alpha: 0.3, label: "data")
+            // One row far along the line carries its 2σ posterior interval W(E[z|x] ± 2σ) + μ.
+            let means = frame.cloudPosterior.means
+            let farthest = cloudRows.max { abs(means[$0, 0]) < abs(means[$1, 0]) } ?? cloudRows[0]
+            let zFar = means[farthest, 0]
+            left.line(x: [mu[0] + (zFar - 2 * s) * w[0], mu[0] + (zFar + 2 * s) * w[0]],
+                      y: [mu[1] + (zFar - 2 * s) * w[1], mu[1] + (zFar + 2 * s) * w[1]], color: .posterior, width: 5,
+                      label: "W(E[z|x] ± 2σ) + μ, one row")
+            for (i, n) in cloudRows.enumerated() {
+                let (p, r) = (frame.projections[i], frame.reconstructions[i])
+                left.line(x: [cloud[n, 0], p.0], y: [cloud[n, 1], p.1], color: .projection, width: 0.6, dash: .dotted)
+                left.scatter(x: [p.0], y: [p.1], color: .projection, size: 5, marker: .square,
+                             label: i == 0 ? "PCA projection" : nil)
+                left.scatter(x: [r.0], y: [r.1], color: .posterior, size: 4, marker: .diamond,
+                             label: i == 0 ? "W E[z|x] + μ" + (isOverview ? " at σ²(ML)" : "") : nil)
+            }
+            for (i, n) in cloudRows.enumerated() {
+                left.scatter(x: [cloud[n, 0]], y: [cloud[n, 1]], color: .data, size: 3.5, label: i == 0 ? "chosen rows" : nil)
+            }
+            left.title = "2-D example, q = 1" + (isOverview ? " (σ² = σ²(ML))" : "")
+            left.dataPlane(x: xr, y: yr)
+            left.legend = .outsideRight
+
+            let right = axes[1]
+            if q == 2 {
+                for (j, posterior) in frame.dataPosteriors.enumerated() {
+                    let cov = covariance2(posterior.covariance)
+                    for i in chosen.indices {
+                        let m = (posterior.means[i, 0], posterior.means[i, 1])
+                        right.ellipse(mean: m, covariance: cov, k: 2, color: .posterior, width: 1.6, dash: dashes[j % 3],
+                                      label: i == 0 ? (isOverview ? "2σ ellipse, " + ratio(factors[j]) : "2σ posterior ellipse") : nil)
+                        right.scatter(x: [m.0], y: [m.1], color: .posterior, size: 4, marker: .diamond,
+                                      label: i == 0 && j == 0 ? "E[z|x]" : nil)
+                    }
+                }
+                for i in chosen.indices {
+                    right.scatter(x: [limit[i][0]], y: [limit[i][1]], color: .projection, size: 6, marker: .cross,
+                                  label: i == 0 ? "σ² → 0 limit Λ⁻½Uᵀ(x − μ)" : nil)
+                }
+                right.dataPlane(y: lows[1]...highs[1], xLabel: "z₁", yLabel: "z₂")
+            } else {
+                for (j, posterior) in frame.dataPosteriors.enumerated() {
+                    let sd = posterior.covariance[0, 0].squareRoot()
+                    for i in chosen.indices {
+                        let m = posterior.means[i, 0]
+                        let y = Double(i) + 0.2 * Double(j)
+                        right.line(x: [m - 2 * sd, m + 2 * sd], y: [y, y], color: .posterior, width: 4, dash: dashes[j % 3],
+                                   label: i == 0 ? "E[z|x] ± 2σ" + (isOverview ? ", " + ratio(factors[j]) : "") : nil)
+                    }
+                }
+                for i in chosen.indices {
+                    right.scatter(x: [limit[i][0]], y: [Double(i)], color: .projection, size: 6, marker: .cross,
+                                  label: i == 0 ? "limit" : nil)
+                }
+                right.xLabel = "z"
+                right.yLabel = "chosen row"
+            }
+            right.xLimits = lows[0]...highs[0]
+            right.title = "\(dataName), latent plane (chosen rows)"
+            right.legend = .outsideRight
+            let label = isOverview ? "overview: σ²(ML), 0.1 σ²(ML), 0.001 σ²(ML)" : "σ² = " + ratio(factors[0])
+            return (label, figure)
+        }
+    }
+
+    // MARK: - Step 7: the rotational ambiguity
+
+    /// The rows wⱼ of W and of WR as points of the latent plane (q = 2): R turns the whole cloud and keeps every
+    /// inner product; for q = 1, W and −W against the coordinate j.
+    static func rotationalAmbiguity(model: PPCA, rotated: PPCA, description: String, logLikelihoodDifference: Double) -> Figure {
+        let q = model.latentDimension
+        let d = model.dimension
+        let figure = Figure(width: 620, height: 380,
+                            title: q == 2 ? "Rows of W and of WR: \(description), each row turned clockwise"
+                                          : "Rows of W and of WR (\(description))")
+        let axes = figure.addAxes()
+        if q == 2 {
+            // Thin segments join wⱼ to wⱼR for the rows far enough from 0 to be seen.
+            let norms = (0..<d).map { Vector.norm(model.loading.row($0)) }
+            let cutoff = (norms.max() ?? 0) * 0.35
+            var first = true
+            for j in 0..<d where norms[j] > cutoff {
+                axes.line(x: [model.loading[j, 0], rotated.loading[j, 0]], y: [model.loading[j, 1], rotated.loading[j, 1]],
+                          color: .reference, width: 0.6, dash: .dotted, label: first ? "wⱼ → wⱼR" : nil)
+                first = false
+            }
+            axes.scatter(x: model.loading.column(0), y: model.loading.column(1), color: .model, size: 3.5,
+                         label: "rows wⱼ of W (one per coordinate)")
+            axes.scatter(x: rotated.loading.column(0), y: rotated.loading.column(1), color: .grey(0.45), size: 3.5,
+                         marker: .triangle, label: "rows of WR")
+            axes.xLabel = "Wⱼ₁ (first column)"
+            axes.yLabel = "Wⱼ₂ (second column)"
+            axes.equalAspect = true
+        } else {
+            let index = (0..<d).map(Double.init)
+            axes.scatter(x: index, y: model.loading.column(0), color: .model, size: 4, label: "W")
+            axes.scatter(x: index, y: rotated.loading.column(0), color: .grey(0.45), size: 4, marker: .triangle, label: "WR = −W")
+            axes.xLabel = "coordinate j of x"
+            axes.yLabel = "loading"
+        }
+        axes.legend = .outsideRight
+        axes.title = "max over rows |Δ log p(x)| = " + NumberFormat.significant(logLikelihoodDifference, digits: 2)
+        return figure
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import LinearAlgebra
+import Models
+
+/// Steps 3–4: the closed-form maximum-likelihood fit (checked against a direct Cholesky evaluation of N(x; μ, C)),
+/// and EM climbing to it.
+extension PPCALesson {
+    /// EM stops when one iteration gains less than this × max(1, |ℓ|) and so does the estimated remaining gap.
+    static let emStopTolerance = 1e-14
+
+    /// EM's linear rate r = gₖ/gₖ₋₁ (gₖ the gain of iteration k) at the last iteration whose previous gain is still
+    /// 1000 times `noise`, the round-off of ℓ: below that the gains are noise and their ratios mean nothing. 0 when
+    /// no gain is that large (EM was already at the maximum).
+    static func emContraction(_ logLikelihoods: [Double], noise: Double) -> Double {
+        var rate = 0.0
+        for k in logLikelihoods.indices.dropFirst(2) {
+            let previous = logLikelihoods[k - 1] - logLikelihoods[k - 2]
+            if previous >= 1000 * noise { rate = (logLikelihoods[k] - logLikelihoods[k - 1]) / previous }
+        }
+        return rate
+    }
+
+    /// The cap on EM iterations on the main data.
+    static func emMaxIterations(quick: Bool) -> Int { quick ? 5000 : 20000 }
+
+    /// The rounding error allowed in one evaluation of ℓ = (1/N) Σ log N(xₙ; μ, C): each term is a sum of D squares
+    /// and D log-pivots computed through a factor of C (or of M), accurate to about D·ε·κ(C) of its size, with
+    /// κ(C) = λ₁/σ² for an ML model (C's eigenvalues are λ₁ … λ_q and σ²). Four times that, of max(1, |ℓ|).
+    static func logLikelihoodRoundOff(dimension: Int, conditionNumber: Double, logLikelihood: Double) -> Double {
+        4 * Double(dimension) * conditionNumber * .ulpOfOne * max(1, abs(logLikelihood))
+    }
+
+    // MARK: - Step 3
+
+    /// Step 3 — maximum likelihood in closed form: μ = x̄, σ² = mean of the D − q discarded eigenvalues of the 1/N
+    /// covariance, W = U_q(Λ_q − σ²I)^{1/2} (Tipping & Bishop eqs. 7–8). ℓ by Woodbury and the determinant lemma
+    /// (O(NDq)), checked against the D × D Cholesky of C (O(ND²)); ℓ's shift under x → x/s against D log s.
+    func maximumLikelihood(_ inputs: PPCAInputs, _ page: inout LessonRecorder) throws -> MaximumLikelihoodFits {
+        let q = inputs.latentDimension
+        let cloudFit = try PPCAMaximumLikelihood(inputs.cloud)
+        let cloudModel = try cloudFit.model(latentDimension: 1)
+        let dataFit = try PPCAMaximumLikelihood(inputs.data)
+        let dataModel = try dataFit.model(latentDimension: q)
+
+        // ℓ two ways: Woodbury/determinant lemma (the model's own path) and the full Gaussian N(μ, C) by Cholesky.
+        var rows: [PPCATables.LikelihoodRow] = []
+        for (key, name, x, fit, model) in [("toy", "2-D example", inputs.cloud, cloudFit, cloudModel),
+                                           ("main", inputs.dataName, inputs.data, dataFit, dataModel)] {
+            let woodbury = try model.averageLogLikelihood(x)
+            let cholesky = try GaussianModel(mean: model.mean, covariance: model.marginalCovariance).averageLogLikelihood(x)
+            rows.append(.init(name: name, rows: x.rows, columns: x.columns, latentDimension: model.latentDimension,
+                              woodbury: woodbury, cholesky: cholesky))
+            page.group("likelihood_check.\(key)") { page in
+                page.store(woodbury, at: "woodbury")
+                page.store(cholesky, at: "cholesky")
+                page.store(abs(woodbury - cholesky), at: "abs_difference")
+            }
+            page.check("likelihood_check.\(key)",
+                       method: "expected: ℓ by Woodbury and the determinant lemma (PPCA.averageLogLikelihood); computed: (1/N) Σ log N(xₙ; μ, WWᵀ + σ²I) through the Cholesky factor of the D × D matrix C; tolerance 4·D·κ(C)·ε·max(1, |ℓ|), κ(C) = λ₁/σ²",
+                       expected: woodbury, computed: cholesky,
+                       tolerance: Self.logLikelihoodRoundOff(dimension: x.columns,
+                                                             conditionNumber: fit.eigenvalues[0] / model.noiseVariance,
+                                                             logLikelihood: woodbury))
+        }
+        page.table("likelihood-check", PPCATables.likelihoodCheck(rows))
+        page.label("likelihood_check.main.abs_difference", "|ℓ Woodbury − ℓ Cholesky| on the main data",
+                   .naturalLogAveragedOverRows)
+        let (cloudLogLikelihood, dataLogLikelihood) = (rows[0].woodbury, rows[1].woodbury)
+
+        page.value("latent_dim", q, "latent dimension q of the main fit")
+        page.value("sigma2", dataModel.noiseVariance, "σ²(ML) on the main data", .noiseVarianceIsMeanDiscardedEigenvalue)
+        page.store(dataModel.loading, at: "W")
+        page.value("log_likelihood_per_sample", dataLogLikelihood,
+                   "average log-likelihood ℓ = (1/N) Σ log p(xₙ) at the ML fit", .naturalLogAveragedOverRows)
+        page.store(Array(dataFit.eigenvalues.prefix(10)), at: "eigenvalues")
+        page.label("eigenvalues.0", "λ₁", .eigenvaluesOfOneOverNCovariance)
+        page.label("eigenvalues.1", "λ₂", .eigenvaluesOfOneOverNCovariance)
+        page.group("data") { page in
+            page.value("name", inputs.dataName, "the main data set")
+            page.value("rows", inputs.data.rows, "N, rows of the main data")
+            page.value("columns", inputs.dimension, "D, columns of the main data")
+        }
+
+        // Why ℓ can be positive: a narrow Gaussian's peak 1/(s√(2π)) exceeds 1.
+        let narrowSD = 0.01
+        page.group("density_example") { page in
+            page.value("sd", narrowSD, "standard deviation of the narrow example Gaussian")
+            page.value("peak_density", 1 / (narrowSD * (2 * Double.pi).squareRoot()), "its density at the centre, 1/(s√(2π))")
+        }
+        // Rescaling x by 1/s multiplies densities by sᴰ, so ℓ shifts by exactly D log s.
+        let scale = max(inputs.data.maxAbs, 1e-300)
+        let rescaled = inputs.data.map { $0 / scale }                                 // (N, D)
+        let rescaledLogLikelihood = try PPCA.fit(rescaled, latentDimension: q).averageLogLikelihood(rescaled)
+        let expectedShift = Double(inputs.dimension) * log(scale)
+        page.group("rescaled") { page in
+            page.value("scale", scale, "s, the largest |value| in the data (the data are divided by s)")
+            page.value("log_likelihood_per_sample", rescaledLogLikelihood, "ℓ of the ML fit to x/s", .naturalLogAveragedOverRows)
+            page.value("shift", rescaledLogLikelihood - dataLogLikelihood, "ℓ(x/s) − ℓ(x), computed by refitting")
+            page.value("expected_shift", expectedShift, "D log s, the change of variables predicts")
+        }
+        page.check("rescaling.shift",
+                   method: "expected: D log s (change of variables x → x/s); computed: ℓ of the ML fit to x/s minus ℓ of the fit to x; tolerance: the round-off of both ℓ, of the size of the terms that cancel, |ℓ(x)| + |ℓ(x/s)| + D|log s|",
+                   expected: expectedShift, computed: rescaledLogLikelihood - dataLogLikelihood,
+                   tolerance: 2 * Self.logLikelihoodRoundOff(
+                       dimension: inputs.dimension, conditionNumber: dataFit.eigenvalues[0] / dataModel.noiseVariance,
+                       logLikelihood: abs(dataLogLikelihood) + abs(rescaledLogLikelihood) + abs(expectedShift)))
+
+        // scikit-learn's PCA.score: the same model with the 1/(N−1) covariance (eigenvalues × N/(N−1)).
+        let n = inputs.data.rows
+        let bessel = Double(n) / Double(n - 1)
+        let unbiased = try PPCA(mean: dataModel.mean, loading: sqrt(bessel) * dataModel.loading,
+                                noiseVariance: bessel * dataModel.noiseVariance)
+        let unbiasedLogLikelihood = try unbiased.averageLogLikelihood(inputs.data)
+        page.group("conventions") { page in
+            page.store(Convention.covarianceOneOverN.text, at: "covariance")
+            page.store(Convention.naturalLogPerSample.text, at: "log")
+            page.store(Convention.loadingRotationAndSigns.text, at: "W")
+            page.store(Convention.posteriorFormula.text, at: "posterior")
+            page.store(Convention.scikitLearnCovariance.text, at: "sklearn")
+            page.value("sklearn_score_difference", dataLogLikelihood - unbiasedLogLikelihood,
+                       "ℓ(1/N fit) − ℓ(1/(N−1) fit, as in scikit-learn's PCA.score) on the main data",
+                       .naturalLogAveragedOverRows)
+            page.value("sklearn_sigma2", unbiased.noiseVariance, "σ² with the 1/(N−1) covariance (scikit-learn's noise_variance_)")
+        }
+
+        // The fitted density over the 2-D cloud.
+        page.figure("marginal-density", PPCAFigures.marginalDensity(inputs.cloud, model: cloudModel, quick: inputs.quick))
+        page.group("toy") { page in
+            page.store(inputs.cloud.rows, at: "rows")
+            page.value("sigma2", cloudModel.noiseVariance, "σ²(ML) of the 2-D example (q = 1) = λ₂",
+                       .eigenvaluesOfOneOverNCovariance)
+            page.store(cloudModel.loading.column(0), at: "W")
+            page.store(cloudFit.eigenvalues, at: "eigenvalues")
+            page.label("eigenvalues.0", "λ₁ of the 2-D example", .eigenvaluesOfOneOverNCovariance)
+            page.label("eigenvalues.1", "λ₂ of the 2-D example", .eigenvaluesOfOneOverNCovariance)
+            page.value("log_likelihood_per_sample", cloudLogLikelihood, "ℓ of the 2-D example at the ML fit",
+                       .naturalLogAveragedOverRows)
+            page.store(cloudModel.mean, at: "mu")
+        }
+        return MaximumLikelihoodFits(cloudFit: cloudFit, cloudModel: cloudModel, dataFit: dataFit, dataModel: dataModel,
+                                     cloudLogLikelihood: cloudLogLikelihood, dataLogLikelihood: dataLogLikelihood)
+    }
+
+    // MARK: - Step 4
+
+    /// Step 4 — EM (Tipping & Bishop eqs. 29–30) on the cloud from a poor start and on the main data from a random
+    /// small W₀, against the closed form: ℓ, WWᵀ (EM's W is the closed form's up to a rotation) and σ².
+    func expectationMaximisation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
+                                 _ streams: PPCARandomStreams) throws {
+        // The cloud from a poor start: W₀ nearly along the minor axis (15° off it, since an exact eigenvector is a
+        // fixed point), σ²₀ = λ₁ (far too large).
+        let u1 = fits.cloudFit.eigenvectors.column(0)
+        let u2 = fits.cloudFit.eigenvectors.column(1)
+        let tiltDegrees = 15.0
+        let tilt = tiltDegrees * Double.pi / 180
+        let start = 0.5 * fits.cloudFit.eigenvalues[0].squareRoot()
+        let cloudW0 = Matrix([[start * (sin(tilt) * u1[0] + cos(tilt) * u2[0])],     // (2, 1)
+                              [start * (sin(tilt) * u1[1] + cos(tilt) * u2[1])]])
+        let frameIterations = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100, 150, 200, 300, 500]
+        let cloudEM = try PPCA.fitEM(inputs.cloud, initialLoading: cloudW0, initialNoiseVariance: fits.cloudFit.eigenvalues[0],
+                                     maxIterations: 500, tolerance: Self.emStopTolerance, snapshotIterations: frameIterations)
+        page.frames("em-iterations", PPCAFigures.emFrames(inputs.cloud, em: cloudEM, target: fits.cloudModel))
+
+        // The main data from a random small W₀ and σ²₀ = tr(S)/D; EM needs only the mean and the 1/N scatter.
+        let d = inputs.dimension
+        let q = inputs.latentDimension
+        let averageVariance = fits.dataFit.eigenvalues.reduce(0, +) / Double(d)
+        let scale = 0.1 * averageVariance.squareRoot()
+        var random = streams.generator(.emStart)
+        let dataW0 = Matrix(rows: d, columns: q, elements: (0..<(d * q)).map { _ in scale * random.nextStandardNormal() })
+        let dataEM = try PPCA.fitEM(mean: fits.dataFit.mean, scatter: fits.dataFit.covariance, initialLoading: dataW0,
+                                    initialNoiseVariance: averageVariance, maxIterations: Self.emMaxIterations(quick: inputs.quick),
+                                    tolerance: Self.emStopTolerance)
+        page.figure("em-log-likelihood", PPCAFigures.emLogLikelihood(
+            data: dataEM, dataClosedForm: fits.dataLogLikelihood, cloud: cloudEM, cloudClosedForm: fits.cloudLogLikelihood,
+            dataName: inputs.dataName, latentDimension: q))
+
+        var rows: [PPCATables.EMRow] = []
+        for (key, name, em, target, fit, closedForm, x) in [
+            ("toy_em", "2-D example (q = 1)", cloudEM, fits.cloudModel, fits.cloudFit, fits.cloudLogLikelihood, inputs.cloud),
+            ("em", "\(inputs.dataName) (q = \(q))", dataEM, fits.dataModel, fits.dataFit, fits.dataLogLikelihood, inputs.data),
+        ] {
+            let emLogLikelihood = try em.model.averageLogLikelihood(x)
+            let wwt = em.model.loading.timesTranspose(em.model.loading)                  // (D, D)
+            let wwtML = target.loading.timesTranspose(target.loading)
+            let wwtDifference = (wwt - wwtML).frobeniusNorm / wwtML.frobeniusNorm
+            let sigmaDifference = abs(em.model.noiseVariance - target.noiseVariance) / target.noiseVariance
+            let decreases = zip(em.logLikelihoods.dropFirst(), em.logLikelihoods).filter { $0.0 < $0.1 }.count
+            rows.append(.init(name: name, iterations: em.iterations, converged: em.converged, emLogLikelihood: emLogLikelihood,
+                              closedFormLogLikelihood: closedForm, wwtDifference: wwtDifference,
+                              sigmaDifference: sigmaDifference, decreasingSteps: decreases))
+            // EM stops at a gain t ≤ 10⁻¹⁴·max(1, |ℓ|) measured to ν, the round-off of ℓ; a linear tail with rate r
+            // then leaves at most (t + 2ν)/(1 − r), and each reported ℓ carries its own ν.
+            let roundOff = Self.logLikelihoodRoundOff(dimension: x.columns, conditionNumber: fit.eigenvalues[0] / target.noiseVariance,
+                                                      logLikelihood: closedForm)
+            let rate = Self.emContraction(em.logLikelihoods, noise: roundOff)
+            page.check("\(key).log_likelihood",
+                       method: "expected: ℓ of the closed-form ML fit; computed: ℓ after EM from its start (same Woodbury evaluation); tolerance (t + 2ν)/(1 − r) + 2ν: the stopping gain t = \(Self.emStopTolerance)·max(1, |ℓ|), ν the round-off of ℓ (4·D·κ(C)·ε·max(1, |ℓ|)), r EM's linear rate measured where the gains exceed 1000ν",
+                       expected: closedForm, computed: emLogLikelihood,
+                       tolerance: (Self.emStopTolerance * max(1, abs(closedForm)) + 2 * roundOff) / (1 - rate) + 2 * roundOff)
+            let trace: [JSONValue] = em.logLikelihoods.indices.map { k in
+                ["iteration": .integer(k), "log_likelihood_per_sample": .number(em.logLikelihoods[k]),
+                 "sigma2": .number(em.noiseVariances[k])]
+            }
+            page.group(key) { page in
+                page.store(em.iterations, at: "iterations")
+                page.store(em.converged, at: "converged")
+                page.store(emLogLikelihood, at: "log_likelihood_per_sample")
+                page.store(closedForm, at: "closed_form_log_likelihood_per_sample")
+                page.store(closedForm - emLogLikelihood, at: "log_likelihood_gap")
+                page.store(wwtDifference, at: "wwt_relative_difference")
+                page.store(em.model.noiseVariance, at: "sigma2")
+                page.store(sigmaDifference, at: "sigma2_relative_difference")
+                page.store(decreases, at: "decreasing_steps")
+                page.store(JSONValue.array(trace), at: "trace")
+            }
+        }
+        page.table("em-check", PPCATables.emCheck(rows))
+        page.group("em") { page in
+            page.store("W₀ with N(0, (0.1·√(tr S/D))²) entries, σ²₀ = tr S / D", at: "start")
+            page.value("start_sigma2", averageVariance, "σ²₀ on the main data = tr S / D", .eigenvaluesOfOneOverNCovariance)
+            page.label("iterations", "EM iterations on the main data", .emStoppingRule)
+            page.label("log_likelihood_per_sample", "ℓ after EM on the main data", .naturalLogAveragedOverRows)
+            page.label("log_likelihood_gap", "ℓ closed form − ℓ EM (main data)", .naturalLogAveragedOverRows)
+            page.label("wwt_relative_difference", "‖WWᵀ(EM) − WWᵀ(ML)‖(F) / ‖WWᵀ(ML)‖(F) (main data)")
+            page.label("sigma2_relative_difference", "|σ²(EM) − σ²(ML)| / σ²(ML) (main data)")
+            page.label("decreasing_steps", "iterations where ℓ decreased (main data)")
+        }
+        page.group("toy_em") { page in
+            page.store("W₀ = 0.5·√λ₁ times a unit vector 15° from the minor axis u₂ towards u₁; σ²₀ = λ₁ (the largest eigenvalue of the 1/N covariance)",
+                       at: "start")
+            page.value("start_sigma2", fits.cloudFit.eigenvalues[0], "σ²₀ of the 2-D EM run = λ₁", .eigenvaluesOfOneOverNCovariance)
+            page.value("start_tilt_degrees", tiltDegrees, "angle between W₀ and the minor axis u₂ (degrees)")
+            page.value("total_variance", fits.cloudFit.eigenvalues.reduce(0, +), "tr S = λ₁ + λ₂ of the 2-D example",
+                       .eigenvaluesOfOneOverNCovariance)
+            page.label("iterations", "EM iterations on the 2-D example")
+            page.label("log_likelihood_gap", "ℓ closed form − ℓ EM (2-D example)", .naturalLogAveragedOverRows)
+        }
+    }
+}
