@@ -120,12 +120,12 @@ import Testing
     @Test func theDistanceGridIsTheDistanceToThePolyline() {
         // a horizontal segment from (−1, 0) to (1, 0): inside its span the distance is |y|, beyond an end it is the
         // distance to that end
-        let grid = NonlinearPlaneGrid(x: -2...2, y: -1...1, count: 9)
-        let d = NL.distanceGrid(to: (x: [-1, 0, 1], y: [0, 0, 0]), over: grid)
-        for (j, y) in grid.ys.enumerated() {
-            for (i, x) in grid.xs.enumerated() {
+        let (xs, ys) = EvenGrid.plane(x: -2...2, y: -1...1, count: 9)
+        let d = NonlinearFigures.distanceGrid(to: PlaneCurve(x: [-1, 0, 1], y: [0, 0, 0]), xs: xs, ys: ys)
+        for (j, y) in ys.enumerated() {
+            for (i, x) in xs.enumerated() {
                 let expected = abs(x) <= 1 ? abs(y) : hypot(abs(x) - 1, y)
-                #expect(abs(d.values[j * grid.xs.count + i] - expected) < 1e-12, "(\(x), \(y))")
+                #expect(abs(d.values[j * xs.count + i] - expected) < 1e-12, "(\(x), \(y))")
             }
         }
     }

@@ -18,6 +18,8 @@ struct NonlinearSettings: Sendable {
     var toyLearningRate = 0.03
     var toyFinalLearningRate = 0.003
     var trainingFrames = 12
+    var curveHalfWidth = 3.0                 // the figures draw fθ(z) for |z| ≤ 3 …
+    var curvePoints = 301                    // … at 301 even nodes
     var referenceRule = (halfWidth: 10.0, points: 8001)   // the "much finer" rule, h = 0.0025
     var accuracyOrders = [5, 10, 20, 40, 80, 160]
     var densityGrid = 140                    // x-grid points per axis for contour figures
@@ -38,6 +40,9 @@ struct NonlinearSettings: Sendable {
     var manifoldSide = 20
 
     static let full = NonlinearSettings()
+
+    /// The z at which the figures draw the curve fθ(z): `curvePoints` even nodes on [−curveHalfWidth, curveHalfWidth].
+    var curveNodes: [Double] { EvenGrid.values(-curveHalfWidth...curveHalfWidth, count: curvePoints) }
 
     static var quick: NonlinearSettings {
         var s = NonlinearSettings()
