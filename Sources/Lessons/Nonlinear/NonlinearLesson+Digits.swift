@@ -13,16 +13,17 @@ import Models
 
 extension NonlinearLesson {
     /// Step 8 — digits with a two-dimensional latent space, against PPCA with d = 2.
-    func digitsInTwoDimensions(_ digits: Dataset, _ s: NonlinearSettings, _ random: inout Xoshiro256StarStar,
-                               _ page: inout LessonRecorder, progress: (String, Double?) -> Void) throws {
+    func digitsInTwoDimensions(_ digits: Dataset, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder,
+                               progress: (String, Double?) -> Void) throws {
         let x = digits.values                                                       // (N, D)
         let (d, latent) = (x.columns, 2)
         let bias = Statistics.columnMeans(x).map { m -> Double in                   // sigmoid⁻¹ of the mean pixel
             let p = min(max(m / 16, 0.01), 0.99)
             return log(p / (1 - p))
         }
+        var initial = StepRandom.generator(seed: seed, lesson: slug, step: "digits-decoder-init")
         let decoder = MLPDecoder(latentDimension: latent, hiddenUnits: s.digitsHidden, outputDimension: d,
-                                 output: .scaledSigmoid(16), gain: 1, biasScale: 1, outputScale: 1, outputBias: bias, using: &random)
+                                 output: .scaledSigmoid(16), gain: 1, biasScale: 1, outputScale: 1, outputBias: bias, using: &initial)
         var model = try NonlinearLVM(decoder: decoder, noiseVariance: s.digitsInitialNoiseVariance)
         let rule = try LatentQuadrature.gaussHermite(order: s.digitsOrder, dimension: latent)
         let fine = try LatentQuadrature.trapezoid(halfWidth: s.digitsFineRule.halfWidth, pointsPerDimension: s.digitsFineRule.points,
@@ -32,7 +33,8 @@ extension NonlinearLesson {
         var observeError: Error?
         let schedule = TrainingSchedule(steps: s.digitsSteps, learningRate: s.digitsLearningRate,
                                         finalLearningRate: s.digitsFinalLearningRate, batchSize: s.digitsBatch)
-        let minibatchTrace = try model.train(x, quadrature: rule, schedule: schedule, using: &random) { step, m in
+        var minibatches = StepRandom.generator(seed: seed, lesson: slug, step: "digits-minibatches")
+        let minibatchTrace = try model.train(x, quadrature: rule, schedule: schedule, using: &minibatches) { step, m in
             guard step % s.digitsEvaluationEvery == 0 || step == s.digitsSteps else { return }
             do {
                 evaluations.append(try m.quadratureMarginal(x, quadrature: rule).meanLogMarginal)

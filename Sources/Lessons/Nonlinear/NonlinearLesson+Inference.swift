@@ -61,8 +61,8 @@ extension NonlinearLesson {
 
     /// Step 6 — why the integral is intractable: prior sampling p̂ = (1/S) Σₛ p(x|zₛ), zₛ ~ p(z), with relative
     /// error √(E_p(z)[p(x|z)²]/p(x)² − 1)/√S; a grid costs Kᵈ; importance sampling from r ≈ p(z|x) removes variance.
-    func whyTheIntegralIsIntractable(_ fit: ArcFit, _ at: ProbePosteriors, _ s: NonlinearSettings,
-                                     _ random: inout Xoshiro256StarStar, _ page: inout LessonRecorder) throws {
+    func whyTheIntegralIsIntractable(_ fit: ArcFit, _ at: ProbePosteriors, _ s: NonlinearSettings, seed: UInt64,
+                                     _ page: inout LessonRecorder) throws {
         let model = fit.trained
         let probe = at.probes[0]
         let logPx = try model.logMarginals(Matrix([probe.x]), quadrature: fit.referenceRule)[0]
@@ -71,13 +71,14 @@ extension NonlinearLesson {
         let proposal = try VariationalGaussian(mean: laplace.mean,
                                                standardDeviations: [(1 + widening) * laplace.covariance[0, 0].squareRoot()])
         // RMS of p̂/p − 1 over repeats, for each sample count S
+        var estimates = StepRandom.generator(seed: seed, lesson: slug, step: "monte-carlo")
         var priorError: [Double] = [], importanceError: [Double] = []
         for count in s.monteCarloSampleCounts {
             var priorSquares = 0.0, importanceSquares = 0.0
             for _ in 0..<s.monteCarloRepeats {
-                let prior = exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: count, using: &random) - logPx) - 1
+                let prior = exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: count, using: &estimates) - logPx) - 1
                 let importance = exp(try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
-                                                                               samples: count, using: &random) - logPx) - 1
+                                                                               samples: count, using: &estimates) - logPx) - 1
                 priorSquares += prior * prior
                 importanceSquares += importance * importance
             }
@@ -125,11 +126,12 @@ extension NonlinearLesson {
 
         // importance sampling: the spread of R estimates p̂/p at S = 100, prior against proposal
         let samples = 100
+        var spread = StepRandom.generator(seed: seed, lesson: slug, step: "importance-sampling")
         var priorEstimates: [Double] = [], importanceEstimates: [Double] = []
         for _ in 0..<s.importanceRepeats {
-            priorEstimates.append(exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: samples, using: &random) - logPx))
+            priorEstimates.append(exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: samples, using: &spread) - logPx))
             importanceEstimates.append(exp(try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
-                                                                                     samples: samples, using: &random) - logPx))
+                                                                                     samples: samples, using: &spread) - logPx))
         }
         func sd(_ v: [Double]) -> Double {                          // 1/(R − 1)
             let m = v.reduce(0, +) / Double(v.count)

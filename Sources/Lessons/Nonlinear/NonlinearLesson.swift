@@ -29,23 +29,22 @@ public struct NonlinearLesson: Lesson {
     public func run(_ context: LessonContext) throws -> LessonResult {
         let (seed, quick, digits, progress) = (context.seed, context.quick, context.digits, context.progress)
         let settings = quick ? NonlinearSettings.quick : .full
-        // One generator, drawn from in the order of the steps (all computations run on one thread: same seed ⇒ same
-        // bytes).
-        var random = Xoshiro256StarStar(seed: seed)
+        // Each step that draws random numbers has its own stream, StepRandom.generator(seed:lesson:step:) with a fixed
+        // step id, so one more draw in one step changes nothing in another (same seed ⇒ same bytes).
         var page = LessonRecorder()
 
         progress("nonlinear: toy curve (steps 1–4)", 0)
-        let arc = try dataOnACurve(settings, &random, &page)                                      // 1
-        let untrained = try neuralDecoder(arc, settings, &random, &page)                          // 2
-        let fit = try fitByQuadrature(arc, untrained, settings, &random)    // step 4's fit: step 3 draws it too
+        let arc = try dataOnACurve(settings, seed: seed, &page)                                   // 1
+        let untrained = try neuralDecoder(arc, settings, seed: seed, &page)                       // 2
+        let fit = try fitByQuadrature(arc, untrained, settings, seed: seed) // step 4's fit: step 3 draws it too
         try marginalInOneDimension(arc, fit, settings, &page)                                     // 3
         learningByGradientAscent(arc, fit, settings, &page)                                       // 4
         progress("nonlinear: posterior, Monte Carlo, ELBO (steps 5–7)", 0.2)
         let posteriors = try posteriorIsNotGaussian(arc, fit, settings, &page)                    // 5
-        try whyTheIntegralIsIntractable(fit, posteriors, settings, &random, &page)               // 6
+        try whyTheIntegralIsIntractable(fit, posteriors, settings, seed: seed, &page)            // 6
         try elboInOnePicture(fit, posteriors, &page)                                              // 7
         progress("nonlinear: digits (step 8)", 0.3)
-        try digitsInTwoDimensions(digits, settings, &random, &page) { label, fraction in          // 8
+        try digitsInTwoDimensions(digits, settings, seed: seed, &page) { label, fraction in       // 8
             progress(label, fraction.map { 0.3 + 0.7 * $0 })
         }
         conventions(seed: seed, quick: quick, &page)
@@ -79,8 +78,8 @@ extension NonlinearLesson {
     ///
     /// With d = D − 1 the fitted covariance WWᵀ + σ²I is the data's 1/N covariance S (Tipping & Bishop 1999), so
     /// PPCA's average log-likelihood is the ML Gaussian's on its own data, −½(D(1 + log 2π) + log|S|): checked.
-    func dataOnACurve(_ s: NonlinearSettings, _ random: inout Xoshiro256StarStar,
-                      _ page: inout LessonRecorder) throws -> ArcData {
+    func dataOnACurve(_ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) throws -> ArcData {
+        var random = StepRandom.generator(seed: seed, lesson: slug, step: "toy-arc")
         let x = NoisyArc.sample(rows: s.toyRows, noise: s.toyNoise, using: &random)            // (N, 2)
         let ppca = try PPCA.fit(x, latentDimension: 1)
         let ppcaLogLikelihood = try ppca.averageLogLikelihood(x)
@@ -106,12 +105,13 @@ extension NonlinearLesson {
     }
 
     /// Step 2 — a neural decoder f_θ: ℝ → ℝ², untrained: p(x|z) = N(x; f_θ(z), σ²I), H tanh units, random weights.
-    func neuralDecoder(_ arc: ArcData, _ s: NonlinearSettings, _ random: inout Xoshiro256StarStar,
-                       _ page: inout LessonRecorder) throws -> NonlinearLVM {
+    func neuralDecoder(_ arc: ArcData, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) throws -> NonlinearLVM {
+        var initial = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-init")
         let decoder = MLPDecoder(latentDimension: 1, hiddenUnits: s.toyHidden, outputDimension: 2, output: .linear,
-                                 gain: 2, biasScale: 1, outputScale: 1, using: &random)
+                                 gain: 2, biasScale: 1, outputScale: 1, using: &initial)
         let untrained = try NonlinearLVM(decoder: decoder, noiseVariance: s.toyInitialNoiseVariance)
-        let samples = untrained.sample(count: 300, using: &random).x                           // (300, 2) x ~ p(x)
+        var sampling = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-samples")
+        let samples = untrained.sample(count: 300, using: &sampling).x                         // (300, 2) x ~ p(x)
         page.group("toy") { page in
             page.value("hidden_units", s.toyHidden, "hidden tanh units H of the decoder 1 → H → 2")
             page.value("parameter_count", untrained.parameters.count, "number of parameters (W₁, b₁, W₂, b₂, log σ²)")
@@ -127,8 +127,7 @@ extension NonlinearLesson {
 
     /// Step 4's numerics, run before step 3 is drawn: Adam on the quadrature log-likelihood
     /// (1/N) Σₙ log Σₘ wₘ N(xₙ; f_θ(zₘ), σ²I), full batch, with K uniform nodes on [−a, a] (weights h·φ(zₘ)).
-    func fitByQuadrature(_ arc: ArcData, _ untrained: NonlinearLVM, _ s: NonlinearSettings,
-                         _ random: inout Xoshiro256StarStar) throws -> ArcFit {
+    func fitByQuadrature(_ arc: ArcData, _ untrained: NonlinearLVM, _ s: NonlinearSettings, seed: UInt64) throws -> ArcFit {
         let trainingRule = try LatentQuadrature.trapezoid(halfWidth: s.toyRuleHalfWidth, pointsPerDimension: s.toyRulePoints,
                                                           dimension: 1)
         let referenceRule = try LatentQuadrature.trapezoid(halfWidth: s.referenceRule.halfWidth,
@@ -138,6 +137,7 @@ extension NonlinearLesson {
         var frames: [(step: Int, model: NonlinearLVM)] = []
         let schedule = TrainingSchedule(steps: s.toySteps, learningRate: s.toyLearningRate,
                                         finalLearningRate: s.toyFinalLearningRate)
+        var random = StepRandom.generator(seed: seed, lesson: slug, step: "toy-training")      // full batch: no draws
         let trace = try model.train(arc.x, quadrature: trainingRule, schedule: schedule, using: &random) { step, m in
             if frameSteps.contains(step) { frames.append((step, m)) }
         }
