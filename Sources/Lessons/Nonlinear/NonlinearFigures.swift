@@ -35,7 +35,7 @@ enum NonlinearFigures {
     }
 
     /// Step 2: the untrained curve, samples of p(x) and the data; a few values of z marked on the curve (a mark that
-    /// would sit within 0.25 of an earlier one is left out), each labelled where it is clearest of the curve, the
+    /// would sit within 16 pt of an earlier one is left out), each labelled where it is clearest of the curve, the
     /// marks and the earlier labels (`LabelPlacement`, most clearance among eight positions around the mark).
     static func untrainedDecoder(data x: Matrix, samples: Matrix, curve: PlaneCurve, halfWidth: Double,
                                  marks: [(z: Double, x: Double, y: Double)]) -> Figure {
@@ -44,13 +44,16 @@ enum NonlinearFigures {
         ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.35, label: "data")
         ax.scatter(x: samples.column(0), y: samples.column(1), color: .samples, size: 2, alpha: 0.6, label: "samples x ~ p(x)")
         ax.line(x: curve.x, y: curve.y, color: .model, width: 2, label: "fθ(z), " + zRange(halfWidth))
+        // Sizes in points — a 9 pt "z = −2" is about 36 × 8 pt, on a ring of 27 × 12 pt around its mark — in data units:
+        // the plot area is about 280 pt for the larger span of what is drawn (padded by 5 % each side, equal aspect).
+        let (allX, allY) = (x.column(0) + samples.column(0) + curve.x, x.column(1) + samples.column(1) + curve.y)
+        let unit = 1.1 * max(allX.max()! - allX.min()!, allY.max()! - allY.min()!) / 280
         var kept: [(z: Double, x: Double, y: Double)] = []
-        for mark in marks where !kept.contains(where: { hypot($0.x - mark.x, $0.y - mark.y) < 0.25 }) { kept.append(mark) }
-        // a label is about 0.56 × 0.12 in data units at this size; obstacles: every third vertex of the curve, all marks
-        let vertices = Array(stride(from: 0, to: curve.x.count, by: 3))
+        for mark in marks where !kept.contains(where: { hypot($0.x - mark.x, $0.y - mark.y) < 16 * unit }) { kept.append(mark) }
+        let vertices = Array(stride(from: 0, to: curve.x.count, by: 3))      // obstacles: every third vertex, all marks
         let placed = LabelPlacement.place(
-            kept.map { LabelRequest(anchorX: $0.x, anchorY: $0.y, width: 0.56, height: 0.12, alignment: .center,
-                                    offsets: LabelPlacement.around(radiusX: 0.42, radiusY: 0.18, count: 8)) },
+            kept.map { LabelRequest(anchorX: $0.x, anchorY: $0.y, width: 36 * unit, height: 8 * unit, alignment: .center,
+                                    offsets: LabelPlacement.around(radiusX: 27 * unit, radiusY: 12 * unit, count: 8)) },
             obstaclesX: vertices.map { curve.x[$0] } + marks.map(\.x), obstaclesY: vertices.map { curve.y[$0] } + marks.map(\.y),
             margin: 0, rule: .mostClearance)
         for (mark, label) in zip(kept, placed) {
