@@ -194,14 +194,14 @@ extension NonlinearFigures {
     }
 
     /// Step 8: the decoder's and PPCA's images (8 × 8 pixels) at the probit grid, in two rows (a slide is ≤ 640 pt
-    /// wide), each with z₁ along the bottom and z₂ up the left edge, on one grey scale 0–16.
-    static func latentManifolds(decoder: [[Double]], ppca: [[Double]], side: Int) -> Figure {
+    /// wide), each with z₁ along the bottom and z₂ up the left edge, on one grey scale 0…pixelMax.
+    static func latentManifolds(decoder: [[Double]], ppca: [[Double]], side: Int, pixelMax: Double) -> Figure {
         let (cellHeight, width) = (400.0, 480.0)
         let fig = Figure(width: width, height: 2 * cellHeight + 20, title: "Latent manifolds: decoded images at z = Φ⁻¹(u), u an even grid")
         let edges = LatentManifold.edgeAxes(side: side)
         for (ax, (images, name)) in zip(fig.subplots(rows: 2, columns: 1), [(decoder, "nonlinear decoder fθ(z), d = 2"),
                                                                                (ppca, "PPCA d = 2: W z + μ (linear)")]) {
-            ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: side, colorMap: .greys, range: 0...16,
+            ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: side, colorMap: .greys, range: 0...pixelMax,
                          xAxis: edges.x, yAxis: edges.y)
             ax.title = name
         }

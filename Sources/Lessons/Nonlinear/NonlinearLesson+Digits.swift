@@ -17,13 +17,16 @@ extension NonlinearLesson {
                                progress: (String, Double?) -> Void) throws {
         let x = digits.values                                                       // (N, D)
         let (d, latent) = (x.columns, 2)
+        let pixelMax = s.digitsPixelMax
         let bias = Statistics.columnMeans(x).map { m -> Double in                   // sigmoid⁻¹ of the mean pixel
-            let p = min(max(m / 16, 0.01), 0.99)
+            let p = min(max(m / pixelMax, 0.01), 0.99)
             return log(p / (1 - p))
         }
         var initial = StepRandom.generator(seed: seed, lesson: slug, step: "digits-decoder-init")
         let decoder = MLPDecoder(latentDimension: latent, hiddenUnits: s.digitsHidden, outputDimension: d,
-                                 output: .scaledSigmoid(16), gain: 1, biasScale: 1, outputScale: 1, outputBias: bias, using: &initial)
+                                 output: .scaledSigmoid(pixelMax), gain: s.digitsDecoderScales.gain,
+                                 biasScale: s.digitsDecoderScales.bias, outputScale: s.digitsDecoderScales.output,
+                                 outputBias: bias, using: &initial)
         var model = try NonlinearLVM(decoder: decoder, noiseVariance: s.digitsInitialNoiseVariance)
         let rule = try LatentQuadrature.gaussHermite(order: s.digitsOrder, dimension: latent)
         let fine = try LatentQuadrature.trapezoid(halfWidth: s.digitsFineRule.halfWidth, pointsPerDimension: s.digitsFineRule.points,
@@ -69,7 +72,7 @@ extension NonlinearLesson {
         let inside = (0..<x.rows).filter { abs(posteriorMeans[$0, 0]) <= manifoldHalfWidth && abs(posteriorMeans[$0, 1]) <= manifoldHalfWidth }.count
         let manifoldZ = Matrix(LatentManifold.probitGrid(side: s.manifoldSide))                     // (side², 2)
         let decoderImages = trained.decoder(manifoldZ).rowArrays, ppcaImages = ppca.decode(manifoldZ).rowArrays
-        let ppcaOutside = ppcaImages.flatMap { $0 }.filter { $0 < 0 || $0 > 16 }.count
+        let ppcaOutside = ppcaImages.flatMap { $0 }.filter { $0 < 0 || $0 > pixelMax }.count
         page.group("digits") { page in
             page.value("rows", x.rows, "digits used (training and evaluation)")
             page.value("method", "grid quadrature: \(rule.name) nodes over z (no amortised inference)", "how p(x) is computed")
@@ -106,7 +109,7 @@ extension NonlinearLesson {
             page.value("ppca_effective_parameter_count", d * latent + d + 1 - latent * (latent - 1) / 2,
                        "PPCA d = 2 parameters without the rotation of z", .ppcaParametersWithoutRotation)
             page.value("pixels", d, "pixels per image D")
-            page.value("pixel_max", 16, "largest pixel value c; decoder output c·sigmoid")
+            page.value("pixel_max", Int(pixelMax), "largest pixel value c; decoder output c·sigmoid")
             page.value("evaluation_steps", evaluationSteps, "Adam steps at which all digits were evaluated")
             page.value("training_trace", evaluations, "log-likelihood per digit over all digits, during training",
                        Convention.digitsTrainingTrace.then(perDigit))
@@ -128,10 +131,11 @@ extension NonlinearLesson {
             page.figure("digits-latent-space", NonlinearFigures.digitsLatentSpace(posteriorMeans, labels: labels,
                                                                                    halfWidth: manifoldHalfWidth))
         }
-        page.figure("latent-manifold", NonlinearFigures.latentManifolds(decoder: decoderImages, ppca: ppcaImages, side: s.manifoldSide))
+        page.figure("latent-manifold", NonlinearFigures.latentManifolds(
+            decoder: decoderImages, ppca: ppcaImages, side: s.manifoldSide, pixelMax: pixelMax))
         let decoderOnly = trained.decoder
         page.figure("latent-manifold-decoder", LatentManifold.figure(
-            side: s.manifoldSide, imageRows: 8, imageColumns: 8, range: 0...16,
+            side: s.manifoldSide, imageRows: 8, imageColumns: 8, range: 0...pixelMax,
             title: "Nonlinear decoder (d = 2): fθ(z) at z = Φ⁻¹(u)") { z in decoderOnly(Matrix([z])).elements })
     }
 

@@ -108,7 +108,8 @@ extension NonlinearLesson {
     func neuralDecoder(_ arc: ArcData, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) throws -> NonlinearLVM {
         var initial = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-init")
         let decoder = MLPDecoder(latentDimension: 1, hiddenUnits: s.toyHidden, outputDimension: 2, output: .linear,
-                                 gain: 2, biasScale: 1, outputScale: 1, using: &initial)
+                                 gain: s.toyDecoderScales.gain, biasScale: s.toyDecoderScales.bias,
+                                 outputScale: s.toyDecoderScales.output, using: &initial)
         let untrained = try NonlinearLVM(decoder: decoder, noiseVariance: s.toyInitialNoiseVariance)
         var sampling = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-samples")
         let samples = untrained.sample(count: 300, using: &sampling).x                         // (300, 2) x ~ p(x)
