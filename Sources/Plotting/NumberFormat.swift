@@ -50,6 +50,18 @@ public enum NumberFormat {
         return n < 0 ? "₋" + text : text
     }
 
+    /// `value` in fixed notation with the decimals that `significantDigits` significant digits need — trailing zeros
+    /// kept, at most 8 decimals, never scientific — and a real minus: fixedSignificant(0.5, digits: 3) = "0.500",
+    /// fixedSignificant(−1.2345, digits: 3) = "−1.23", fixedSignificant(52.81, digits: 3) = "52.8",
+    /// fixedSignificant(4, digits: 1) = "4". The decimals are max(0, n − 1 − ⌊log₁₀|x|⌋); zero is "0" and a value
+    /// that is not finite "—". For labels that line up in a legend or a frame sequence (σ² = 0.00550, 0.0100).
+    public static func fixedSignificant(_ value: Double, digits significantDigits: Int) -> String {
+        guard value.isFinite else { return "—" }
+        guard value != 0 else { return "0" }
+        let decimals = max(0, significantDigits - 1 - Int(floor(log10(abs(value)))))
+        return Ticks.fixed(value, decimals: min(decimals, 8))
+    }
+
     private static func trimmed(_ s: String) -> String {
         guard s.contains(".") else { return s }
         var t = s

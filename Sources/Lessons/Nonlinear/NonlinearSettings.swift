@@ -11,6 +11,7 @@ struct NonlinearSettings: Sendable {
     var toyRows = 200
     var toyNoise = 0.08                      // standard deviation of the isotropic noise around the arc
     var toyHidden = 16
+    var toyDecoderScales = (gain: 2.0, bias: 1.0, output: 1.0)   // MLPDecoder's initial gain, biasScale, outputScale
     var toyInitialNoiseVariance = 0.25
     var toyRuleHalfWidth = 4.0               // uniform training rule on [−4, 4]
     var toyRulePoints = 161                  // h = 0.05
@@ -18,6 +19,8 @@ struct NonlinearSettings: Sendable {
     var toyLearningRate = 0.03
     var toyFinalLearningRate = 0.003
     var trainingFrames = 12
+    var curveHalfWidth = 3.0                 // the figures draw fθ(z) for |z| ≤ 3 …
+    var curvePoints = 301                    // … at 301 even nodes
     var referenceRule = (halfWidth: 10.0, points: 8001)   // the "much finer" rule, h = 0.0025
     var accuracyOrders = [5, 10, 20, 40, 80, 160]
     var densityGrid = 140                    // x-grid points per axis for contour figures
@@ -26,6 +29,8 @@ struct NonlinearSettings: Sendable {
     var importanceRepeats = 200              // strip plot of estimates at S = 100
     // Digits (step 8)
     var digitsHidden = 64
+    var digitsDecoderScales = (gain: 1.0, bias: 1.0, output: 1.0)
+    var digitsPixelMax = 16.0                // pixels lie in 0…16; the decoder's output map is 16·sigmoid
     var digitsOrder = 20                     // Gauss–Hermite 20 × 20 = 400 nodes
     var digitsSteps = 1_000
     var digitsBatch = 200
@@ -38,6 +43,9 @@ struct NonlinearSettings: Sendable {
     var manifoldSide = 20
 
     static let full = NonlinearSettings()
+
+    /// The z at which the figures draw the curve fθ(z): `curvePoints` even nodes on [−curveHalfWidth, curveHalfWidth].
+    var curveNodes: [Double] { EvenGrid.values(-curveHalfWidth...curveHalfWidth, count: curvePoints) }
 
     static var quick: NonlinearSettings {
         var s = NonlinearSettings()

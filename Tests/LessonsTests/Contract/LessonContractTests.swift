@@ -16,6 +16,7 @@ import Testing
     static let independentChecks: [String: RecomputeChecks] = [
         "pca": PCAChecks.recompute,
         "ppca": PPCAChecks.recompute,
+        "nonlinear": NonlinearChecks.recompute,
     ]
 
     static func inputs(seed: UInt64 = seed) throws -> CheckInputs {

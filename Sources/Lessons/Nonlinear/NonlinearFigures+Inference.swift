@@ -1,0 +1,219 @@
+// NonlinearFigures+Inference — the figures of steps 5–8: posterior shapes, Monte Carlo and grid costs, importance
+// sampling, the ELBO gap, and the digits (training, latent space, manifolds).
+
+import Foundation
+import LinearAlgebra
+import Plotting
+
+extension NonlinearFigures {
+    /// Step 5: the probe points on the arc, then each probe's gridded posterior (filled) with its Laplace
+    /// approximation (dotted) and PPCA's Gaussian posterior (dashed), |z| beyond the training nodes shaded.
+    static func posteriorShapes(_ x: Matrix, curve: PlaneCurve, probes: [PosteriorProbe], z: [Double], halfWidth: Double,
+                                posteriors: [[Double]], laplace: [(mean: Double, sd: Double)], ppca: [(mean: Double, sd: Double)],
+                                ruleHalfWidth: Double) -> Figure {
+        let fig = Figure(width: 640, height: 480, title: "The posterior p(z|x) ∝ p(x|z) p(z) at three points")
+        let axes = fig.subplots(rows: 2, columns: 2)
+        let plane = axes[0]
+        plane.scatter(x: x.column(0), y: x.column(1), color: .data, size: 1.5, alpha: 0.4, label: "data")
+        plane.line(x: curve.x, y: curve.y, color: .model, width: 1.8, label: "fθ(z)")
+        for p in probes {
+            plane.scatter(x: [p.x[0]], y: [p.x[1]], color: .highlight, size: 5, marker: .diamond, alpha: 1)
+            plane.text(p.name, x: p.x[0] + 0.08, y: p.x[1] + 0.12, color: .reference, size: 11)
+        }
+        plane.title = "the probe points"
+        plane.dataPlane(x: arcX, y: arcY)
+        plane.legend = .none
+        for (i, p) in probes.enumerated() {
+            let ax = axes[i + 1]
+            let laplaceCurve = gaussianCurve(mean: laplace[i].mean, sd: laplace[i].sd, on: z)
+            // the first panel carries the legend: head-room above its narrow spike keeps the legend off the data
+            let yTop = (i == 0 ? 2.3 : 1.08) * max(posteriors[i].max() ?? 1, laplaceCurve.max() ?? 0)
+            // |z| beyond the training nodes: the decoder was never fitted there
+            for side in [(-halfWidth, -ruleHalfWidth), (ruleHalfWidth, halfWidth)] {
+                ax.band(x: [side.0, side.1], lower: [0, 0], upper: [yTop, yTop], color: .reference, alpha: 0.08,
+                        label: side.0 < 0 ? "beyond the training nodes" : nil)
+            }
+            ax.band(x: z, lower: [Double](repeating: 0, count: z.count), upper: posteriors[i], color: .posterior, alpha: 0.25)
+            ax.line(x: z, y: posteriors[i], color: .posterior, width: 2, label: "p(z|x), nonlinear")
+            ax.line(x: z, y: laplaceCurve, color: .model, width: 1.2, dash: .dotted, label: "Laplace approximation")
+            ax.line(x: z, y: gaussianCurve(mean: ppca[i].mean, sd: ppca[i].sd, on: z), color: .reference, width: 1.2, dash: .dashed,
+                    label: "PPCA p(z|x) (its own z)")
+            ax.title = "\(p.name) = (\(NumberFormat.fixed(p.x[0], decimals: 2)), \(NumberFormat.fixed(p.x[1], decimals: 2))): \(p.description)"
+            ax.xLabel = "z"
+            ax.yLabel = "density"
+            ax.xLimits = -halfWidth...halfWidth
+            ax.yLimits = 0...yTop
+            ax.legend = i == 0 ? .upperLeft : .none
+        }
+        return fig
+    }
+
+    /// Step 6: RMS relative error of p̂(x) against S for prior and importance sampling, with the 1/√S law.
+    static func monteCarloError(counts: [Int], prior: [Double], importance: [Double], oneSampleSD: Double) -> Figure {
+        let s = counts.map(Double.init)
+        let fig = Figure(title: "Monte Carlo estimates of p(x) at A: relative error")
+        let ax = fig.addAxes()
+        ax.line(x: s, y: s.map { oneSampleSD / $0.squareRoot() }, color: .reference, width: 1, dash: .dashed,
+                label: "theory for prior sampling, ∝ 1/√S")
+        ax.line(x: s, y: prior, color: .samples, width: 1.8, label: "z ~ p(z) (prior)")
+        ax.scatter(x: s, y: prior, color: .samples, size: 3)
+        ax.line(x: s, y: importance, color: .posterior, width: 1.8, label: "z ~ Laplace proposal (importance sampling)")
+        ax.scatter(x: s, y: importance, color: .posterior, size: 3)
+        ax.xScale = .log10; ax.yScale = .log10
+        ax.xLabel = "number of samples S"
+        ax.yLabel = "RMS of p̂(x)/p(x) − 1"
+        ax.legend = .lowerLeft
+        return fig
+    }
+
+    /// Step 6: Kᵈ against d for each K (an ordered series: a sequential colour map, dark = few nodes), the 10⁹ line,
+    /// and the lesson's own grids (toy d = 1, digits d = 2).
+    static func gridCost(dimensions: [Int], nodesPerDimension: [Int], lessonGrids: [Double]) -> Figure {
+        let d = dimensions.map(Double.init)
+        let fig = Figure(title: "Cost of a grid: Kᵈ decoder evaluations per point")
+        let ax = fig.addAxes()
+        for (i, k) in nodesPerDimension.enumerated() {
+            let colour = ColorMap.viridis.color(at: 0.8 * Double(i) / Double(max(nodesPerDimension.count - 1, 1)))
+            let evaluations = dimensions.map { pow(Double(k), Double($0)) }
+            ax.line(x: d, y: evaluations, color: colour, width: 1.8, label: "K = \(k) nodes per dimension")
+            ax.scatter(x: d, y: evaluations, color: colour, size: 2.5)
+        }
+        ax.horizontalLine(at: 1e9, color: .reference, dash: .dotted, label: "10⁹ evaluations")
+        ax.scatter(x: lessonGrids.indices.map { Double($0 + 1) }, y: lessonGrids, color: .highlight, size: 5, marker: .diamond, alpha: 1,
+                   label: "this lesson: toy (d = 1), digits (d = 2)")
+        ax.yScale = .log10
+        ax.xLabel = "latent dimension d"
+        ax.yLabel = "evaluations Kᵈ"
+        ax.legend = .upperLeft
+        return fig
+    }
+
+    /// Step 6: prior, posterior and proposal at A; the repeated estimates p̂/p of both methods.
+    static func importanceSampling(z: [Double], posterior: [Double], proposal: (mean: Double, sd: Double),
+                                   priorEstimates: [Double], importanceEstimates: [Double], samples: Int) -> Figure {
+        let fig = Figure(width: 640, height: 300, title: "Importance sampling with a Gaussian fitted to the posterior (point A)")
+        let axes = fig.subplots(rows: 1, columns: 2)
+        let ax = axes[0]
+        ax.line(x: z, y: z.map { exp(StandardNormal.logDensity($0)) }, color: .samples, width: 1.5, dash: .dashed, label: "prior p(z)")
+        ax.line(x: z, y: posterior, color: .posterior, width: 2, label: "posterior p(z|x)")
+        ax.line(x: z, y: gaussianCurve(mean: proposal.mean, sd: proposal.sd, on: z), color: .model, width: 1.5, dash: .dotted,
+                label: "proposal r(z)")
+        ax.xLabel = "z"; ax.yLabel = "density"
+        ax.title = "where the samples come from"
+        ax.xLimits = -3...3
+        ax.legend = .upperLeft
+        let bx = axes[1]
+        // each estimate against its repeat number r: a numeric axis, the two methods told apart by colour
+        let repeats = (1...priorEstimates.count).map(Double.init)
+        bx.scatter(x: repeats, y: priorEstimates, color: .samples, size: 2.5, alpha: 0.6, label: "prior sampling")
+        bx.scatter(x: repeats, y: importanceEstimates, color: .posterior, size: 2.5, alpha: 0.6, label: "importance sampling")
+        bx.horizontalLine(at: 1, color: .reference, dash: .dashed, label: "exact: p̂/p = 1")
+        bx.xLabel = "repeat r"
+        bx.yLabel = "p̂(x)/p(x), S = \(samples)"
+        bx.title = "\(priorEstimates.count) estimates each"
+        bx.legend = .outsideRight
+        return fig
+    }
+
+    /// Step 7: the posterior at B with the Gaussian q; log p(x), each ELBO(q) and the gap between them, the KL.
+    static func elboGap(z: [Double], posterior: [Double], halfWidth: Double, examples: [ELBOExample], logPx: Double) -> Figure {
+        // colour by role: the Laplace approximations in the model colour (dotted at ẑ, as in posterior-shapes; dashed
+        // at the other mode), the too-wide q in the projection colour, the moment-matched q in highlight
+        func style(_ label: String) -> (Color, Dash) {
+            if label.hasPrefix("Laplace at ẑ") { return (.model, .dotted) }
+            if label.hasPrefix("Laplace") { return (.model, .dashed) }
+            if label.hasPrefix("moment") { return (.highlight, .dashed) }
+            return (.projection, .dashed)
+        }
+        let fig = Figure(width: 640, height: 300, title: "ELBO(q) = log p(x) − KL(q ‖ p(z|x)) at point B")
+        let axes = fig.subplots(rows: 1, columns: 2)
+        let ax = axes[0]
+        ax.band(x: z, lower: [Double](repeating: 0, count: z.count), upper: posterior, color: .posterior, alpha: 0.2)
+        ax.line(x: z, y: posterior, color: .posterior, width: 2, label: "p(z|x)")
+        var peak = posterior.max() ?? 1
+        for (k, q) in examples.enumerated() {
+            let curve = gaussianCurve(mean: q.mean, sd: q.sd, on: z)
+            peak = max(peak, curve.max() ?? 0)
+            let (colour, dash) = style(q.label)
+            ax.line(x: z, y: curve, color: colour, width: 1.4, dash: dash,
+                    label: "q\(NumberFormat.subscript(k + 1)): \(q.label.hasPrefix("moment") ? "moment-matched" : q.label)")
+        }
+        ax.yLimits = 0...(1.7 * peak)
+        ax.xLabel = "z"; ax.yLabel = "density"
+        ax.xLimits = -halfWidth...halfWidth
+        ax.title = "the posterior and \(examples.count) Gaussian q"
+        ax.legend = .upperLeft
+        let bx = axes[1]
+        let largestKL = max(examples.map(\.kl).max() ?? 1, 0.1)
+        let yRange = 1.25 * largestKL
+        bx.text("log p(x)", x: Double(examples.count) + 0.85, y: logPx + 0.04 * largestKL, anchor: .right)
+        bx.horizontalLine(at: logPx, color: .reference, dash: .solid)
+        for (k, q) in examples.enumerated() {
+            let xk = Double(k + 1)
+            let colour = style(q.label).0
+            bx.line(x: [xk, xk], y: [q.elbo, q.elbo + q.kl], color: colour, width: 3)
+            bx.scatter(x: [xk], y: [q.elbo], color: colour, size: 4.5, alpha: 1)
+            let labelY = q.kl > 0.3 * largestKL ? q.elbo + 0.5 * q.kl : q.elbo - 0.06 * yRange
+            bx.text("KL = \(NumberFormat.fixedSignificant(q.kl, digits: 3))", x: xk + 0.1, y: labelY, color: colour, size: 9)
+        }
+        bx.xLimits = 0.5...(Double(examples.count) + 0.9)
+        bx.yLimits = (logPx - 1.15 * largestKL)...(logPx + 0.1 * largestKL)
+        bx.xLabel = "k, the index of qₖ"
+        bx.yLabel = "ELBO(q) (dots) and log p(x) (line), nats"
+        bx.title = "the gap is the KL divergence"
+        bx.legend = .none
+        return fig
+    }
+
+    /// Step 8: the whole data set's log-likelihood during training against PPCA d = 2.
+    static func digitsTraining(steps: [Double], values: [Double], ppca: Double, rule: String) -> Figure {
+        let fig = Figure(title: "Digits: log-likelihood per image while training")
+        let ax = fig.addAxes()
+        ax.line(x: steps, y: values, color: .model, width: 1.8, label: "nonlinear LVM, d = 2 (\(rule))")
+        ax.scatter(x: steps, y: values, color: .model, size: 2.5)
+        ax.horizontalLine(at: ppca, color: .reference, dash: .dashed, label: "PPCA d = 2 (closed form)")
+        ax.xLabel = "Adam step"
+        ax.yLabel = "(1/N) Σₙ log p(xₙ), nats per image"
+        ax.legend = .lowerRight
+        return fig
+    }
+
+    /// Step 8: the posterior means E[z|x] (N, 2) coloured by label, and the square the manifold grid covers.
+    static func digitsLatentSpace(_ means: Matrix, labels: [Int], halfWidth h: Double) -> Figure {
+        let fig = Figure(title: "Digits in the learned latent space: posterior means E[z|x]")
+        let ax = fig.addAxes()
+        for digit in Set(labels).sorted() {
+            let rows = labels.indices.filter { labels[$0] == digit }
+            ax.scatter(x: rows.map { means[$0, 0] }, y: rows.map { means[$0, 1] }, color: .category(digit), size: 2.2, alpha: 0.75,
+                       label: "\(digit)")
+        }
+        ax.line(x: [-h, h, h, -h, -h], y: [-h, -h, h, h, -h], color: .reference, width: 1, dash: .dashed, label: "manifold grid")
+        ax.dataPlane(xLabel: "E[z₁|x]", yLabel: "E[z₂|x]")
+        ax.legend = .outsideRight
+        return fig
+    }
+
+    /// Step 8: the decoder's and PPCA's images (8 × 8 pixels) at the probit grid, in two rows (a slide is ≤ 640 pt
+    /// wide), each with z₁ along the bottom and z₂ up the left edge, on one grey scale 0…pixelMax.
+    static func latentManifolds(decoder: [[Double]], ppca: [[Double]], side: Int, pixelMax: Double) -> Figure {
+        let (cellHeight, width) = (400.0, 480.0)
+        let fig = Figure(width: width, height: 2 * cellHeight + 20, title: "Latent manifolds: decoded images at z = Φ⁻¹(u), u an even grid")
+        let edges = LatentManifold.edgeAxes(side: side)
+        for (ax, (images, name)) in zip(fig.subplots(rows: 2, columns: 1), [(decoder, "nonlinear decoder fθ(z), d = 2"),
+                                                                               (ppca, "PPCA d = 2: W z + μ (linear)")]) {
+            ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: side, colorMap: .greys, range: 0...pixelMax,
+                         xAxis: edges.x, yAxis: edges.y)
+            ax.title = name
+        }
+        return fig
+    }
+}
+
+/// A Gaussian q drawn in the ELBO figure, with its ELBO and KL.
+struct ELBOExample {
+    let label: String
+    let mean: Double
+    let sd: Double
+    let elbo: Double
+    let kl: Double
+}

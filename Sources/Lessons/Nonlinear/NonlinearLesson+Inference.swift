@@ -1,0 +1,156 @@
+// NonlinearLesson+Inference — steps 5–7 on the trained toy model: the shapes of p(z|x), why p(x) is intractable in
+// general (Monte Carlo, the Kᵈ grid, importance sampling), and the ELBO with its KL gap,
+//   log p(x) = ELBO(q) + KL(q ‖ p(z|x)),   ELBO(q) = E_q[log p(x|z) + log p(z) − log q(z)]   (Bishop PRML §10.1).
+
+import Foundation
+import LinearAlgebra
+import Models
+
+/// Step 5's posteriors at the probes A, B, C, for steps 6 and 7.
+struct ProbePosteriors {
+    let probes: [PosteriorProbe]
+    let split: Double                  // between the two ends of the curve in z
+    let halfWidth: Double              // the z-grid spans [−halfWidth, halfWidth]
+    let z: [Double]                    // (G) the z-grid
+    let posteriors: [GriddedPosterior] // one per probe
+    let laplace: [VariationalGaussian] // N(ẑ, (−∇²ℓ(ẑ))⁻¹) at the highest mode, one per probe
+}
+
+extension NonlinearLesson {
+    /// Step 5 — the posterior p(z|x) = p(x|z) p(z) / p(x) on a fine grid of z: narrow at A, two modes at B, skewed at
+    /// C; against its Laplace approximation and PPCA's Gaussian posterior N(M⁻¹Wᵀ(x − μ), σ²M⁻¹).
+    func posteriorIsNotGaussian(_ arc: ArcData, _ fit: ArcFit, _ s: NonlinearSettings,
+                                _ page: inout LessonRecorder) throws -> ProbePosteriors {
+        let model = fit.trained
+        let halfWidth = 8.0                            // ±8 shows both of B's modes whole
+        let z = EvenGrid.values(-halfWidth...halfWidth, count: 3201)                                      // (G)
+        let zColumn = Matrix(rows: z.count, columns: 1, elements: z)                                      // (G, 1)
+        let candidates = EvenGrid.column(-halfWidth...halfWidth, count: 321)                              // (321, 1)
+        let (probes, split) = try PosteriorProbes.place(model: model, data: arc.x, rule: fit.trainingRule)
+        let ppcaPosterior = try arc.ppca.posterior(Matrix(probes.map(\.x)))                               // means (3, 1)
+        let ppcaSD = ppcaPosterior.covariance[0, 0].squareRoot()
+        var posteriors: [GriddedPosterior] = [], laplace: [VariationalGaussian] = []
+        for p in probes {
+            posteriors.append(GriddedPosterior(logJoint: try model.logJoint(Matrix([p.x]), latent: zColumn).elements, grid: z))
+            laplace.append(try model.laplaceApproximation(p.x, candidates: candidates))
+        }
+        let entries: [JSONValue] = probes.indices.map { i in
+            let (p, g, l) = (probes[i], posteriors[i], laplace[i])
+            return ["name": .string(p.name), "x": .numbers(p.x), "where": .string(p.description),
+                    "mean": .number(g.mean), "sd": .number(g.sd), "skewness": .number(g.skewness), "modes": .integer(g.modes.count),
+                    "laplace_mean": .number(l.mean[0]), "laplace_sd": .number(l.covariance[0, 0].squareRoot()),
+                    "ppca_mean": .number(ppcaPosterior.means[i, 0]), "ppca_sd": .number(ppcaSD)]
+        }
+        let outerMode = posteriors[1].modes.max { abs($0) < abs($1) } ?? .nan
+        let h = z[1] - z[0]
+        let massOutside = zip(z, posteriors[1].density).reduce(0) { $0 + (abs($1.0) > s.toyRuleHalfWidth ? $1.1 * h : 0) }
+        page.group("posterior") { page in
+            page.value("points", JSONValue.array(entries), "posterior p(z|x) at the probe points A, B, C",
+                       .griddedPosterior(nodes: z.count, halfWidth: halfWidth))
+            page.value("b_outer_mode", abs(outerMode), "|z| of B's outermost posterior mode")
+            page.value("b_mass_outside_training_nodes", massOutside, "share of B's posterior at |z| beyond the training nodes",
+                       .beyondTheTrainingNodes(halfWidth: s.toyRuleHalfWidth))
+            page.value("ppca_sd", ppcaSD, "PPCA posterior standard deviation (the same for every x)", .ppcaPosteriorSD)
+        }
+        page.figure("posterior-shapes", NonlinearFigures.posteriorShapes(
+            arc.x, curve: model.decodedCurve(at: s.curveNodes), probes: probes, z: z, halfWidth: halfWidth, posteriors: posteriors.map(\.density),
+            laplace: laplace.map { ($0.mean[0], $0.covariance[0, 0].squareRoot()) },
+            ppca: probes.indices.map { (ppcaPosterior.means[$0, 0], ppcaSD) }, ruleHalfWidth: s.toyRuleHalfWidth))
+        return ProbePosteriors(probes: probes, split: split, halfWidth: halfWidth, z: z, posteriors: posteriors, laplace: laplace)
+    }
+
+    /// Step 6 — why the integral is intractable: prior sampling p̂ = (1/S) Σₛ p(x|zₛ), zₛ ~ p(z), with relative
+    /// error √(E_p(z)[p(x|z)²]/p(x)² − 1)/√S; a grid costs Kᵈ; importance sampling from r ≈ p(z|x) removes variance.
+    func whyTheIntegralIsIntractable(_ fit: ArcFit, _ at: ProbePosteriors, _ s: NonlinearSettings, seed: UInt64,
+                                     _ page: inout LessonRecorder) throws {
+        let model = fit.trained
+        let probe = at.probes[0]
+        let logPx = try model.logMarginals(Matrix([probe.x]), quadrature: fit.referenceRule)[0]
+        let laplace = at.laplace[0]
+        let widening = 0.2                                          // proposal sd = (1 + widening) × Laplace sd
+        let proposal = try VariationalGaussian(mean: laplace.mean,
+                                               standardDeviations: [(1 + widening) * laplace.covariance[0, 0].squareRoot()])
+        // RMS of p̂/p − 1 over repeats, for each sample count S
+        var estimates = StepRandom.generator(seed: seed, lesson: slug, step: "monte-carlo")
+        var priorError: [Double] = [], importanceError: [Double] = []
+        for count in s.monteCarloSampleCounts {
+            var priorSquares = 0.0, importanceSquares = 0.0
+            for _ in 0..<s.monteCarloRepeats {
+                let prior = exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: count, using: &estimates) - logPx) - 1
+                let importance = exp(try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
+                                                                               samples: count, using: &estimates) - logPx) - 1
+                priorSquares += prior * prior
+                importanceSquares += importance * importance
+            }
+            priorError.append(max((priorSquares / Double(s.monteCarloRepeats)).squareRoot(), 1e-16))
+            importanceError.append(max((importanceSquares / Double(s.monteCarloRepeats)).squareRoot(), 1e-16))
+        }
+        // one prior-sampling term's relative sd, √(E[p(x|z)²]/p(x)² − 1), with E over p(z) on the z-grid
+        let conditional = try model.conditionalLogDensities(Matrix([probe.x]), latent: Matrix(rows: at.z.count, columns: 1,
+                                                                                              elements: at.z)).elements
+        let h = at.z[1] - at.z[0]
+        var secondMoment = 0.0
+        for k in 0..<at.z.count { secondMoment += exp(2 * (conditional[k] - logPx) + StandardNormal.logDensity(at.z[k])) * h }
+        let relativeSD = (secondMoment - 1).squareRoot()
+        let target = 0.01
+        page.group("monte_carlo") { page in
+            page.value("probe", probe.name, "point where p(x) is estimated")
+            page.value("log_px", logPx, "log p(x) at the probe (reference rule)", .logOfTheMarginal)
+            page.value("sample_counts", s.monteCarloSampleCounts, "sample counts S")
+            page.value("repeats", s.monteCarloRepeats, "independent repeats per S")
+            page.value("prior_relative_error", priorError, "RMS of p̂/p − 1, samples from the prior", .rootMeanSquareOverRepeats)
+            page.value("importance_relative_error", importanceError, "RMS of p̂/p − 1, importance sampling (Laplace proposal, sd × 1.2)")
+            page.value("prior_relative_sd_one_sample", relativeSD,
+                       "relative standard deviation of one prior-sampling term, √(E[p(x|z)²]/p(x)² − 1)", .oneSampleOnTheGrid)
+            page.value("target_relative_error", target, "target relative error for the sample-count estimate")
+            page.value("samples_for_one_percent", Int((relativeSD / target * relativeSD / target).rounded(.up)),
+                       "prior samples S needed for a 1 % relative error at this point", .samplesForOnePercent)
+        }
+        page.figure("mc-relative-error", NonlinearFigures.monteCarloError(
+            counts: s.monteCarloSampleCounts, prior: priorError, importance: importanceError, oneSampleSD: relativeSD))
+
+        // the Kᵈ wall
+        let dimensions = Array(1...12), nodesPerDimension = [5, 10, 20, 50]
+        let example = (nodes: 20, dimension: 10)
+        page.group("grid_cost") { page in
+            page.value("dimensions", dimensions, "latent dimensions d")
+            page.value("nodes_per_dimension", nodesPerDimension, "nodes per dimension K")
+            page.value("example_nodes", example.nodes, "nodes per dimension K in the worked example")
+            page.value("example_dimension", example.dimension, "latent dimension d in the worked example")
+            page.value("evaluations_d10_k20", pow(Double(example.nodes), Double(example.dimension)),
+                       "decoder evaluations per data point for K = 20, d = 10", .tensorGridCost)
+        }
+        page.figure("grid-cost", NonlinearFigures.gridCost(
+            dimensions: dimensions, nodesPerDimension: nodesPerDimension,
+            lessonGrids: [Double(fit.trainingRule.count), Double(s.digitsOrder * s.digitsOrder)]))
+
+        // importance sampling: the spread of R estimates p̂/p at S = 100, prior against proposal
+        let samples = 100
+        var spread = StepRandom.generator(seed: seed, lesson: slug, step: "importance-sampling")
+        var priorEstimates: [Double] = [], importanceEstimates: [Double] = []
+        for _ in 0..<s.importanceRepeats {
+            priorEstimates.append(exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: samples, using: &spread) - logPx))
+            importanceEstimates.append(exp(try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
+                                                                                     samples: samples, using: &spread) - logPx))
+        }
+        func sd(_ v: [Double]) -> Double {                          // 1/(R − 1)
+            let m = v.reduce(0, +) / Double(v.count)
+            return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
+        }
+        page.group("importance") { page in
+            page.value("samples", samples, "samples per estimate S")
+            page.value("repeats", s.importanceRepeats, "repeated estimates")
+            page.value("prior_sd", sd(priorEstimates), "standard deviation of p̂/p, prior sampling", .unbiasedOverRepeats)
+            page.value("importance_sd", sd(importanceEstimates), "standard deviation of p̂/p, importance sampling")
+            page.value("variance_ratio", pow(sd(priorEstimates) / sd(importanceEstimates), 2),
+                       "variance reduction factor Var_prior / Var_importance at equal S")
+            page.value("proposal_widening", widening, "how much wider than the Laplace approximation the proposal is",
+                       .proposalWidening)
+            page.value("proposal_mean", proposal.mean[0], "proposal mean (Laplace mode)")
+            page.value("proposal_sd", proposal.covariance[0, 0].squareRoot(), "proposal standard deviation (Laplace × 1.2)")
+        }
+        page.figure("importance-sampling", NonlinearFigures.importanceSampling(
+            z: at.z, posterior: at.posteriors[0].density, proposal: (proposal.mean[0], proposal.covariance[0, 0].squareRoot()),
+            priorEstimates: priorEstimates, importanceEstimates: importanceEstimates, samples: samples))
+    }
+}
