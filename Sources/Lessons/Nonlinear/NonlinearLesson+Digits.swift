@@ -103,6 +103,12 @@ extension NonlinearLesson {
                  "log_likelihood_per_sample": .number(grid.value)]
             }), "the trained decoder's log-likelihood per digit on even grids of increasing size (quadrature check)",
                        Convention.evenGridWeights(halfWidth: b).then(perDigit))
+            for (k, grid) in evenGrids.enumerated() {
+                let nodes = "\(grid.points) × \(grid.points)"
+                page.label("fine_rules.\(k).name", "check grid \(k + 1): its nodes")
+                page.label("fine_rules.\(k).log_likelihood_per_sample", "log-likelihood per digit on the even \(nodes) grid",
+                           Convention.evenGridWeights(halfWidth: b).then(perDigit))
+            }
             let values = evenGrids.map(\.value)
             page.value("fine_rule_spread", (values.max() ?? 0) - (values.min() ?? 0), "largest − smallest value over the even check grids",
                        .natsPerDigit)

@@ -43,6 +43,12 @@ extension NonlinearLesson {
         }.max() ?? .nan
         page.value("elbo_gap_examples", JSONValue.array(examples),
                    "ELBO examples: log p(x), ELBO(q), KL(q ‖ p(z|x)) for Gaussian q at A, B, C", .threeELBORoutes)
+        for (k, example) in examples.enumerated() {
+            guard case .string(let point)? = example.value(at: "point"), case .string(let q)? = example.value(at: "q") else { continue }
+            page.label("elbo_gap_examples.\(k).log_px", "log p(x) at \(point)", .threeELBORoutes)
+            page.label("elbo_gap_examples.\(k).elbo", "ELBO(q) at \(point), q = \(q)", .threeELBORoutes)
+            page.label("elbo_gap_examples.\(k).kl", "KL(q ‖ p(z|x)) at \(point), q = \(q)", .threeELBORoutes)
+        }
         page.group("elbo") { page in
             page.value("max_gap_minus_kl", largestMismatch, "largest |log p(x) − ELBO − KL| over the examples", .threeRoutesAgree)
             page.value("log_two", log(2.0), "log 2: the gap of a q that covers one of two equal modes exactly")
