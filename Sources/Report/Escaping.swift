@@ -8,31 +8,6 @@
 ///   text can hold no raw HTML, and a `"` cannot leave a link's `href="…"`. Ink keeps entities as they are.
 /// - JSON strings: `"`, `\` and control characters (`jsonString`).
 public enum Escaping {
-    /// A hyphen-minus used as a number's sign becomes a real minus sign (U+2212): a `-` directly before a digit (or
-    /// `.digit`) at the start, after a space, `(`, `[`, `=`, `,`, `;`, `:`, `/`, `±` or in an exponent (`1e-05`).
-    /// Hyphens inside words and ranges (`q-1`, `2-D`) are kept. For table cells that lessons format themselves.
-    public static func realMinus(_ text: String) -> String {
-        let chars = Array(text)
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for (k, c) in chars.enumerated() {
-            guard c == "-" else { out.append(c); continue }
-            let next = k + 1 < chars.count ? chars[k + 1] : " "
-            let nextNext = k + 2 < chars.count ? chars[k + 2] : " "
-            let numberFollows = next.isASCII && next.isNumber || (next == "." && nextNext.isASCII && nextNext.isNumber)
-            let before: Character? = k > 0 ? chars[k - 1] : nil
-            let signPosition: Bool
-            if let b = before {
-                let exponent = (b == "e" || b == "E") && k >= 2 && chars[k - 2].isASCII && chars[k - 2].isNumber
-                signPosition = b.isWhitespace || "([=,;:/±".contains(b) || exponent
-            } else {
-                signPosition = true
-            }
-            out.append(numberFollows && signPosition ? "\u{2212}" : "-")
-        }
-        return out
-    }
-
     /// Text placed between tags.
     public static func html(_ text: String) -> String {
         replacing(text) {

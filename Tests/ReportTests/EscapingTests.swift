@@ -3,23 +3,6 @@ import Testing
 import Lessons
 
 @Suite struct EscapingTests {
-    @Test(arguments: [
-        ("-3.185898897", "\u{2212}3.185898897"),
-        ("-0.47", "\u{2212}0.47"),
-        ("-.5", "\u{2212}.5"),
-        ("1.2e-05", "1.2e\u{2212}05"),
-        ("(-1, 2)", "(\u{2212}1, 2)"),
-        ("x = -2", "x = \u{2212}2"),
-        ("q-1", "q-1"),
-        ("2-D example", "2-D example"),
-        ("1797-64", "1797-64"),
-        ("-", "-"),
-        ("re-fit", "re-fit"),
-    ])
-    func realMinusOnlyForSigns(input: String, expected: String) {
-        #expect(Escaping.realMinus(input) == expected)
-    }
-
     @Test func numberCellsGetRealMinusSignsAndTextCellsStayAsGiven() {
         let table = Table(columns: ["a-b", "ℓ"], rows: [[.text("2-D"), .number(-3.19, .fixed(2))]])
         let html = LessonMarkdown.tableHTML(table, name: "t")

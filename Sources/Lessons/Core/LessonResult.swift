@@ -23,11 +23,6 @@ public struct Table: Sendable, Equatable {
         self.rows = rows
         self.caption = caption
     }
-
-    /// A table whose cells are all text, shown as given.
-    public init(columns: [String], rows: [[String]], caption: String? = nil) {
-        self.init(columns: columns, rows: rows.map { $0.map(TableCell.text) }, caption: caption)
-    }
 }
 
 /// One cell of a `Table`.
