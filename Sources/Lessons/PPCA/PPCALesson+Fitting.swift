@@ -100,8 +100,9 @@ extension PPCALesson {
         page.check("rescaling.shift",
                    method: "expected: D log s (change of variables x → x/s); computed: ℓ of the ML fit to x/s minus ℓ of the fit to x; tolerance: the round-off of both ℓ, of the size of the terms that cancel, |ℓ(x)| + |ℓ(x/s)| + D|log s|",
                    expected: expectedShift, computed: rescaledLogLikelihood - dataLogLikelihood,
-                   tolerance: 2 * Self.logLikelihoodRoundOff(dataModel, of: dataFit, logLikelihood: abs(dataLogLikelihood)
-                                                             + abs(rescaledLogLikelihood) + abs(expectedShift)))
+                   tolerance: 2 * Self.logLikelihoodRoundOff(
+                       dataModel, of: dataFit,
+                       logLikelihood: abs(dataLogLikelihood) + abs(rescaledLogLikelihood) + abs(expectedShift)))
 
         // scikit-learn's PCA.score: the same model with the 1/(N−1) covariance (eigenvalues × N/(N−1)).
         let n = inputs.data.rows

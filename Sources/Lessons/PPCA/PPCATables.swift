@@ -29,7 +29,8 @@ enum PPCATables {
             columns: ["data", "N", "D", "q", "ℓ via Woodbury (O(NDq))", "ℓ via Cholesky of C (O(ND²))", "|difference|"],
             rows: rows.map { row in
                 [.text(row.name), .integer(row.x.rows), .integer(row.x.columns), .integer(row.latentDimension),
-                 precise(row.check.expected), precise(row.check.computed), .number(row.check.difference, .scientific(2))]
+                 precise(row.check.expected), precise(row.check.computed),
+                 .number(row.check.difference, .scientific(2))]
             },
             caption: "Average log-likelihood per row at the ML fit (natural log), computed two independent ways.")
     }
