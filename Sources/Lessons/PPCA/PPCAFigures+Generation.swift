@@ -6,18 +6,11 @@ import Plotting
 
 /// The figures of steps 8–9: model selection and generation.
 extension PPCAFigures {
-    // MARK: - Step 8: how many latent dimensions?
-
-    /// ℓ of the full-covariance Gaussian fitted to the training rows, on the training and the held-out rows.
-    struct FullGaussian {
-        var train: Double
-        var heldOut: Double
-    }
-
     /// Training and held-out ℓ against q, the best held-out q of the plotted range, a note when the maximum over
-    /// every q < D lies beyond it, and the full Gaussian's two lines (or a note that it does not exist).
+    /// every q < D lies beyond it, and the two lines of the full-covariance Gaussian fitted to the training rows (its
+    /// ℓ on the training and the held-out rows), or a note that it does not exist.
     static func modelSelection(qs: [Int], train: [Double], heldOut: [Double], bestQ: Int, maxQ: Int, overallBestQ: Int,
-                               largestQ: Int, gaussian: FullGaussian?) -> Figure {
+                               largestQ: Int, gaussian: (train: Double, heldOut: Double)?) -> Figure {
         let figure = Figure(width: 560, height: 380, title: "How many latent dimensions? Average log-likelihood against q")
         let axes = figure.addAxes()
         let xs = qs.map(Double.init)
@@ -26,12 +19,9 @@ extension PPCAFigures {
         // Both curves are the model's log-likelihood: one colour (model), told apart by dash and marker.
         axes.line(x: xs, y: heldOut, color: .model, dash: .dashed, label: "PPCA, held-out rows")
         axes.scatter(x: xs, y: heldOut, color: .model, size: 3, marker: .square)
-        if bestQ < maxQ {
-            axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted, label: "best held-out q = \(bestQ)")
-        } else {
-            axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted,
-                              label: "q = \(bestQ): largest q shown, held-out ℓ still rising")
-        }
+        axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted,
+                          label: bestQ < maxQ ? "best held-out q = \(bestQ)"
+                                              : "q = \(bestQ): largest q shown, held-out ℓ still rising")
         let low = min(train.min() ?? 0, heldOut.min() ?? 0)
         let high = max(train.max() ?? 0, heldOut.max() ?? 0)
         if overallBestQ != bestQ {
@@ -52,8 +42,6 @@ extension PPCAFigures {
         axes.legend = .lowerRight
         return figure
     }
-
-    // MARK: - Step 9: generation
 
     /// Real rows (top) and one row of samples per model, as images on the data's grey range (values clipped).
     static func sampleImages(real: [[Double]], models: [(q: Int, model: PPCA)], samples: [Matrix], outsideFractions: [Double],
@@ -101,9 +89,8 @@ extension PPCAFigures {
         let figure = Figure(title: "PPCA's linear manifold Wz + μ, first two coordinates")
         let axes = figure.addAxes()
         axes.scatter(x: inputs.data.column(0), y: inputs.data.column(1), color: .data, size: 2, alpha: 0.4, label: "data")
-        if model.latentDimension >= 2 {
-            let points = LatentManifold.probitGrid(side: side)
-            let decoded = model.decode(Matrix(points.map { [$0[0], $0[1]] + [Double](repeating: 0, count: model.latentDimension - 2) }))
+        if model.latentDimension == 2 {
+            let decoded = model.decode(Matrix(LatentManifold.probitGrid(side: side)))
             for r in 0..<side {
                 let rowPoints = (0..<side).map { decoded.row(r * side + $0) }
                 axes.line(x: rowPoints.map { $0[0] }, y: rowPoints.map { $0[1] }, color: .model, width: 1,

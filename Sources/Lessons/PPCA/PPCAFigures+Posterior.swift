@@ -5,8 +5,6 @@ import Plotting
 
 /// The figures of steps 5–7: the posterior, σ² → 0 and the rotational ambiguity.
 extension PPCAFigures {
-    // MARK: - Step 5: the posterior
-
     /// E[z|x] of every row in the latent plane (coloured by label when there are labels) with the 2σ posterior
     /// ellipses of the chosen rows; for q = 1, E[z|x] against the PCA score with ±2σ intervals.
     static func posteriorScatter(_ inputs: PPCAInputs, model: PPCA, posterior: LatentPosterior, chosen: [Int]) -> Figure {
@@ -108,15 +106,11 @@ extension PPCAFigures {
         axes.line(x: [mu[0] - reach * u[0], mu[0] + reach * u[0]], y: [mu[1] - reach * u[1], mu[1] + reach * u[1]],
                   color: .reference, width: 1, dash: .dotted, label: "principal line")
         let rows = Array(stride(from: 0, to: x.rows, by: 10))
-        var projection: [(Double, Double)] = []
-        var reconstruction: [(Double, Double)] = []
-        for n in rows {
-            let t = u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1])
-            projection.append((mu[0] + t * u[0], mu[1] + t * u[1]))
-            let z = posterior.means[n, 0]
-            reconstruction.append((mu[0] + z * w[0], mu[1] + z * w[1]))
-            axes.line(x: [x[n, 0], mu[0] + t * u[0]], y: [x[n, 1], mu[1] + t * u[1]], color: .projection, width: 0.6,
-                      dash: .dotted, label: n == rows[0] ? "x → its projection" : nil)
+        let projection = projections(x, rows: rows, mean: mu, direction: u)
+        let reconstruction = reconstructions(posterior, rows: rows, mean: mu, loading: w)
+        for (n, p) in zip(rows, projection) {
+            axes.line(x: [x[n, 0], p.0], y: [x[n, 1], p.1], color: .projection, width: 0.6, dash: .dotted,
+                      label: n == rows[0] ? "x → its projection" : nil)
         }
         axes.scatter(x: rows.map { x[$0, 0] }, y: rows.map { x[$0, 1] }, color: .data, size: 3.5, label: "chosen rows")
         axes.scatter(x: projection.map(\.0), y: projection.map(\.1), color: .projection, size: 4.5, marker: .square,
@@ -146,28 +140,39 @@ extension PPCAFigures {
         return figure
     }
 
-    // MARK: - Step 6: σ² → 0
+    /// The PCA projections μ + uuᵀ(x − μ) (u a unit vector) of the given rows of a 2-D `x`.
+    static func projections(_ x: Matrix, rows: [Int], mean mu: [Double], direction u: [Double]) -> [(Double, Double)] {
+        rows.map { n in
+            let t = u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1])
+            return (mu[0] + t * u[0], mu[1] + t * u[1])
+        }
+    }
+
+    /// PPCA's reconstructions W E[z|x] + μ (q = 1, D = 2) of the given rows; `w` is W's column.
+    static func reconstructions(_ posterior: LatentPosterior, rows: [Int], mean mu: [Double],
+                                loading w: [Double]) -> [(Double, Double)] {
+        rows.map { n in
+            let z = posterior.means[n, 0]
+            return (mu[0] + z * w[0], mu[1] + z * w[1])
+        }
+    }
 
     /// One frame of σ² → 0: the models at σ² = f·σ²_ML (several f for the overview frame) and what they give.
     struct SigmaFrame {
-        /// f of σ² = f·σ²_ML; one factor, or several for the overview.
-        var factors: [Double]
-        /// The cloud's model at factors[0] and its posterior over every row.
-        var cloudModel: PPCA
-        var cloudPosterior: LatentPosterior
-        /// The PCA projections and PPCA reconstructions W E[z|x] + μ of the cloud rows drawn.
-        var projections: [(Double, Double)]
-        var reconstructions: [(Double, Double)]
-        /// The largest distance between a reconstruction and its projection.
-        var gap: Double
-        /// The main data's posterior of the chosen rows, one per factor.
-        var dataPosteriors: [LatentPosterior]
+        var factors: [Double]                   // f of σ² = f·σ²_ML; one, or several for the overview
+        var cloudModel: PPCA                    // the cloud's model at factors[0]
+        var cloudPosterior: LatentPosterior     // and its posterior over every row
+        var reconstructions: [(Double, Double)] // W E[z|x] + μ of the cloud rows drawn
+        var gap: Double                         // their largest distance to the rows' PCA projections
+        var dataPosteriors: [LatentPosterior]   // the main data's posterior of the chosen rows, one per factor
     }
 
     /// The frames of σ² → 0: the cloud (top) and the chosen rows' posteriors in the latent plane with their σ² → 0
-    /// limits (bottom). `first` is step 5's latent plane (σ² = σ²_ML), which fixes the bottom panel's limits.
-    static func sigmaToZero(_ frames: [SigmaFrame], cloud: Matrix, cloudRows: [Int], mean mu: [Double], limit: [[Double]],
-                            first: PPCALesson.LatentPlane, dataName: String) -> [(label: String, figure: Figure)] {
+    /// limits (bottom). `projections`: the PCA projections of `cloudRows`. `first` is step 5's latent plane
+    /// (σ² = σ²_ML), which fixes the bottom panel's limits.
+    static func sigmaToZero(_ frames: [SigmaFrame], cloud: Matrix, cloudRows: [Int], projections: [(Double, Double)],
+                            mean mu: [Double], limit: [[Double]], first: PPCALesson.LatentPlane,
+                            dataName: String) -> [(label: String, figure: Figure)] {
         let q = first.model.latentDimension
         let chosen = first.chosen
         let (xr, yr) = cloudLimits(cloud)
@@ -200,7 +205,7 @@ extension PPCAFigures {
                       y: [mu[1] + (zFar - 2 * s) * w[1], mu[1] + (zFar + 2 * s) * w[1]], color: .posterior, width: 5,
                       label: "W(E[z|x] ± 2σ) + μ, one row")
             for (i, n) in cloudRows.enumerated() {
-                let (p, r) = (frame.projections[i], frame.reconstructions[i])
+                let (p, r) = (projections[i], frame.reconstructions[i])
                 left.line(x: [cloud[n, 0], p.0], y: [cloud[n, 1], p.1], color: .projection, width: 0.6, dash: .dotted)
                 left.scatter(x: [p.0], y: [p.1], color: .projection, size: 5, marker: .square,
                              label: i == 0 ? "PCA projection" : nil)
@@ -226,10 +231,6 @@ extension PPCAFigures {
                                       label: i == 0 && j == 0 ? "E[z|x]" : nil)
                     }
                 }
-                for i in chosen.indices {
-                    right.scatter(x: [limit[i][0]], y: [limit[i][1]], color: .projection, size: 6, marker: .cross,
-                                  label: i == 0 ? "σ² → 0 limit Λ⁻½Uᵀ(x − μ)" : nil)
-                }
                 right.dataPlane(y: lows[1]...highs[1], xLabel: "z₁", yLabel: "z₂")
             } else {
                 for (j, posterior) in frame.dataPosteriors.enumerated() {
@@ -241,12 +242,12 @@ extension PPCAFigures {
                                    label: i == 0 ? "E[z|x] ± 2σ" + (isOverview ? ", " + ratio(factors[j]) : "") : nil)
                     }
                 }
-                for i in chosen.indices {
-                    right.scatter(x: [limit[i][0]], y: [Double(i)], color: .projection, size: 6, marker: .cross,
-                                  label: i == 0 ? "limit" : nil)
-                }
                 right.xLabel = "z"
                 right.yLabel = "chosen row"
+            }
+            for i in chosen.indices {
+                right.scatter(x: [limit[i][0]], y: [q == 2 ? limit[i][1] : Double(i)], color: .projection, size: 6,
+                              marker: .cross, label: i == 0 ? (q == 2 ? "σ² → 0 limit Λ⁻½Uᵀ(x − μ)" : "limit") : nil)
             }
             right.xLimits = lows[0]...highs[0]
             right.title = "\(dataName), latent plane (chosen rows)"
@@ -255,8 +256,6 @@ extension PPCAFigures {
             return (label, figure)
         }
     }
-
-    // MARK: - Step 7: the rotational ambiguity
 
     /// The rows wⱼ of W and of WR as points of the latent plane (q = 2): R turns the whole cloud and keeps every
     /// inner product; for q = 1, W and −W against the coordinate j.
@@ -271,11 +270,9 @@ extension PPCAFigures {
             // Thin segments join wⱼ to wⱼR for the rows far enough from 0 to be seen.
             let norms = (0..<d).map { Vector.norm(model.loading.row($0)) }
             let cutoff = (norms.max() ?? 0) * 0.35
-            var first = true
-            for j in 0..<d where norms[j] > cutoff {
+            for (i, j) in (0..<d).filter({ norms[$0] > cutoff }).enumerated() {
                 axes.line(x: [model.loading[j, 0], rotated.loading[j, 0]], y: [model.loading[j, 1], rotated.loading[j, 1]],
-                          color: .reference, width: 0.6, dash: .dotted, label: first ? "wⱼ → wⱼR" : nil)
-                first = false
+                          color: .reference, width: 0.6, dash: .dotted, label: i == 0 ? "wⱼ → wⱼR" : nil)
             }
             axes.scatter(x: model.loading.column(0), y: model.loading.column(1), color: .model, size: 3.5,
                          label: "rows wⱼ of W (one per coordinate)")

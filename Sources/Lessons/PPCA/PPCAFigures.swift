@@ -7,8 +7,6 @@ import Plotting
 /// legends; no numbers of the story beyond what drawing needs). Steps 1–4 here; steps 5–7 in
 /// `PPCAFigures+Posterior.swift`, steps 8–9 in `PPCAFigures+Generation.swift`.
 enum PPCAFigures {
-    // MARK: - Step 1: the generative story
-
     /// Four panels: (a) the prior and draws of z, (b) p(x | ẑ) as a circle around Wẑ + μ, (c) p(x) as the ellipses
     /// of N(μ, C) over draws from it, (d) the marginal's spread along and across W.
     static func generativeStory(model: PPCA, zHat: Double, latentDraws: [Double], conditionalDraws: [(Double, Double)],
@@ -21,7 +19,7 @@ enum PPCAFigures {
 
         // (a) the prior on the latent line.
         let zs = stride(from: -3.5, through: 3.5, by: 0.02).map { $0 }
-        axes[0].line(x: zs, y: zs.map { exp(StandardNormal.logDensity($0)) }, color: .model, label: "p(z) = N(0, 1)")
+        axes[0].line(x: zs, y: zs.map { normalDensity($0, sd: 1) }, color: .model, label: "p(z) = N(0, 1)")
         axes[0].scatter(x: latentDraws, y: latentDraws.map { _ in 0.01 }, color: .samples, size: 4, marker: .plus,
                         label: "draws of z")
         axes[0].verticalLine(at: zHat, color: .highlight, dash: .dashed,
@@ -32,11 +30,16 @@ enum PPCAFigures {
         axes[0].yLimits = 0...0.62
         axes[0].legend = .upperLeft
 
+        // (b) and (c) in the data plane, over the line Wz + μ.
+        let lineZ = [-3.0, 3.0]
+        for a in axes[1...2] {
+            a.line(x: lineZ.map { w[0] * $0 + mu[0] }, y: lineZ.map { w[1] * $0 + mu[1] }, color: .reference, width: 1,
+                   dash: .dotted, label: "Wz + μ")
+            a.dataPlane(x: -5...7, y: -4.5...5.5)
+            a.legend = .upperLeft
+        }
         // (b) the conditional p(x | ẑ): a circle around Wẑ + μ.
         let centre = (w[0] * zHat + mu[0], w[1] * zHat + mu[1])
-        let lineZ = [-3.0, 3.0]
-        axes[1].line(x: lineZ.map { w[0] * $0 + mu[0] }, y: lineZ.map { w[1] * $0 + mu[1] }, color: .reference,
-                     width: 1, dash: .dotted, label: "Wz + μ")
         axes[1].scatter(x: conditionalDraws.map(\.0), y: conditionalDraws.map(\.1), color: .samples, size: 2.5,
                         label: "x ~ p(x | ẑ)")
         axes[1].ellipse(mean: centre, covariance: Covariance2(xx: sigma2, xy: 0, yy: sigma2), k: 2, color: .highlight,
@@ -45,29 +48,22 @@ enum PPCAFigures {
         axes[1].title = "2. draw x ~ N(Wẑ + μ, σ²I)"
 
         // (c) the marginal p(x): an ellipse elongated along W.
-        let c = model.marginalCovariance
-        axes[2].line(x: lineZ.map { w[0] * $0 + mu[0] }, y: lineZ.map { w[1] * $0 + mu[1] }, color: .reference,
-                     width: 1, dash: .dotted, label: "Wz + μ")
         axes[2].scatter(x: marginalDraws.column(0), y: marginalDraws.column(1), color: .samples, size: 2, alpha: 0.5,
                         label: "x ~ p(x)")
+        let c = covariance2(model.marginalCovariance)
         for k in [1.0, 2.0] {
-            axes[2].ellipse(mean: (mu[0], mu[1]), covariance: covariance2(c), k: k, color: .model,
+            axes[2].ellipse(mean: (mu[0], mu[1]), covariance: c, k: k, color: .model,
                             label: k == 1 ? "1σ, 2σ of N(μ, WWᵀ + σ²I)" : nil)
         }
         axes[2].title = "3. p(x): all z at once"
-        for a in axes[1...2] {
-            a.dataPlane(x: -5...7, y: -4.5...5.5)
-            a.legend = .upperLeft
-        }
 
         // (d) the marginal's spread along W and across it: variance ‖W‖² + σ² against σ².
-        let wNorm2 = w[0] * w[0] + w[1] * w[1]
         let ts = stride(from: -5.0, through: 5.0, by: 0.02).map { $0 }
-        let along = wNorm2 + sigma2
-        axes[3].line(x: ts, y: ts.map { exp(StandardNormal.logDensity($0 / along.squareRoot())) / along.squareRoot() },
-                     color: .model, label: "along W: var ‖W‖² + σ² = " + NumberFormat.significant(along, digits: 3))
-        axes[3].line(x: ts, y: ts.map { exp(StandardNormal.logDensity($0 / sigma2.squareRoot())) / sigma2.squareRoot() },
-                     color: .model, dash: .dashed, label: "across W: var σ² = " + NumberFormat.significant(sigma2, digits: 3))
+        for (variance, dash, name) in [(w[0] * w[0] + w[1] * w[1] + sigma2, Dash.solid, "along W: var ‖W‖² + σ² = "),
+                                       (sigma2, .dashed, "across W: var σ² = ")] {
+            axes[3].line(x: ts, y: ts.map { normalDensity($0, sd: variance.squareRoot()) }, color: .model, dash: dash,
+                         label: name + NumberFormat.significant(variance, digits: 3))
+        }
         axes[3].title = "4. coordinate t of x − μ along / across W"
         axes[3].xLabel = "t"
         axes[3].yLabel = "p(t)"
@@ -76,19 +72,19 @@ enum PPCAFigures {
         return figure
     }
 
-    // MARK: - Step 2: the marginal by Monte Carlo
+    /// N(x; mean, sd²) of a scalar x.
+    static func normalDensity(_ x: Double, mean: Double = 0, sd: Double) -> Double {
+        exp(StandardNormal.logDensity((x - mean) / sd)) / sd
+    }
 
     /// The running Monte Carlo estimates at one point, with the closed form.
     struct MarginalEstimates {
         var name: String
         var x: [Double]
-        /// N(x; μ, C).
-        var exact: Double
-        /// p̂ and its standard error after each checkpoint L.
-        var running: [MonteCarloEstimate]
+        var exact: Double                       // N(x; μ, C)
+        var running: [MonteCarloEstimate]       // p̂ and its standard error after each checkpoint L
         var final: MonteCarloEstimate { running[running.count - 1] }
-        /// (p̂ − p)/SE at the largest L.
-        var zScore: Double { (final.estimate - exact) / final.standardError }
+        var zScore: Double { (final.estimate - exact) / final.standardError }   // (p̂ − p)/SE at the largest L
     }
 
     /// One panel per point (p̂ against L, ±2 SE band, the closed form) and a fourth with the band's relative width.
@@ -102,35 +98,33 @@ enum PPCAFigures {
             let estimates = point.running
             let exact = point.exact
             let s = estimates.map { Double($0.sampleCount) }
+            let upper = estimates.map { $0.estimate + 2 * $0.standardError }
             let a = axes[index]
             // A density is ≥ 0: the band is clipped at 0.
-            a.band(x: s, lower: estimates.map { max(0, $0.estimate - 2 * $0.standardError) },
-                   upper: estimates.map { $0.estimate + 2 * $0.standardError }, color: .samples, alpha: 0.25,
-                   label: "±2 SE (clipped at 0)")
+            a.band(x: s, lower: estimates.map { max(0, $0.estimate - 2 * $0.standardError) }, upper: upper,
+                   color: .samples, alpha: 0.25, label: "±2 SE (clipped at 0)")
             a.line(x: s, y: estimates.map(\.estimate), color: .samples, label: "p̂(x) from L draws")
             a.horizontalLine(at: exact, color: .reference, dash: .dashed, label: "closed form")
-            a.xScale = .log10
             a.title = point.name
-            a.xLabel = "L (draws of z)"
             a.yLabel = "p̂(x)"
-            let bandTop = estimates.map { $0.estimate + 2 * $0.standardError }.max() ?? exact
-            a.yLimits = 0...(max(bandTop, exact) * 1.35)
+            a.yLimits = 0...(max(upper.max() ?? exact, exact) * 1.35)
             a.legend = index == 0 ? .upperRight : .none
-            relative.line(x: s, y: estimates.map { 2 * $0.standardError / exact }, color: .samples, dash: dashes[index],
+            let relativeWidth = estimates.map { 2 * $0.standardError / exact }
+            relative.line(x: s, y: relativeWidth, color: .samples, dash: dashes[index],
                           label: String(point.name.prefix(1)))
-            relative.scatter(x: s, y: estimates.map { 2 * $0.standardError / exact }, color: .samples, size: 3.5,
+            relative.scatter(x: s, y: relativeWidth, color: .samples, size: 3.5,
                              marker: [Marker.circle, .square, .triangle][index], alpha: 1)
         }
-        relative.xScale = .log10
+        for a in axes {
+            a.xScale = .log10
+            a.xLabel = "L (draws of z)"
+        }
         relative.yScale = .log10
         relative.title = "band half-width relative to p(x)"
-        relative.xLabel = "L (draws of z)"
         relative.yLabel = "2 SE / p(x)"
         relative.legend = .upperRight
         return figure
     }
-
-    // MARK: - Step 3: the fitted density
 
     /// Limits that frame the 2-D cloud with a margin, shared by its figures (so frames do not jump).
     static func cloudLimits(_ x: Matrix) -> (ClosedRange<Double>, ClosedRange<Double>) {
@@ -176,8 +170,6 @@ enum PPCAFigures {
         axes.legend = .lowerRight      // the corner below the ellipse's lower-right flank is empty
         return figure
     }
-
-    // MARK: - Step 4: EM
 
     /// One frame per snapshot of EM on the cloud: the data, the closed-form 2σ ellipse, the current 1σ and 2σ
     /// ellipses and the span of W, with σ² and ℓ of the iteration.
@@ -229,12 +221,8 @@ enum PPCAFigures {
         axes[0].legend = .lowerRight
         for (em, closed, name, dash) in [(data, dataClosedForm, dataName, Dash.solid),
                                          (cloud, cloudClosedForm, "2-D example", Dash.dashed)] {
-            var xs: [Double] = []
-            var gaps: [Double] = []
-            for (k, ll) in em.logLikelihoods.enumerated() where closed - ll > 0 {
-                xs.append(Double(k))
-                gaps.append(closed - ll)
-            }
+            let below = em.logLikelihoods.enumerated().filter { closed - $0.element > 0 }
+            let (xs, gaps) = (below.map { Double($0.offset) }, below.map { closed - $0.element })
             axes[1].line(x: xs, y: gaps, color: .model, dash: dash, label: name)
         }
         axes[1].yScale = .log10

@@ -30,7 +30,11 @@ extension PPCALesson {
         4 * Double(dimension) * conditionNumber * .ulpOfOne * max(1, abs(logLikelihood))
     }
 
-    // MARK: - Step 3
+    /// The same for an ML `model` of `fit`, whose κ(C) is λ₁/σ².
+    static func logLikelihoodRoundOff(_ model: PPCA, of fit: PPCAMaximumLikelihood, logLikelihood: Double) -> Double {
+        logLikelihoodRoundOff(dimension: model.dimension, conditionNumber: fit.eigenvalues[0] / model.noiseVariance,
+                              logLikelihood: logLikelihood)
+    }
 
     /// Step 3 — maximum likelihood in closed form: μ = x̄, σ² = mean of the D − q discarded eigenvalues of the 1/N
     /// covariance, W = U_q(Λ_q − σ²I)^{1/2} (Tipping & Bishop eqs. 7–8). ℓ by Woodbury and the determinant lemma
@@ -43,29 +47,24 @@ extension PPCALesson {
         let dataModel = try dataFit.model(latentDimension: q)
 
         // ℓ two ways: Woodbury/determinant lemma (the model's own path) and the full Gaussian N(μ, C) by Cholesky.
-        var rows: [PPCATables.LikelihoodRow] = []
+        var rows: [(name: String, x: Matrix, latentDimension: Int, check: Check)] = []
         for (key, name, x, fit, model) in [("toy", "2-D example", inputs.cloud, cloudFit, cloudModel),
                                            ("main", inputs.dataName, inputs.data, dataFit, dataModel)] {
             let woodbury = try model.averageLogLikelihood(x)
             let cholesky = try GaussianModel(mean: model.mean, covariance: model.marginalCovariance).averageLogLikelihood(x)
-            rows.append(.init(name: name, rows: x.rows, columns: x.columns, latentDimension: model.latentDimension,
-                              woodbury: woodbury, cholesky: cholesky))
-            page.group("likelihood_check.\(key)") { page in
-                page.store(woodbury, at: "woodbury")
-                page.store(cholesky, at: "cholesky")
-                page.store(abs(woodbury - cholesky), at: "abs_difference")
-            }
-            page.check("likelihood_check.\(key)",
+            let record: JSONValue = ["woodbury": .number(woodbury), "cholesky": .number(cholesky),
+                                     "abs_difference": .number(abs(woodbury - cholesky))]
+            page.store(record, at: "likelihood_check.\(key)")
+            let check = page.check("likelihood_check.\(key)",
                        method: "expected: ℓ by Woodbury and the determinant lemma (PPCA.averageLogLikelihood); computed: (1/N) Σ log N(xₙ; μ, WWᵀ + σ²I) through the Cholesky factor of the D × D matrix C; tolerance 4·D·κ(C)·ε·max(1, |ℓ|), κ(C) = λ₁/σ²",
                        expected: woodbury, computed: cholesky,
-                       tolerance: Self.logLikelihoodRoundOff(dimension: x.columns,
-                                                             conditionNumber: fit.eigenvalues[0] / model.noiseVariance,
-                                                             logLikelihood: woodbury))
+                       tolerance: Self.logLikelihoodRoundOff(model, of: fit, logLikelihood: woodbury))
+            rows.append((name, x, model.latentDimension, check))
         }
         page.table("likelihood-check", PPCATables.likelihoodCheck(rows))
         page.label("likelihood_check.main.abs_difference", "|ℓ Woodbury − ℓ Cholesky| on the main data",
                    .naturalLogAveragedOverRows)
-        let (cloudLogLikelihood, dataLogLikelihood) = (rows[0].woodbury, rows[1].woodbury)
+        let (cloudLogLikelihood, dataLogLikelihood) = (rows[0].check.expected, rows[1].check.expected)
 
         page.value("latent_dim", q, "latent dimension q of the main fit")
         page.value("sigma2", dataModel.noiseVariance, "σ²(ML) on the main data", .noiseVarianceIsMeanDiscardedEigenvalue)
@@ -102,7 +101,7 @@ extension PPCALesson {
                    method: "expected: D log s (change of variables x → x/s); computed: ℓ of the ML fit to x/s minus ℓ of the fit to x; tolerance: the round-off of both ℓ, of the size of the terms that cancel, |ℓ(x)| + |ℓ(x/s)| + D|log s|",
                    expected: expectedShift, computed: rescaledLogLikelihood - dataLogLikelihood,
                    tolerance: 2 * Self.logLikelihoodRoundOff(
-                       dimension: inputs.dimension, conditionNumber: dataFit.eigenvalues[0] / dataModel.noiseVariance,
+                       dataModel, of: dataFit,
                        logLikelihood: abs(dataLogLikelihood) + abs(rescaledLogLikelihood) + abs(expectedShift)))
 
         // scikit-learn's PCA.score: the same model with the 1/(N−1) covariance (eigenvalues × N/(N−1)).
@@ -112,11 +111,11 @@ extension PPCALesson {
                                 noiseVariance: bessel * dataModel.noiseVariance)
         let unbiasedLogLikelihood = try unbiased.averageLogLikelihood(inputs.data)
         page.group("conventions") { page in
-            page.store(Convention.covarianceOneOverN.text, at: "covariance")
-            page.store(Convention.naturalLogPerSample.text, at: "log")
-            page.store(Convention.loadingRotationAndSigns.text, at: "W")
-            page.store(Convention.posteriorFormula.text, at: "posterior")
-            page.store(Convention.scikitLearnCovariance.text, at: "sklearn")
+            for (key, convention) in [("covariance", Convention.covarianceOneOverN), ("log", .naturalLogPerSample),
+                                      ("W", .loadingRotationAndSigns), ("posterior", .posteriorFormula),
+                                      ("sklearn", .scikitLearnCovariance)] {
+                page.store(convention.text, at: key)
+            }
             page.value("sklearn_score_difference", dataLogLikelihood - unbiasedLogLikelihood,
                        "ℓ(1/N fit) − ℓ(1/(N−1) fit, as in scikit-learn's PCA.score) on the main data",
                        .naturalLogAveragedOverRows)
@@ -140,8 +139,6 @@ extension PPCALesson {
         return MaximumLikelihoodFits(cloudFit: cloudFit, cloudModel: cloudModel, dataFit: dataFit, dataModel: dataModel,
                                      cloudLogLikelihood: cloudLogLikelihood, dataLogLikelihood: dataLogLikelihood)
     }
-
-    // MARK: - Step 4
 
     /// Step 4 — EM (Tipping & Bishop eqs. 29–30) on the cloud from a poor start and on the main data from a random
     /// small W₀, against the closed form: ℓ, WWᵀ (EM's W is the closed form's up to a rotation) and σ².
@@ -191,8 +188,7 @@ extension PPCALesson {
                               sigmaDifference: sigmaDifference, decreasingSteps: decreases))
             // EM stops at a gain t ≤ 10⁻¹⁴·max(1, |ℓ|) measured to ν, the round-off of ℓ; a linear tail with rate r
             // then leaves at most (t + 2ν)/(1 − r), and each reported ℓ carries its own ν.
-            let roundOff = Self.logLikelihoodRoundOff(dimension: x.columns, conditionNumber: fit.eigenvalues[0] / target.noiseVariance,
-                                                      logLikelihood: closedForm)
+            let roundOff = Self.logLikelihoodRoundOff(target, of: fit, logLikelihood: closedForm)
             let rate = Self.emContraction(em.logLikelihoods, noise: roundOff)
             page.check("\(key).log_likelihood",
                        method: "expected: ℓ of the closed-form ML fit; computed: ℓ after EM from its start (same Woodbury evaluation); tolerance (t + 2ν)/(1 − r) + 2ν: the stopping gain t = \(Self.emStopTolerance)·max(1, |ℓ|), ν the round-off of ℓ (4·D·κ(C)·ε·max(1, |ℓ|)), r EM's linear rate measured where the gains exceed 1000ν",
@@ -202,18 +198,15 @@ extension PPCALesson {
                 ["iteration": .integer(k), "log_likelihood_per_sample": .number(em.logLikelihoods[k]),
                  "sigma2": .number(em.noiseVariances[k])]
             }
-            page.group(key) { page in
-                page.store(em.iterations, at: "iterations")
-                page.store(em.converged, at: "converged")
-                page.store(emLogLikelihood, at: "log_likelihood_per_sample")
-                page.store(closedForm, at: "closed_form_log_likelihood_per_sample")
-                page.store(closedForm - emLogLikelihood, at: "log_likelihood_gap")
-                page.store(wwtDifference, at: "wwt_relative_difference")
-                page.store(em.model.noiseVariance, at: "sigma2")
-                page.store(sigmaDifference, at: "sigma2_relative_difference")
-                page.store(decreases, at: "decreasing_steps")
-                page.store(JSONValue.array(trace), at: "trace")
-            }
+            page.store([
+                "iterations": .integer(em.iterations), "converged": .bool(em.converged),
+                "log_likelihood_per_sample": .number(emLogLikelihood),
+                "closed_form_log_likelihood_per_sample": .number(closedForm),
+                "log_likelihood_gap": .number(closedForm - emLogLikelihood), "sigma2": .number(em.model.noiseVariance),
+                "wwt_relative_difference": .number(wwtDifference),
+                "sigma2_relative_difference": .number(sigmaDifference),
+                "decreasing_steps": .integer(decreases), "trace": .array(trace),
+            ] as JSONValue, at: key)
         }
         page.table("em-check", PPCATables.emCheck(rows))
         page.group("em") { page in

@@ -17,8 +17,6 @@ extension PPCALesson {
     /// The largest number of Monte Carlo draws L of step 2.
     static func monteCarloDraws(quick: Bool) -> Int { quick ? 10_000 : 100_000 }
 
-    // MARK: - Step 1
-
     /// Step 1 — the generative story: z ~ N(0, 1); x | z ~ N(Wz + μ, σ²I); all z at once give p(x) = N(μ, WWᵀ + σ²I).
     func generativeStory(_ page: inout LessonRecorder, _ streams: PPCARandomStreams) throws -> PPCA {
         var random = streams.generator(.generativeStory)
@@ -31,7 +29,6 @@ extension PPCALesson {
         let conditionalDraws = (0..<40).map { _ in                                   // (40, 2)  x ~ p(x | ẑ)
             (centre.0 + noiseSD * random.nextStandardNormal(), centre.1 + noiseSD * random.nextStandardNormal())
         }
-        let c = model.marginalCovariance                                             // (2, 2)   C = WWᵀ + σ²I
         let marginalDraws = model.sample(count: 300, using: &random).observed       // (300, 2) x ~ p(x)
         page.figure("generative-story", PPCAFigures.generativeStory(
             model: model, zHat: zHat, latentDraws: latentDraws, conditionalDraws: conditionalDraws,
@@ -41,15 +38,13 @@ extension PPCALesson {
             page.store(w, at: "W")
             page.value("sigma2", model.noiseVariance, "σ² of the hand-set story model")
             page.value("z_hat", zHat, "the chosen latent value ẑ")
-            page.store(c, at: "C")
+            page.store(model.marginalCovariance, at: "C")                           // C = WWᵀ + σ²I
             page.label("C.0.0", "C₁₁ of the story model", .marginalCovariance)
             page.label("C.0.1", "C₁₂ of the story model", .marginalCovariance)
             page.label("C.1.1", "C₂₂ of the story model", .marginalCovariance)
         }
         return model
     }
-
-    // MARK: - Step 2
 
     /// Step 2 — the marginal by integration: p(x) = E_{z∼p(z)}[N(x; Wz + μ, σ²I)], estimated by
     /// p̂_L(x) = (1/L) Σₗ N(x; Wzₗ + μ, σ²I) with its standard error, against the closed form N(x; μ, C) at three points.
@@ -73,25 +68,22 @@ extension PPCALesson {
             decade *= 10
         }
         var random = streams.generator(.monteCarlo)
-        var estimates: [PPCAFigures.MarginalEstimates] = []
-        for point in points {
-            let exact = exp(try model.logLikelihoods(Matrix([point.x]))[0])          // N(x; μ, C)
-            let running = model.monteCarloMarginal(at: point.x, checkpoints: checkpoints, using: &random)
-            estimates.append(.init(name: point.name, x: point.x, exact: exact, running: running))
-            let final = running[running.count - 1]
+        let estimates = try points.map { point in
+            let estimate = PPCAFigures.MarginalEstimates(
+                name: point.name, x: point.x, exact: exp(try model.logLikelihoods(Matrix([point.x]))[0]),  // N(x; μ, C)
+                running: model.monteCarloMarginal(at: point.x, checkpoints: checkpoints, using: &random))
+            let final = estimate.final
             page.check("marginal_mc.\(point.key)",
                        method: "expected: N(x; μ, WWᵀ + σ²I) in closed form; computed: (1/L) Σ N(x; Wzₗ + μ, σ²I) over L = \(largest) draws zₗ ~ N(0, 1); tolerance 4 standard errors",
-                       expected: exact, computed: final.estimate, tolerance: 4 * final.standardError)
+                       expected: estimate.exact, computed: final.estimate, tolerance: 4 * final.standardError)
+            return estimate
         }
         page.figure("mc-marginal", PPCAFigures.monteCarloMarginal(estimates))
         page.table("mc-check", PPCATables.monteCarloCheck(estimates, draws: largest))
         let entries: [JSONValue] = estimates.map { point in
-            let final = point.final
-            return [
-                "x": .numbers(point.x), "closed_form": .number(point.exact), "estimate": .number(final.estimate),
-                "standard_error": .number(final.standardError), "z_score": .number(point.zScore),
-                "relative_standard_error": .number(final.standardError / point.exact),
-            ]
+            ["x": .numbers(point.x), "closed_form": .number(point.exact), "estimate": .number(point.final.estimate),
+             "standard_error": .number(point.final.standardError), "z_score": .number(point.zScore),
+             "relative_standard_error": .number(point.final.standardError / point.exact)]
         }
         page.group("marginal_mc") { page in
             page.value("samples", largest, "largest number of Monte Carlo draws L")

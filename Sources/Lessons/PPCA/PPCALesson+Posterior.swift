@@ -25,8 +25,6 @@ extension PPCALesson {
     /// The factors f of σ² = f·σ²_ML that step 6 follows.
     static let sigmaFactors: [Double] = [1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.001]
 
-    // MARK: - Step 5
-
     /// Step 5 — the posterior p(z | x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹), M = WᵀW + σ²I (PRML 12.42), for every row; Bayes'
     /// rule p(x|z)p(z)/p(x) on a grid for one row; and the shrinkage of W E[z|x] + μ towards μ on the cloud.
     func posterior(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder) throws -> LatentPlane {
@@ -46,8 +44,6 @@ extension PPCALesson {
                                        pointsPerAxis: count)
         page.figure("posterior-grid-check", PPCAFigures.posteriorGridCheck(grid: grid, mean: mean,
                                                                            covariance: posterior.covariance, row: row))
-        page.table("posterior-check", PPCATables.posteriorCheck(grid: grid, mean: mean, covariance: posterior.covariance,
-                                                                row: row, pointsPerAxis: count, dataName: inputs.dataName))
         // Tolerances: the sums run over n = count^q grid points (round-off ≤ n·ε of the largest |z| on the grid);
         // the box ±a s.d. (a = 7) is centred on the mean, so truncation leaves the mean alone and removes a share
         // 2aφ(a) ≈ 1.3·10⁻¹⁰ of each variance. The grid's spacing (≤ s.d./5) makes the discretisation error of a
@@ -56,21 +52,22 @@ extension PPCALesson {
         let a = Self.gridHalfWidth
         let truncation = 2 * a * exp(StandardNormal.logDensity(a))
         let reach = (0..<q).map { abs(mean[$0]) + a * sd[$0] }
-        var maxMeanDifference = 0.0
-        var maxCovarianceDifference = 0.0
-        for k in 0..<q {
-            maxMeanDifference = max(maxMeanDifference, abs(grid.mean[k] - mean[k]))
-            page.check("posterior_grid.mean.\(k)",
+        let z = ["z₁", "z₂"]        // the latent plane of the figures has q = 1 or 2
+        // E[zₖ | x] (k = 1 … q), then the upper triangle of the covariance.
+        var moments: [(name: String, check: Check)] = (0..<q).map { k in
+            ("E[\(z[k]) | x]", page.check("posterior_grid.mean.\(k)",
                        method: "expected: M⁻¹Wᵀ(x − μ) in closed form; computed: the mean of p(x|z)p(z) normalised on a \(count)^\(q) grid over ±7 s.d.; tolerance 4·n·ε·(|mean| + 7 s.d.), n grid points",
-                       expected: mean[k], computed: grid.mean[k], tolerance: 4 * n * .ulpOfOne * reach[k])
+                       expected: mean[k], computed: grid.mean[k], tolerance: 4 * n * .ulpOfOne * reach[k]))
         }
         for k in 0..<q { for l in k..<q {
-            maxCovarianceDifference = max(maxCovarianceDifference, abs(grid.covariance[k, l] - posterior.covariance[k, l]))
-            page.check("posterior_grid.covariance.\(k).\(l)",
+            let name = k == l ? "var[\(z[k]) | x]" : "cov[\(z[k]), \(z[l]) | x]"
+            moments.append((name, page.check("posterior_grid.covariance.\(k).\(l)",
                        method: "expected: σ²M⁻¹ in closed form; computed: the covariance of the grid posterior; tolerance 2·(2aφ(a))·s.d.ₖ·s.d.ₗ for the tails beyond a = 7 s.d. plus 4·n·ε·(|meanₖ| + 7 s.d.ₖ)(|meanₗ| + 7 s.d.ₗ)",
                        expected: posterior.covariance[k, l], computed: grid.covariance[k, l],
-                       tolerance: 2 * truncation * sd[k] * sd[l] + 4 * n * .ulpOfOne * reach[k] * reach[l])
+                       tolerance: 2 * truncation * sd[k] * sd[l] + 4 * n * .ulpOfOne * reach[k] * reach[l])))
         } }
+        page.table("posterior-check", PPCATables.posteriorCheck(moments, q: q, row: row, pointsPerAxis: count,
+                                                                dataName: inputs.dataName))
 
         // Shrinkage on the cloud: W E[z|x] + μ lies on the PCA projection's line, shortened by (λ₁ − σ²)/λ₁.
         let cloudPosterior = try fits.cloudModel.posterior(inputs.cloud)
@@ -84,8 +81,10 @@ extension PPCALesson {
             page.store(sd, at: "sd")
             page.label("sd.0", "posterior s.d. of z₁ (shared by every x)", .posteriorStandardDeviation)
             page.store(count, at: "grid_points_per_axis")
-            page.value("grid_max_mean_difference", maxMeanDifference, "max |grid mean − closed-form mean|")
-            page.value("grid_max_covariance_difference", maxCovarianceDifference, "max |grid covariance − σ²M⁻¹|")
+            page.value("grid_max_mean_difference", moments[..<q].map(\.check.difference).max() ?? 0,
+                       "max |grid mean − closed-form mean|")
+            page.value("grid_max_covariance_difference", moments[q...].map(\.check.difference).max() ?? 0,
+                       "max |grid covariance − σ²M⁻¹|")
             page.value("toy_shrinkage_factor", shrinkage,
                        "(λ₁ − σ²)/λ₁: length of W E[z|x] relative to the projection (2-D example)")
             page.store((0..<q).map { fits.dataFit.eigenvalues[$0].squareRoot() }, at: "whitening_scale")
@@ -93,8 +92,6 @@ extension PPCALesson {
         }
         return LatentPlane(model: model, posterior: posterior, chosen: chosen)
     }
-
-    // MARK: - Step 6
 
     /// Step 6 — σ² → 0: with W = U_q(Λ_q − σ²I)^{1/2} for σ² = f·σ²_ML, E[z|x] tends to the whitened PCA score
     /// Λ_q^{−1/2}U_qᵀ(x − μ) and W E[z|x] + μ to the orthogonal projection; σ²M⁻¹ → 0.
@@ -105,8 +102,10 @@ extension PPCALesson {
         let dataSigma2 = try fits.dataFit.noiseVariance(latentDimension: q)
         let chosenData = inputs.data.rows(at: plane.chosen)                            // (5, D)
         let cloudRows = Array(stride(from: 0, to: inputs.cloud.rows, by: 20))
-        let u = fits.cloudFit.eigenvectors.column(0)
         let mu = fits.cloudModel.mean
+        // The PCA projection μ + u₁u₁ᵀ(x − μ) of every 20th row of the cloud, the same for every σ².
+        let projections = PPCAFigures.projections(inputs.cloud, rows: cloudRows, mean: mu,
+                                                  direction: fits.cloudFit.eigenvectors.column(0))
         // The σ² → 0 limit of E[z|x] in the latent plane: Λ_q^{-1/2} U_qᵀ(x − μ) (whitened PCA scores), (5, q).
         let centredChosen = Statistics.centred(chosenData, mean: fits.dataFit.mean)
         let limit: [[Double]] = (0..<plane.chosen.count).map { i in
@@ -118,34 +117,23 @@ extension PPCALesson {
         // One frame per factor, then an overview of σ²_ML, 0.1 σ²_ML and 0.001 σ²_ML together (the last frame, also
         // the still offered for download).
         let frameFactors: [[Double]] = Self.sigmaFactors.map { [$0] } + [[1, 0.1, 0.001]]
-        var frames: [PPCAFigures.SigmaFrame] = []
-        for factors in frameFactors {
+        let frames = try frameFactors.map { factors in
             let cloudModel = try fits.cloudFit.model(latentDimension: 1, noiseVariance: factors[0] * cloudSigma2)
             let cloudPosterior = try cloudModel.posterior(inputs.cloud)
-            let w = cloudModel.loading.column(0)
-            // The PCA projection μ + u₁u₁ᵀ(x − μ) and PPCA's W E[z|x] + μ of every 20th row of the cloud.
-            let projections = cloudRows.map { n in
-                let t = u[0] * (inputs.cloud[n, 0] - mu[0]) + u[1] * (inputs.cloud[n, 1] - mu[1])
-                return (mu[0] + t * u[0], mu[1] + t * u[1])
-            }
-            let reconstructions = cloudRows.map { n in
-                let z = cloudPosterior.means[n, 0]
-                return (mu[0] + z * w[0], mu[1] + z * w[1])
-            }
-            let gap = zip(reconstructions, projections).reduce(0.0) { gap, pair in
-                let (r, p) = pair
-                return max(gap, ((r.0 - p.0) * (r.0 - p.0) + (r.1 - p.1) * (r.1 - p.1)).squareRoot())
-            }
+            let reconstructions = PPCAFigures.reconstructions(cloudPosterior, rows: cloudRows, mean: mu,
+                                                              loading: cloudModel.loading.column(0))
+            let gap = zip(reconstructions, projections).map { r, p in
+                ((r.0 - p.0) * (r.0 - p.0) + (r.1 - p.1) * (r.1 - p.1)).squareRoot()
+            }.reduce(0, max)
             let dataPosteriors = try factors.map {
                 try fits.dataFit.model(latentDimension: q, noiseVariance: $0 * dataSigma2).posterior(chosenData)
             }
-            frames.append(.init(factors: factors, cloudModel: cloudModel, cloudPosterior: cloudPosterior,
-                                projections: projections, reconstructions: reconstructions, gap: gap,
-                                dataPosteriors: dataPosteriors))
+            return PPCAFigures.SigmaFrame(factors: factors, cloudModel: cloudModel, cloudPosterior: cloudPosterior,
+                                          reconstructions: reconstructions, gap: gap, dataPosteriors: dataPosteriors)
         }
         page.frames("sigma-to-zero", PPCAFigures.sigmaToZero(
-            frames, cloud: inputs.cloud, cloudRows: cloudRows, mean: mu, limit: limit, first: plane,
-            dataName: inputs.dataName))
+            frames, cloud: inputs.cloud, cloudRows: cloudRows, projections: projections, mean: mu, limit: limit,
+            first: plane, dataName: inputs.dataName))
         let single = frames.filter { $0.factors.count == 1 }
         let last = Self.sigmaFactors.count - 1
         page.group("sigma_to_zero") { page in
@@ -161,8 +149,6 @@ extension PPCALesson {
             }
         }
     }
-
-    // MARK: - Step 7
 
     /// Step 7 — rotational ambiguity: for orthogonal R, WR gives the same C = WWᵀ + σ²I, hence the same density;
     /// only the latent coordinates turn, E_{WR}[z|x] = Rᵀ E_W[z|x].
@@ -192,9 +178,7 @@ extension PPCALesson {
         page.check("rotation.log_likelihood",
                    method: "expected: ℓ under W (Woodbury); computed: ℓ under WR, R orthogonal; tolerance: the round-off of both ℓ, 2·4·D·κ(C)·ε·max(1, |ℓ|)",
                    expected: average, computed: rotatedLogLikelihoods.reduce(0, +) / n,
-                   tolerance: 2 * Self.logLikelihoodRoundOff(dimension: inputs.dimension,
-                                                             conditionNumber: fits.dataFit.eigenvalues[0] / model.noiseVariance,
-                                                             logLikelihood: average))
+                   tolerance: 2 * Self.logLikelihoodRoundOff(model, of: fits.dataFit, logLikelihood: average))
         page.group("rotation") { page in
             page.store(r, at: "R")
             page.value("angle_degrees", q == 2 ? degrees : 180, "rotation angle of R (degrees)", .rowVectorsTurnClockwise)

@@ -34,8 +34,6 @@ extension PPCALesson {
         (0..<x.columns).filter { j in (1..<x.rows).allSatisfy { x[$0, j] == x[0, j] } }
     }
 
-    // MARK: - Step 8
-
     /// Step 8 — model selection: on a seeded 2/3 : 1/3 split, ℓ of the training fit for q = 1 … min(40, D − 1) on
     /// the training and the held-out rows, the full-covariance Gaussian N(x̄, S) where it exists, and the identity
     /// PPCA(q = D − 1) = N(x̄, S) on the cloud and on the main data without its constant columns.
@@ -46,19 +44,16 @@ extension PPCALesson {
         var random = streams.generator(.modelSelectionSplit)
         let order = Self.permutation(n, using: &random)
         // The first 2/3 of the shuffled order train, the rest is held out; each set in ascending row order.
-        var isTraining = [Bool](repeating: false, count: n)
-        for row in order[..<((2 * n) / 3)] { isTraining[row] = true }
-        let train = inputs.data.rows(at: (0..<n).filter { isTraining[$0] })            // (2N/3, D)
-        let heldOut = inputs.data.rows(at: (0..<n).filter { !isTraining[$0] })         // (N/3, D)
+        let training = Set(order[..<((2 * n) / 3)])
+        let train = inputs.data.rows(at: (0..<n).filter { training.contains($0) })     // (2N/3, D)
+        let heldOut = inputs.data.rows(at: (0..<n).filter { !training.contains($0) })  // (N/3, D)
         let fit = try PPCAMaximumLikelihood(train)
         let maxQ = min(Self.largestPlottedLatentDimension, d - 1)
         // The q with an ML model (σ²_ML > 0) in the plotted range, and beyond it for the maximum over every q < D.
-        var qs: [Int] = []
-        var skipped: [Int] = []
-        for q in 1...maxQ {
-            if try Self.modelIfItExists(fit, latentDimension: q) != nil { qs.append(q) } else { skipped.append(q) }
-        }
-        let more = d - 1 > maxQ ? try ((maxQ + 1)...(d - 1)).filter { try Self.modelIfItExists(fit, latentDimension: $0) != nil } : []
+        let exists = try [false] + (1..<d).map { try Self.modelIfItExists(fit, latentDimension: $0) != nil }  // [q]
+        let qs = (1...maxQ).filter { exists[$0] }
+        let skipped = (1...maxQ).filter { !exists[$0] }
+        let more = ((maxQ + 1)..<d).filter { exists[$0] }
         // All q at once from one rotation into the eigenbasis per row set.
         let trainLL = try fit.averageLogLikelihoods(train, latentDimensions: qs)
         let heldAll = try fit.averageLogLikelihoods(heldOut, latentDimensions: qs + more)
@@ -71,12 +66,11 @@ extension PPCALesson {
         for (q, value) in zip(more, heldAll[qs.count...]) where value > overall.value { overall = (q, value) }
 
         // The full-covariance Gaussian on the same split, where it exists.
-        var gaussian: PPCAFigures.FullGaussian?
+        var gaussian: (train: Double, heldOut: Double)?
         let gaussianStatus: [String: JSONValue]
         do {
             let model = try GaussianModel.fit(train, sharing: fit)
-            let lines = PPCAFigures.FullGaussian(train: try model.averageLogLikelihood(train),
-                                                 heldOut: try model.averageLogLikelihood(heldOut))
+            let lines = (train: try model.averageLogLikelihood(train), heldOut: try model.averageLogLikelihood(heldOut))
             gaussian = lines
             gaussianStatus = ["exists": true, "train": .number(lines.train), "held_out": .number(lines.heldOut),
                               "reason": "the 1/N training covariance is positive definite",
@@ -110,6 +104,7 @@ extension PPCALesson {
         }
         var rows: [PPCATables.GaussianIdentityRow] = []
         var identities: [JSONValue] = []
+        var differences: [Double] = []
         for (key, name, x, sharedFit) in cases {
             let d = x.columns
             do {
@@ -121,9 +116,10 @@ extension PPCALesson {
                 let cDifference = (ppca.marginalCovariance - full.covariance).frobeniusNorm / full.covariance.frobeniusNorm
                 rows.append(.computed(name: name, dimension: d, ppca: ppcaLogLikelihood, gaussian: gaussianLogLikelihood,
                                       covarianceDifference: cDifference))
+                differences.append(abs(ppcaLogLikelihood - gaussianLogLikelihood))
                 identities.append(["data": .string(name), "D": .integer(d), "ppca": .number(ppcaLogLikelihood),
                                    "gaussian": .number(gaussianLogLikelihood),
-                                   "abs_difference": .number(abs(ppcaLogLikelihood - gaussianLogLikelihood)),
+                                   "abs_difference": .number(differences.last!),
                                    "covariance_relative_difference": .number(cDifference)])
                 page.check("q_equals_d_minus_1.\(key)",
                            method: "expected: ℓ of PPCA with q = D − 1 (Woodbury); computed: ℓ of the full-covariance Gaussian N(x̄, S) through the Cholesky factor of S; tolerance: the round-off of both ℓ, 2·4·D·κ(S)·ε·max(1, |ℓ|), κ(S) = λ₁/λ_D",
@@ -161,14 +157,12 @@ extension PPCALesson {
             page.value("constant_columns_training_only", constantTraining.filter { !constant.contains($0) }.count,
                        "columns constant on the training rows only")
             page.store(JSONValue.array(identities), at: "q_equals_d_minus_1")
-            page.value("q_equals_d_minus_1_max_difference", rows.compactMap(\.absoluteDifference).max() ?? .nan,
+            page.value("q_equals_d_minus_1_max_difference", differences.max() ?? .nan,
                        "max |ℓ PPCA(q = D − 1) − ℓ full Gaussian|", .naturalLogPerRow)
             page.store("a seeded random 2/3 of the rows for training, the rest held out; every fit uses the training rows only",
                        at: "split")
         }
     }
-
-    // MARK: - Step 9
 
     /// Step 9 — generation: samples x = Wz + μ + ε from the ML models for a few q beside real rows, the share of
     /// sampled values outside the data's range, the noise's share (D − q)σ²/tr S of the variance, and the linear
@@ -180,9 +174,8 @@ extension PPCALesson {
         let candidates = inputs.imageShape != nil && !inputs.isUserData ? [2, 10, 40] : [1, inputs.latentDimension, d - 1]
         var qs = Array(Set(candidates.filter { $0 >= 1 && $0 < d })).sorted()
         if qs.isEmpty { qs = [1] }
-        var models: [(q: Int, model: PPCA)] = []
-        for q in qs {
-            if let model = try Self.modelIfItExists(fits.dataFit, latentDimension: q) { models.append((q, model)) }
+        let models = try qs.compactMap { q in
+            try Self.modelIfItExists(fits.dataFit, latentDimension: q).map { (q: q, model: $0) }
         }
         var rowsRandom = streams.generator(.realRows)
         var samplesRandom = streams.generator(.samples)
@@ -193,14 +186,14 @@ extension PPCALesson {
         let side = inputs.quick ? 10 : 20
         let q = inputs.figureLatentDimension
         let manifoldModel = try fits.dataFit.model(latentDimension: q)
+        let imageRange = low...max(high, low + 1e-12)
         let outsideFractions: [Double]
         if let shape = inputs.imageShape {
-            let range = low...max(high, low + 1e-12)
             let samples = models.map { $0.model.sample(count: perRow, using: &samplesRandom).observed }   // each (10, D)
-            outsideFractions = samples.map { Self.fractionOutside($0, range: range) }
+            outsideFractions = samples.map { Self.fractionOutside($0, range: imageRange) }
             page.figure("ppca-samples", PPCAFigures.sampleImages(
                 real: order.prefix(perRow).map { inputs.data.row($0) }, models: models, samples: samples,
-                outsideFractions: outsideFractions, shape: shape, range: range, dataName: inputs.dataName))
+                outsideFractions: outsideFractions, shape: shape, range: imageRange, dataName: inputs.dataName))
         } else {
             let samples = models.map { $0.model.sample(count: min(inputs.data.rows, 500), using: &samplesRandom).observed }
             outsideFractions = samples.map { Self.fractionOutside($0, range: low...high) }
@@ -208,7 +201,7 @@ extension PPCALesson {
         }
         if let shape = inputs.imageShape, q == 2 {
             page.figure("linear-manifold", LatentManifold.figure(
-                side: side, imageRows: shape.rows, imageColumns: shape.columns, range: low...max(high, low + 1e-12),
+                side: side, imageRows: shape.rows, imageColumns: shape.columns, range: imageRange,
                 title: "PPCA's linear manifold: Wz + μ on a \(side) × \(side) probit grid (q = 2)"
             ) { z in manifoldModel.decode(Matrix([z])).row(0) })
         } else {
@@ -229,17 +222,15 @@ extension PPCALesson {
             }
             page.value("manifold_side", side, "points per side of the latent grid")
             page.store(q, at: "manifold_latent_dim")
-            page.value("smallest_q", models.first?.q ?? 0, "the smallest q sampled")
-            page.value("largest_q", models.last?.q ?? 0, "the largest q sampled")
-            page.value("fraction_outside_smallest_q", outsideFractions.first ?? .nan,
-                       "share of sampled values outside the data's range at the smallest q")
-            page.value("fraction_outside_largest_q", outsideFractions.last ?? .nan,
-                       "share of sampled values outside the data's range at the largest q")
             page.store(shares, at: "noise_variance_share")
-            page.value("noise_variance_share_smallest_q", shares.first ?? .nan,
-                       "share of the total variance left to the noise at the smallest q", .noiseShareOfTotalVariance)
-            page.value("noise_variance_share_largest_q", shares.last ?? .nan,
-                       "share of the total variance left to the noise at the largest q", .noiseShareOfTotalVariance)
+            for (end, i) in [("smallest", 0), ("largest", models.count - 1)] {
+                let sampled = models.indices.contains(i)
+                page.value("\(end)_q", sampled ? models[i].q : 0, "the \(end) q sampled")
+                page.value("fraction_outside_\(end)_q", sampled ? outsideFractions[i] : .nan,
+                           "share of sampled values outside the data's range at the \(end) q")
+                page.value("noise_variance_share_\(end)_q", sampled ? shares[i] : .nan,
+                           "share of the total variance left to the noise at the \(end) q", .noiseShareOfTotalVariance)
+            }
         }
     }
 
@@ -252,13 +243,5 @@ extension PPCALesson {
     static func listWithAnd(_ items: [String]) -> String {
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " and " + items.last!
-    }
-}
-
-extension PPCATables.GaussianIdentityRow {
-    /// |ℓ PPCA − ℓ full Gaussian| of a computed row.
-    var absoluteDifference: Double? {
-        if case let .computed(_, _, ppca, gaussian, _) = self { return abs(ppca - gaussian) }
-        return nil
     }
 }

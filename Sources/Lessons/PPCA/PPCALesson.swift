@@ -23,27 +23,19 @@ public struct PPCALesson: Lesson {
     public var textFileName: String { "02-ppca.md" }
     public var acceptedOptions: [LessonOption] { [.data, .latentDimension] }
 
-    /// Runs the nine steps in the order of the text (same seed ⇒ same bytes). Throws
-    /// `PPCAError.invalidLatentDimension` (its message states the valid range) for q < 1 or q ≥ D.
+    /// Runs the nine steps in the order of the text (same seed ⇒ same bytes); throws what `PPCAInputs.init` throws.
     public func run(_ context: LessonContext) throws -> LessonResult {
-        // Everything the lesson reads from its context, read once here.
-        let seed = context.seed
-        let quick = context.quick
-        let progress = context.progress
-        let data = try context.userData ?? context.data.dataset(.digits)
-        let isUserData = context.userData != nil
-        let latentDimension = context.latentDimension
-
-        let inputs = try PPCAInputs(data: data, isUserData: isUserData, latentDimension: latentDimension, quick: quick,
-                                    cloud: Toy2D.standardCloud(seed: seed))       // (200, 2), the PCA lesson's cloud
-        let streams = PPCARandomStreams(seed: seed)
+        let inputs = try PPCAInputs(data: context.userData ?? context.data.dataset(.digits),
+                                    isUserData: context.userData != nil, latentDimension: context.latentDimension,
+                                    quick: context.quick, cloud: Toy2D.standardCloud(seed: context.seed))  // (200, 2)
+        let streams = PPCARandomStreams(seed: context.seed)
         var page = LessonRecorder()
         func step<T>(_ current: PPCAStep, _ body: () throws -> T) rethrows -> T {
-            progress("ppca: " + current.rawValue, current.fractionDone)
+            context.progress("ppca: " + current.rawValue, current.fractionDone)
             return try body()
         }
         let story = try step(.generativeStory) { try generativeStory(&page, streams) }
-        try step(.marginal) { try marginalByIntegration(story, quick: quick, &page, streams) }
+        try step(.marginal) { try marginalByIntegration(story, quick: inputs.quick, &page, streams) }
         let fits = try step(.maximumLikelihood) { try maximumLikelihood(inputs, &page) }
         try step(.expectationMaximisation) { try expectationMaximisation(inputs, fits, &page, streams) }
         let latentPlane = try step(.posterior) { try posterior(inputs, fits, &page) }
@@ -51,9 +43,9 @@ public struct PPCALesson: Lesson {
         try step(.rotationalAmbiguity) { try rotationalAmbiguity(inputs, fits, latentPlane, &page) }
         try step(.modelSelection) { try modelSelection(inputs, fits, &page, streams) }
         try step(.generation) { try generation(inputs, fits, &page, streams) }
-        progress("ppca: done", 1)
-        page.store(String(seed), at: "seed")
-        page.store(quick, at: "quick")
+        context.progress("ppca: done", 1)
+        page.store(String(context.seed), at: "seed")
+        page.store(context.quick, at: "quick")
         return page.result
     }
 }
@@ -71,7 +63,7 @@ enum PPCAStep: String, CaseIterable {
     case modelSelection = "model-selection"
     case generation = "generation"
 
-    /// The share of the lesson done when the step starts: (its index) / (number of steps).
+    /// The share of the lesson done when the step starts.
     var fractionDone: Double {
         Double(Self.allCases.firstIndex(of: self)!) / Double(Self.allCases.count)
     }
@@ -112,23 +104,16 @@ enum PPCARandomStream: String {
 ///   alternative figure for data without them, under the same figure names, so every reference of the text resolves.
 /// - Figures that use a latent plane use q = 2 (q = 1 when D = 2), whatever `--latent-dim` is.
 struct PPCAInputs {
-    /// The main data, (N, D).
-    var data: Matrix
+    var data: Matrix                        // (N, D), the main data
     var dataName: String
     var columnNames: [String]
-    /// Digit labels, when known.
-    var labels: [Int]?
-    /// The image shape, when each row is an image.
-    var imageShape: Dataset.ImageShape?
+    var labels: [Int]?                      // digit labels, when known
+    var imageShape: Dataset.ImageShape?     // when each row is an image
     var isUserData: Bool
-    /// q of the main fit, 1 ≤ q ≤ D − 1.
-    var latentDimension: Int
-    /// q of the latent-plane figures: 2, or 1 when D = 2.
-    var figureLatentDimension: Int
-    /// The 2-D cloud of the geometric steps, (200, 2).
-    var cloud: Matrix
-    /// Fewer iterations, draws and grid points.
-    var quick: Bool
+    var latentDimension: Int                // q of the main fit, 1 ≤ q ≤ D − 1
+    var figureLatentDimension: Int          // q of the latent-plane figures: 2, or 1 when D = 2
+    var cloud: Matrix                       // (200, 2), the 2-D cloud of the geometric steps
+    var quick: Bool                         // fewer iterations, draws and grid points
 
     /// D, the number of columns of the main data.
     var dimension: Int { data.columns }
@@ -138,7 +123,6 @@ struct PPCAInputs {
     init(data main: Dataset, isUserData: Bool, latentDimension: Int?, quick: Bool, cloud: Matrix) throws {
         let d = main.values.columns
         let q = latentDimension ?? 2
-        guard d >= 2 else { throw PPCAError.invalidLatentDimension(q: q, dimension: d) }
         guard q >= 1, q < d else { throw PPCAError.invalidLatentDimension(q: q, dimension: d) }
         guard main.values.rows >= 4 else { throw PPCAError.tooFewSamples(count: main.values.rows) }
         data = main.values
@@ -161,13 +145,10 @@ struct PPCAInputs {
 /// its eigendecomposition live in `dataFit`; EM and the full Gaussian start from them instead of scanning the rows
 /// again.
 struct MaximumLikelihoodFits {
-    /// The 2-D cloud's fit and its q = 1 model.
-    var cloudFit: PPCAMaximumLikelihood
-    var cloudModel: PPCA
-    /// The main data's fit and its model with q = `PPCAInputs.latentDimension`.
-    var dataFit: PPCAMaximumLikelihood
-    var dataModel: PPCA
+    var cloudFit: PPCAMaximumLikelihood     // the 2-D cloud's fit
+    var cloudModel: PPCA                    // and its q = 1 model
+    var dataFit: PPCAMaximumLikelihood      // the main data's fit
+    var dataModel: PPCA                     // and its model with q = `PPCAInputs.latentDimension`
     /// ℓ = (1/N) Σ log p(xₙ) of `cloudModel` on the cloud and of `dataModel` on the main data (Woodbury, per row).
-    var cloudLogLikelihood: Double
-    var dataLogLikelihood: Double
+    var cloudLogLikelihood, dataLogLikelihood: Double
 }

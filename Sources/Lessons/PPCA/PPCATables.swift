@@ -11,8 +11,6 @@ enum PPCATables {
         x != 0 && (abs(x) < 1e-3 || abs(x) >= 1e6) ? .number(x, .scientific(2)) : .number(x, .significant(10))
     }
 
-    // MARK: - Step 2
-
     static func monteCarloCheck(_ points: [PPCAFigures.MarginalEstimates], draws: Int) -> Table {
         let rows: [[TableCell]] = points.map { point in
             [.text(point.name), .number(point.x[0], .significant(3)), .number(point.x[1], .significant(3)),
@@ -25,37 +23,24 @@ enum PPCATables {
             caption: "Monte Carlo against the closed form at L = \(draws) draws; |(p̂ − p)/SE| ≤ 2 is what ±2 SE covers about 95% of the time.")
     }
 
-    // MARK: - Step 3
-
-    struct LikelihoodRow {
-        var name: String
-        var rows: Int
-        var columns: Int
-        var latentDimension: Int
-        var woodbury: Double
-        var cholesky: Double
-    }
-
-    static func likelihoodCheck(_ rows: [LikelihoodRow]) -> Table {
+    /// One row per data set `x` with q and its check (expected: ℓ by Woodbury, computed: ℓ by Cholesky).
+    static func likelihoodCheck(_ rows: [(name: String, x: Matrix, latentDimension: Int, check: Check)]) -> Table {
         Table(
             columns: ["data", "N", "D", "q", "ℓ via Woodbury (O(NDq))", "ℓ via Cholesky of C (O(ND²))", "|difference|"],
             rows: rows.map { row in
-                [.text(row.name), .integer(row.rows), .integer(row.columns), .integer(row.latentDimension),
-                 precise(row.woodbury), precise(row.cholesky), .number(abs(row.woodbury - row.cholesky), .scientific(2))]
+                [.text(row.name), .integer(row.x.rows), .integer(row.x.columns), .integer(row.latentDimension),
+                 precise(row.check.expected), precise(row.check.computed),
+                 .number(row.check.difference, .scientific(2))]
             },
             caption: "Average log-likelihood per row at the ML fit (natural log), computed two independent ways.")
     }
-
-    // MARK: - Step 4
 
     struct EMRow {
         var name: String
         var iterations: Int
         var converged: Bool
-        var emLogLikelihood: Double
-        var closedFormLogLikelihood: Double
-        var wwtDifference: Double
-        var sigmaDifference: Double
+        var emLogLikelihood, closedFormLogLikelihood: Double
+        var wwtDifference, sigmaDifference: Double
         var decreasingSteps: Int
     }
 
@@ -72,30 +57,18 @@ enum PPCATables {
             caption: "EM at convergence against the closed form (stop when one iteration gains < 1e-14·|ℓ|). WWᵀ is compared, not W: EM's W is the closed form's up to a rotation.")
     }
 
-    // MARK: - Step 5
-
-    /// Grid moments against the closed form, for q = 1 or 2 latent coordinates: E[zₖ | x] (k = 1 … q), then the
-    /// upper triangle of the covariance.
-    static func posteriorCheck(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int, pointsPerAxis: Int,
+    /// Grid moments against the closed form for q = 1 or 2 latent coordinates, each named beside its check
+    /// (expected: the closed form, computed: the grid).
+    static func posteriorCheck(_ moments: [(name: String, check: Check)], q: Int, row: Int, pointsPerAxis: Int,
                                dataName: String) -> Table {
-        let q = mean.count
-        let names = ["z₁", "z₂"]        // the latent plane of the figures has q = 1 or 2
-        var rows: [[TableCell]] = []
-        for k in 0..<q {
-            rows.append([.text("E[\(names[k]) | x]"), precise(grid.mean[k]), precise(mean[k]),
-                         .number(abs(grid.mean[k] - mean[k]), .scientific(2))])
-        }
-        for k in 0..<q { for l in k..<q {
-            let name = k == l ? "var[\(names[k]) | x]" : "cov[\(names[k]), \(names[l]) | x]"
-            rows.append([.text(name), precise(grid.covariance[k, l]), precise(covariance[k, l]),
-                         .number(abs(grid.covariance[k, l] - covariance[k, l]), .scientific(2))])
-        } }
-        return Table(
-            columns: ["quantity", "Bayes' rule on a \(pointsPerAxis)^\(q) grid", "closed form", "|difference|"], rows: rows,
+        Table(
+            columns: ["quantity", "Bayes' rule on a \(pointsPerAxis)^\(q) grid", "closed form", "|difference|"],
+            rows: moments.map { name, check in
+                [.text(name), precise(check.computed), precise(check.expected),
+                 .number(check.difference, .scientific(2))]
+            },
             caption: "Posterior of row \(row) of \(dataName) (q = \(q)): p(x|z)p(z) normalised on a grid over ±7 posterior s.d., against N(M⁻¹Wᵀ(x − μ), σ²M⁻¹).")
     }
-
-    // MARK: - Step 7
 
     static func rotationCheck(wDifference: Double, covarianceDifference: Double, logLikelihoodDifference: Double,
                               posteriorMeanDifference: Double, caption: String) -> Table {
@@ -107,8 +80,6 @@ enum PPCATables {
                    [.text("max |E[z|x] under WR − Rᵀ E[z|x] under W|"), .number(posteriorMeanDifference, .scientific(2))]],
             caption: caption)
     }
-
-    // MARK: - Step 8
 
     /// One row of the q = D − 1 check: both log-likelihoods and ‖C − S‖/‖S‖, or why it could not be computed.
     enum GaussianIdentityRow {
