@@ -115,14 +115,9 @@ extension PCAFigures {
             }
         }
         ax.verticalLine(at: 0, dash: .solid)
-        if named {
-            for j in 0..<d {
-                let name = dataSet.data.columnNames[j]
-                let short = name.count > 30 ? String(name.prefix(29)) + "…" : name
-                ax.text(short, x: -1.02, y: Double(j + 1) - 0.36)
-            }
+        for (j, name) in dataSet.data.columnNames.enumerated() where named {
+            ax.text(name.count > 30 ? String(name.prefix(29)) + "…" : name, x: -1.02, y: Double(j + 1) - 0.36)
         }
-        ax.legend = .best
         return figure
     }
 
