@@ -23,7 +23,8 @@ extension PCAFigures {
             ax.title = "\(data.name): the first two of \(data.dimension) columns (\(data.count) rows)"
             ax.xLabel = data.columnNames[0]
             ax.yLabel = data.columnNames[1]
-            ax.scatter(x: data.values.column(0), y: data.values.column(1), size: 2.5, alpha: 0.7, label: "rows of \(data.name)")
+            ax.scatter(x: data.values.column(0), y: data.values.column(1), size: 2.5, alpha: 0.7,
+                       label: "rows of \(data.name)")
         }
     }
 
@@ -162,15 +163,16 @@ extension PCAFigures {
         return figure
     }
 
-    /// Step 6: every row at its scores (z₁, z₂); with labels, one colour and marker shape per class and the class at each
-    /// class's centroid, so that the classes can be told apart in greyscale too.
+    /// Step 6: every row at its scores (z₁, z₂); with labels, one colour and marker shape per class and the class at
+    /// each class's centroid, so that the classes can be told apart in greyscale too.
     static func principalComponentMap(_ scores: Matrix, ratio: [Double], _ dataSet: PCADataSet) -> Figure {
         let data = dataSet.data
         return single("\(dataSet.isUserData ? data.name : "The digits") on the first two principal components") { ax in
             ax.xLabel = "z₁ = u₁ᵀ(x − μ)  (\(NumberFormat.percent(ratio[0])) of variance)"
             ax.yLabel = "z₂ = u₂ᵀ(x − μ)  (\(NumberFormat.percent(ratio[1])))"
             guard let labels = data.labels else {
-                return ax.scatter(x: scores.column(0), y: scores.column(1), size: 2.5, alpha: 0.7, label: "rows of \(data.name)")
+                return ax.scatter(x: scores.column(0), y: scores.column(1), size: 2.5, alpha: 0.7,
+                                  label: "rows of \(data.name)")
             }
             let markers: [Marker] = [.circle, .square, .triangle, .diamond, .cross, .plus]
             let classes = Set(labels).sorted().map { label in (label, labels.indices.filter { labels[$0] == label }) }

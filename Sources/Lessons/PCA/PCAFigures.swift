@@ -98,8 +98,8 @@ enum PCAFigures {
             ax.line(through: pca.mean, along: pca.components.row(0), from: -reach, to: reach, color: .reference,
                     width: 1.2, label: "line μ + t u₁")
             for n in 0..<cloud.rows {
-                ax.line(x: [cloud[n, 0], reconstructed[n, 0]], y: [cloud[n, 1], reconstructed[n, 1]], color: .projection,
-                        width: 0.7, label: n == 0 ? "error xₙ − x̂ₙ" : nil)
+                ax.line(x: [cloud[n, 0], reconstructed[n, 0]], y: [cloud[n, 1], reconstructed[n, 1]],
+                        color: .projection, width: 0.7, label: n == 0 ? "error xₙ − x̂ₙ" : nil)
             }
             ax.scatter(cloud, size: 2, alpha: 0.7, label: "data xₙ")
             ax.scatter(reconstructed, color: .projection, size: 2, alpha: 0.9, label: "x̂ₙ = μ + u₁zₙ")
@@ -180,8 +180,8 @@ enum PCAFigures {
             ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: Covariance2(pca.covariance.rowArrays), k: 2,
                        color: .model, width: 1.2, dash: .dashed, label: "2σ ellipse of N(μ, S)")
             for (k, (name, p)) in points.enumerated() where name == "B" {
-                ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection, width: 1.5,
-                        dash: .dashed, label: "error of B (to its projection)")
+                ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection,
+                        width: 1.5, dash: .dashed, label: "error of B (to its projection)")
             }
             ax.scatter(x: points.map { $0.x[0] }, y: points.map { $0.x[1] }, color: .highlight, size: 5, alpha: 1,
                        label: "points A, B, C")
@@ -209,7 +209,7 @@ fileprivate extension Axes {
     /// The segment p + t u, t from `t0` to `t1`, of the line through p along u (2-D points).
     func line(through p: [Double], along u: [Double], from t0: Double, to t1: Double, color: Color, width: Double,
               dash: Dash = .solid, label: String? = nil) {
-        line(x: [p[0] + t0 * u[0], p[0] + t1 * u[0]], y: [p[1] + t0 * u[1], p[1] + t1 * u[1]], color: color, width: width,
-             dash: dash, label: label)
+        line(x: [p[0] + t0 * u[0], p[0] + t1 * u[0]], y: [p[1] + t0 * u[1], p[1] + t1 * u[1]],
+             color: color, width: width, dash: dash, label: label)
     }
 }
