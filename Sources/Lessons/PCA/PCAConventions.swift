@@ -1,7 +1,6 @@
 /// The conventions of the PCA lesson, each stated once: the panels of numbers show them beside the values they apply
 /// to, and `results.json` repeats them under `conventions`.
 extension Convention {
-    /// The 1/N covariance of every step.
     static let pcaCovariance: Convention =
         "S = (1/N) Σₙ (xₙ − μ)(xₙ − μ)ᵀ: normalised by 1/N (maximum likelihood), not 1/(N−1)"
     static let pcaEigenvalues: Convention = "eigenvalues of the 1/N covariance S, in descending order"

@@ -4,13 +4,8 @@ import LinearAlgebra
 import Models
 import Plotting
 
-// The PCA lesson's figures of the data set (steps 1 and 6): image figures for image data, figures of the same names
-// without images otherwise.
-
 extension PCAFigures {
-    // MARK: - 1. The data set
-
-    /// Image data: the first 100 rows as a grid of images with their labels; other data: the first two columns.
+    /// Step 1, image data: the first 100 rows as a grid of images with their labels; other data: the first two columns.
     static func overview(_ dataSet: PCADataSet) -> Figure {
         let data = dataSet.data
         if let shape = data.imageShape {
@@ -24,19 +19,16 @@ extension PCAFigures {
                          gridColumns: 10, captions: captions, colorMap: .greys, range: greyRange(data))
             return figure
         }
-        let figure = Figure(width: 460, height: 345)
-        let ax = figure.addAxes()
-        ax.title = "\(data.name): the first two of \(data.dimension) columns (\(data.count) rows)"
-        ax.xLabel = data.columnNames[0]
-        ax.yLabel = data.columnNames[1]
-        ax.scatter(x: data.values.column(0), y: data.values.column(1), color: .data, size: 2.5, alpha: 0.7, label: "rows of \(data.name)")
-        ax.legend = .best
-        return figure
+        return single { ax in
+            ax.title = "\(data.name): the first two of \(data.dimension) columns (\(data.count) rows)"
+            ax.xLabel = data.columnNames[0]
+            ax.yLabel = data.columnNames[1]
+            ax.scatter(x: data.values.column(0), y: data.values.column(1), size: 2.5, alpha: 0.7,
+                       label: "rows of \(data.name)")
+        }
     }
 
-    // MARK: - 6. Scree and reconstruction error
-
-    /// The leading eigenvalues as bars (top) and the cumulative share of the variance against q (bottom).
+    /// Step 6: the leading eigenvalues as bars (top) and the cumulative share of the variance against q (bottom).
     static func scree(_ pca: PCA, componentsFor90Percent q90: Int) -> Figure {
         let shown = min(pca.dimension, 40)
         let figure = Figure(width: 460, height: 690, title: "Eigenvalues of S and the share of variance they keep")
@@ -47,7 +39,7 @@ extension PCAFigures {
             : "Scree: all \(shown) eigenvalues λᵢ"
         axes[0].xLabel = "component i"
         axes[0].yLabel = "λᵢ"
-        axes[0].bars(x: qs, heights: Array(pca.eigenvalues[0..<shown]), width: 0.8, color: .data, label: nil)
+        axes[0].bars(x: qs, heights: Array(pca.eigenvalues[0..<shown]))
         axes[0].legend = .none
         let cumulative = pca.cumulativeExplainedVariance
         let all = (0...pca.dimension).map(Double.init)
@@ -56,8 +48,8 @@ extension PCAFigures {
         axes[1].yLabel = "share of Σλᵢ kept"
         axes[1].yLimits = 0...1.05
         axes[1].line(x: all, y: [0] + cumulative, color: .model, width: 1.8, label: "kept share")
-        axes[1].horizontalLine(at: 0.9, color: .reference, dash: .dashed, label: nil)
-        axes[1].verticalLine(at: Double(q90), color: .reference, dash: .dotted, label: "90 % at q = \(q90)")
+        axes[1].horizontalLine(at: 0.9)
+        axes[1].verticalLine(at: Double(q90), dash: .dotted, label: "90 % at q = \(q90)")
         axes[1].scatter(x: [Double(q90)], y: [cumulative[q90 - 1]], color: .highlight, size: 4, alpha: 1)
         axes[1].legend = .lowerRight
         return figure
@@ -65,21 +57,19 @@ extension PCAFigures {
 
     /// MSE(q) from the rows (dots) on the sum of the discarded eigenvalues (line), q = 0 … D.
     static func errorAgainstQ(mse: [Double], discarded: [Double], _ dataSet: PCADataSet) -> Figure {
-        let figure = Figure(width: 460, height: 345, title: "Reconstruction error of \(dataSet.title) against q")
-        let ax = figure.addAxes()
-        let qs = (0..<mse.count).map(Double.init)
-        ax.xLabel = "q, components kept"
-        ax.yLabel = "MSE(q)  (1/N)"
-        ax.line(x: qs, y: discarded, color: .reference, width: 1.5, label: "sum of the discarded λᵢ")
-        ax.scatter(x: qs, y: mse, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
-        ax.legend = .upperRight
-        return figure
+        single("Reconstruction error of \(dataSet.title) against q") { ax in
+            let qs = (0..<mse.count).map(Double.init)
+            ax.xLabel = "q, components kept"
+            ax.yLabel = "MSE(q)  (1/N)"
+            ax.line(x: qs, y: discarded, color: .reference, label: "sum of the discarded λᵢ")
+            ax.scatter(x: qs, y: mse, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
+            ax.legend = .upperRight
+        }
     }
 
-    // MARK: - 6. Components
-
-    /// The mean as a grey heatmap (its colour bar gives the grey levels) and the first 16 components as images on
-    /// one symmetric colour range, so that their weights can be compared (each uᵢ has unit length).
+    /// Step 6, image data: the mean as a grey heatmap (its colour bar gives the grey levels) and the first 16
+    /// components as images on one symmetric colour range, so that their weights can be compared (each uᵢ has unit
+    /// length).
     static func eigenImages(_ pca: PCA, shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
         let figure = Figure(width: 640, height: 370, title: dataSet.isUserData
             ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
@@ -100,8 +90,8 @@ extension PCAFigures {
         return figure
     }
 
-    /// The weights of u₁ and u₂ as horizontal bars, one pair per column, each pair under its column's name (names
-    /// only up to 20 columns; the loadings table lists them for wider data).
+    /// Step 6, other data: the weights of u₁ and u₂ as horizontal bars, one pair per column, each pair under its
+    /// column's name (names only up to 20 columns; the loadings table lists them for wider data).
     static func loadings(_ pca: PCA, _ dataSet: PCADataSet) -> Figure {
         let d = pca.dimension
         let named = d <= 20
@@ -125,21 +115,15 @@ extension PCAFigures {
                         label: j == 0 ? "u\(NumberFormat.subscript(i + 1)) (\(NumberFormat.percent(ratio[i])) of variance)" : nil)
             }
         }
-        ax.verticalLine(at: 0, color: .reference, dash: .solid, label: nil)
-        if named {
-            for j in 0..<d {
-                let name = dataSet.data.columnNames[j]
-                let short = name.count > 30 ? String(name.prefix(29)) + "…" : name
-                ax.text(short, x: -1.02, y: Double(j + 1) - 0.36, color: .reference, size: 9, anchor: .left)
-            }
+        ax.verticalLine(at: 0, dash: .solid)
+        for (j, name) in dataSet.data.columnNames.enumerated() where named {
+            ax.text(name.count > 30 ? String(name.prefix(29)) + "…" : name, x: -1.02, y: Double(j + 1) - 0.36)
         }
-        ax.legend = .best
         return figure
     }
 
-    // MARK: - 6. Reconstructions
-
-    /// Each original row (left) and its reconstructions from the first q components, one row of images per original.
+    /// Step 6, image data: each original row (left) and its reconstructions from the first q components, one row of
+    /// images per original.
     static func reconstructionImages(rows: [Int], originals: Matrix, qs: [Int], reconstructions: [Matrix],
                                      shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
         var images: [[Double]] = []
@@ -160,16 +144,15 @@ extension PCAFigures {
         return figure
     }
 
-    /// Rows x as dots over the columns, with their reconstructions x̂ for q = 1 (dashed) and q = 2.
+    /// Step 6, other data: rows x as dots over the columns, with their reconstructions x̂ for q = 1 (dashed) and q = 2.
     static func reconstructionProfiles(rows: [Int], originals: Matrix, q1: Matrix, q2: Matrix) -> Figure {
         let d = originals.columns
         let figure = Figure(width: 460, height: 345 * Double(rows.count), title: "Rows x and their reconstructions x̂ with q = 1 and q = 2")
         let axes = figure.subplots(rows: rows.count, columns: 1)
         let columns = (1...d).map(Double.init)
-        for ax in axes { ax.xLimits = 0.5...(Double(d) + 0.5) }
-        for (k, row) in rows.enumerated() {
-            let ax = axes[k]
+        for (k, (ax, row)) in zip(axes, rows).enumerated() {
             ax.title = "row \(row + 1)"
+            ax.xLimits = 0.5...(Double(d) + 0.5)
             ax.xLabel = "column j"
             ax.yLabel = "value xⱼ"
             ax.line(x: columns, y: q1.row(k), color: .projection, width: 1.2, dash: .dashed, label: k == 0 ? "x̂, q = 1" : nil)
@@ -180,36 +163,30 @@ extension PCAFigures {
         return figure
     }
 
-    // MARK: - 6. The map of the data set
-
-    /// Every row at its scores (z₁, z₂); with labels, one colour and marker shape per class and the class at each
-    /// class's centroid, so that the classes can be told apart in greyscale too.
+    /// Step 6: every row at its scores (z₁, z₂); with labels, one colour and marker shape per class and the class at
+    /// each class's centroid, so that the classes can be told apart in greyscale too.
     static func principalComponentMap(_ scores: Matrix, ratio: [Double], _ dataSet: PCADataSet) -> Figure {
         let data = dataSet.data
-        let figure = Figure(width: 460, height: 345, title: "\(dataSet.isUserData ? data.name : "The digits") on the first two principal components")
-        let ax = figure.addAxes()
-        ax.xLabel = "z₁ = u₁ᵀ(x − μ)  (\(NumberFormat.percent(ratio[0])) of variance)"
-        ax.yLabel = "z₂ = u₂ᵀ(x − μ)  (\(NumberFormat.percent(ratio[1])))"
-        if let labels = data.labels {
+        return single("\(dataSet.isUserData ? data.name : "The digits") on the first two principal components") { ax in
+            ax.xLabel = "z₁ = u₁ᵀ(x − μ)  (\(NumberFormat.percent(ratio[0])) of variance)"
+            ax.yLabel = "z₂ = u₂ᵀ(x − μ)  (\(NumberFormat.percent(ratio[1])))"
+            guard let labels = data.labels else {
+                return ax.scatter(x: scores.column(0), y: scores.column(1), size: 2.5, alpha: 0.7,
+                                  label: "rows of \(data.name)")
+            }
             let markers: [Marker] = [.circle, .square, .triangle, .diamond, .cross, .plus]
-            let classes = Set(labels).sorted()
-            for (k, label) in classes.enumerated() {
-                let rows = labels.indices.filter { labels[$0] == label }
+            let classes = Set(labels).sorted().map { label in (label, labels.indices.filter { labels[$0] == label }) }
+            for (k, (label, rows)) in classes.enumerated() {
                 ax.scatter(x: rows.map { scores[$0, 0] }, y: rows.map { scores[$0, 1] }, color: .category(label), size: 2.4,
                            marker: markers[k % markers.count], alpha: 0.75, label: String(label))
             }
-            for label in classes {
-                let rows = labels.indices.filter { labels[$0] == label }
+            for (label, rows) in classes {
                 let cx = rows.map { scores[$0, 0] }.reduce(0, +) / Double(rows.count)
                 let cy = rows.map { scores[$0, 1] }.reduce(0, +) / Double(rows.count)
-                ax.text(String(label), x: cx, y: cy, color: .reference, size: 14, anchor: .center)
+                ax.text(String(label), x: cx, y: cy, size: 14, anchor: .center)
             }
             ax.legend = .outsideRight
-        } else {
-            ax.scatter(x: scores.column(0), y: scores.column(1), color: .data, size: 2.5, alpha: 0.7, label: "rows of \(data.name)")
-            ax.legend = .best
         }
-        return figure
     }
 
     /// The data's value range, for greyscale images (0–16 for the digits).

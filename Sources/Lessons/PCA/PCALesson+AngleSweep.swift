@@ -3,22 +3,15 @@ import LinearAlgebra
 import Models
 import Plotting
 
-// Step 5 of the PCA lesson: maximum variance = minimum reconstruction error, swept over the angle of a line.
-
 extension PCALesson {
     /// The directions of step 5: a grid over the half turn [0°, 180°) for the curves, and the frames of the turning
     /// line — a half turn (the line at θ + 180° is the line at θ) that starts one frame step past u₁'s angle and ends
     /// exactly on it, so the last frame, the still image of the figure, shows the best line.
     struct AngleSweep: Sendable, Equatable {
-        /// Grid step of the curves V(θ), E(θ): 0.25°, or 1° with `--quick`.
-        let gridStepDegrees: Double
-        /// Step between two frames of the turning line: 5°, or 15° with `--quick`.
-        let frameStepDegrees: Double
+        /// Grid step of the curves V(θ), E(θ), and the step between two frames of the turning line (degrees).
+        let gridStepDegrees: Double, frameStepDegrees: Double
 
-        init(quick: Bool) {
-            gridStepDegrees = quick ? 1.0 : 0.25
-            frameStepDegrees = quick ? 15.0 : 5.0
-        }
+        init(quick: Bool) { (gridStepDegrees, frameStepDegrees) = quick ? (1, 15) : (0.25, 5) }
 
         /// θ = 0, step, 2·step, … < 180.
         var gridAngles: [Double] { stride(from: 0.0, to: 180.0, by: gridStepDegrees).map { $0 } }
@@ -31,8 +24,6 @@ extension PCALesson {
             (1...frameCount).map { k in (eigenAngle + Double(k) * frameStepDegrees).truncatingRemainder(dividingBy: 180) }
         }
     }
-
-    // MARK: - 5. Maximum variance = minimum reconstruction error
 
     /// For the unit direction u(θ) = (cos θ, sin θ), V(θ) = (1/N) Σₙ (uᵀyₙ)² and E(θ) = (1/N) Σₙ ‖yₙ − u uᵀyₙ‖² on the
     /// centred points yₙ, summed over the points themselves; Pythagoras gives V(θ) + E(θ) = tr S for every θ, so V is
@@ -75,19 +66,16 @@ extension PCALesson {
                    expected: l2, computed: errors[least], tolerance: gridMiss + rounding)
 
         let eigenAngle = Self.lineAngleDegrees(pca.components.row(0))
-        let extremes = PCAFigures.SweepExtremes(argmaxVariance: angles[best], maxVariance: variances[best],
-                                                argminError: angles[least], minError: errors[least])
-        page.figure("variance-vs-angle", PCAFigures.varianceAgainstAngle(
-            angles, variances: variances, errors: errors, extremes: extremes, eigenAngle: eigenAngle, total: pca.totalVariance))
-        let frames = sweep.frameAngles(endingAt: eigenAngle).map { theta in
+        let curves = PCAFigures.Sweep(angles: angles, variances: variances, errors: errors, best: best, least: least,
+                                      eigenAngle: eigenAngle, total: pca.totalVariance)
+        page.figure("variance-vs-angle", PCAFigures.varianceAgainstAngle(curves))
+        page.frames("angle-sweep", sweep.frameAngles(endingAt: eigenAngle).map { theta in
             let u = Self.direction(theta)
-            let turning = PCAFigures.TurningLine(
-                theta: theta, variance: PCA.projectedVariance(centred, along: u), error: PCA.reconstructionError(centred, along: u))
-            return (label: "θ = " + NumberFormat.fixed(theta, decimals: 1) + "°",
-                    figure: PCAFigures.sweepFrame(turning, cloud: cloud, centred: centred, pca: pca, angles: angles,
-                                                  variances: variances, errors: errors, eigenAngle: eigenAngle))
-        }
-        page.frames("angle-sweep", frames)
+            let frame = PCAFigures.sweepFrame(theta, variance: PCA.projectedVariance(centred, along: u),
+                                              error: PCA.reconstructionError(centred, along: u), curves,
+                                              cloud: cloud, centred: centred, mean: pca.mean)
+            return (label: "θ = " + NumberFormat.fixed(theta, decimals: 1) + "°", figure: frame)
+        })
     }
 
     // MARK: - Angles of lines

@@ -4,19 +4,13 @@ import LinearAlgebra
 import Models
 import Plotting
 
-// Step 6 of the PCA lesson: the same code on a real data set — scree, components, reconstructions, a 2-D map.
-
 /// The data set of step 6 — the digits, or the user's CSV — and how the page names it.
 ///
-/// Image data (the digits, or a CSV whose columns are `pixel_R_C`) get image figures: a grid of rows, the mean and
-/// the first 16 components drawn as images (eigen-digits), and reconstructions with q = 1, 2, 5, 10, 20, 40. Other
-/// data get figures with the same names that show the same ideas without images: a scatter of the first two
-/// columns, the loadings of u₁ and u₂ as bars, and reconstructed rows as profiles over the columns.
+/// Image data (the digits, or a CSV whose columns are `pixel_R_C`) get image figures (`PCAFigures+DataSet.swift`),
+/// other data figures of the same names without images, so the text always resolves.
 struct PCADataSet: Sendable {
     let data: Dataset
     let isUserData: Bool
-
-    var isImages: Bool { data.imageShape != nil }
 
     /// How the text and the captions name it: "the digits", or the file's name.
     var title: String { isUserData ? data.name : "the digits" }
@@ -28,7 +22,7 @@ struct PCADataSet: Sendable {
             "title": .string(title),
             "source": .string(isUserData ? "the file given with --data" : "Lessons/data/digits.csv (UCI optical digits, 8 × 8, grey levels 0–16)"),
             "is_user_data": .bool(isUserData),
-            "is_images": .bool(isImages),
+            "is_images": .bool(data.imageShape != nil),
             "image_shape": data.imageShape.map { .array([.integer($0.rows), .integer($0.columns)]) } ?? .null,
             "column_names": .array(data.columnNames.map(JSONValue.string)),
             "has_labels": .bool(data.labels != nil),
@@ -45,8 +39,6 @@ extension PCALesson {
 
     /// An eigenvalue counts as zero when λ ≤ this fraction of tr S.
     static let zeroEigenvalueFraction = 1e-10
-
-    // MARK: - 6. A real data set
 
     /// The eigenvalues λ₁ ≥ … ≥ λ_D of the data's S and the shares λᵢ / Σⱼ λⱼ they explain, the components uᵢ, the
     /// reconstructions x̂ = μ + Σ_{i≤q} zᵢ uᵢ of a few rows, and every row's code (z₁, z₂).
@@ -80,21 +72,20 @@ extension PCALesson {
 
         page.figure("scree", PCAFigures.scree(pca, componentsFor90Percent: pca.componentsNeeded(toExplain: 0.9)))
         page.figure("error-vs-q", PCAFigures.errorAgainstQ(mse: errors.mse, discarded: errors.discarded, dataSet))
-        let rows = dataSet.data.exampleRows(count: 5)
-        if let shape = dataSet.data.imageShape {
-            let qs = Self.reconstructionQs.filter { $0 <= d }
-            let originals = Matrix(rows.map { x.row($0) })                          // (5, D)
-            let reconstructions = qs.map { pca.reconstruct(originals, dimensions: $0) }  // each (5, D)
+        // Images: 5 rows with every q of the figure; other data: 3 rows as profiles with q = 1 and 2.
+        let shape = dataSet.data.imageShape
+        let rows = Array(dataSet.data.exampleRows(count: 5).prefix(shape == nil ? 3 : 5))
+        let qs = shape == nil ? [1, 2] : Self.reconstructionQs.filter { $0 <= d }
+        let originals = Matrix(rows.map { x.row($0) })                                // (rows, D)
+        let reconstructions = qs.map { pca.reconstruct(originals, dimensions: $0) }  // each (rows, D)
+        if let shape {
             page.figure("mean-and-components", PCAFigures.eigenImages(pca, shape: shape, dataSet))
             page.figure("reconstructions", PCAFigures.reconstructionImages(
                 rows: rows, originals: originals, qs: qs, reconstructions: reconstructions, shape: shape, dataSet))
         } else {
-            let profiled = Array(rows.prefix(3))
-            let originals = Matrix(profiled.map { x.row($0) })                      // (3, D)
             page.figure("mean-and-components", PCAFigures.loadings(pca, dataSet))
             page.figure("reconstructions", PCAFigures.reconstructionProfiles(
-                rows: profiled, originals: originals, q1: pca.reconstruct(originals, dimensions: 1),
-                q2: pca.reconstruct(originals, dimensions: 2)))
+                rows: rows, originals: originals, q1: reconstructions[0], q2: reconstructions[1]))
         }
         let scores = pca.transform(x, dimensions: 2)  // (N, 2): the code (z₁, z₂) of every row
         page.figure("pc-projection", PCAFigures.principalComponentMap(scores, ratio: pca.explainedVarianceRatio, dataSet))

@@ -12,28 +12,16 @@ import Plotting
 /// through `Models`, records them with their labels and conventions, registers its checks (both sides of every
 /// closed form the page compares with an independent computation) and hands its figures over from `PCAFigures`.
 ///
-/// The geometry of steps 1–5 and 7 uses the seeded 2-D cloud, whose truth is known; its values go under `toy`.
-/// Step 6 and the top-level keys of `results.json` (`n`, `d`, `mean`, `eigenvalues`, `explained_variance_ratio`,
-/// `components`, `reconstruction_mse`, `conventions`) describe the lesson's data set: the digits, or
-/// `--data FILE.csv`. For the user's data the 2-D projection uses the first two principal components, names come
-/// from the CSV header, and the image figures become their non-image counterparts (bars of the components'
-/// loadings, profiles of reconstructed rows) unless the columns are named `pixel_R_C` — every figure name exists in
-/// both cases, so the text always resolves.
+/// Steps 1–5 and 7 use the seeded 2-D cloud, whose truth is known (values under `toy`), drawn from the shared stream
+/// of `Toy2D.standardCloud(seed:)`: the lesson's only random numbers. Step 6 and the top-level keys of
+/// `results.json` describe the lesson's data set (`PCADataSet`): the digits, or `--data FILE.csv`.
 public struct PCALesson: Lesson {
     public init() {}
     public var slug: String { "pca" }
     public var textFileName: String { "01-pca.md" }
     public var acceptedOptions: [LessonOption] { [.data] }
 
-    /// Points in the 2-D cloud (read by the PPCA lesson's setup until it takes `Toy2D.standardCloud`).
-    public static let cloudSize = Toy2D.standardCloudSize
-
-    // Random numbers: the lesson draws only the 2-D cloud, from the shared stream of `Toy2D.standardCloud(seed:)`
-    // (step `shared/toy-cloud` of `StepRandom`); every other step is deterministic — the angle sweep is a grid, the
-    // data set is given.
-
     public func run(_ context: LessonContext) throws -> LessonResult {
-        // Everything the lesson takes from its context.
         let (seed, progress) = (context.seed, context.progress)
         let sweep = AngleSweep(quick: context.quick)
         let dataSet = PCADataSet(data: try context.userData ?? context.data.dataset(.digits), isUserData: context.userData != nil)
@@ -59,8 +47,6 @@ public struct PCALesson: Lesson {
         return page.result
     }
 
-    // MARK: - 1. The data
-
     /// The 2-D cloud xₙ ~ N(μ, Σ) with Σ = R(θ) diag(σ₁², σ₂²) R(θ)ᵀ, and the data set of step 6.
     func theData(_ cloud: Matrix, seed: UInt64, _ dataSet: PCADataSet, _ page: inout LessonRecorder) {
         let truth = Toy2D.standard
@@ -84,8 +70,6 @@ public struct PCALesson: Lesson {
         page.figure("data-overview", PCAFigures.overview(dataSet))
     }
 
-    // MARK: - 2. Centring and covariance
-
     /// μ = (1/N) Σₙ xₙ and S = (1/N) Σₙ (xₙ − μ)(xₙ − μ)ᵀ (1/N, not 1/(N−1)); returns the centred cloud (N, 2).
     func centring(_ cloud: Matrix, _ pca: PCA, _ page: inout LessonRecorder) -> Matrix {
         let n = cloud.rows
@@ -101,8 +85,6 @@ public struct PCALesson: Lesson {
             for (i, j) in [(0, 0), (0, 1), (1, 1)] {
                 let entry = NumberFormat.subscript(i + 1) + NumberFormat.subscript(j + 1)
                 page.label("covariance.\(i).\(j)", "S\(entry), sample covariance", .pcaCovariance)
-                page.label("covariance_unbiased.\(i).\(j)", "S\(entry) with 1/(N−1)", .pcaUnbiasedForComparison)
-                page.label("true_covariance.\(i).\(j)", "Σ\(entry), covariance of the generating Gaussian")
             }
             page.value("unbiased_factor", Double(n) / Double(n - 1), "N/(N−1), the ratio of the two normalisations")
             page.value("centred_mean_max_abs", leftover, "largest |mean| of the centred coordinates", "zero up to rounding")
@@ -116,8 +98,6 @@ public struct PCALesson: Lesson {
         page.figure("centring", PCAFigures.centring(cloud, mean: pca.mean, centred: centred))
         return centred
     }
-
-    // MARK: - 3. Eigendecomposition
 
     /// S = UΛUᵀ, S uᵢ = λᵢ uᵢ, uᵢᵀuⱼ = δᵢⱼ, λ₁ ≥ λ₂ ≥ 0; the angle of u₁ against the true long axis.
     func eigendecomposition(_ cloud: Matrix, _ pca: PCA, _ page: inout LessonRecorder) {
@@ -134,9 +114,7 @@ public struct PCALesson: Lesson {
             page.label("standard_deviations.0", "√λ₁, standard deviation along u₁")
             page.label("standard_deviations.1", "√λ₂, standard deviation along u₂")
             page.store(pca.components, at: "components")
-            for i in 0..<2 {
-                for j in 0..<2 { page.label("components.\(i).\(j)", "u\(NumberFormat.subscript(i + 1)) entry \(j + 1)", .pcaComponent) }
-            }
+            for j in 0..<2 { page.label("components.0.\(j)", "u₁ entry \(j + 1)", .pcaComponent) }
             page.value("angle_degrees", angle, "angle of u₁", .pcaAngle)
             page.value("angle_error_degrees", Self.angleBetween(angle, Toy2D.standard.angleDegrees),
                        "angle between u₁ and the true long axis", "degrees; sampling error of 200 points")
@@ -154,8 +132,6 @@ public struct PCALesson: Lesson {
                    expected: 0, computed: dot, tolerance: 64 * d * .ulpOfOne)
         page.figure("principal-axes", PCAFigures.principalAxes(cloud, pca))
     }
-
-    // MARK: - 4. Projection and reconstruction
 
     /// z = U_qᵀ(x − μ), x̂ = μ + U_q z, and MSE(q) = (1/N) Σₙ ‖xₙ − x̂ₙ‖² against Σ_{i>q} λᵢ — on the cloud (q = 1) and
     /// on the data set for every q = 0 … D. Returns the data set's two sides, entry q.
@@ -197,13 +173,11 @@ public struct PCALesson: Lesson {
         page.value("identity_max_relative_difference", identities.map(\.difference).max()! / scale,
                    "largest |MSE(q) − (sum of λᵢ for i > q)| / tr S over all q",
                    "zero up to rounding: computed eigenvalues are accurate to about D·ε·λ₁ each (ε ≈ 2.2·10⁻¹⁶)")
-        let shownQs = Self.reconstructionQs.filter { $0 <= d }
-        for q in [1, 2] + shownQs {
+        for q in [1, 2] {
             page.label("reconstruction_mse.\(q)", "MSE(\(q)), reconstruction error with q = \(q)", .pcaReconstructionMSE)
-            page.label("discarded_eigenvalue_sum.\(q)",
-                       "λ\(NumberFormat.subscript(q + 1)) + … + λ_D, the eigenvalues discarded with q = \(q)", .pcaEigenvalues)
         }
-        page.table("reconstruction-identity", PCATables.identity(shownQs, mse: mses, discarded: discardedSums, dataSet))
+        page.table("reconstruction-identity", PCATables.identity(Self.reconstructionQs.filter { $0 <= d }, mse: mses,
+                                                                 discarded: discardedSums, dataSet))
         return (mses, discardedSums)
     }
 
@@ -228,15 +202,11 @@ public enum PCALessonError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-// MARK: - 7. What PCA cannot do
-
 extension PCALesson {
     /// One of step 7's points: its place in standard deviations from μ, along u₁ (units √λ₁) and across the line,
     /// along u₂ (units √λ₂).
     struct LimitPoint: Sendable, Equatable {
-        let name: String
-        let along: Double
-        let across: Double
+        let name: String, along: Double, across: Double
     }
 
     /// A on u₁ one standard deviation out, B with the same z but 4√λ₂ off the line, C eight standard deviations out
@@ -257,24 +227,22 @@ extension PCALesson {
         let xHat = pca.reconstruct(scores: z)       // (3, 2)
         let gaussian = try MultivariateNormal(mean: pca.mean, covariance: pca.covariance)
         let cholesky = try Cholesky(of: pca.covariance)
-        page.group("toy") { page in
-            page.group("limits") { page in
-                for (k, (point, p)) in zip(Self.limitPoints, points).enumerated() {
-                    let squaredError = zip(p, xHat.row(k)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
-                    let w = cholesky.solveLower(zip(p, pca.mean).map { $0 - $1 })  // L⁻¹(x − μ)
-                    let name = point.name
-                    page.group(name.lowercased()) { page in
-                        page.store(p, at: "x")
-                        page.value("z", z[k, 0], "z of point \(name)", "z = u₁ᵀ(x − μ)")
-                        page.value("squared_error", squaredError, "‖x − x̂‖² of point \(name)", "q = 1")
-                        page.value("mahalanobis_squared", Vector.dot(w, w), "(x − μ)ᵀ S⁻¹ (x − μ) of point \(name)",
-                                   "squared Mahalanobis distance under N(μ, S)")
-                        page.value("log_density", gaussian.logDensity(p), "log N(x | μ, S) of point \(name)",
-                                   "natural log of the Gaussian density with the 1/N covariance (not part of PCA)")
-                        page.value("along_sd", point.along, "position of point \(name) along u₁", "in standard deviations √λ₁ from μ")
-                        page.value("across_sd", point.across, "position of point \(name) across the line, along u₂", "in standard deviations √λ₂")
-                    }
-                }
+        for (k, (point, p)) in zip(Self.limitPoints, points).enumerated() {
+            let squaredError = zip(p, xHat.row(k)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+            let w = cholesky.solveLower(zip(p, pca.mean).map { $0 - $1 })  // L⁻¹(x − μ)
+            let name = point.name
+            page.group("toy.limits.\(name.lowercased())") { page in
+                page.store(p, at: "x")
+                page.value("z", z[k, 0], "z of point \(name)", "z = u₁ᵀ(x − μ)")
+                page.value("squared_error", squaredError, "‖x − x̂‖² of point \(name)", "q = 1")
+                page.value("mahalanobis_squared", Vector.dot(w, w), "(x − μ)ᵀ S⁻¹ (x − μ) of point \(name)",
+                           "squared Mahalanobis distance under N(μ, S)")
+                page.value("log_density", gaussian.logDensity(p), "log N(x | μ, S) of point \(name)",
+                           "natural log of the Gaussian density with the 1/N covariance (not part of PCA)")
+                page.value("along_sd", point.along, "position of point \(name) along u₁",
+                           "in standard deviations √λ₁ from μ")
+                page.value("across_sd", point.across, "position of point \(name) across the line, along u₂",
+                           "in standard deviations √λ₂")
             }
         }
         page.figure("what-pca-misses", PCAFigures.limits(

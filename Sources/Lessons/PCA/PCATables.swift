@@ -6,7 +6,7 @@ enum PCATables {
     /// Step 2: the covariance of the cloud with both normalisations, and the Σ it was drawn from.
     static func covariance(_ s: Matrix, unbiased: Matrix, truth: Matrix, count: Int) -> Table {
         func row(_ name: String, _ m: Matrix) -> [TableCell] {
-            [.text(name), .number(m[0, 0], .significant(4)), .number(m[0, 1], .significant(4)), .number(m[1, 1], .significant(4))]
+            [.text(name), .number(m[0, 0]), .number(m[0, 1]), .number(m[1, 1])]
         }
         return Table(columns: ["", "entry (1,1)", "entry (1,2)", "entry (2,2)"],
                      rows: [row("S, 1/N (used)", s), row("1/(N−1)", unbiased), row("true Σ", truth)],
