@@ -56,7 +56,8 @@ extension NonlinearFigures {
         ax.line(x: s, y: s.map { oneSampleSD / $0.squareRoot() }, color: .reference, width: 1, dash: .dashed,
                 label: "theory for prior sampling, ∝ 1/√S")
         ax.markedLine(x: s, y: prior, color: .samples, width: 1.8, label: "z ~ p(z) (prior)")
-        ax.markedLine(x: s, y: importance, color: .posterior, width: 1.8, label: "z ~ Laplace proposal (importance sampling)")
+        ax.markedLine(x: s, y: importance, color: .posterior, width: 1.8,
+                      label: "z ~ Laplace proposal (importance sampling)")
         ax.xScale = .log10; ax.yScale = .log10
         ax.xLabel = "number of samples S"
         ax.yLabel = "RMS of p̂(x)/p(x) − 1"
@@ -166,7 +167,8 @@ extension NonlinearFigures {
     static func digitsTraining(steps: [Double], values: [Double], ppca: Double, rule: String) -> Figure {
         let fig = Figure(title: "Digits: log-likelihood per image while training")
         let ax = fig.addAxes()
-        ax.markedLine(x: steps, y: values, color: .model, width: 1.8, size: 2.5, label: "nonlinear LVM, d = 2 (\(rule))")
+        ax.markedLine(x: steps, y: values, color: .model, width: 1.8, size: 2.5,
+                      label: "nonlinear LVM, d = 2 (\(rule))")
         ax.horizontalLine(at: ppca, color: .reference, dash: .dashed, label: "PPCA d = 2 (closed form)")
         ax.xLabel = "Adam step"
         ax.yLabel = "(1/N) Σₙ log p(xₙ), nats per image"

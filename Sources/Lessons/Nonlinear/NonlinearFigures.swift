@@ -73,10 +73,10 @@ enum NonlinearFigures {
         let k = orders.map(Double.init)
         let fig = Figure(title: "Quadrature error of log p(x) against a much finer rule")
         let ax = fig.addAxes()
+        func σ2(_ v: Double) -> String { NumberFormat.fixedSignificant(v, digits: 2) }
         ax.markedLine(x: k, y: hermiteUntrained, color: Color.grey(0.55),
-                      label: "Gauss–Hermite, untrained (σ² = \(NumberFormat.fixedSignificant(untrainedNoise, digits: 2)))")
-        ax.markedLine(x: k, y: hermiteTrained, color: .model,
-                      label: "Gauss–Hermite, trained (σ² = \(NumberFormat.fixedSignificant(trainedNoise, digits: 2)))")
+                      label: "Gauss–Hermite, untrained (σ² = \(σ2(untrainedNoise)))")
+        ax.markedLine(x: k, y: hermiteTrained, color: .model, label: "Gauss–Hermite, trained (σ² = \(σ2(trainedNoise)))")
         let half = NumberFormat.fixedSignificant(a, digits: 1)
         ax.markedLine(x: k, y: uniformTrained, color: .model, dash: .dashed, marker: .square,
                       label: "uniform nodes on [−\(half), \(half)], trained")

@@ -48,7 +48,8 @@ extension NonlinearLesson {
         page.value("elbo_gap_examples", JSONValue.array(examples),
                    "ELBO examples: log p(x), ELBO(q), KL(q ‖ p(z|x)) for Gaussian q at A, B, C", .threeELBORoutes)
         page.group("elbo") { page in
-            page.value("max_gap_minus_kl", mismatches.max() ?? .nan, "largest |log p(x) − ELBO − KL| over the examples", .threeRoutesAgree)
+            page.value("max_gap_minus_kl", mismatches.max() ?? .nan, "largest |log p(x) − ELBO − KL| over the examples",
+                       .threeRoutesAgree)
             page.value("log_two", log(2.0), "log 2: the gap of a q that covers one of two equal modes exactly")
             page.value("figure_q_count", shownAtB.count, "Gaussian q drawn at B in the figure")
             if let laplace = shownAtB.first {

@@ -70,7 +70,8 @@ extension NonlinearLesson {
         let widening = 0.2                                          // proposal sd = (1 + widening) × Laplace sd
         let proposal = try VariationalGaussian(mean: [laplace.mean], standardDeviations: [(1 + widening) * laplace.sd])
         /// p̂(x)/p(x) from `samples` draws, from the prior and then from the proposal (importance sampling).
-        func ratios(samples: Int, using random: inout Xoshiro256StarStar) throws -> (prior: Double, importance: Double) {
+        func ratios(samples: Int, using random: inout Xoshiro256StarStar) throws
+            -> (prior: Double, importance: Double) {
             let prior = try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: samples, using: &random)
             let importance = try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
                                                                        samples: samples, using: &random)
