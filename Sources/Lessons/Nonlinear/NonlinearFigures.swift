@@ -76,7 +76,8 @@ enum NonlinearFigures {
         func σ2(_ v: Double) -> String { NumberFormat.fixedSignificant(v, digits: 2) }
         ax.markedLine(x: k, y: hermiteUntrained, color: Color.grey(0.55),
                       label: "Gauss–Hermite, untrained (σ² = \(σ2(untrainedNoise)))")
-        ax.markedLine(x: k, y: hermiteTrained, color: .model, label: "Gauss–Hermite, trained (σ² = \(σ2(trainedNoise)))")
+        ax.markedLine(x: k, y: hermiteTrained, color: .model,
+                      label: "Gauss–Hermite, trained (σ² = \(σ2(trainedNoise)))")
         let half = NumberFormat.fixedSignificant(a, digits: 1)
         ax.markedLine(x: k, y: uniformTrained, color: .model, dash: .dashed, marker: .square,
                       label: "uniform nodes on [−\(half), \(half)], trained")
