@@ -203,19 +203,6 @@ import Testing
         }
     }
 
-    @Test func theDistanceGridIsTheDistanceToThePolyline() {
-        // a horizontal segment from (−1, 0) to (1, 0): inside its span the distance is |y|, beyond an end it is the
-        // distance to that end
-        let (xs, ys) = EvenGrid.plane(x: -2...2, y: -1...1, count: 9)
-        let d = NonlinearFigures.distanceGrid(to: PlaneCurve(x: [-1, 0, 1], y: [0, 0, 0]), xs: xs, ys: ys)
-        for (j, y) in ys.enumerated() {
-            for (i, x) in xs.enumerated() {
-                let expected = abs(x) <= 1 ? abs(y) : hypot(abs(x) - 1, y)
-                #expect(abs(d.values[j * xs.count + i] - expected) < 1e-12, "(\(x), \(y))")
-            }
-        }
-    }
-
     @Test func theSameSeedGivesTheSameResultsAndAnotherSeedDoesNot() throws {
         let a = try Self.run(seed: 7, quick: true), b = try Self.run(seed: 7, quick: true), c = try Self.run(seed: 8, quick: true)
         #expect(a.results == b.results)

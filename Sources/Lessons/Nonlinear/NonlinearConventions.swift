@@ -26,7 +26,7 @@ extension Convention {
     static let againstTheReferenceRule: Convention = "averaged over the toy data; reference = fine trapezoid rule"
     static let leftWhiteBelow: Convention = "values below it are left white"
 
-    /// The training rule's nodes: "[−a, a]" is written with Swift's own `Double` text ("4.0"), as the page always had it.
+    /// The training rule's nodes; "[−a, a]" in Swift's own `Double` text ("4.0").
     static func uniformNodes(halfWidth a: Double) -> Convention { Convention("uniform (trapezoid) nodes on [−\(a), \(a)], weights h·φ(z)") }
     static func trapezoidOn(halfWidth b: Double) -> Convention { Convention("trapezoid on [−\(b), \(b)]") }
     static func adamDecay(to final: Double) -> Convention { Convention("decays geometrically to \(final) at the last step; β₁ = 0.9, β₂ = 0.999") }

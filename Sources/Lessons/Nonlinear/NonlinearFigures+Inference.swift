@@ -55,10 +55,9 @@ extension NonlinearFigures {
         let ax = fig.addAxes()
         ax.line(x: s, y: s.map { oneSampleSD / $0.squareRoot() }, color: .reference, width: 1, dash: .dashed,
                 label: "theory for prior sampling, ∝ 1/√S")
-        ax.line(x: s, y: prior, color: .samples, width: 1.8, label: "z ~ p(z) (prior)")
-        ax.scatter(x: s, y: prior, color: .samples, size: 3)
-        ax.line(x: s, y: importance, color: .posterior, width: 1.8, label: "z ~ Laplace proposal (importance sampling)")
-        ax.scatter(x: s, y: importance, color: .posterior, size: 3)
+        ax.markedLine(x: s, y: prior, color: .samples, width: 1.8, label: "z ~ p(z) (prior)")
+        ax.markedLine(x: s, y: importance, color: .posterior, width: 1.8,
+                      label: "z ~ Laplace proposal (importance sampling)")
         ax.xScale = .log10; ax.yScale = .log10
         ax.xLabel = "number of samples S"
         ax.yLabel = "RMS of p̂(x)/p(x) − 1"
@@ -74,9 +73,8 @@ extension NonlinearFigures {
         let ax = fig.addAxes()
         for (i, k) in nodesPerDimension.enumerated() {
             let colour = ColorMap.viridis.color(at: 0.8 * Double(i) / Double(max(nodesPerDimension.count - 1, 1)))
-            let evaluations = dimensions.map { pow(Double(k), Double($0)) }
-            ax.line(x: d, y: evaluations, color: colour, width: 1.8, label: "K = \(k) nodes per dimension")
-            ax.scatter(x: d, y: evaluations, color: colour, size: 2.5)
+            ax.markedLine(x: d, y: dimensions.map { pow(Double(k), Double($0)) }, color: colour, width: 1.8, size: 2.5,
+                          label: "K = \(k) nodes per dimension")
         }
         ax.horizontalLine(at: 1e9, color: .reference, dash: .dotted, label: "10⁹ evaluations")
         ax.scatter(x: lessonGrids.indices.map { Double($0 + 1) }, y: lessonGrids, color: .highlight, size: 5, marker: .diamond, alpha: 1,
@@ -169,8 +167,8 @@ extension NonlinearFigures {
     static func digitsTraining(steps: [Double], values: [Double], ppca: Double, rule: String) -> Figure {
         let fig = Figure(title: "Digits: log-likelihood per image while training")
         let ax = fig.addAxes()
-        ax.line(x: steps, y: values, color: .model, width: 1.8, label: "nonlinear LVM, d = 2 (\(rule))")
-        ax.scatter(x: steps, y: values, color: .model, size: 2.5)
+        ax.markedLine(x: steps, y: values, color: .model, width: 1.8, size: 2.5,
+                      label: "nonlinear LVM, d = 2 (\(rule))")
         ax.horizontalLine(at: ppca, color: .reference, dash: .dashed, label: "PPCA d = 2 (closed form)")
         ax.xLabel = "Adam step"
         ax.yLabel = "(1/N) Σₙ log p(xₙ), nats per image"

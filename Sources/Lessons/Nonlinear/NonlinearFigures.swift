@@ -73,16 +73,14 @@ enum NonlinearFigures {
         let k = orders.map(Double.init)
         let fig = Figure(title: "Quadrature error of log p(x) against a much finer rule")
         let ax = fig.addAxes()
-        let untrainedColour = Color.grey(0.55)
-        ax.line(x: k, y: hermiteUntrained, color: untrainedColour,
-                label: "Gauss–Hermite, untrained (σ² = \(NumberFormat.fixedSignificant(untrainedNoise, digits: 2)))")
-        ax.scatter(x: k, y: hermiteUntrained, color: untrainedColour, size: 3)
-        ax.line(x: k, y: hermiteTrained, color: .model,
-                label: "Gauss–Hermite, trained (σ² = \(NumberFormat.fixedSignificant(trainedNoise, digits: 2)))")
-        ax.scatter(x: k, y: hermiteTrained, color: .model, size: 3)
+        func σ2(_ v: Double) -> String { NumberFormat.fixedSignificant(v, digits: 2) }
+        ax.markedLine(x: k, y: hermiteUntrained, color: Color.grey(0.55),
+                      label: "Gauss–Hermite, untrained (σ² = \(σ2(untrainedNoise)))")
+        ax.markedLine(x: k, y: hermiteTrained, color: .model,
+                      label: "Gauss–Hermite, trained (σ² = \(σ2(trainedNoise)))")
         let half = NumberFormat.fixedSignificant(a, digits: 1)
-        ax.line(x: k, y: uniformTrained, color: .model, dash: .dashed, label: "uniform nodes on [−\(half), \(half)], trained")
-        ax.scatter(x: k, y: uniformTrained, color: .model, size: 3, marker: .square)
+        ax.markedLine(x: k, y: uniformTrained, color: .model, dash: .dashed, marker: .square,
+                      label: "uniform nodes on [−\(half), \(half)], trained")
         ax.xScale = .log10; ax.yScale = .log10
         ax.xLabel = "number of nodes K"
         ax.yLabel = "mean |log p̂(x; K nodes) − log p̂(x; ref.)|"
@@ -111,16 +109,14 @@ enum NonlinearFigures {
         return fig
     }
 
-    /// Step 4, one frame: the data, the curve, and the noise tube — the contour at distance 2σ from the drawn curve
-    /// (a true distance, so it cannot loop or kink where the curve bends more tightly than 2σ, as offsets along the
-    /// normal would).
+    /// Step 4, one frame: the data, the curve, and the noise tube — the contour at (true) distance 2σ from the curve.
     static func trainingFrame(_ x: Matrix, plane: (xs: [Double], ys: [Double]), curve: PlaneCurve, halfWidth: Double,
                               noiseVariance: Double, logLikelihood: Double, step: Int, of total: Int) -> Figure {
         let fig = Figure(width: 620, height: 345, title: "Fitting the curve: Adam step \(step) of \(total)")
         let ax = fig.addAxes()
         ax.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2, alpha: 0.6, label: "data")
-        ax.contour(distanceGrid(to: curve, xs: plane.xs, ys: plane.ys), levels: [2 * noiseVariance.squareRoot()], color: .model,
-                   width: 0.8, label: "distance 2σ from fθ(z)")
+        ax.contour(ScalarGrid.distance(toPolylineX: curve.x, y: curve.y, xs: plane.xs, ys: plane.ys),
+                   levels: [2 * noiseVariance.squareRoot()], color: .model, width: 0.8, label: "distance 2σ from fθ(z)")
         ax.line(x: curve.x, y: curve.y, color: .model, width: 2, label: "fθ(z), " + zRange(halfWidth))
         ax.text("(1/N) Σ log p(xₙ) = \(NumberFormat.fixedSignificant(logLikelihood, digits: 3)),  σ² = \(NumberFormat.fixedSignificant(noiseVariance, digits: 3))",
                 x: -1.7, y: 1.4, size: 9)
@@ -140,30 +136,6 @@ enum NonlinearFigures {
         ax.yLimits = (min(ppca, trace.min() ?? ppca) - 0.2)...((trace.max() ?? 0) + 0.3)
         ax.legend = .lowerRight
         return fig
-    }
-
-    /// The distance from every node of the grid to the polyline through the curve's points (its segments), as a
-    /// scalar grid for a contour at a chosen distance.
-    static func distanceGrid(to curve: PlaneCurve, xs: [Double], ys: [Double]) -> ScalarGrid {
-        let n = curve.x.count
-        var values = [Double]()
-        values.reserveCapacity(xs.count * ys.count)
-        for py in ys {
-            for px in xs {
-                var best = Double.infinity
-                for i in 0..<max(n - 1, 1) {
-                    let (ax, ay) = (curve.x[i], curve.y[i])
-                    let (bx, by) = (curve.x[min(i + 1, n - 1)], curve.y[min(i + 1, n - 1)])
-                    let (dx, dy) = (bx - ax, by - ay)
-                    let length2 = dx * dx + dy * dy
-                    let t = length2 > 0 ? min(max(((px - ax) * dx + (py - ay) * dy) / length2, 0), 1) : 0
-                    let (ex, ey) = (ax + t * dx - px, ay + t * dy - py)
-                    best = min(best, ex * ex + ey * ey)
-                }
-                values.append(best.squareRoot())
-            }
-        }
-        return ScalarGrid(xs: xs, ys: ys, values: values)
     }
 
     /// "z ∈ [−3, 3]" for the range of z a curve is drawn over.

@@ -52,11 +52,11 @@ extension NonlinearLesson {
         let fineMarginal = try trained.quadratureMarginal(x, quadrature: fine)                      // (N, fine nodes)
         let (byRule, byFine) = (marginal.meanLogMarginal, fineMarginal.meanLogMarginal)
         // the quadrature check: the trained model on even grids of increasing size over the same square
-        var evenGrids: [(points: Int, value: Double)] = []
-        for k in s.digitsCheckPoints {
-            let value = k == s.digitsFineRule.points ? byFine : try Self.meanLogMarginal(trained, x, evenGrid: k, halfWidth: s.digitsFineRule.halfWidth)
-            evenGrids.append((k, value))
-            progress("digits: quadrature check on \(k) × \(k) nodes", nil)
+        let evenGrids = try s.digitsCheckPoints.map { k in
+            defer { progress("digits: quadrature check on \(k) × \(k) nodes", nil) }
+            let value = k == s.digitsFineRule.points ? byFine
+                : try Self.meanLogMarginal(trained, x, evenGrid: k, halfWidth: s.digitsFineRule.halfWidth)
+            return (points: k, value: value)
         }
         let ppca = try PPCA.fit(x, latentDimension: latent)
         let ppcaLogLikelihood = try ppca.averageLogLikelihood(x)
@@ -104,9 +104,9 @@ extension NonlinearLesson {
             }), "the trained decoder's log-likelihood per digit on even grids of increasing size (quadrature check)",
                        Convention.evenGridWeights(halfWidth: b).then(perDigit))
             for (k, grid) in evenGrids.enumerated() {
-                let nodes = "\(grid.points) × \(grid.points)"
                 page.label("fine_rules.\(k).name", "check grid \(k + 1): its nodes")
-                page.label("fine_rules.\(k).log_likelihood_per_sample", "log-likelihood per digit on the even \(nodes) grid",
+                page.label("fine_rules.\(k).log_likelihood_per_sample",
+                           "log-likelihood per digit on the even \(grid.points) × \(grid.points) grid",
                            Convention.evenGridWeights(halfWidth: b).then(perDigit))
             }
             let values = evenGrids.map(\.value)
@@ -151,11 +151,8 @@ extension NonlinearLesson {
     static func meanLogMarginal(_ model: NonlinearLVM, _ x: Matrix, evenGrid k: Int, halfWidth b: Double) throws -> Double {
         let rule = try LatentQuadrature.trapezoid(halfWidth: b, pointsPerDimension: k, dimension: 2)
         var total = 0.0
-        var start = 0
-        while start < x.rows {
-            let end = min(start + 256, x.rows)
-            total += try model.logMarginals(x.rows(start..<end), quadrature: rule).reduce(0, +)
-            start = end
+        for start in stride(from: 0, to: x.rows, by: 256) {
+            total += try model.logMarginals(x.rows(start..<min(start + 256, x.rows)), quadrature: rule).reduce(0, +)
         }
         return total / Double(x.rows)
     }

@@ -1,6 +1,5 @@
-// NonlinearLesson+Inference — steps 5–7 on the trained toy model: the shapes of p(z|x), why p(x) is intractable in
-// general (Monte Carlo, the Kᵈ grid, importance sampling), and the ELBO with its KL gap,
-//   log p(x) = ELBO(q) + KL(q ‖ p(z|x)),   ELBO(q) = E_q[log p(x|z) + log p(z) − log q(z)]   (Bishop PRML §10.1).
+// NonlinearLesson+Inference — steps 5–6 on the trained toy model: the shapes of p(z|x), and why p(x) is intractable
+// in general (Monte Carlo, the Kᵈ grid, importance sampling). Step 7, the ELBO, is in NonlinearLesson+ELBO.
 
 import Foundation
 import LinearAlgebra
@@ -14,6 +13,8 @@ struct ProbePosteriors {
     let z: [Double]                    // (G) the z-grid
     let posteriors: [GriddedPosterior] // one per probe
     let laplace: [VariationalGaussian] // N(ẑ, (−∇²ℓ(ẑ))⁻¹) at the highest mode, one per probe
+
+    var zColumn: Matrix { Matrix(rows: z.count, columns: 1, elements: z) }                              // (G, 1)
 }
 
 extension NonlinearLesson {
@@ -29,16 +30,15 @@ extension NonlinearLesson {
         let (probes, split) = try PosteriorProbes.place(model: model, data: arc.x, rule: fit.trainingRule)
         let ppcaPosterior = try arc.ppca.posterior(Matrix(probes.map(\.x)))                               // means (3, 1)
         let ppcaSD = ppcaPosterior.covariance[0, 0].squareRoot()
-        var posteriors: [GriddedPosterior] = [], laplace: [VariationalGaussian] = []
-        for p in probes {
-            posteriors.append(GriddedPosterior(logJoint: try model.logJoint(Matrix([p.x]), latent: zColumn).elements, grid: z))
-            laplace.append(try model.laplaceApproximation(p.x, candidates: candidates))
+        let posteriors = try probes.map { p in
+            GriddedPosterior(logJoint: try model.logJoint(Matrix([p.x]), latent: zColumn).elements, grid: z)
         }
+        let laplace = try probes.map { try model.laplaceApproximation($0.x, candidates: candidates) }
         let entries: [JSONValue] = probes.indices.map { i in
-            let (p, g, l) = (probes[i], posteriors[i], laplace[i])
+            let (p, g, l) = (probes[i], posteriors[i], laplace[i].meanAndSD)
             return ["name": .string(p.name), "x": .numbers(p.x), "where": .string(p.description),
-                    "mean": .number(g.mean), "sd": .number(g.sd), "skewness": .number(g.skewness), "modes": .integer(g.modes.count),
-                    "laplace_mean": .number(l.mean[0]), "laplace_sd": .number(l.covariance[0, 0].squareRoot()),
+                    "mean": .number(g.mean), "sd": .number(g.sd), "skewness": .number(g.skewness),
+                    "modes": .integer(g.modes.count), "laplace_mean": .number(l.mean), "laplace_sd": .number(l.sd),
                     "ppca_mean": .number(ppcaPosterior.means[i, 0]), "ppca_sd": .number(ppcaSD)]
         }
         let outerMode = posteriors[1].modes.max { abs($0) < abs($1) } ?? .nan
@@ -53,8 +53,8 @@ extension NonlinearLesson {
             page.value("ppca_sd", ppcaSD, "PPCA posterior standard deviation (the same for every x)", .ppcaPosteriorSD)
         }
         page.figure("posterior-shapes", NonlinearFigures.posteriorShapes(
-            arc.x, curve: model.decodedCurve(at: s.curveNodes), probes: probes, z: z, halfWidth: halfWidth, posteriors: posteriors.map(\.density),
-            laplace: laplace.map { ($0.mean[0], $0.covariance[0, 0].squareRoot()) },
+            arc.x, curve: model.decodedCurve(at: s.curveNodes), probes: probes, z: z, halfWidth: halfWidth,
+            posteriors: posteriors.map(\.density), laplace: laplace.map(\.meanAndSD),
             ppca: probes.indices.map { (ppcaPosterior.means[$0, 0], ppcaSD) }, ruleHalfWidth: s.toyRuleHalfWidth))
         return ProbePosteriors(probes: probes, split: split, halfWidth: halfWidth, z: z, posteriors: posteriors, laplace: laplace)
     }
@@ -66,31 +66,32 @@ extension NonlinearLesson {
         let model = fit.trained
         let probe = at.probes[0]
         let logPx = try model.logMarginals(Matrix([probe.x]), quadrature: fit.referenceRule)[0]
-        let laplace = at.laplace[0]
+        let laplace = at.laplace[0].meanAndSD
         let widening = 0.2                                          // proposal sd = (1 + widening) × Laplace sd
-        let proposal = try VariationalGaussian(mean: laplace.mean,
-                                               standardDeviations: [(1 + widening) * laplace.covariance[0, 0].squareRoot()])
-        // RMS of p̂/p − 1 over repeats, for each sample count S
+        let proposal = try VariationalGaussian(mean: [laplace.mean], standardDeviations: [(1 + widening) * laplace.sd])
+        /// p̂(x)/p(x) from `samples` draws, from the prior and then from the proposal (importance sampling).
+        func ratios(samples: Int, using random: inout Xoshiro256StarStar) throws
+            -> (prior: Double, importance: Double) {
+            let prior = try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: samples, using: &random)
+            let importance = try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
+                                                                       samples: samples, using: &random)
+            return (exp(prior - logPx), exp(importance - logPx))
+        }
+        func rmsRelativeError(_ ratios: [Double]) -> Double {
+            max((ratios.reduce(0) { $0 + ($1 - 1) * ($1 - 1) } / Double(ratios.count)).squareRoot(), 1e-16)
+        }
         var estimates = StepRandom.generator(seed: seed, lesson: slug, step: "monte-carlo")
         var priorError: [Double] = [], importanceError: [Double] = []
         for count in s.monteCarloSampleCounts {
-            var priorSquares = 0.0, importanceSquares = 0.0
-            for _ in 0..<s.monteCarloRepeats {
-                let prior = exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: count, using: &estimates) - logPx) - 1
-                let importance = exp(try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
-                                                                               samples: count, using: &estimates) - logPx) - 1
-                priorSquares += prior * prior
-                importanceSquares += importance * importance
-            }
-            priorError.append(max((priorSquares / Double(s.monteCarloRepeats)).squareRoot(), 1e-16))
-            importanceError.append(max((importanceSquares / Double(s.monteCarloRepeats)).squareRoot(), 1e-16))
+            let repeats = try (0..<s.monteCarloRepeats).map { _ in try ratios(samples: count, using: &estimates) }
+            priorError.append(rmsRelativeError(repeats.map(\.prior)))
+            importanceError.append(rmsRelativeError(repeats.map(\.importance)))
         }
         // one prior-sampling term's relative sd, √(E[p(x|z)²]/p(x)² − 1), with E over p(z) on the z-grid
-        let conditional = try model.conditionalLogDensities(Matrix([probe.x]), latent: Matrix(rows: at.z.count, columns: 1,
-                                                                                              elements: at.z)).elements
+        let conditional = try model.conditionalLogDensities(Matrix([probe.x]), latent: at.zColumn).elements  // (G)
         let h = at.z[1] - at.z[0]
         var secondMoment = 0.0
-        for k in 0..<at.z.count { secondMoment += exp(2 * (conditional[k] - logPx) + StandardNormal.logDensity(at.z[k])) * h }
+        for (z, c) in zip(at.z, conditional) { secondMoment += exp(2 * (c - logPx) + StandardNormal.logDensity(z)) * h }
         let relativeSD = (secondMoment - 1).squareRoot()
         let target = 0.01
         page.group("monte_carlo") { page in
@@ -127,12 +128,8 @@ extension NonlinearLesson {
         // importance sampling: the spread of R estimates p̂/p at S = 100, prior against proposal
         let samples = 100
         var spread = StepRandom.generator(seed: seed, lesson: slug, step: "importance-sampling")
-        var priorEstimates: [Double] = [], importanceEstimates: [Double] = []
-        for _ in 0..<s.importanceRepeats {
-            priorEstimates.append(exp(try MonteCarloMarginal.priorSampling(model, x: probe.x, samples: samples, using: &spread) - logPx))
-            importanceEstimates.append(exp(try MonteCarloMarginal.importanceSampling(model, x: probe.x, proposal: proposal,
-                                                                                     samples: samples, using: &spread) - logPx))
-        }
+        let spreadRatios = try (0..<s.importanceRepeats).map { _ in try ratios(samples: samples, using: &spread) }
+        let (priorEstimates, importanceEstimates) = (spreadRatios.map(\.prior), spreadRatios.map(\.importance))
         func sd(_ v: [Double]) -> Double {                          // 1/(R − 1)
             let m = v.reduce(0, +) / Double(v.count)
             return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
@@ -146,11 +143,16 @@ extension NonlinearLesson {
                        "variance reduction factor Var_prior / Var_importance at equal S")
             page.value("proposal_widening", widening, "how much wider than the Laplace approximation the proposal is",
                        .proposalWidening)
-            page.value("proposal_mean", proposal.mean[0], "proposal mean (Laplace mode)")
-            page.value("proposal_sd", proposal.covariance[0, 0].squareRoot(), "proposal standard deviation (Laplace × 1.2)")
+            page.value("proposal_mean", proposal.meanAndSD.mean, "proposal mean (Laplace mode)")
+            page.value("proposal_sd", proposal.meanAndSD.sd, "proposal standard deviation (Laplace × 1.2)")
         }
         page.figure("importance-sampling", NonlinearFigures.importanceSampling(
-            z: at.z, posterior: at.posteriors[0].density, proposal: (proposal.mean[0], proposal.covariance[0, 0].squareRoot()),
+            z: at.z, posterior: at.posteriors[0].density, proposal: proposal.meanAndSD,
             priorEstimates: priorEstimates, importanceEstimates: importanceEstimates, samples: samples))
     }
+}
+
+extension VariationalGaussian {
+    /// The mean and standard deviation of a q over a one-dimensional z.
+    var meanAndSD: (mean: Double, sd: Double) { (mean[0], covariance[0, 0].squareRoot()) }
 }

@@ -9,8 +9,8 @@
 //
 // The text is Lessons/03-nonlinear-lvm.md; `run` calls one function per `## ` step of it, in order:
 //   1 dataOnACurve · 2 neuralDecoder · 3 marginalInOneDimension · 4 learningByGradientAscent     (this file)
-//   5 posteriorIsNotGaussian · 6 whyTheIntegralIsIntractable · 7 elboInOnePicture   (NonlinearLesson+Inference)
-//   8 digitsInTwoDimensions                                                          (NonlinearLesson+Digits)
+//   5 posteriorIsNotGaussian · 6 whyTheIntegralIsIntractable (+Inference) · 7 elboInOnePicture (+ELBO)
+//   8 digitsInTwoDimensions (+Digits)
 // Figures are drawn by NonlinearFigures, sizes and rates are NonlinearSettings, conventions NonlinearConventions.
 //
 // References: Kingma & Welling (2014), Auto-Encoding Variational Bayes; Bishop (2006), PRML §4.4, §10.1, §12.2,
@@ -30,8 +30,6 @@ public struct NonlinearLesson: Lesson {
         let (seed, quick, progress) = (context.seed, context.quick, context.progress)
         let digits = try context.data.dataset(.digits)
         let settings = quick ? NonlinearSettings.quick : .full
-        // Each step that draws random numbers has its own stream, StepRandom.generator(seed:lesson:step:) with a fixed
-        // step id, so one more draw in one step changes nothing in another (same seed ⇒ same bytes).
         var page = LessonRecorder()
 
         progress("nonlinear: toy curve (steps 1–4)", 0)
@@ -168,21 +166,19 @@ extension NonlinearLesson {
                        "|training rule − reference| in the average log-likelihood")
         }
 
-        // mean |log p_K(x) − log p_ref(x)| over the data, for K Gauss–Hermite or uniform nodes
+        // mean |log p_K(x) − log p_ref(x)| over the data, for K = each of the accuracy orders
         let (untrained, trained) = (fit.untrained, fit.trained)
-        let referenceUntrained = try untrained.logMarginals(arc.x, quadrature: reference)     // (N)
-        let referenceTrained = try trained.logMarginals(arc.x, quadrature: reference)         // (N)
-        func meanError(_ model: NonlinearLVM, _ rule: LatentQuadrature, _ exact: [Double]) throws -> Double {
-            let v = try model.logMarginals(arc.x, quadrature: rule)
-            return max(zip(v, exact).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(exact.count), 1e-16)
+        func meanErrors(_ model: NonlinearLVM, _ rule: (Int) throws -> LatentQuadrature) throws -> [Double] {
+            let exact = try model.logMarginals(arc.x, quadrature: reference)                          // (N)
+            return try s.accuracyOrders.map { k in
+                let v = try model.logMarginals(arc.x, quadrature: try rule(k))                          // (N)
+                return max(zip(v, exact).reduce(0) { $0 + abs($1.0 - $1.1) } / Double(exact.count), 1e-16)
+            }
         }
-        var hermiteUntrained: [Double] = [], hermiteTrained: [Double] = [], uniformTrained: [Double] = []
-        for k in s.accuracyOrders {
-            let hermite = try LatentQuadrature.gaussHermite(order: k, dimension: 1)
-            let uniform = try LatentQuadrature.trapezoid(halfWidth: s.toyRuleHalfWidth, pointsPerDimension: k, dimension: 1)
-            hermiteUntrained.append(try meanError(untrained, hermite, referenceUntrained))
-            hermiteTrained.append(try meanError(trained, hermite, referenceTrained))
-            uniformTrained.append(try meanError(trained, uniform, referenceTrained))
+        let hermite = { (k: Int) in try LatentQuadrature.gaussHermite(order: k, dimension: 1) }
+        let (hermiteUntrained, hermiteTrained) = (try meanErrors(untrained, hermite), try meanErrors(trained, hermite))
+        let uniformTrained = try meanErrors(trained) { k in
+            try LatentQuadrature.trapezoid(halfWidth: s.toyRuleHalfWidth, pointsPerDimension: k, dimension: 1)
         }
         page.group("quadrature_accuracy") { page in
             page.value("nodes", s.accuracyOrders, "numbers of quadrature nodes K compared")

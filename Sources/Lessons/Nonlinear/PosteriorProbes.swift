@@ -53,10 +53,9 @@ enum PosteriorProbes {
         let zEnd = lowerIsFirst ? zLow : zHigh
         let inward = zEnd < split ? 0.05 : -0.05
         let near = model.decoder(Matrix(rows: 1, columns: 1, elements: [zEnd + inward]))             // (1, 2)
-        var tangent = [ends[end, 0] - near[0, 0], ends[end, 1] - near[0, 1]]
-        let length = max(hypot(tangent[0], tangent[1]), 1e-12)
-        tangent = [tangent[0] / length, tangent[1] / length]
-        let c = [ends[end, 0] + 0.2 * tangent[0], ends[end, 1] + 0.2 * tangent[1]]
+        let (tx, ty) = (ends[end, 0] - near[0, 0], ends[end, 1] - near[0, 1])
+        let length = max(hypot(tx, ty), 1e-12)
+        let c = [ends[end, 0] + 0.2 * (tx / length), ends[end, 1] + 0.2 * (ty / length)]
         return ([
             PosteriorProbe(name: "A", x: [1.12, 0.05], description: "just outside the arc"),
             PosteriorProbe(name: "B", x: [bx, by], description: "in the gap between the two ends"),
