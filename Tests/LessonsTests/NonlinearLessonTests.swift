@@ -45,14 +45,8 @@ import Testing
     @Test func everyReferenceResolvesAndTheFiguresShownAreExactlyTheFiguresMade() throws {
         let r = try Self.standard.get()
         let text = try Self.text()
-        let values = try Regex(#"\{\{([^}|]+)(\|[^}]*)?\}\}"#)
-        let references = text.matches(of: values).map { String($0.output[1].substring!).trimmingCharacters(in: .whitespaces) }
-        // every `{{` opens a reference the pattern reads (none is skipped as malformed); this lesson has no tables
-        #expect(references.count == text.components(separatedBy: "{{").count - 1)
-        for path in references { #expect(JSONValue.object(r.results).value(at: path) != nil, "unknown value {{\(path)}}") }
-        let figure = try Regex(#"\(figure:([a-z0-9-]+)\)"#)
-        let shown = Set(text.matches(of: figure).map { String($0.output[1].substring!) })
-        #expect(shown == Set(r.figures.keys), "figures made but not shown, or shown but not made")
+        // every reference resolves through the report's own renderer and every figure made is shown (the contract)
+        try LessonContractTests.expectReferencesResolve(NonlinearLesson(), lessonsFolder: Self.lessonsDirectory, result: r)
         // every step of the text shows something the lesson computed
         for step in text.components(separatedBy: "\n## ").dropFirst() {
             #expect(step.contains("{{") || step.contains("(figure:"), "a step without numbers or figures: \(step.prefix(40))")

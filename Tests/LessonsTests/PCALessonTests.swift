@@ -6,6 +6,7 @@ import Plotting
 import Testing
 
 @testable import Lessons
+import Report
 
 /// The repository's `Lessons/` folder (texts and data).
 let lessonsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -16,35 +17,6 @@ let sharedData = LessonData.catalog(in: lessonsFolder)
 
 /// The digits (1797 × 64), from `sharedData`.
 let sharedDigits: Dataset = try! sharedData.dataset(.digits)
-
-/// The references a lesson text makes: `{{path}}` (format after `|` dropped), `{{table:name}}`, `figure:name`.
-struct LessonTextReferences {
-    var values: [String] = []
-    var tables: [String] = []
-    var figures: [String] = []
-    var stepTitles: [String] = []
-
-    init(_ text: String) {
-        for line in text.components(separatedBy: "\n") where line.hasPrefix("## ") { stepTitles.append(String(line.dropFirst(3))) }
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            let inner = String(rest[open.upperBound..<close.lowerBound])
-            if inner.hasPrefix("table:") {
-                tables.append(String(inner.dropFirst(6)))
-            } else {
-                values.append(String(inner.split(separator: "|", maxSplits: 1)[0]).trimmingCharacters(in: .whitespaces))
-            }
-            rest = rest[close.upperBound...]
-        }
-        rest = Substring(text)
-        while let start = rest.range(of: "(figure:") {
-            guard let end = rest[start.upperBound...].firstIndex(of: ")") else { break }
-            figures.append(String(rest[start.upperBound..<end]))
-            rest = rest[end...]
-        }
-    }
-}
 
 /// A user data set without images: correlated columns with names, as a teacher's CSV would give.
 func userTable(rows: Int, columns: Int, seed: UInt64) -> Dataset {
@@ -99,18 +71,11 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         default: userData = nil
         }
         let result = try PCALesson().run(pcaContext(userData: userData))
-        let text = try String(contentsOf: lessonsFolder.appendingPathComponent("01-pca.md"), encoding: .utf8)
-        let references = LessonTextReferences(text)
-        #expect(references.stepTitles.count == 7)
-        let root = JSONValue.object(result.results)
-        for path in references.values {
-            #expect(root.value(at: path) != nil, "{{\(path)}} does not resolve (\(kind))")
-            #expect(result.quantities[path] != nil, "{{\(path)}} has no Quantity label (\(kind))")
-        }
-        for name in references.tables { #expect(result.tables[name] != nil, "table \(name) missing (\(kind))") }
-        for name in references.figures { #expect(result.figures[name] != nil, "figure \(name) missing (\(kind))") }
+        // Every reference resolves through the report's own renderer, every shown value has a label (the contract).
+        try LessonContractTests.expectReferencesResolve(PCALesson(), lessonsFolder: lessonsFolder, result: result)
+        let text = try LessonText.load(lessonsFolder.appendingPathComponent("01-pca.md"))
+        #expect(text.steps.count == 7)
         #expect(Set(result.figures.keys) == Self.figureNames)
-        #expect(Set(references.figures) == Self.figureNames, "every figure is placed in the text")
         // Every figure renders.
         for (name, output) in result.figures {
             switch output {

@@ -14,12 +14,8 @@ import Testing
     func lessonRunsAndEveryReferenceResolves(_ file: String) throws {
         let data = try Dataset.load(csv: Self.examples.appendingPathComponent(file))
         let result = try PCALesson().run(pcaContext(userData: data))
-        let text = try String(contentsOf: lessonsFolder.appendingPathComponent("01-pca.md"), encoding: .utf8)
-        let references = LessonTextReferences(text)
+        try LessonContractTests.expectReferencesResolve(PCALesson(), lessonsFolder: lessonsFolder, result: result)
         let root = JSONValue.object(result.results)
-        for path in references.values { #expect(root.value(at: path) != nil, "{{\(path)}} (\(file))") }
-        for name in references.figures { #expect(result.figures[name] != nil, "figure \(name) (\(file))") }
-        for name in references.tables { #expect(result.tables[name] != nil, "table \(name) (\(file))") }
         #expect(root.value(at: "data.title") == .string(file))
         #expect(root.value(at: "d") == .integer(data.dimension))
         // The loadings table names the columns from the header.

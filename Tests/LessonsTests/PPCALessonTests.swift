@@ -50,29 +50,6 @@ private func number(_ result: LessonResult, _ path: String) -> Double? {
     }
 }
 
-/// Every `{{path}}`, `{{table:name}}` and `figure:name` of the lesson text must resolve in a result.
-private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
-    let text = try String(contentsOf: lessonsDirectory.appendingPathComponent("02-ppca.md"), encoding: .utf8)
-    var missing: [String] = []
-    let references = try Regex(#"\{\{([^}|]+)(\|[^}]*)?\}\}"#)
-    for match in text.matches(of: references) {
-        let path = String(text[match.range]).dropFirst(2).dropLast(2).split(separator: "|")[0]
-        if path.hasPrefix("table:") {
-            if result.tables[String(path.dropFirst(6))] == nil { missing.append(String(path)) }
-            continue
-        }
-        let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
-        guard let root = result.results[parts[0]] else { missing.append(String(path)); continue }
-        if parts.count == 2, root.value(at: parts[1]) == nil { missing.append(String(path)) }
-    }
-    let figures = try Regex(#"\(figure:([a-z0-9-]+)\)"#)
-    for match in text.matches(of: figures) {
-        let name = String(text[match.range].dropFirst(8).dropLast())
-        if result.figures[name] == nil { missing.append("figure:" + name) }
-    }
-    return missing
-}
-
 @Suite(.serialized) struct PPCALessonTests {
     /// The digits run: the keys results.json promises and the values derived from the numpy fixture and the data.
     @Test func digitsRunHasTheContractKeysAndTheReferenceValues() throws {
@@ -104,7 +81,7 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
         #expect(number(result, "em.decreasing_steps") == 0)
         #expect(number(result, "rotation.w_relative_difference")! > 0.1)
         #expect(result.results["model_selection"]?.value(at: "full_gaussian.exists") == .bool(false))
-        #expect(try unresolvedReferences(result) == [])
+        try LessonContractTests.expectReferencesResolve(PPCALesson(), lessonsFolder: lessonsDirectory, result: result)
         guard case let .frames(frames, labels)? = result.figures["em-iterations"] else {
             Issue.record("em-iterations is not frames"); return
         }
@@ -174,7 +151,7 @@ private func unresolvedReferences(_ result: LessonResult) throws -> [String] {
         context.userData = ppcaUserData(columns: columns)
         let result = try PPCALesson().run(context)
         #expect(result.results["latent_dim"] == .integer(q ?? 2))
-        #expect(try unresolvedReferences(result) == [])
+        try LessonContractTests.expectReferencesResolve(PPCALesson(), lessonsFolder: lessonsDirectory, result: result)
         #expect(result.results["model_selection"]?.value(at: "full_gaussian.exists") == .bool(true))
     }
 

@@ -62,9 +62,10 @@ import Testing
         try Self.expectReferencesResolve(Self.lesson(slug), lessonsFolder: lessonsFolder)
     }
 
-    static func expectReferencesResolve(_ lesson: any Lesson, lessonsFolder: URL) throws {
+    /// The contract on references for one run (the default data when `result` is nil).
+    static func expectReferencesResolve(_ lesson: any Lesson, lessonsFolder: URL, result given: LessonResult? = nil) throws {
         let slug = lesson.slug
-        let result = try Self.run(lesson)
+        let result = try given ?? Self.run(lesson)
         let used = try Self.usedReferences(result, try LessonText.load(lessonsFolder.appendingPathComponent(lesson.textFileName)))
         #expect(!used.values.isEmpty, "\(slug): the text shows no value")
         for path in Set(used.values).sorted() {
