@@ -162,9 +162,8 @@ extension PPCALesson {
         }
     }
 
-    /// Step 9 — generation: samples x = Wz + μ + ε from the ML models for a few q beside real rows, the share of
-    /// sampled values outside the data's range, the noise's share (D − q)σ²/tr S of the variance, and the linear
-    /// manifold Wz + μ over a probit grid of the latent plane.
+    /// Step 9 — generation: samples x = Wz + μ + ε of the ML models for a few q beside real rows, the share outside
+    /// the data's range, the noise's share (D − q)σ²/tr S, and the manifold Wz + μ on a latent probit grid.
     func generation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
                     _ streams: PPCARandomStreams) throws {
         let d = inputs.dimension

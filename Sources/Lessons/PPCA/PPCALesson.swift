@@ -95,9 +95,8 @@ enum PPCARandomStream: String {
 /// - The *main* data are the digits (1797 × 64) or, with `--data`, the user's data. Everything stored under the
 ///   top-level keys of `results.json` (`latent_dim`, `sigma2`, `W`, `log_likelihood_per_sample`, `em`,
 ///   `model_selection`) is about the main data with q = `--latent-dim` (default 2).
-/// - The steps that need a picture of the geometry (the generative story, the Monte Carlo marginal, EM frames,
-///   shrinkage, σ² → 0) use the 2-D cloud the PCA lesson shows (`toy` in `results.json`), whatever the main data:
-///   these ideas need a plane to be seen.
+/// - The steps that picture the geometry (story, Monte Carlo marginal, EM frames, shrinkage, σ² → 0) use the PCA
+///   lesson's 2-D cloud (`toy` in `results.json`) whatever the main data: these ideas need a plane to be seen.
 /// - Steps that need images or labels (posterior scatter coloured by label, samples, the latent manifold) draw an
 ///   alternative figure for data without them, under the same figure names, so every reference of the text resolves.
 /// - Figures that use a latent plane use q = 2 (q = 1 when D = 2), whatever `--latent-dim` is.
