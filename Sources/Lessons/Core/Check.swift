@@ -1,8 +1,6 @@
 /// A closed form checked against an independent computation, with both sides kept.
-///
-/// `expected` is the closed form (or the reference), `computed` the independent computation, `method` says how
-/// each side was obtained. `difference` is |expected − computed|, divided by |expected| when `relative`; the check
-/// holds when `difference ≤ tolerance`. Tests never read `difference` back: they recompute both sides themselves.
+/// `expected` is the closed form (or the reference), `computed` the independent computation, `method` says how each
+/// side was obtained. Tests never read `difference` back: they recompute both sides themselves.
 public struct Check: Sendable, Equatable {
     /// A stable, dot-separated name (`pca.identity.q1`); `results.json` sorts the checks by it.
     public var name: String
@@ -29,7 +27,6 @@ public struct Check: Sendable, Equatable {
     /// True when the difference is within the tolerance (false for NaN).
     public var holds: Bool { difference <= tolerance }
 
-    /// `{name, method, expected, computed, difference, tolerance}`, plus `"relative": true` for a relative check.
     var json: JSONValue {
         var members: [String: JSONValue] = [
             "name": .string(name), "method": .string(method), "expected": .number(expected),

@@ -20,6 +20,5 @@ extension Optional: JSONRepresentable where Wrapped: JSONRepresentable {
 }
 
 extension Matrix: JSONRepresentable {
-    /// A list of rows, each an array of numbers.
     public var json: JSONValue { .rows(rowArrays) }
 }

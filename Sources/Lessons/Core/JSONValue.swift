@@ -1,7 +1,5 @@
 /// A JSON tree: what a lesson writes into `results.json` and what `{{path}}` references in the lesson text read.
-///
-/// Numbers keep full precision (`Double`'s shortest round-trip form when serialised); integers stay integers.
-/// Paths are dot-separated keys and array indices: `em.iterations`, `eigenvalues.0`.
+/// Numbers keep full precision (`Double`'s shortest round-trip form); paths are dot-separated keys and array indices.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -11,10 +9,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// An array of numbers.
     public static func numbers(_ values: [Double]) -> JSONValue { .array(values.map(JSONValue.number)) }
 
-    /// A list of rows, each an array of numbers.
     public static func rows(_ rows: [[Double]]) -> JSONValue { .array(rows.map(JSONValue.numbers)) }
 
     /// The value at a dot-separated path, or nil when any part of it is missing.

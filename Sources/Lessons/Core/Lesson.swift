@@ -3,24 +3,19 @@ import Foundation
 import Plotting
 
 /// One lesson of the report: computes its numbers and figures; knows nothing of HTML.
-///
-/// The lesson's text lives in `Lessons/<textFileName>` (Markdown with front matter; each `## ` heading is a step) and
-/// refers to what `run` returns by name: `{{path}}` for a value of `LessonResult.results`,
-/// `![caption](figure:name)` for a figure, `{{table:name}}` for a table.
+/// Its text, `Lessons/<textFileName>` (Markdown with front matter; each `## ` heading is a step), refers to what `run`
+/// returns by name: `{{path}}` for a value of `results`, `![caption](figure:name)`, `{{table:name}}`.
 public protocol Lesson: Sendable {
     /// The slug used on the command line and as the output folder: `pca`, `ppca`, `nonlinear`.
     var slug: String { get }
     /// The lesson text's file name inside the lessons directory, e.g. `01-pca.md`.
     var textFileName: String { get }
-    /// The command-line options this lesson takes (`[.data, .latentDimension]`), declared in the lesson's own file.
-    /// Their values reach `run` through the context only for the options listed here.
+    /// The command-line options this lesson takes (`[.data, .latentDimension]`); only their values reach `run`.
     var acceptedOptions: [LessonOption] { get }
-    /// Computes every value, table and figure of the lesson.
     func run(_ context: LessonContext) throws -> LessonResult
 }
 
-/// What a lesson is given to run: the build's settings, the data it may ask for, and the values of the options it
-/// declares (`Lesson.acceptedOptions`), already validated.
+/// What a lesson is given to run: the build's settings, the data it may ask for, and its declared options' values.
 public struct LessonContext: Sendable {
     /// The slug of the lesson being run (for streams of random numbers derived per lesson and step).
     public var lesson: String

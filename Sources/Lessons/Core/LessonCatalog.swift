@@ -2,6 +2,5 @@
 public enum LessonCatalog {
     public static let all: [any Lesson] = [PCALesson(), PPCALesson(), NonlinearLesson()]
 
-    /// The lesson with this slug, or nil.
     public static func lesson(slug: String) -> (any Lesson)? { all.first { $0.slug == slug } }
 }

@@ -6,13 +6,11 @@ extension DatasetName {
     public static let digits: DatasetName = "digits"
 }
 
-/// The data sets that ship with the lessons, in `Lessons/data/`: the entries of the build's `DataCatalog`. A lesson
-/// asks for one by name, `try context.data.dataset(.digits)`; only the data sets asked for are read (and listed in the
-/// manifest). A new data set is a new entry here, a `DatasetName`, and its files under `Lessons/data/`.
+/// The data sets that ship with the lessons, in `Lessons/data/`: the entries of the build's `DataCatalog`, read (and
+/// listed in the manifest) only when asked for by name. A new data set is an entry here, a `DatasetName` and its files.
 public enum LessonData {
-    /// `data/digits.csv` (columns `pixel_R_C`) and `data/digits_labels.csv` (one column, same order): the 1797-image
-    /// copy of the UCI "Optical Recognition of Handwritten Digits" data that scikit-learn distributes (provenance in
-    /// `Lessons/data/README.md`).
+    /// `data/digits.csv` (columns `pixel_R_C`) and `data/digits_labels.csv` (same order): scikit-learn's copy of the
+    /// UCI "Optical Recognition of Handwritten Digits" data (provenance in `Lessons/data/README.md`).
     public static let digits = DataCatalog.Entry(
         name: .digits, file: "data/digits.csv", labelsFile: "data/digits_labels.csv", labelRange: 0...9,
         imageShape: Dataset.ImageShape(rows: 8, columns: 8),
@@ -21,7 +19,6 @@ public enum LessonData {
     /// Every shipped data set, in the order the manifest lists their files.
     public static let entries: [DataCatalog.Entry] = [digits]
 
-    /// A catalogue of the shipped data sets in `lessonsDirectory`.
     public static func catalog(in lessonsDirectory: URL) -> DataCatalog {
         DataCatalog(root: lessonsDirectory, entries: entries)
     }

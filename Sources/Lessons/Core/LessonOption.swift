@@ -1,9 +1,6 @@
-/// A command-line option that some lessons take, declared by each lesson that takes it (`Lesson.acceptedOptions`),
-/// so the command line can check and explain which lesson takes which flag without naming lessons.
-///
-/// The option's value reaches a lesson through `LessonContext` (typed: `userData`, `latentDimension`), and only if
-/// the lesson declares the option; other lessons see nil. A new option is a new static member here, a typed field of
-/// `LessonContext`, and an `@Option` of `lvm-lessons build`.
+/// A command-line option that some lessons take, declared by each lesson that takes it (`Lesson.acceptedOptions`), so
+/// the command line can check and explain which lesson takes which flag. Its value reaches only those lessons, as a
+/// typed field of `LessonContext`; a new option needs a static member here, that field, and an `@Option` of the CLI.
 public struct LessonOption: Hashable, Sendable, CustomStringConvertible {
     /// The flag as typed on the command line: `--data`.
     public let flag: String
@@ -22,6 +19,5 @@ public struct LessonOption: Hashable, Sendable, CustomStringConvertible {
     /// `--latent-dim Q`: the latent dimension of the lesson's model (`LessonContext.latentDimension`).
     public static let latentDimension = LessonOption(flag: "--latent-dim", help: "the latent dimension q of the model")
 
-    /// The lessons of `lessons` that take this option, in their order.
     public func takers(in lessons: [any Lesson]) -> [any Lesson] { lessons.filter { $0.acceptedOptions.contains(self) } }
 }

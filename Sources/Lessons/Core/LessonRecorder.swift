@@ -1,25 +1,10 @@
 import Foundation
 import Plotting
 
-/// What every lesson records while it runs, in one place: values with their labels and conventions, figures, frame
-/// sequences, tables and checks. A lesson's story calls it once per thing it shows; `result` hands it to the report.
-///
-/// A value and the words that describe it are recorded in **one** call, at the path the lesson text refers to
-/// (`{{toy.mean.0}}`), so that the two cannot drift apart:
-///
-/// ```swift
-/// page.group("toy") { page in
-///     page.value("mean", pca.mean, "μ, the sample mean", .sampleMean)
-///     page.label("mean.0", "μ₁, first coordinate of the mean")     // a part of a value already recorded
-/// }
-/// page.check("pca.identity.q1", method: "MSE(1) from the rows against λ₂",
-///            expected: pca.discardedVariance(dimensions: 1), computed: pca.reconstructionMSE(x, dimensions: 1),
-///            tolerance: 64 * .ulpOfOne * pca.totalVariance)
-/// page.figure("projection", PCAFigures.projection(cloud, pca))
-/// ```
-///
-/// Paths are dot-separated object keys (array elements are addressed by index when read, `eigenvalues.0`); `group`
-/// prefixes every path recorded inside it. Figures are frozen when recorded, so a figure handed on cannot change.
+/// What every lesson records while it runs: values with their labels and conventions, figures, frame sequences, tables
+/// and checks; `result` hands it all to the report. A value and the words that describe it are recorded in **one**
+/// call, at the path the lesson text refers to (`{{toy.mean.0}}`), so that the two cannot drift apart. Paths are
+/// dot-separated object keys (array elements by index when read, `eigenvalues.0`). Figures are frozen when recorded.
 public struct LessonRecorder {
     private var root: [String: JSONValue] = [:]
     private var quantities: [String: Quantity] = [:]
@@ -29,8 +14,6 @@ public struct LessonRecorder {
     private var prefix: [String] = []
 
     public init() {}
-
-    // MARK: - Values
 
     /// Stores `value` at `path` and the label (and convention) the step's panel of numbers shows beside it.
     public mutating func value(_ path: String, _ value: some JSONRepresentable, _ label: String, _ convention: Convention? = nil) {
@@ -57,8 +40,6 @@ public struct LessonRecorder {
         try body(&self)
     }
 
-    // MARK: - Figures and tables
-
     /// A figure by its stable name (`![caption](figure:name)` in the text); frozen here.
     public mutating func figure(_ name: String, _ figure: Figure) {
         precondition(figures[name] == nil, "LessonRecorder: figure `\(name)` recorded twice")
@@ -77,11 +58,8 @@ public struct LessonRecorder {
         tables[name] = table
     }
 
-    // MARK: - Checks
-
     /// A closed form checked on the page by an independent computation: both sides are stored, so that anyone (the
-    /// tests, a reader of `results.json`) can recompute the difference. `results.json` lists every check under
-    /// `checks`, sorted by name; `difference` = |expected − computed|, or that over |expected| when `relative`.
+    /// tests, a reader of `results.json`) can recompute the difference.
     @discardableResult
     public mutating func check(_ name: String, method: String, expected: Double, computed: Double, tolerance: Double,
                                relative: Bool = false) -> Check {
@@ -92,8 +70,6 @@ public struct LessonRecorder {
         return check
     }
 
-    // MARK: - The result
-
     /// Everything recorded, with `checks` added to the results (sorted by name).
     public var result: LessonResult {
         var results = root
@@ -101,8 +77,6 @@ public struct LessonRecorder {
         if !sorted.isEmpty { results["checks"] = .array(sorted.map(\.json)) }
         return LessonResult(results: results, quantities: quantities, figures: figures, tables: tables, checks: sorted)
     }
-
-    // MARK: - Paths
 
     private func fullPath(_ path: String) -> String { (prefix + [path]).joined(separator: ".") }
 
@@ -122,8 +96,7 @@ public struct LessonRecorder {
 }
 
 /// What a recorded value stands for, stated once beside it: 1/N or 1/(N−1), natural log, per sample, the sign of an
-/// eigenvector. Each lesson declares its conventions as static members (`extension Convention { static let … }`),
-/// so one wording serves every value it applies to.
+/// eigenvector. Each lesson declares its conventions as static members, so one wording serves every value.
 public struct Convention: Sendable, Equatable, ExpressibleByStringLiteral {
     public var text: String
     public init(_ text: String) { self.text = text }

@@ -1,8 +1,7 @@
 import Foundation
 import Plotting
 
-/// A quantity shown on a page: its human label and the convention behind the number (1/N or 1/(N−1), natural log,
-/// sign of eigenvectors...). Shown in the step's panel of numbers.
+/// A quantity shown in a step's panel of numbers: its human label and the `Convention` behind the number.
 public struct Quantity: Sendable, Equatable {
     public var label: String
     public var convention: String?
@@ -31,25 +30,20 @@ public enum TableCell: Sendable, Hashable, ExpressibleByStringLiteral, Expressib
     case text(String)
     /// A number, formatted by the report in `style`.
     case number(Double, NumberStyle = .default)
-    /// A whole number.
     case integer(Int)
 
     public init(stringLiteral text: String) { self = .text(text) }
     public init(integerLiteral value: Int) { self = .integer(value) }
 }
 
-/// A figure of a lesson: one image, or frames of an iterative algorithm shown with a slider. It holds frozen figures
-/// (`Sendable` values): the report renders them on background threads while the next lesson computes, and nothing
-/// the lesson does to its `Figure` afterwards reaches them.
+/// A figure of a lesson: one image, or frames of an iterative algorithm shown with a slider, frozen (`Sendable`): the
+/// report renders them on background threads while the next lesson computes, and later changes do not reach them.
 public enum FigureOutput: Sendable {
     case single(FrozenFigure)
-    /// Frames in order, each with a short label (`iteration 3`, `σ² = 0.1`).
     case frames([FrozenFigure], labels: [String])
 
-    /// One figure, frozen as it is now: lessons write `.single(figure)`.
+    /// Lessons pass `Figure`s; these two freeze them as they are now.
     public static func single(_ figure: Figure) -> FigureOutput { .single(figure.frozen()) }
-
-    /// Frames, each frozen as it is now: lessons write `.frames(figures, labels: labels)`.
     public static func frames(_ figures: [Figure], labels: [String]) -> FigureOutput {
         .frames(figures.map { $0.frozen() }, labels: labels)
     }

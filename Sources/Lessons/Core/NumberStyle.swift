@@ -2,13 +2,12 @@
 /// `{{path|%}}`, `{{path|.2%}}`, `{{path|.5g}}`, `{{path|int}}` choose another) and in table cells
 /// (`TableCell.number(x, style)`). The report formats both the same way; `results.json` always keeps full precision.
 public enum NumberStyle: Sendable, Hashable {
-    /// `n` significant digits, trailing zeros dropped; plain notation for 10⁻³ ≤ |x| < 10⁵ (after rounding), else
-    /// m × 10ⁿ — so never "× 10⁰".
+    /// `n` significant digits, trailing zeros dropped; plain for 10⁻³ ≤ |x| < 10⁵ (after rounding), else m × 10ⁿ.
     case significant(Int)
     /// `n` digits after the point.
     case fixed(Int)
     /// Scientific with `n` digits after the point: `1.23 × 10⁻⁵`; exponents −1, 0 and 1 are written plainly with the
-    /// same significant digits (`0.339`, `3.39`, `33.9`), never as `× 10⁰`.
+    /// same significant digits (`0.339`, `3.39`, `33.9`).
     case scientific(Int)
     /// The value × 100 with `n` decimals and a `%` sign.
     case percent(Int)

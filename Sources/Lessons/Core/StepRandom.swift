@@ -1,15 +1,11 @@
 import LinearAlgebra
 
-/// A random stream per (seed, lesson, step): each step of each lesson draws from its own generator, derived by
-/// mixing the build's seed with a fixed id of the step, so that one more draw in one step changes no number of any
-/// other step, and two lessons that need the same random data (the 2-D cloud) get it from one function.
-///
-/// The id is the 64-bit FNV-1a hash of the UTF-8 text `lesson/step` (Fowler, Noll & Vo); the generator is
-/// xoshiro256** seeded with SplitMix64(seed) XOR SplitMix64(id) — the first output of a SplitMix64 started at each,
-/// so that nearby seeds and nearby ids give unrelated streams. Step ids are part of the lesson's output: renaming a
-/// step changes its numbers, on purpose visibly (the step id is written next to the draw).
+/// A random stream per (seed, lesson, step), so that one more draw in one step changes no number of any other step,
+/// and two lessons that need the same random data (the 2-D cloud) get it from one function. The step's id is the
+/// 64-bit FNV-1a hash of the UTF-8 text `lesson/step` (Fowler, Noll & Vo); the generator is xoshiro256** seeded with
+/// SplitMix64(seed) XOR SplitMix64(id) — the first output of a SplitMix64 started at each, so that nearby seeds and
+/// nearby ids give unrelated streams. Renaming a step changes its numbers.
 public enum StepRandom {
-    /// The generator of `step` in `lesson` for `seed`.
     public static func generator(seed: UInt64, lesson: String, step: String) -> Xoshiro256StarStar {
         Xoshiro256StarStar(seed: mixedSeed(seed: seed, lesson: lesson, step: step))
     }
@@ -20,7 +16,6 @@ public enum StepRandom {
         return a.next() ^ b.next()
     }
 
-    /// 64-bit FNV-1a of the UTF-8 bytes of `text`.
     static func fnv1a(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {

@@ -9,14 +9,12 @@ extension Convention {
         "mean over the N rows of ‖x − x̂‖², computed from the data and their reconstructions"
     static let pcaAngle: Convention =
         "degrees, counter-clockwise from the x₁ axis, in [0°, 180°) (a direction and its opposite are the same line)"
-    /// An angle of the step-5 grid.
     static let pcaAngleOnTheGrid = Convention(pcaAngle.text + "; on the grid")
     static let pcaUnbiasedForComparison: Convention = "unbiased normalisation 1/(N−1), for comparison only"
     static let pcaShareOfVariance: Convention = "λᵢ / Σⱼ λⱼ"
 }
 
 extension PCALesson {
-    /// `results.json`'s `conventions` object.
     static let conventions: JSONValue = [
         "covariance": .string(Convention.pcaCovariance.text + "; multiply by N/(N−1) for the unbiased estimate"),
         "eigenvalues": .string(Convention.pcaEigenvalues.text + "; values below zero by rounding are reported as 0"),

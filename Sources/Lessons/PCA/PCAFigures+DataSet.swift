@@ -67,9 +67,8 @@ extension PCAFigures {
         }
     }
 
-    /// Step 6, image data: the mean as a grey heatmap (its colour bar gives the grey levels) and the first 16
-    /// components as images on one symmetric colour range, so that their weights can be compared (each uᵢ has unit
-    /// length).
+    /// Step 6, image data: the mean as a grey heatmap and the first 16 components as images on one symmetric colour
+    /// range, so that their weights can be compared (each uᵢ has unit length).
     static func eigenImages(_ pca: PCA, shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
         let figure = Figure(width: 640, height: 370, title: dataSet.isUserData
             ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
@@ -122,8 +121,7 @@ extension PCAFigures {
         return figure
     }
 
-    /// Step 6, image data: each original row (left) and its reconstructions from the first q components, one row of
-    /// images per original.
+    /// Step 6, image data: each original row (left) and its reconstructions from the first q components.
     static func reconstructionImages(rows: [Int], originals: Matrix, qs: [Int], reconstructions: [Matrix],
                                      shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
         var images: [[Double]] = []

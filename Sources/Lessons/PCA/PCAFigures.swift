@@ -4,9 +4,8 @@ import Models
 import Plotting
 
 /// The PCA lesson's figures: pure functions from the values a step computed to a `Figure`. They compute only what
-/// drawing needs (limits, label spots, the feet of the error segments); the numbers of the story come in.
-///
-/// This file holds the figures of the 2-D cloud (steps 1–5 and 7); `PCAFigures+DataSet.swift` those of the data set.
+/// drawing needs (limits, label spots, the feet of the error segments); the numbers of the story come in. This file:
+/// the 2-D cloud (steps 1–5 and 7); `PCAFigures+DataSet.swift`: the data set.
 enum PCAFigures {
     /// A 460 × 345 figure with one axes, drawn by `draw`.
     static func single(_ title: String? = nil, _ draw: (Axes) -> Void) -> Figure {
@@ -44,9 +43,8 @@ enum PCAFigures {
     }
 
     /// Step 3: arrows √λᵢ uᵢ from μ, the 1σ and 2σ ellipses of S, and each arrow's label on its line beyond the 2σ
-    /// ellipse — at the nearest distance where the label covers no data point (`LabelPlacement`), joined to the tip by
-    /// a dotted leader and anchored on the side facing away from the mean, so that neither a line nor the ellipse
-    /// crosses it.
+    /// ellipse, at the nearest distance where it covers no data point, with a dotted leader to the tip and anchored on
+    /// the side away from the mean, so that neither a line nor the ellipse crosses it.
     static func principalAxes(_ cloud: Matrix, _ pca: PCA) -> Figure {
         single("Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ") { ax in
             ax.dataPlane()
@@ -128,8 +126,7 @@ enum PCAFigures {
         }
     }
 
-    /// One frame of the sweep: the line at angle θ through μ with each point's error segment (top), and where θ sits
-    /// on the V(θ) and E(θ) curves (bottom).
+    /// One frame of the sweep: the line at θ through μ with each point's error (top), θ on the V, E curves (bottom).
     static func sweepFrame(_ theta: Double, variance: Double, error: Double, _ sweep: Sweep, cloud: Matrix,
                            centred: Matrix, mean: [Double]) -> Figure {
         let figure = Figure(width: 460, height: 690,
@@ -158,7 +155,6 @@ enum PCAFigures {
         return figure
     }
 
-    /// V(θ) and E(θ) against θ (legend labels `names`) and the angle of u₁, legend upper right.
     private static func curves(_ ax: Axes, _ sweep: Sweep, width: Double, names: [String], eigenLabel: String) {
         ax.xLabel = "θ (degrees)"
         ax.yLabel = "V(θ), E(θ)  (1/N)"

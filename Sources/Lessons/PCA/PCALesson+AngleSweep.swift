@@ -13,10 +13,8 @@ extension PCALesson {
 
         init(quick: Bool) { (gridStepDegrees, frameStepDegrees) = quick ? (1, 15) : (0.25, 5) }
 
-        /// θ = 0, step, 2·step, … < 180.
         var gridAngles: [Double] { stride(from: 0.0, to: 180.0, by: gridStepDegrees).map { $0 } }
 
-        /// Frames in the half turn: 180° / frame step.
         var frameCount: Int { Int((180 / frameStepDegrees).rounded()) }
 
         /// θₖ = θ₁ + k · frame step (mod 180°), k = 1 … frameCount, for u₁ at θ₁: the last one is θ₁ itself.
@@ -77,8 +75,6 @@ extension PCALesson {
             return (label: "θ = " + NumberFormat.fixed(theta, decimals: 1) + "°", figure: frame)
         })
     }
-
-    // MARK: - Angles of lines
 
     /// The unit vector (cos θ, sin θ) for θ in degrees.
     static func direction(_ degrees: Double) -> [Double] {

@@ -4,15 +4,12 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// The data set of step 6 — the digits, or the user's CSV — and how the page names it.
-///
-/// Image data (the digits, or a CSV whose columns are `pixel_R_C`) get image figures (`PCAFigures+DataSet.swift`),
-/// other data figures of the same names without images, so the text always resolves.
+/// The data set of step 6 — the digits, or the user's CSV — and how the page names it. Image data (columns
+/// `pixel_R_C`) get image figures, other data figures of the same names without images, so the text always resolves.
 struct PCADataSet: Sendable {
     let data: Dataset
     let isUserData: Bool
 
-    /// How the text and the captions name it: "the digits", or the file's name.
     var title: String { isUserData ? data.name : "the digits" }
 
     /// `results.json`'s `data` object.
@@ -60,8 +57,7 @@ extension PCALesson {
             page.label("explained_variance_ratio.\(i)", "share of the variance along u\(index)", .pcaShareOfVariance)
         }
         page.label("cumulative_explained_variance.1", "share of the variance kept by u₁ and u₂ together", "(λ₁ + λ₂) / Σⱼ λⱼ")
-        // All components up to 100 of them (the digits have 64); wider data keep the leading 100 rows, so that
-        // results.json stays small (1024 columns would otherwise write a million numbers).
+        // Wider data keep the leading 100 rows: 1024 columns would otherwise write a million numbers.
         page.store(pca.components.rows(0..<min(d, Self.storedComponents)), at: "components")
         page.value("components_for_90_percent", pca.componentsNeeded(toExplain: 0.9), "smallest q that keeps 90 % of the variance")
         page.value("components_for_95_percent", pca.componentsNeeded(toExplain: 0.95), "smallest q that keeps 95 % of the variance")

@@ -8,13 +8,10 @@ import Plotting
 /// Reference: C. M. Bishop, Pattern Recognition and Machine Learning (2006), §12.1 — maximum variance (§12.1.1) and
 /// minimum error (§12.1.2) give the same subspace; the minimum error is J(q) = Σ_{i>q} λᵢ, PRML (12.18).
 ///
-/// `run` is the table of contents: one call per `## ` step of the text, in its order. Each step computes its numbers
-/// through `Models`, records them with their labels and conventions, registers its checks (both sides of every
-/// closed form the page compares with an independent computation) and hands its figures over from `PCAFigures`.
-///
-/// Steps 1–5 and 7 use the seeded 2-D cloud, whose truth is known (values under `toy`), drawn from the shared stream
-/// of `Toy2D.standardCloud(seed:)`: the lesson's only random numbers. Step 6 and the top-level keys of
-/// `results.json` describe the lesson's data set (`PCADataSet`): the digits, or `--data FILE.csv`.
+/// `run` is the table of contents: one call per `## ` step of the text, in its order; each step computes its numbers
+/// through `Models`, records them with their labels, conventions and checks, and its figures from `PCAFigures`.
+/// Steps 1–5 and 7 use the seeded 2-D cloud (values under `toy`), from `Toy2D.standardCloud(seed:)`, the lesson's only
+/// random numbers; step 6 and the top-level keys describe the data set (`PCADataSet`): digits or `--data FILE.csv`.
 public struct PCALesson: Lesson {
     public init() {}
     public var slug: String { "pca" }
@@ -203,14 +200,12 @@ public enum PCALessonError: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 extension PCALesson {
-    /// One of step 7's points: its place in standard deviations from μ, along u₁ (units √λ₁) and across the line,
-    /// along u₂ (units √λ₂).
+    /// One of step 7's points, in standard deviations from μ: along u₁ (units √λ₁) and across the line (u₂, √λ₂).
     struct LimitPoint: Sendable, Equatable {
         let name: String, along: Double, across: Double
     }
 
-    /// A on u₁ one standard deviation out, B with the same z but 4√λ₂ off the line, C eight standard deviations out
-    /// along u₁.
+    /// A on u₁ one standard deviation out, B with the same z but 4√λ₂ off the line, C eight out along u₁.
     static let limitPoints = [LimitPoint(name: "A", along: 1, across: 0), LimitPoint(name: "B", along: 1, across: 4),
                               LimitPoint(name: "C", along: 8, across: 0)]
 

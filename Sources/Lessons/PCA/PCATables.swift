@@ -35,7 +35,7 @@ enum PCATables {
                      caption: "The first \(shown) of \(pca.dimension) eigenvalues of the 1/N covariance of \(dataSet.title).")
     }
 
-    /// Step 6: the columns that weigh most in u₁ (all of them when there are at most 12), with their means and loadings.
+    /// Step 6: the columns that weigh most in u₁ (all of them when at most 12), with their means and loadings.
     static func loadings(_ pca: PCA, _ dataSet: PCADataSet) -> Table {
         let d = pca.dimension
         let u1 = pca.components.row(0), u2 = pca.components.row(1)

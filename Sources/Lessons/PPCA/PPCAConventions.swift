@@ -1,8 +1,6 @@
-/// The conventions of the PPCA lesson, each stated once: the panels of numbers show them beside the values, and the
-/// `conventions` object of `results.json` spells out the first five in full.
+/// The conventions of the PPCA lesson, each stated once and shown beside the values; the first five are spelled out
+/// in full in the `conventions` object of `results.json`.
 extension Convention {
-    // MARK: - The `conventions` object of results.json
-
     static let covarianceOneOverN: Convention =
         "1/N (maximum likelihood): S = (1/N) Σ (xₙ − x̄)(xₙ − x̄)ᵀ; σ² and W use its eigenvalues"
     static let naturalLogPerSample: Convention =
@@ -12,8 +10,6 @@ extension Convention {
     static let posteriorFormula: Convention = "p(z|x) = N(M⁻¹Wᵀ(x − μ), σ²M⁻¹), M = WᵀW + σ²I"
     static let scikitLearnCovariance: Convention =
         "scikit-learn's PCA estimates the covariance with 1/(N−1): its explained_variance_ and noise_variance_ are N/(N−1) times ours, and PCA.score(X) evaluates that slightly different model; at the training data its average log-likelihood is lower than ours by sklearn_score_difference"
-
-    // MARK: - Beside the values
 
     static let naturalLogAveragedOverRows: Convention = "natural log, averaged over the rows"
     static let naturalLogPerRow: Convention = "natural log, per row"

@@ -6,9 +6,8 @@ import Plotting
 
 /// The figures of steps 8–9: model selection and generation.
 extension PPCAFigures {
-    /// Training and held-out ℓ against q, the best held-out q of the plotted range, a note when the maximum over
-    /// every q < D lies beyond it, and the two lines of the full-covariance Gaussian fitted to the training rows (its
-    /// ℓ on the training and the held-out rows), or a note that it does not exist.
+    /// Training and held-out ℓ against q, the best held-out q plotted, a note when the best over every q < D lies
+    /// beyond, and the training-fitted full Gaussian's two ℓ lines (or a note that it does not exist).
     static func modelSelection(qs: [Int], train: [Double], heldOut: [Double], bestQ: Int, maxQ: Int, overallBestQ: Int,
                                largestQ: Int, gaussian: (train: Double, heldOut: Double)?) -> Figure {
         let figure = Figure(width: 560, height: 380, title: "How many latent dimensions? Average log-likelihood against q")
@@ -83,8 +82,7 @@ extension PPCAFigures {
         return figure
     }
 
-    /// For data that are not images: the decoded grid Wz + μ drawn in the first two coordinates over the data — a
-    /// flat sheet (q = 2) or a line of points (q = 1).
+    /// For data that are not images: the grid Wz + μ over the data in the first two coordinates (a sheet or a line).
     static func manifoldInDataSpace(_ inputs: PPCAInputs, model: PPCA, side: Int) -> Figure {
         let figure = Figure(title: "PPCA's linear manifold Wz + μ, first two coordinates")
         let axes = figure.addAxes()

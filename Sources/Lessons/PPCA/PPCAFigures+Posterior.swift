@@ -58,8 +58,7 @@ extension PPCAFigures {
         return figure
     }
 
-    /// The grid posterior's contours at the closed form's 1, 2, 3σ levels over the closed-form ellipses (q = 2), or
-    /// both densities (q = 1).
+    /// The grid posterior's contours at 1, 2, 3σ over the closed-form ellipses (q = 2), or both densities (q = 1).
     static func posteriorGridCheck(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int) -> Figure {
         let figure = Figure(width: 540, height: 345, title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
         let axes = figure.addAxes()
@@ -167,9 +166,8 @@ extension PPCAFigures {
         var dataPosteriors: [LatentPosterior]   // the main data's posterior of the chosen rows, one per factor
     }
 
-    /// The frames of σ² → 0: the cloud (top) and the chosen rows' posteriors in the latent plane with their σ² → 0
-    /// limits (bottom). `projections`: the PCA projections of `cloudRows`. `first` is step 5's latent plane
-    /// (σ² = σ²_ML), which fixes the bottom panel's limits.
+    /// The frames of σ² → 0: the cloud (top) and the chosen rows' posteriors in the latent plane with their limits
+    /// (bottom). `first`, step 5's latent plane (σ² = σ²_ML), fixes the bottom panel's limits.
     static func sigmaToZero(_ frames: [SigmaFrame], cloud: Matrix, cloudRows: [Int], projections: [(Double, Double)],
                             mean mu: [Double], limit: [[Double]], first: PPCALesson.LatentPlane,
                             dataName: String) -> [(label: String, figure: Figure)] {

@@ -3,9 +3,8 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// The figures of the PPCA lesson: pure functions from the values a step computed to a `Figure` (layout, colours,
-/// legends; no numbers of the story beyond what drawing needs). Steps 1–4 here; steps 5–7 in
-/// `PPCAFigures+Posterior.swift`, steps 8–9 in `PPCAFigures+Generation.swift`.
+/// The figures of the PPCA lesson: pure functions from a step's values to a `Figure` (layout, colours, legends; no
+/// numbers beyond what drawing needs). Steps 1–4 here, 5–7 in `PPCAFigures+Posterior.swift`, 8–9 in `+Generation`.
 enum PPCAFigures {
     /// Four panels: (a) the prior and draws of z, (b) p(x | ẑ) as a circle around Wẑ + μ, (c) p(x) as the ellipses
     /// of N(μ, C) over draws from it, (d) the marginal's spread along and across W.
@@ -17,7 +16,6 @@ enum PPCAFigures {
         let figure = Figure(width: 640, height: 560, title: "The generative story of PPCA (D = 2, q = 1)")
         let axes = figure.subplots(rows: 2, columns: 2)
 
-        // (a) the prior on the latent line.
         let zs = stride(from: -3.5, through: 3.5, by: 0.02).map { $0 }
         axes[0].line(x: zs, y: zs.map { normalDensity($0, sd: 1) }, color: .model, label: "p(z) = N(0, 1)")
         axes[0].scatter(x: latentDraws, y: latentDraws.map { _ in 0.01 }, color: .samples, size: 4, marker: .plus,
@@ -38,7 +36,6 @@ enum PPCAFigures {
             a.dataPlane(x: -5...7, y: -4.5...5.5)
             a.legend = .upperLeft
         }
-        // (b) the conditional p(x | ẑ): a circle around Wẑ + μ.
         let centre = (w[0] * zHat + mu[0], w[1] * zHat + mu[1])
         axes[1].scatter(x: conditionalDraws.map(\.0), y: conditionalDraws.map(\.1), color: .samples, size: 2.5,
                         label: "x ~ p(x | ẑ)")
@@ -47,7 +44,6 @@ enum PPCAFigures {
         axes[1].scatter(x: [centre.0], y: [centre.1], color: .highlight, size: 5, marker: .diamond, label: "Wẑ + μ")
         axes[1].title = "2. draw x ~ N(Wẑ + μ, σ²I)"
 
-        // (c) the marginal p(x): an ellipse elongated along W.
         axes[2].scatter(x: marginalDraws.column(0), y: marginalDraws.column(1), color: .samples, size: 2, alpha: 0.5,
                         label: "x ~ p(x)")
         let c = covariance2(model.marginalCovariance)

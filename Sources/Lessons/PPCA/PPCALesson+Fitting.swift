@@ -2,8 +2,7 @@ import Foundation
 import LinearAlgebra
 import Models
 
-/// Steps 3–4: the closed-form maximum-likelihood fit (checked against a direct Cholesky evaluation of N(x; μ, C)),
-/// and EM climbing to it.
+/// Steps 3–4: the closed-form maximum-likelihood fit, and EM climbing to it.
 extension PPCALesson {
     /// EM stops when one iteration gains less than this × max(1, |ℓ|) and so does the estimated remaining gap.
     static let emStopTolerance = 1e-14
@@ -122,7 +121,6 @@ extension PPCALesson {
             page.value("sklearn_sigma2", unbiased.noiseVariance, "σ² with the 1/(N−1) covariance (scikit-learn's noise_variance_)")
         }
 
-        // The fitted density over the 2-D cloud.
         page.figure("marginal-density", PPCAFigures.marginalDensity(inputs.cloud, model: cloudModel, quick: inputs.quick))
         page.group("toy") { page in
             page.store(inputs.cloud.rows, at: "rows")

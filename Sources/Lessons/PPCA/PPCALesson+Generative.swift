@@ -2,8 +2,7 @@ import Foundation
 import LinearAlgebra
 import Models
 
-/// Steps 1–2: the generative story of a hand-set 2-D PPCA (q = 1), and its marginal p(x) by Monte Carlo integration
-/// against the closed form N(x; μ, C).
+/// Steps 1–2: the generative story of a hand-set 2-D PPCA (q = 1), and its marginal p(x) by Monte Carlo.
 extension PPCALesson {
     /// The hand-set story model: μ = (1, 0.5), W = (1.8, 0.9)ᵀ, σ² = 0.3 — chosen so that the line, the noise circle
     /// and the marginal ellipse are all visible at once.

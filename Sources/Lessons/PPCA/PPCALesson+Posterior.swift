@@ -3,8 +3,7 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// Steps 5–7: the posterior p(z | x) (checked by Bayes' rule on a grid), the limit σ² → 0, and the rotational
-/// ambiguity W → WR.
+/// Steps 5–7: the posterior p(z | x), the limit σ² → 0, and the rotational ambiguity W → WR.
 extension PPCALesson {
     /// The ML model of the latent-plane figures (q = `figureLatentDimension`, σ² = σ²_ML), its posterior over every
     /// row of the main data, and the rows the figures single out: the same for steps 5, 6 (its first frame) and 7.
@@ -114,8 +113,7 @@ extension PPCALesson {
                 return Vector.dot(centredChosen.row(i), uk) / fits.dataFit.eigenvalues[k].squareRoot()
             }
         }
-        // One frame per factor, then an overview of σ²_ML, 0.1 σ²_ML and 0.001 σ²_ML together (the last frame, also
-        // the still offered for download).
+        // One frame per factor, then an overview of σ²_ML, 0.1 σ²_ML and 0.001 σ²_ML (also the download still).
         let frameFactors: [[Double]] = Self.sigmaFactors.map { [$0] } + [[1, 0.1, 0.001]]
         let frames = try frameFactors.map { factors in
             let cloudModel = try fits.cloudFit.model(latentDimension: 1, noiseVariance: factors[0] * cloudSigma2)

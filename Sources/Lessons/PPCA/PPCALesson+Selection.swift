@@ -3,8 +3,7 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// Steps 8–9: how many latent dimensions the data support (training and held-out ℓ against q; q = D − 1 is the
-/// full-covariance Gaussian), and generating data from the fitted model.
+/// Steps 8–9: how many latent dimensions the data support, and generating data from the fitted model.
 extension PPCALesson {
     /// The largest q of the model-selection plot (fewer when D − 1 is smaller).
     static let largestPlottedLatentDimension = 40
@@ -90,8 +89,7 @@ extension PPCALesson {
             qs: qs, train: trainLL, heldOut: heldLL, bestQ: bestQ, maxQ: maxQ, overallBestQ: overall.q,
             largestQ: d - 1, gaussian: gaussian))
 
-        // q = D − 1 is the full-covariance Gaussian: on the cloud, and on the main data (without its constant
-        // columns, with which the Gaussian does not exist). The main data's fit is step 3's when it can be reused.
+        // q = D − 1 on the cloud and on the main data without constant columns (the Gaussian does not exist with them).
         let constant = Self.constantColumns(inputs.data)
         let constantTraining = Self.constantColumns(train)    // a column varying in a few rows may be constant here
         var cases: [(key: String, name: String, x: Matrix, fit: PPCAMaximumLikelihood?)] = [("toy", "2-D example", inputs.cloud, nil)]
@@ -164,9 +162,8 @@ extension PPCALesson {
         }
     }
 
-    /// Step 9 — generation: samples x = Wz + μ + ε from the ML models for a few q beside real rows, the share of
-    /// sampled values outside the data's range, the noise's share (D − q)σ²/tr S of the variance, and the linear
-    /// manifold Wz + μ over a probit grid of the latent plane.
+    /// Step 9 — generation: samples x = Wz + μ + ε of the ML models for a few q beside real rows, the share outside
+    /// the data's range, the noise's share (D − q)σ²/tr S, and the manifold Wz + μ on a latent probit grid.
     func generation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
                     _ streams: PPCARandomStreams) throws {
         let d = inputs.dimension

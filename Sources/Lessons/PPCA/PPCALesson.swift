@@ -9,14 +9,13 @@ import Models
 ///
 ///     z ~ N(0, I_q),   x | z ~ N(Wz + μ, σ²I_D)   ⇒   p(x) = N(x; μ, C),  C = WWᵀ + σ²I,
 ///
-/// and every closed form of the page is checked against an independent computation, recorded with both sides
-/// (`page.check`): the marginal by Monte Carlo, the Woodbury log-likelihood by a D × D Cholesky, the closed-form ML
-/// fit by EM, the posterior N(M⁻¹Wᵀ(x − μ), σ²M⁻¹) by Bayes' rule on a grid, the rotational invariance, the
-/// change of units D log s, and q = D − 1 as the full-covariance Gaussian.
+/// and every closed form is checked against an independent computation, both sides recorded (`page.check`): the
+/// marginal by Monte Carlo, the Woodbury log-likelihood by a D × D Cholesky, the closed-form ML fit by EM, the
+/// posterior by Bayes' rule on a grid, the rotational invariance, the change of units D log s, and q = D − 1 as the
+/// full-covariance Gaussian.
 ///
-/// `run` is the table of contents: one call per `## ` step of the text, in its order. Each step (in the
-/// `PPCALesson+….swift` files) computes and records; the figures are drawn by `PPCAFigures`, the tables built by
-/// `PPCATables`. Which data each step uses is decided once, in `PPCAInputs`.
+/// `run` is the table of contents, one call per `## ` step of the text; the steps (`PPCALesson+….swift`) compute and
+/// record, `PPCAFigures` draws the figures and `PPCATables` builds the tables.
 public struct PPCALesson: Lesson {
     public init() {}
     public var slug: String { "ppca" }
@@ -50,8 +49,7 @@ public struct PPCALesson: Lesson {
     }
 }
 
-/// The `## ` steps of `Lessons/02-ppca.md`, in the order of the text, by a fixed id. Progress is reported as the
-/// share of steps done, so a step added here moves the fractions by itself.
+/// The `## ` steps of `Lessons/02-ppca.md` in order, by a fixed id; progress is the share of steps done.
 enum PPCAStep: String, CaseIterable {
     case generativeStory = "generative-story"
     case marginal = "marginal-by-integration"
@@ -93,13 +91,12 @@ enum PPCARandomStream: String {
     case samples = "generation/samples"
 }
 
-/// What every step reads, decided once. The decisions (stated in the lesson text too):
+/// What every step reads, decided once (the lesson text states the same decisions):
 /// - The *main* data are the digits (1797 × 64) or, with `--data`, the user's data. Everything stored under the
 ///   top-level keys of `results.json` (`latent_dim`, `sigma2`, `W`, `log_likelihood_per_sample`, `em`,
 ///   `model_selection`) is about the main data with q = `--latent-dim` (default 2).
-/// - The steps that need a picture of the geometry (the generative story, the Monte Carlo marginal, EM frames,
-///   shrinkage, σ² → 0) use the 2-D cloud the PCA lesson shows (`toy` in `results.json`), whatever the main data:
-///   these ideas need a plane to be seen.
+/// - The steps that picture the geometry (story, Monte Carlo marginal, EM frames, shrinkage, σ² → 0) use the PCA
+///   lesson's 2-D cloud (`toy` in `results.json`) whatever the main data: these ideas need a plane to be seen.
 /// - Steps that need images or labels (posterior scatter coloured by label, samples, the latent manifold) draw an
 ///   alternative figure for data without them, under the same figure names, so every reference of the text resolves.
 /// - Figures that use a latent plane use q = 2 (q = 1 when D = 2), whatever `--latent-dim` is.
@@ -118,8 +115,7 @@ struct PPCAInputs {
     /// D, the number of columns of the main data.
     var dimension: Int { data.columns }
 
-    /// Validates q (default 2) against the data. Throws `PPCAError.invalidLatentDimension` (whose message gives the
-    /// valid range 1…D−1) for q < 1 or q ≥ D, and `.tooFewSamples` below 4 rows.
+    /// q defaults to 2; the error for q outside 1…D−1 gives that range in its message.
     init(data main: Dataset, isUserData: Bool, latentDimension: Int?, quick: Bool, cloud: Matrix) throws {
         let d = main.values.columns
         let q = latentDimension ?? 2
@@ -141,9 +137,8 @@ struct PPCAInputs {
     func columnName(_ j: Int) -> String { columnNames.indices.contains(j) ? columnNames[j] : "x\(j + 1)" }
 }
 
-/// The closed-form ML fits later steps reuse, each computed once (step 3). The main data's mean, 1/N covariance and
-/// its eigendecomposition live in `dataFit`; EM and the full Gaussian start from them instead of scanning the rows
-/// again.
+/// The closed-form ML fits of step 3 that later steps reuse. `dataFit` holds the main data's mean, 1/N covariance and
+/// its eigendecomposition, from which EM and the full Gaussian start instead of scanning the rows again.
 struct MaximumLikelihoodFits {
     var cloudFit: PPCAMaximumLikelihood     // the 2-D cloud's fit
     var cloudModel: PPCA                    // and its q = 1 model

@@ -2,8 +2,7 @@ import LinearAlgebra
 import Models
 
 /// The tables of the PPCA lesson: typed cells (numbers with their style) that the report formats, so a table and the
-/// text never disagree. Differences and other values that may be tiny are `.scientific(2)`; values shown to many
-/// digits use `precise`.
+/// text never disagree. Values that may be tiny, such as differences, are `.scientific(2)`.
 enum PPCATables {
     /// Ten significant digits (to show that two ways agree), or `.scientific(2)` below 10⁻³ in size, where ten
     /// digits of a near-zero value say nothing.

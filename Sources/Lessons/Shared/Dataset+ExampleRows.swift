@@ -1,6 +1,5 @@
 import Datasets
-/// Rows to show as examples of a data set (a lesson's reconstructions, say): one per class where there are classes,
-/// otherwise rows spread through the file.
+/// Rows to show as examples of a data set (a lesson's reconstructions, say).
 extension Dataset {
     /// The first row of each label 0 ..< `count`, in label order, when the data have labels and each of them occurs;
     /// otherwise the rows k·(N − 1)/(count − 1) for k = 0 … count − 1 (integer division: first and last row

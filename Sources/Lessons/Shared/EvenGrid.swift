@@ -7,7 +7,6 @@ import Plotting
 /// evaluated at `planePoints(xs:ys:)` is in the order `ScalarGrid(xs:ys:values:)` draws, so a density computed in
 /// one call over all the nodes is drawn as it is.
 enum EvenGrid {
-    /// n ≥ 2 evenly spaced values from `range.lowerBound` to `range.upperBound`.
     static func values(_ range: ClosedRange<Double>, count n: Int) -> [Double] {
         precondition(n >= 2, "EvenGrid.values: at least 2 nodes")
         return (0..<n).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(n - 1) }
@@ -18,7 +17,6 @@ enum EvenGrid {
         Matrix(rows: n, columns: 1, elements: values(range, count: n))
     }
 
-    /// The nodes of `ScalarGrid.nodes(x:y:nx:ny:)`, n × n.
     static func plane(x: ClosedRange<Double>, y: ClosedRange<Double>, count n: Int) -> (xs: [Double], ys: [Double]) {
         ScalarGrid.nodes(x: x, y: y, nx: n, ny: n)
     }

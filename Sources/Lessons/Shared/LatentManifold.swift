@@ -20,8 +20,7 @@ public enum LatentManifold {
         return points
     }
 
-    /// The z values of the grid's columns (left to right, ascending); the rows' z₂ values top row first are the
-    /// same values reversed.
+    /// The z values of the grid's columns, ascending; the rows' z₂ values (top row first) are the same reversed.
     public static func probitValues(side: Int) -> [Double] {
         (0..<side).map { StandardNormal.quantile((Double($0) + 0.5) / Double(side)) }
     }
@@ -36,9 +35,8 @@ public enum LatentManifold {
                 ImageGridAxis(label: "z₂", cellValues: zs.reversed(), ticks: ticks))
     }
 
-    /// A figure of `decode(z)` at every point of `probitGrid(side:)`, each drawn as an image of `imageRows` ×
-    /// `imageColumns` grey levels on the shared `range` (values outside are clipped by the colour map), with z₁ and
-    /// z₂ ticks along the bottom and left edges.
+    /// `decode(z)` at every point of `probitGrid(side:)` as an `imageRows` × `imageColumns` grey image on the shared
+    /// `range` (values outside clipped), with `edgeAxes` ticks.
     public static func figure(side: Int, imageRows: Int, imageColumns: Int, range: ClosedRange<Double>?,
                               title: String, decode: ([Double]) -> [Double]) -> Figure {
         let images = probitGrid(side: side).map(decode)

@@ -19,7 +19,6 @@ public enum RowSelection {
                 let rows = labels.indices.filter { labels[$0] == label }
                 let centre = space.centroid(rows)
                 guard !rows.isEmpty else { continue }
-                // Typical members: no farther from the class centroid than the class's median member.
                 let spread = rows.map { space.squaredDistance($0, to: centre) }
                 let median = spread.sorted()[spread.count / 2]
                 let typical = rows.indices.filter { spread[$0] <= median }.map { rows[$0] }

@@ -63,8 +63,7 @@ extension Toy2D {
     /// Points in the lessons' 2-D cloud.
     public static let standardCloudSize = 200
 
-    /// The 2-D cloud the PCA and PPCA lessons share: `standardCloudSize` points of `Toy2D.standard`, drawn from the
-    /// stream of step `toy-cloud` of the `shared` lessons' stream for `seed`, whichever lesson asks. (200, 2).
+    /// The 2-D cloud the PCA and PPCA lessons share, (200, 2): the same stream whichever lesson asks.
     public static func standardCloud(seed: UInt64) -> Matrix {
         var generator = StepRandom.generator(seed: seed, lesson: "shared", step: "toy-cloud")
         return standard.sample(count: standardCloudSize, using: &generator)
