@@ -1,9 +1,8 @@
 import Foundation
 import LinearAlgebra
 
-/// The toy data of the nonlinear lesson: points on three quarters of the unit circle — angles t uniform in
-/// [−3π/4, 3π/4], so the gap faces −x₁ — each moved by isotropic Gaussian noise of standard deviation `noise`:
-/// xₙ = (cos tₙ, sin tₙ) + noise·(g₁, g₂), drawing u (for t), g₁, g₂ in that order for each point.
+/// The nonlinear lesson's toy data: three quarters of the unit circle, angles t uniform in [−3π/4, 3π/4] (the gap
+/// faces −x₁), plus isotropic Gaussian noise: xₙ = (cos tₙ, sin tₙ) + noise·(g₁, g₂), g₁, g₂ ~ N(0, 1).
 enum NoisyArc {
     /// `rows` points, one per row: (rows, 2).
     static func sample<G: RandomNumberGenerator>(rows n: Int, noise: Double, using random: inout G) -> Matrix {

@@ -1,6 +1,5 @@
-// NonlinearConventions — what the nonlinear lesson's numbers stand for, each stated once (natural logs, per-sample
-// averages, which quadrature rule, which normalisation); the story passes them to `page.value` and the
-// `conventions` object of results.json is built from them.
+// NonlinearConventions — what the nonlinear lesson's numbers stand for, each stated once; the story passes them to
+// `page.value`, and results.json's `conventions` object is built from them.
 
 extension Convention {
     // MARK: - Stated for the whole lesson (results.json `conventions`)
@@ -49,7 +48,6 @@ extension Convention {
 
     // MARK: - Digits (step 8)
 
-    /// "natural log, per image (64 pixels, raw 0–16 units), averaged over all 1797 digits" for the shipped digits.
     static func perDigitImage(pixels: Int, rows: Int) -> Convention { Convention("natural log, per image (\(pixels) pixels, raw 0–16 units), averaged over all \(rows) digits") }
     static let gaussHermiteTensorGrid: Convention = "Gauss–Hermite tensor grid"
     static func trapezoidSquare(points: Int, halfWidth b: Double) -> Convention { Convention("trapezoid \(points) × \(points) on [−\(b), \(b)]²") }

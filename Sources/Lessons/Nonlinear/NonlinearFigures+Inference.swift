@@ -1,5 +1,4 @@
-// NonlinearFigures+Inference — the figures of steps 5–8: posterior shapes, Monte Carlo and grid costs, importance
-// sampling, the ELBO gap, and the digits (training, latent space, manifolds).
+// NonlinearFigures+Inference — the figures of steps 5–8: posteriors, Monte Carlo, grid cost, the ELBO gap, digits.
 
 import Foundation
 import LinearAlgebra
@@ -101,7 +100,6 @@ extension NonlinearFigures {
         ax.xLimits = -3...3
         ax.legend = .upperLeft
         let bx = axes[1]
-        // each estimate against its repeat number r: a numeric axis, the two methods told apart by colour
         let repeats = (1...priorEstimates.count).map(Double.init)
         bx.scatter(x: repeats, y: priorEstimates, color: .samples, size: 2.5, alpha: 0.6, label: "prior sampling")
         bx.scatter(x: repeats, y: importanceEstimates, color: .posterior, size: 2.5, alpha: 0.6, label: "importance sampling")
@@ -115,8 +113,7 @@ extension NonlinearFigures {
 
     /// Step 7: the posterior at B with the Gaussian q; log p(x), each ELBO(q) and the gap between them, the KL.
     static func elboGap(z: [Double], posterior: [Double], halfWidth: Double, examples: [ELBOExample], logPx: Double) -> Figure {
-        // colour by role: the Laplace approximations in the model colour (dotted at ẑ, as in posterior-shapes; dashed
-        // at the other mode), the too-wide q in the projection colour, the moment-matched q in highlight
+        // the Laplace q at ẑ dotted, as in posterior-shapes
         func style(_ label: String) -> (Color, Dash) {
             if label.hasPrefix("Laplace at ẑ") { return (.model, .dotted) }
             if label.hasPrefix("Laplace") { return (.model, .dashed) }

@@ -1,6 +1,5 @@
-// NonlinearFigures — the figures of the nonlinear lesson's steps 1–4 (the toy arc): pure functions from the values
-// the story computed to `Figure`s. Steps 5–8 are in NonlinearFigures+Inference. Figure text goes through Plotting's
-// `NumberFormat`.
+// NonlinearFigures — the figures of steps 1–4 (the toy arc), pure functions of the story's values; steps 5–8 are in
+// NonlinearFigures+Inference.
 
 import Foundation
 import LinearAlgebra
@@ -34,9 +33,8 @@ enum NonlinearFigures {
         return fig
     }
 
-    /// Step 2: the untrained curve, samples of p(x) and the data; a few values of z marked on the curve (a mark that
-    /// would sit within 16 pt of an earlier one is left out), each labelled where it is clearest of the curve, the
-    /// marks and the earlier labels (`LabelPlacement`, most clearance among eight positions around the mark).
+    /// Step 2: the untrained curve, samples of p(x) and the data; a few z marked on the curve (none within 16 pt of an
+    /// earlier mark), each labelled at the clearest of eight positions around it (`LabelPlacement`).
     static func untrainedDecoder(data x: Matrix, samples: Matrix, curve: PlaneCurve, halfWidth: Double,
                                  marks: [(z: Double, x: Double, y: Double)]) -> Figure {
         let fig = Figure(title: "An untrained decoder: the curve fθ(z) and samples of p(x)")
@@ -65,9 +63,8 @@ enum NonlinearFigures {
         return fig
     }
 
-    /// Step 3: mean |log p_K − log p_ref| against K, log–log. Colour says which decoder (grey: untrained, the model
-    /// colour: trained), line and marker say which rule (solid with circles: Gauss–Hermite, dashed with squares:
-    /// uniform nodes).
+    /// Step 3: mean |log p_K − log p_ref| against K, log–log; colour tells the decoders apart (grey: untrained), line
+    /// and marker the rules (solid with circles: Gauss–Hermite, dashed with squares: uniform nodes).
     static func quadratureAccuracy(orders: [Int], hermiteUntrained: [Double], hermiteTrained: [Double], uniformTrained: [Double],
                                    untrainedNoise: Double, trainedNoise: Double, ruleHalfWidth a: Double) -> Figure {
         let k = orders.map(Double.init)

@@ -1,11 +1,10 @@
 // NonlinearLesson+Digits — step 8: a 2 → H → 64 decoder on the 8×8 digits, trained by Adam on minibatches with a
 // K × K Gauss–Hermite rule over z (grid quadrature, no amortised inference):
 //   p(x) ≈ Σₘ wₘ N(x; f_θ(zₘ), σ²I),   f_θ(z) = 16·sigmoid(W₂ᵀ tanh(W₁ᵀz + b₁) + b₂),
-// so decoded pixels lie in (0, 16) like the data and the Gaussian acts on the raw pixel scale that PPCA uses. The
-// trained model is evaluated again on even trapezoid grids of increasing size (the quoted value is the middle one's);
-// the training rule's distance from them is its quadrature error (a digit's posterior is much narrower than the
-// Gauss–Hermite node spacing). Its latent manifold is drawn at z = Φ⁻¹(u), u an even grid on the unit square
-// (Kingma & Welling 2014, Fig. 4), beside PPCA d = 2's linear one.
+// so decoded pixels lie in (0, 16) like the data and the Gaussian acts on PPCA's raw pixel scale. Even trapezoid grids
+// of increasing size re-evaluate the trained model (the quoted value is the middle one's); the training rule's distance
+// from them is its quadrature error (a digit's posterior is much narrower than the Gauss–Hermite node spacing). The
+// latent manifold is drawn at z = Φ⁻¹(u), u an even grid on the unit square (Kingma & Welling 2014, Fig. 4).
 
 import Datasets
 import Foundation
@@ -32,7 +31,6 @@ extension NonlinearLesson {
         let rule = try LatentQuadrature.gaussHermite(order: s.digitsOrder, dimension: latent)
         let fine = try LatentQuadrature.trapezoid(halfWidth: s.digitsFineRule.halfWidth, pointsPerDimension: s.digitsFineRule.points,
                                                   dimension: latent)
-        // Adam on minibatches; every `digitsEvaluationEvery` steps the whole data set by the training rule
         var evaluationSteps: [Double] = [], evaluations: [Double] = []
         var observeError: Error?
         let schedule = TrainingSchedule(steps: s.digitsSteps, learningRate: s.digitsLearningRate,
@@ -51,7 +49,6 @@ extension NonlinearLesson {
         let marginal = try trained.quadratureMarginal(x, quadrature: rule)                          // rₙₘ (N, K²)
         let fineMarginal = try trained.quadratureMarginal(x, quadrature: fine)                      // (N, fine nodes)
         let (byRule, byFine) = (marginal.meanLogMarginal, fineMarginal.meanLogMarginal)
-        // the quadrature check: the trained model on even grids of increasing size over the same square
         let evenGrids = try s.digitsCheckPoints.map { k in
             defer { progress("digits: quadrature check on \(k) × \(k) nodes", nil) }
             let value = k == s.digitsFineRule.points ? byFine

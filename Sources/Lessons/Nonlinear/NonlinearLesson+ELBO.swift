@@ -8,9 +8,8 @@ import LinearAlgebra
 import Models
 
 extension NonlinearLesson {
-    /// Step 7 — the ELBO and its gap for Gaussian q at A, B, C: the Laplace q, a too-wide one, a shifted one, the
-    /// moment-matched one (and at B the Laplace q of the other mode); log p(x) − ELBO(q) = KL(q ‖ p(z|x)) is checked
-    /// for every one.
+    /// Step 7 — the ELBO and its gap for each Gaussian q of `gaussians(at:)` at A, B, C; log p(x) − ELBO(q) =
+    /// KL(q ‖ p(z|x)) is checked for every one.
     func elboInOnePicture(_ fit: ArcFit, _ at: ProbePosteriors, _ page: inout LessonRecorder) throws {
         let model = fit.trained
         let standard = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: 801, dimension: 1)   // E_N(0,1)

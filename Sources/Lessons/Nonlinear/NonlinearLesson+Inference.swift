@@ -1,5 +1,4 @@
-// NonlinearLesson+Inference — steps 5–6 on the trained toy model: the shapes of p(z|x), and why p(x) is intractable
-// in general (Monte Carlo, the Kᵈ grid, importance sampling). Step 7, the ELBO, is in NonlinearLesson+ELBO.
+// NonlinearLesson+Inference — steps 5–6 on the trained toy model: the shapes of p(z|x), and why p(x) is intractable.
 
 import Foundation
 import LinearAlgebra
@@ -110,7 +109,6 @@ extension NonlinearLesson {
         page.figure("mc-relative-error", NonlinearFigures.monteCarloError(
             counts: s.monteCarloSampleCounts, prior: priorError, importance: importanceError, oneSampleSD: relativeSD))
 
-        // the Kᵈ wall
         let dimensions = Array(1...12), nodesPerDimension = [5, 10, 20, 50]
         let example = (nodes: 20, dimension: 10)
         page.group("grid_cost") { page in

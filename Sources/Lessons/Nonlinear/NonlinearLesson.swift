@@ -1,17 +1,12 @@
-// NonlinearLesson — lesson 3: a neural decoder, a marginal likelihood with no closed form, and the road to the ELBO.
+// NonlinearLesson — lesson 3 (Lessons/03-nonlinear-lvm.md): a neural decoder, a marginal likelihood with no closed
+// form, and the road to the ELBO. `run` calls one function per `## ` step of the text, in order.
 //
 // The model: z ~ N(0, I_d), x | z ~ N(f_θ(z), σ² I_D) with f_θ(z) = W₂ᵀ tanh(W₁ᵀz + b₁) + b₂ (a small MLP), so
 //   p(x) = ∫ N(x; f_θ(z), σ² I) N(z; 0, I) dz
-// has no closed form once f_θ bends. For d ≤ 2 a quadrature rule over z makes it a finite mixture, which the lesson
-// uses to fit the decoder on a noisy arc (d = 1) and on the 8×8 digits (d = 2), to look at the posterior p(z|x), to
-// show why the integral is intractable in general (Monte Carlo, the Kᵈ grid, importance sampling), and to check the
-// identity log p(x) = ELBO(q) + KL(q ‖ p(z|x)).
-//
-// The text is Lessons/03-nonlinear-lvm.md; `run` calls one function per `## ` step of it, in order:
-//   1 dataOnACurve · 2 neuralDecoder · 3 marginalInOneDimension · 4 learningByGradientAscent     (this file)
-//   5 posteriorIsNotGaussian · 6 whyTheIntegralIsIntractable (+Inference) · 7 elboInOnePicture (+ELBO)
-//   8 digitsInTwoDimensions (+Digits)
-// Figures are drawn by NonlinearFigures, sizes and rates are NonlinearSettings, conventions NonlinearConventions.
+// has no closed form once f_θ bends. For d ≤ 2 a quadrature rule over z makes it a finite mixture, used to fit the
+// decoder on a noisy arc (d = 1) and on the 8×8 digits (d = 2), to look at p(z|x), to show why the integral is
+// intractable in general (Monte Carlo, the Kᵈ grid, importance sampling), and to check the identity
+// log p(x) = ELBO(q) + KL(q ‖ p(z|x)).
 //
 // References: Kingma & Welling (2014), Auto-Encoding Variational Bayes; Bishop (2006), PRML §4.4, §10.1, §12.2,
 // §12.4; Tipping & Bishop (1999), Probabilistic PCA.
@@ -73,10 +68,9 @@ struct ArcFit {
 }
 
 extension NonlinearLesson {
-    /// Step 1 — data on a curve, and the best PPCA fit with d = 1, which cannot follow it.
-    ///
-    /// With d = D − 1 the fitted covariance WWᵀ + σ²I is the data's 1/N covariance S (Tipping & Bishop 1999), so
-    /// PPCA's average log-likelihood is the ML Gaussian's on its own data, −½(D(1 + log 2π) + log|S|): checked.
+    /// Step 1 — data on a curve, and the best PPCA fit with d = 1, which cannot follow it. With d = D − 1 the fitted
+    /// covariance WWᵀ + σ²I is the data's 1/N covariance S (Tipping & Bishop 1999), so PPCA's average log-likelihood is
+    /// the ML Gaussian's on its own data, −½(D(1 + log 2π) + log|S|): checked.
     func dataOnACurve(_ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) throws -> ArcData {
         var random = StepRandom.generator(seed: seed, lesson: slug, step: "toy-arc")
         let x = NoisyArc.sample(rows: s.toyRows, noise: s.toyNoise, using: &random)            // (N, 2)
@@ -194,7 +188,6 @@ extension NonlinearLesson {
             uniformTrained: uniformTrained, untrainedNoise: untrained.noiseVariance, trainedNoise: trained.noiseVariance,
             ruleHalfWidth: s.toyRuleHalfWidth))
 
-        // log p(x) over the plane: a tube around the curve
         let floor = -8.0
         page.value("toy.density_floor", floor, "lowest contour level of the marginal-density figure", .leftWhiteBelow)
         page.figure("marginal-density", NonlinearFigures.marginalDensity(
@@ -248,7 +241,7 @@ extension NonlinearLesson {
         }
     }
 
-    /// `count` frame steps in 0…total, denser at the start (quadratic spacing), always including 0 and total.
+    /// `count` frame steps in 0…total, denser at the start (quadratic spacing).
     static func frameSteps(total: Int, count: Int) -> Set<Int> {
         var steps: Set<Int> = [0, total]
         for i in 0..<count {

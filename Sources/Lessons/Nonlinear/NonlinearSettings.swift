@@ -1,5 +1,4 @@
 // NonlinearSettings — every size, count and rate the nonlinear lesson uses, for the full build and for --quick.
-//
 // Budget (this 2-core machine, release build): the full lesson in ≤ 10 s, --quick in ≤ 2 s. The costly parts are the
 // two trainings; their cost is (rows per step) × (quadrature nodes) × D multiply–adds per step, twice (X Fᵀ and RᵀX).
 

@@ -25,7 +25,6 @@ enum PosteriorProbes {
         let split = 0.5 * (zLow + zHigh)
         let ends = model.decoder(Matrix(rows: 2, columns: 1, elements: [zLow, zHigh]))              // (2, 2)
 
-        // B: bisection on x₂ for equal posterior mass on both sides of the split
         let bx = 0.5 * (ends[0, 0] + ends[1, 0]) - 0.25
         let zGrid = EvenGrid.column(-7...7, count: 2801)                                             // (2801, 1)
         func upperMass(_ y: Double) throws -> Double {
@@ -47,7 +46,6 @@ enum PosteriorProbes {
         }
         let by = 0.5 * (lo + hi)
 
-        // C: 0.2 beyond the lower end of the curve, along its outward tangent
         let lowerIsFirst = ends[0, 1] < ends[1, 1]
         let end = lowerIsFirst ? 0 : 1
         let zEnd = lowerIsFirst ? zLow : zHigh
