@@ -45,6 +45,20 @@ func plainCovariance(_ x: Matrix) -> Matrix {
     return s
 }
 
+/// The PCA tests' data by name: the digits (nil: the lesson's default) or a seeded user table or image set.
+func pcaTestData(_ kind: String) -> Dataset? {
+    switch kind {
+    case "user table d=2": return userTable(rows: 40, columns: 2, seed: 1)
+    case "user table d=6": return userTable(rows: 30, columns: 6, seed: 2)
+    case "user images 3x3":
+        var images = userTable(rows: 25, columns: 9, seed: 3)
+        images.columnNames = (0..<9).map { "pixel_\($0 / 3)_\($0 % 3)" }
+        images.imageShape = Dataset.ImageShape(rows: 3, columns: 3)
+        return images
+    default: return nil
+    }
+}
+
 func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
     LessonContext(lesson: "pca", seed: seed, quick: true, data: sharedData, userData: userData)
 }
@@ -59,17 +73,7 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
     /// every value shown has a label.
     @Test(arguments: ["digits", "user table d=2", "user table d=6", "user images 3x3"])
     func textReferencesResolve(_ kind: String) throws {
-        let userData: Dataset?
-        switch kind {
-        case "user table d=2": userData = userTable(rows: 40, columns: 2, seed: 1)
-        case "user table d=6": userData = userTable(rows: 30, columns: 6, seed: 2)
-        case "user images 3x3":
-            var images = userTable(rows: 25, columns: 9, seed: 3)
-            images.columnNames = (0..<9).map { "pixel_\($0 / 3)_\($0 % 3)" }
-            images.imageShape = Dataset.ImageShape(rows: 3, columns: 3)
-            userData = images
-        default: userData = nil
-        }
+        let userData = pcaTestData(kind)
         let result = try PCALesson().run(pcaContext(userData: userData))
         // Every reference resolves through the report's own renderer, every shown value has a label (the contract).
         try LessonContractTests.expectReferencesResolve(PCALesson(), lessonsFolder: lessonsFolder, result: result)

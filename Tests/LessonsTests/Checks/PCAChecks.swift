@@ -150,16 +150,7 @@ private final class RecomputationCache: @unchecked Sendable {  // every access h
 @Suite struct PCAChecksTests {
     @Test(arguments: ["digits", "user table d=6", "user images 3x3"])
     func everyCheckIsRecomputedIndependently(_ kind: String) throws {
-        let userData: Dataset?
-        switch kind {
-        case "user table d=6": userData = userTable(rows: 30, columns: 6, seed: 2)
-        case "user images 3x3":
-            var images = userTable(rows: 25, columns: 9, seed: 3)
-            images.columnNames = (0..<9).map { "pixel_\($0 / 3)_\($0 % 3)" }
-            images.imageShape = Dataset.ImageShape(rows: 3, columns: 3)
-            userData = images
-        default: userData = nil
-        }
+        let userData = pcaTestData(kind)
         let context = pcaContext(seed: 13, userData: userData)
         let result = try PCALesson().run(context)
         try expectChecksRecomputed(result, inputs: CheckInputs(seed: 13, quick: context.quick, digits: sharedDigits, userData: userData),
