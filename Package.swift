@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Plotting", targets: ["Plotting"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "LessonKit", targets: ["LessonKit"]),
         .library(name: "Lessons", targets: ["Lessons"]),
         .library(name: "Report", targets: ["Report"]),
     ],
@@ -44,16 +45,20 @@ let package = Package(
             exclude: ["README.md"], swiftSettings: optimised),
 
         // MARK: - Lessons, report and command line
+        // The contract and the recorder every lesson uses; the report reads lessons only through it.
         .target(
-            name: "Lessons",
-            dependencies: ["LinearAlgebra", "Models", "Plotting", "Datasets"],
+            name: "LessonKit", dependencies: ["LinearAlgebra", "Plotting", "Datasets"],
             exclude: ["README.md"], swiftSettings: optimised),
         .target(
-            name: "Report", dependencies: ["Lessons", "Datasets", "Plotting", .product(name: "Ink", package: "Ink")],
+            name: "Lessons",
+            dependencies: ["LessonKit", "LinearAlgebra", "Models", "Plotting", "Datasets"],
+            exclude: ["README.md"], swiftSettings: optimised),
+        .target(
+            name: "Report", dependencies: ["LessonKit", "Datasets", "Plotting", .product(name: "Ink", package: "Ink")],
             exclude: ["README.md"]),
         .executableTarget(
             name: "lvm-lessons",
-            dependencies: ["Report", "Lessons", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Report", "LessonKit", "Lessons", "Plotting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["README.md"]),
 
         // MARK: - Implementation details of the tests
@@ -64,9 +69,10 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Models", "LinearAlgebra", "_TestSupport"]),
-        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "Report", "Datasets", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Lessons", "Datasets", "Plotting", "_TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "Report", "_TestSupport"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "LinearAlgebra", "Plotting"]),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons", "LessonKit", "Report", "Datasets", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "LessonKit", "Lessons", "Datasets", "Plotting", "_TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "Report", "LessonKit", "_TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

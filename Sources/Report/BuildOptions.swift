@@ -1,6 +1,6 @@
 import Datasets
 import Foundation
-import Lessons
+import LessonKit
 import Plotting
 
 /// Everything a build needs, already validated by the command line (`lvm-lessons build`).
@@ -26,8 +26,8 @@ public struct BuildOptions: Sendable {
     public var quick: Bool
     /// `--lessons DIR`: the lesson texts and the files of `datasets`.
     public var lessonsDirectory: URL
-    /// The data sets the lessons may ask for (files relative to `lessonsDirectory`): the shipped ones,
-    /// `LessonData.entries`, unless a test gives others.
+    /// The data sets the lessons may ask for (files relative to `lessonsDirectory`): the command line gives the shipped
+    /// ones, `LessonData.entries`.
     public var datasets: [DataCatalog.Entry]
     /// `--scale N`: PNG pixels per point.
     public var scale: Double
@@ -43,7 +43,7 @@ public struct BuildOptions: Sendable {
     public init(
         lessons: [any Lesson], outputDirectory: URL, formats: [ImageFormat] = [.png], seed: UInt64 = ToolInfo.defaultSeed,
         dataFile: URL? = nil, latentDimension: Int? = nil, quick: Bool = false, lessonsDirectory: URL,
-        datasets: [DataCatalog.Entry] = LessonData.entries, scale: Double = 2, force: Bool = false, katexDirectory: URL = KaTeXAssets.defaultDirectory, protectedPaths: [URL] = [],
+        datasets: [DataCatalog.Entry], scale: Double = 2, force: Bool = false, katexDirectory: URL = KaTeXAssets.defaultDirectory, protectedPaths: [URL] = [],
         stageHook: (@Sendable (BuildStage) throws -> Void)? = nil
     ) {
         self.lessons = lessons

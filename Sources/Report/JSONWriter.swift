@@ -1,4 +1,4 @@
-import Lessons
+import LessonKit
 
 /// Writes a `JSONValue` as JSON text for `results.json` and `manifest.json`.
 ///

@@ -1,5 +1,5 @@
 import Ink
-import Lessons
+import LessonKit
 
 /// Turns the Markdown of a lesson text into HTML, resolving its references to what the lesson computed.
 ///

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Lessons
+import LessonKit
 
 /// `manifest.json`: what a build made and from what — the tool and its version, the seed and options, the SHA-256
 /// of every input (the data sets the lessons read, the lesson texts, `index.md`, `--data`) and of every file of the

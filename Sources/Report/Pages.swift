@@ -1,4 +1,4 @@
-import Lessons
+import LessonKit
 import Plotting
 
 /// A figure as it was written to the site, for the HTML that shows it.

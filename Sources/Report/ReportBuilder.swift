@@ -1,6 +1,6 @@
 import Datasets
 import Foundation
-import Lessons
+import LessonKit
 import Plotting
 
 /// The publishing pipeline: lesson texts + lesson results → the static site in `--out`.

@@ -1,5 +1,5 @@
 import Foundation
-import Lessons
+import LessonKit
 
 extension NumberStyle {
     /// Parses the part after `|`; nil for an unknown format.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LessonKit
 import Lessons
 import Plotting
 import Report
@@ -107,7 +108,8 @@ struct BuildCommand: ParsableCommand {
             outputDirectory: URL(fileURLWithPath: out, relativeTo: cwd).standardizedFileURL,
             formats: figureFiles.formats, seed: seed,
             dataFile: dataPath.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
-            latentDimension: latentDimension, quick: quick, lessonsDirectory: try location.resolve(), scale: figureFiles.scale,
+            latentDimension: latentDimension, quick: quick, lessonsDirectory: try location.resolve(), datasets: LessonData.entries,
+            scale: figureFiles.scale,
             force: force, protectedPaths: [cwd])
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.

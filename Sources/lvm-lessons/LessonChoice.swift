@@ -1,4 +1,5 @@
 import ArgumentParser
+import LessonKit
 import Lessons
 
 /// `--lesson NAME`: one lesson of `LessonCatalog.all`, by its slug.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LessonKit
 import Lessons
 import Report
 
@@ -14,7 +15,7 @@ struct LessonsLocation: ParsableArguments {
     var path: String?
 
     /// The texts every lessons folder holds, for messages: `01-pca.md, 02-ppca.md, 03-nonlinear-lvm.md`.
-    static var textList: String { LessonsDirectory.texts().joined(separator: ", ") }
+    static var textList: String { LessonsDirectory.texts(of: LessonCatalog.all).joined(separator: ", ") }
 
     /// The folder given with `--lessons` (which must exist), else the one found by `LessonsDirectory.locate`; throws
     /// a `ValidationError` that says what to do.
@@ -29,7 +30,8 @@ struct LessonsLocation: ParsableArguments {
             return url
         }
         guard let found = LessonsDirectory.locate(
-            workingDirectory: URL(fileURLWithPath: fm.currentDirectoryPath), executable: LessonsDirectory.currentExecutable)
+            workingDirectory: URL(fileURLWithPath: fm.currentDirectoryPath), executable: LessonsDirectory.currentExecutable,
+            lessons: LessonCatalog.all)
         else {
             throw ValidationError("cannot find the lesson texts: no ./Lessons holding \(Self.textList) here nor above the executable. Run from the repository, or pass --lessons DIR.")
         }

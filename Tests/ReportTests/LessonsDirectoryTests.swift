@@ -1,4 +1,5 @@
 import Foundation
+import LessonKit
 import Lessons
 import Testing
 @testable import Report
@@ -49,12 +50,12 @@ import Testing
         try "x".write(to: local.appendingPathComponent("20-two.md"), atomically: true, encoding: .utf8)
         #expect(LessonsDirectory.locate(workingDirectory: elsewhere, executable: executable, lessons: Self.lessons)?.path == local.path)
         // The shipped catalogue's texts are not these: the same folders are no lessons folders for it.
-        #expect(LessonsDirectory.locate(workingDirectory: elsewhere, executable: executable) == nil)
+        #expect(LessonsDirectory.locate(workingDirectory: elsewhere, executable: executable, lessons: LessonCatalog.all) == nil)
         #expect(LessonsDirectory.locate(workingDirectory: elsewhere, executable: nil, lessons: [Self.lessons[1]])?.path == local.path)
     }
 
     /// The repository's own `Lessons/` is one for the shipped lessons.
     @Test func theRepositorysLessonsFolderHoldsTheCatalogue() {
-        #expect(LessonsDirectory.isLessonsFolder(Scratch.repository.appendingPathComponent("Lessons")))
+        #expect(LessonsDirectory.isLessonsFolder(Scratch.repository.appendingPathComponent("Lessons"), of: LessonCatalog.all))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LessonKit
 import Lessons
 import Testing
 @testable import Report

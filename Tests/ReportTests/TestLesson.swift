@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import LessonKit
 import _TestSupport
 import Lessons
 import Plotting
@@ -134,7 +135,7 @@ final class Scratch {
     func options(lessons: [any Lesson] = [TestLesson()], out: String = "site", lessonsFolder: URL) -> BuildOptions {
         BuildOptions(
             lessons: lessons, outputDirectory: root.appendingPathComponent(out), formats: [.png], seed: 7, quick: true,
-            lessonsDirectory: lessonsFolder, scale: 1)
+            lessonsDirectory: lessonsFolder, datasets: LessonData.entries, scale: 1)
     }
 
     /// Every file under `folder` with its bytes, by relative path.

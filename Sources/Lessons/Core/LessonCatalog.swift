@@ -1,3 +1,4 @@
+import LessonKit
 /// The lessons of the report, in the order of the story: PCA → PPCA → nonlinear LVM.
 public enum LessonCatalog {
     public static let all: [any Lesson] = [PCALesson(), PPCALesson(), NonlinearLesson()]

@@ -1,3 +1,4 @@
+import LessonKit
 // NonlinearConventions — what the nonlinear lesson's numbers stand for, each stated once; the story passes them to
 // `page.value`, and results.json's `conventions` object is built from them.
 

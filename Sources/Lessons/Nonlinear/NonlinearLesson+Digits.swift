@@ -8,6 +8,7 @@
 
 import Datasets
 import Foundation
+import LessonKit
 import LinearAlgebra
 import Models
 

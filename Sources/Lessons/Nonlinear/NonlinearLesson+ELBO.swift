@@ -4,6 +4,7 @@
 // ELBO by a rule under q, the KL on a dense grid of z — so the identity checks them against each other.
 
 import Foundation
+import LessonKit
 import LinearAlgebra
 import Models
 

@@ -1,6 +1,7 @@
 // NonlinearLesson+Inference — steps 5–6 on the trained toy model: the shapes of p(z|x), and why p(x) is intractable.
 
 import Foundation
+import LessonKit
 import LinearAlgebra
 import Models
 

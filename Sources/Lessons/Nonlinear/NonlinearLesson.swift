@@ -12,6 +12,7 @@
 // §12.4; Tipping & Bishop (1999), Probabilistic PCA.
 
 import Foundation
+import LessonKit
 import LinearAlgebra
 import Models
 

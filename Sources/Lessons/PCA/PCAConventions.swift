@@ -1,3 +1,4 @@
+import LessonKit
 /// The conventions of the PCA lesson, each stated once: the panels of numbers show them beside the values they apply
 /// to, and `results.json` repeats them under `conventions`.
 extension Convention {

@@ -1,3 +1,4 @@
+import LessonKit
 /// The conventions of the PPCA lesson, each stated once and shown beside the values; the first five are spelled out
 /// in full in the `conventions` object of `results.json`.
 extension Convention {

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import LessonKit
 import LinearAlgebra
 import Models
 

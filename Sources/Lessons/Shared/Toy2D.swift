@@ -1,4 +1,5 @@
 import Foundation
+import LessonKit
 import LinearAlgebra
 
 /// A seeded 2-D correlated Gaussian point cloud: the small picture in which the lessons show geometry (principal

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import LessonKit
 import LinearAlgebra
 import Lessons
 import Testing
@@ -55,7 +56,7 @@ import Testing
             try? FileManager.default.removeItem(at: lessons)
             try? FileManager.default.removeItem(at: out)
         }
-        let options = BuildOptions(lessons: Self.catalogue, outputDirectory: out, quick: true, lessonsDirectory: lessons, scale: 1)
+        let options = BuildOptions(lessons: Self.catalogue, outputDirectory: out, quick: true, lessonsDirectory: lessons, datasets: LessonData.entries, scale: 1)
         _ = try ReportBuilder(options: options, progress: ProgressReporter(mode: .quiet, sink: { _ in })).build()
         let page = try String(contentsOf: out.appendingPathComponent("fourth/index.html"), encoding: .utf8)
         #expect(page.contains("A fourth lesson"))

@@ -1,5 +1,5 @@
 import Testing
-@testable import Lessons
+@testable import LessonKit
 
 @Suite struct JSONValueTests {
     @Test func pathsReachObjectsAndArrays() {

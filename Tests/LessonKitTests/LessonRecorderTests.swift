@@ -2,7 +2,7 @@ import Foundation
 import LinearAlgebra
 import Plotting
 import Testing
-@testable import Lessons
+@testable import LessonKit
 
 @Suite struct LessonRecorderTests {
     @Test func aValueAndItsLabelAreRecordedAtOnePath() {
@@ -78,12 +78,5 @@ import Testing
         #expect(StepRandom.fnv1a("") == 0xcbf2_9ce4_8422_2325)
         var s = SplitMix64(seed: 5), h = SplitMix64(seed: StepRandom.fnv1a("l/s"))
         #expect(StepRandom.mixedSeed(seed: 5, lesson: "l", step: "s") == s.next() ^ h.next())
-    }
-
-    @Test func theSharedCloudIsTheSameForEveryCaller() {
-        let a = Toy2D.standardCloud(seed: 3), b = Toy2D.standardCloud(seed: 3), c = Toy2D.standardCloud(seed: 4)
-        #expect(a == b)
-        #expect(a != c)
-        #expect(a.rows == Toy2D.standardCloudSize && a.columns == 2)
     }
 }
