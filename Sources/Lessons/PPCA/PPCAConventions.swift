@@ -27,7 +27,12 @@ extension Convention {
     static let columnsCountedFromZero: Convention = "columns counted from 0"
     static let rowVectorsTurnClockwise: Convention = "row vectors wⱼR turn clockwise"
     static let maximumLikelihoodOneOverN: Convention = "ML fit, 1/N covariance"
-    static let largestLatentDimensionPlotted: Convention = "min(40, D − 1)"
+    static let nearConstantColumn: Convention = "a column whose most frequent value fills ≥ 99 % of the rows"
+    static let standardDeviationOverSplits: Convention = "1/(S − 1) over the S splits, at each q"
+    static let bicHigherIsBetter: Convention =
+        "BIC = N ℓ − (κ/2) log N on all N rows, natural log, higher is better; κ = D + Dq − q(q − 1)/2 + 1 (μ, W up to rotation, σ²)"
+    static let minkaEvidence: Convention =
+        "Minka (2000) Laplace approximation to log p(X | k), natural log, on the eigenvalues of the 1/(N − 1) covariance, as scikit-learn's PCA(n_components='mle'); without the constant −(ND/2)(1 + log 2π)"
     static let trainingSplit: Convention = "the 2/3 training split"
     static let noiseShareOfTotalVariance: Convention = "(D − q)σ²(ML) / tr S, 1/N covariance"
 }

@@ -6,40 +6,61 @@ import Plotting
 
 /// The figures of steps 8–9: model selection and generation.
 extension PPCAFigures {
-    /// Training and held-out ℓ against q, the best held-out q plotted, a note when the best over every q < D lies
-    /// beyond, and the training-fitted full Gaussian's two ℓ lines (or a note that it does not exist).
-    static func modelSelection(qs: [Int], train: [Double], heldOut: [Double], bestQ: Int, maxQ: Int, overallBestQ: Int,
-                               largestQ: Int, gaussian: (train: Double, heldOut: Double)?) -> Figure {
-        let figure = Figure(width: 560, height: 380, title: "How many latent dimensions? Average log-likelihood against q")
-        let axes = figure.addAxes()
-        let xs = qs.map(Double.init)
-        axes.line(x: xs, y: train, color: .model, label: "PPCA, training rows")
-        axes.scatter(x: xs, y: train, color: .model, size: 2.5)
-        // Both curves are the model's log-likelihood: one colour (model), told apart by dash and marker.
-        axes.line(x: xs, y: heldOut, color: .model, dash: .dashed, label: "PPCA, held-out rows")
-        axes.scatter(x: xs, y: heldOut, color: .model, size: 3, marker: .square)
-        axes.verticalLine(at: Double(bestQ), color: .highlight, dash: .dotted,
-                          label: bestQ < maxQ ? "best held-out q = \(bestQ)"
-                                              : "q = \(bestQ): largest q shown, held-out ℓ still rising")
-        let low = min(train.min() ?? 0, heldOut.min() ?? 0)
-        let high = max(train.max() ?? 0, heldOut.max() ?? 0)
-        if overallBestQ != bestQ {
-            axes.text("over all q ≤ \(largestQ): held-out peak at q = \(overallBestQ)",
-                      x: xs[xs.count / 2], y: low + 0.3 * (high - low), size: 9)
+    /// How many latent dimensions: per q, the held-out ℓ of every split (thin), their mean ± 1 sd (band), ℓ of the
+    /// all-rows fit on all rows, BIC/N and Minka's evidence per row on the same scale, each maximum marked; below, the
+    /// same without the near-constant columns when there are any.
+    static func modelSelection(_ selection: LatentDimensionSelection, reduced: (LatentDimensionSelection, Int)?,
+                               sampleCount n: Int, gaussian: (train: Double, heldOut: Double)?) -> Figure {
+        let figure = Figure(width: 560, height: reduced == nil ? 400 : 760,
+                            title: "How many latent dimensions? Held-out ℓ, BIC and Minka's evidence against q")
+        let axes = figure.subplots(rows: reduced == nil ? 1 : 2, columns: 1)
+        drawSelection(selection, on: axes[0], sampleCount: n, gaussian: gaussian, legend: .upperLeft)
+        axes[0].title = "all \(selection.dimension) columns"
+        if let (reduced, dropped) = reduced {
+            // Here the curves fill the upper left: the legend goes where the plot is empty.
+            drawSelection(reduced, on: axes[1], sampleCount: n, gaussian: nil, legend: .lowerRight)
+            axes[1].title = "without the \(dropped) near-constant columns (D = \(reduced.dimension))"
         }
-        if let gaussian {
-            axes.horizontalLine(at: gaussian.train, color: .reference, dash: .solid, label: "full Gaussian, training")
-            axes.horizontalLine(at: gaussian.heldOut, color: .reference, dash: .dashed, label: "full Gaussian, held-out")
-        } else {
-            axes.text("full-covariance Gaussian: does not exist here", x: xs[0] + 0.5,
-                      y: high - 0.02 * (high - low), size: 9)
-            axes.text("(singular training covariance ⇒ training ℓ = +∞)", x: xs[0] + 0.5,
-                      y: high - 0.08 * (high - low), size: 9)
-        }
-        axes.xLabel = "latent dimension q"
-        axes.yLabel = "ℓ (natural log, per row)"
-        axes.legend = .lowerRight
         return figure
+    }
+
+    static func drawSelection(_ s: LatentDimensionSelection, on axes: Axes, sampleCount n: Int,
+                              gaussian: (train: Double, heldOut: Double)?, legend: LegendPosition) {
+        let shared = s.sharedQs.map(Double.init)
+        axes.band(x: shared, lower: zip(s.heldOutMean, s.heldOutSD).map { $0 - $1 },
+                  upper: zip(s.heldOutMean, s.heldOutSD).map { $0 + $1 }, color: .model, alpha: 0.25,
+                  label: "held-out ℓ: mean ± 1 sd over \(s.splits.count) splits")
+        for (i, split) in s.splits.enumerated() {
+            axes.line(x: split.qs.map(Double.init), y: split.heldOut, color: .model.withAlpha(0.5), width: 0.7,
+                      label: i == 0 ? "held-out ℓ of each split (▲ its best q)" : nil)
+            let best = split.qs.firstIndex(of: split.bestQ)!
+            axes.scatter(x: [Double(split.bestQ)], y: [split.heldOut[best]], color: .model, size: 4, marker: .triangle)
+        }
+        axes.line(x: shared, y: s.heldOutMean, color: .model, width: 1.8)
+        axes.line(x: s.allRowsQs.map(Double.init), y: s.allRowsLogLikelihood, color: .reference, width: 1.2,
+                  label: "training ℓ (fit and score on all rows)")
+        let bicPerRow = s.bic.map { $0 / Double(n) }
+        axes.line(x: s.allRowsQs.map(Double.init), y: bicPerRow, color: .samples, dash: .dotted, label: "BIC / N")
+        let minka = s.minkaPerRow(sampleCount: n)
+        let finite = minka.indices.filter { minka[$0].isFinite }
+        axes.line(x: finite.map { Double($0 + 1) }, y: finite.map { minka[$0] }, color: .posterior, dash: .dashed,
+                  label: "Minka's log evidence / N − (D/2)(1 + log 2π)")
+        axes.verticalLine(at: Double(s.bestQOfMean), color: .model, dash: .dotted,
+                          label: "best mean held-out q = \(s.bestQOfMean)")
+        axes.verticalLine(at: Double(s.bicQ), color: .samples, dash: .dotted, label: "BIC's q = \(s.bicQ)")
+        axes.verticalLine(at: Double(s.minkaQ), color: .posterior, dash: .dashed, label: "Minka's q = \(s.minkaQ)")
+        if let gaussian {
+            axes.horizontalLine(at: gaussian.heldOut, color: .reference, dash: .dashed,
+                                label: "full Gaussian, held-out (split 1)")
+        }
+        // The range of the mean, the training curve and both criteria; a split whose held-out ℓ collapses leaves it.
+        let curves = s.heldOutMean + s.allRowsLogLikelihood + bicPerRow + finite.map { minka[$0] }
+        let low = curves.min()!, high = curves.max()!
+        axes.yLimits = (low - 0.05 * (high - low))...(high + 0.05 * (high - low))
+        axes.xLimits = 0...Double(max(s.qMaxShown, s.minkaQ) + 1)
+        axes.xLabel = "latent dimension q"
+        axes.yLabel = "ℓ, BIC / N (natural log, per row)"
+        axes.legend = legend
     }
 
     /// Real rows (top) and one row of samples per model, as images on the data's grey range (values clipped).

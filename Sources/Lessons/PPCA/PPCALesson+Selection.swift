@@ -6,9 +6,6 @@ import Plotting
 
 /// Steps 8–9: how many latent dimensions the data support, and generating data from the fitted model.
 extension PPCALesson {
-    /// The largest q of the model-selection plot (fewer when D − 1 is smaller).
-    static let largestPlottedLatentDimension = 40
-
     /// A seeded shuffle of 0..<n (Fisher–Yates).
     static func permutation(_ n: Int, using random: inout some RandomNumberGenerator) -> [Int] {
         var order = Array(0..<n)
@@ -34,36 +31,34 @@ extension PPCALesson {
         (0..<x.columns).filter { j in (1..<x.rows).allSatisfy { x[$0, j] == x[0, j] } }
     }
 
-    /// Step 8 — model selection: on a seeded 2/3 : 1/3 split, ℓ of the training fit for q = 1 … min(40, D − 1) on
-    /// the training and the held-out rows, the full-covariance Gaussian N(x̄, S) where it exists, and the identity
-    /// PPCA(q = D − 1) = N(x̄, S) on the cloud and on the main data without its constant columns.
+    /// The number of seeded random 2/3 : 1/3 splits of step 8.
+    static let modelSelectionSplits = 5
+    /// A column whose most frequent value fills this share of the rows counts as near-constant in step 8.
+    static let nearConstantShare = 0.99
+
+    /// Step 8 — model selection: held-out ℓ of the ML fits on five seeded random 2/3 : 1/3 splits for every q with
+    /// σ²_ML > 0, Minka's Laplace evidence and BIC on all rows; the same without the near-constant columns; the
+    /// full-covariance Gaussian on the first split where it exists, and the identity PPCA(q = D − 1) = N(x̄, S) on
+    /// the cloud and on the main data without its constant columns.
     func modelSelection(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
                         _ streams: PPCARandomStreams) throws {
         let n = inputs.data.rows
         let d = inputs.dimension
-        var random = streams.generator(.modelSelectionSplit)
-        let order = Self.permutation(n, using: &random)
-        // The first 2/3 of the shuffled order train, the rest is held out; each set in ascending row order.
-        let training = Set(order[..<((2 * n) / 3)])
+        let orders = (1...Self.modelSelectionSplits).map { k in
+            var random = streams.generator(.modelSelectionSplit(k))
+            return Self.permutation(n, using: &random)
+        }
+        let selection = try LatentDimensionSelection(inputs.data, orders: orders, allRows: fits.dataFit)
+        let nearConstant = LatentDimensionSelection.nearConstantColumns(inputs.data, share: Self.nearConstantShare)
+        let keep = (0..<d).filter { !nearConstant.contains($0) }
+        let reduced = nearConstant.isEmpty || keep.count < 2 ? nil
+            : try LatentDimensionSelection(inputs.data.columns(at: keep), orders: orders)
+
+        // The first split's rows, for the full Gaussian and the constant columns of the training rows.
+        let training = Set(orders[0][..<((2 * n) / 3)])
         let train = inputs.data.rows(at: (0..<n).filter { training.contains($0) })     // (2N/3, D)
         let heldOut = inputs.data.rows(at: (0..<n).filter { !training.contains($0) })  // (N/3, D)
         let fit = try PPCAMaximumLikelihood(train)
-        let maxQ = min(Self.largestPlottedLatentDimension, d - 1)
-        // The q with an ML model (σ²_ML > 0) in the plotted range, and beyond it for the maximum over every q < D.
-        let exists = try [false] + (1..<d).map { try Self.modelIfItExists(fit, latentDimension: $0) != nil }  // [q]
-        let qs = (1...maxQ).filter { exists[$0] }
-        let skipped = (1...maxQ).filter { !exists[$0] }
-        let more = ((maxQ + 1)..<d).filter { exists[$0] }
-        // All q at once from one rotation into the eigenbasis per row set.
-        let trainLL = try fit.averageLogLikelihoods(train, latentDimensions: qs)
-        let heldAll = try fit.averageLogLikelihoods(heldOut, latentDimensions: qs + more)
-        let heldLL = Array(heldAll[..<qs.count])
-        guard let bestIndex = heldLL.indices.max(by: { heldLL[$0] < heldLL[$1] }) else {
-            throw PPCAError.zeroNoiseVariance(sigma2: 0, largestEigenvalue: fit.eigenvalues.first ?? 0)
-        }
-        let bestQ = qs[bestIndex]
-        var overall = (q: bestQ, value: heldLL[bestIndex])               // the held-out maximum over every q < D
-        for (q, value) in zip(more, heldAll[qs.count...]) where value > overall.value { overall = (q, value) }
 
         // The full-covariance Gaussian on the same split, where it exists.
         var gaussian: (train: Double, heldOut: Double)?
@@ -87,8 +82,7 @@ extension PPCALesson {
                               "status": .string(status)]
         }
         page.figure("model-selection", PPCAFigures.modelSelection(
-            qs: qs, train: trainLL, heldOut: heldLL, bestQ: bestQ, maxQ: maxQ, overallBestQ: overall.q,
-            largestQ: d - 1, gaussian: gaussian))
+            selection, reduced: reduced.map { ($0, nearConstant.count) }, sampleCount: n, gaussian: gaussian))
 
         // q = D − 1 on the cloud and on the main data without constant columns (the Gaussian does not exist with them).
         let constant = Self.constantColumns(inputs.data)
@@ -131,20 +125,18 @@ extension PPCALesson {
         }
         page.table("gaussian-check", PPCATables.gaussianCheck(rows))
         page.group("model_selection") { page in
-            page.store(qs, at: "q")
-            page.store(trainLL, at: "train")
-            page.store(heldLL, at: "held_out")
-            page.value("max_q_plotted", maxQ, "largest q plotted", .largestLatentDimensionPlotted)
-            page.value("best_q", bestQ, "q with the highest held-out ℓ (q = 1…\(maxQ))")
-            page.value("best_held_out", heldLL[bestIndex], "held-out ℓ at the best q", .naturalLogPerHeldOutRow)
-            page.value("all_q_best_q", overall.q, "q with the highest held-out ℓ over every q = 1…D − 1")
-            page.value("all_q_best_held_out", overall.value, "held-out ℓ at the all-q peak", .naturalLogPerHeldOutRow)
-            page.value("all_q_max", d - 1, "D − 1, the largest possible q")
-            page.value("verdict", bestQ < maxQ ? "past its peak and falling" : "still rising at the end",
-                       "shape of the held-out curve over q = 1…\(maxQ)")
-            page.value("train_rows", train.rows, "training rows")
-            page.value("held_out_rows", heldOut.rows, "held-out rows")
-            page.store(skipped, at: "skipped_q")
+            Self.record(selection, sampleCount: n, &page)
+            page.value("splits", orders.count, "seeded random splits, each 2/3 of the rows for training")
+            page.value("train_rows", selection.splits[0].trainingRows, "training rows per split")
+            page.value("held_out_rows", selection.splits[0].heldOutRows, "held-out rows per split")
+            page.value("near_constant_share", Self.nearConstantShare, "share of rows a near-constant column's commonest value fills", .nearConstantColumn)
+            page.value("near_constant_columns", nearConstant.count, "near-constant columns", .nearConstantColumn)
+            page.store(nearConstant, at: "near_constant_columns_list")
+            // With no near-constant column this repeats the answers above, so the text reads the same for any data.
+            page.group("without_near_constant") { page in
+                Self.record(reduced ?? selection, sampleCount: n, &page)
+                page.value("dimension", (reduced ?? selection).dimension, "D without the near-constant columns")
+            }
             page.store(JSONValue.object(gaussianStatus), at: "full_gaussian")
             page.label("full_gaussian.status", "the full-covariance Gaussian on the training rows", .maximumLikelihoodOneOverN)
             page.value("constant_columns_all_rows", constant.count, "constant columns of the main data (all rows)",
@@ -158,88 +150,36 @@ extension PPCALesson {
             page.store(JSONValue.array(identities), at: "q_equals_d_minus_1")
             page.value("q_equals_d_minus_1_max_difference", differences.max() ?? .nan,
                        "max |ℓ PPCA(q = D − 1) − ℓ full Gaussian|", .naturalLogPerRow)
-            page.store("a seeded random 2/3 of the rows for training, the rest held out; every fit uses the training rows only",
+            page.store("\(orders.count) seeded random splits, each 2/3 of the rows for training and the rest held out; every held-out ℓ uses a fit to its split's training rows only; Minka's evidence and BIC use all rows",
                        at: "split")
         }
     }
 
-    /// Step 9 — generation: samples x = Wz + μ + ε of the ML models for a few q beside real rows, the share outside
-    /// the data's range, the noise's share (D − q)σ²/tr S, and the manifold Wz + μ on a latent probit grid.
-    func generation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
-                    _ streams: PPCARandomStreams) throws {
-        let d = inputs.dimension
-        // Digits: q = 2, 10, 40. Other data: q = 1, the chosen q and D − 1 (at most three panels).
-        let candidates = inputs.imageShape != nil && !inputs.isUserData ? [2, 10, 40] : [1, inputs.latentDimension, d - 1]
-        var qs = Array(Set(candidates.filter { $0 >= 1 && $0 < d })).sorted()
-        if qs.isEmpty { qs = [1] }
-        let models = try qs.compactMap { q in
-            try Self.modelIfItExists(fits.dataFit, latentDimension: q).map { (q: q, model: $0) }
-        }
-        var rowsRandom = streams.generator(.realRows)
-        var samplesRandom = streams.generator(.samples)
-        let order = Self.permutation(inputs.data.rows, using: &rowsRandom)
-        let perRow = 10
-        let low = inputs.data.elements.min() ?? 0
-        let high = inputs.data.elements.max() ?? 1
-        let side = inputs.quick ? 10 : 20
-        let q = inputs.figureLatentDimension
-        let manifoldModel = try fits.dataFit.model(latentDimension: q)
-        let imageRange = low...max(high, low + 1e-12)
-        let outsideFractions: [Double]
-        if let shape = inputs.imageShape {
-            let samples = models.map { $0.model.sample(count: perRow, using: &samplesRandom).observed }   // each (10, D)
-            outsideFractions = samples.map { Self.fractionOutside($0, range: imageRange) }
-            page.figure("ppca-samples", PPCAFigures.sampleImages(
-                real: order.prefix(perRow).map { inputs.data.row($0) }, models: models, samples: samples,
-                outsideFractions: outsideFractions, shape: shape, range: imageRange, dataName: inputs.dataName))
-        } else {
-            let samples = models.map { $0.model.sample(count: min(inputs.data.rows, 500), using: &samplesRandom).observed }
-            outsideFractions = samples.map { Self.fractionOutside($0, range: low...high) }
-            page.figure("ppca-samples", PPCAFigures.sampleScatter(inputs, models: models, samples: samples))
-        }
-        if let shape = inputs.imageShape, q == 2 {
-            page.figure("linear-manifold", LatentManifold.figure(
-                side: side, imageRows: shape.rows, imageColumns: shape.columns, range: imageRange,
-                title: "PPCA's linear manifold: Wz + μ on a \(side) × \(side) probit grid (q = 2)"
-            ) { z in manifoldModel.decode(Matrix([z])).row(0) })
-        } else {
-            page.figure("linear-manifold", PPCAFigures.manifoldInDataSpace(inputs, model: manifoldModel, side: side))
-        }
-        // (D − q)σ²_ML / tr S: the share of the total variance PPCA leaves to the isotropic noise.
-        let totalVariance = max(fits.dataFit.eigenvalues.reduce(0, +), .leastNormalMagnitude)
-        let shares = models.map { q, model in Double(d - q) * model.noiseVariance / totalVariance }
-        page.group("generation") { page in
-            page.store(models.map(\.q), at: "latent_dims")
-            page.value("latent_dims_list", Self.listWithAnd(models.map { String($0.q) }), "the q values sampled")
-            page.store(perRow, at: "samples_per_row")
-            page.store(outsideFractions, at: "fraction_outside_data_range")
-            for (i, (q, _)) in models.enumerated() {
-                page.label("fraction_outside_data_range.\(i)", "share of sampled values outside the data's range, q = \(q)")
-                page.label("noise_variance_share.\(i)", "share of the total variance left to the noise, q = \(q)",
-                           .noiseShareOfTotalVariance)
-            }
-            page.value("manifold_side", side, "points per side of the latent grid")
-            page.store(q, at: "manifold_latent_dim")
-            page.store(shares, at: "noise_variance_share")
-            for (end, i) in [("smallest", 0), ("largest", models.count - 1)] {
-                let sampled = models.indices.contains(i)
-                page.value("\(end)_q", sampled ? models[i].q : 0, "the \(end) q sampled")
-                page.value("fraction_outside_\(end)_q", sampled ? outsideFractions[i] : .nan,
-                           "share of sampled values outside the data's range at the \(end) q")
-                page.value("noise_variance_share_\(end)_q", sampled ? shares[i] : .nan,
-                           "share of the total variance left to the noise at the \(end) q", .noiseShareOfTotalVariance)
-            }
-        }
-    }
-
-    /// The share of the entries of `x` outside `range`.
-    static func fractionOutside(_ x: Matrix, range: ClosedRange<Double>) -> Double {
-        Double(x.elements.filter { !range.contains($0) }.count) / Double(max(x.elements.count, 1))
-    }
-
-    /// "2", "2 and 10", "2, 10 and 40".
-    static func listWithAnd(_ items: [String]) -> String {
-        guard items.count > 1 else { return items.first ?? "" }
-        return items.dropLast().joined(separator: ", ") + " and " + items.last!
+    /// The keys of one `LatentDimensionSelection` in `results.json` (`model_selection` and its
+    /// `without_near_constant`).
+    static func record(_ selection: LatentDimensionSelection, sampleCount n: Int, _ page: inout LessonRecorder) {
+        page.value("q_max_shown", selection.qMaxShown, "largest q shown: the largest with σ²(ML) > 0 on some fit")
+        page.store(selection.splits.map(\.bestQ), at: "held_out_best_q_per_split")
+        page.value("held_out_best_q_list", listWithAnd(selection.splits.map { String($0.bestQ) }),
+                   "the best held-out q of each split")
+        page.value("held_out_best_q_min", selection.splits.map(\.bestQ).min()!, "smallest best held-out q of a split")
+        page.value("held_out_best_q_max", selection.splits.map(\.bestQ).max()!, "largest best held-out q of a split")
+        page.value("held_out_best_q_of_mean", selection.bestQOfMean, "q with the highest mean held-out ℓ")
+        page.value("held_out_best_mean", selection.heldOutMean.max()!, "the highest mean held-out ℓ", .naturalLogPerHeldOutRow)
+        page.store(selection.sharedQs, at: "shared_q")
+        page.store(selection.heldOutMean, at: "held_out_mean")
+        page.store(selection.heldOutSD, at: "held_out_sd")
+        page.label("held_out_sd", "standard deviation of held-out ℓ over the splits", .standardDeviationOverSplits)
+        page.store(selection.splits.map { JSONValue.object(["q": $0.qs.json, "train": $0.train.json, "held_out": $0.heldOut.json,
+                                                            "best_q": .integer($0.bestQ)]) },
+                   at: "per_split")
+        page.store(selection.allRowsQs, at: "all_rows_q")
+        page.store(selection.allRowsLogLikelihood, at: "all_rows_log_likelihood")
+        page.store(selection.bic, at: "bic")
+        page.label("bic", "BIC of each q", .bicHigherIsBetter)
+        page.value("bic_q", selection.bicQ, "q with the highest BIC", .bicHigherIsBetter)
+        page.store(selection.minkaLogEvidence.map { $0.isFinite ? JSONValue.number($0) : .null }, at: "minka_log_evidence")
+        page.label("minka_log_evidence", "Minka's log evidence for k = 1 … D − 1 (null: λ_k < 1e-15)", .minkaEvidence)
+        page.value("minka_q", selection.minkaQ, "q with the highest Minka evidence", .minkaEvidence)
     }
 }

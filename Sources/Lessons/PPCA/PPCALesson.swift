@@ -78,18 +78,19 @@ struct PPCARandomStreams {
 }
 
 /// The ids of the lesson's random streams: part of its output (renaming one changes that stream's numbers).
-enum PPCARandomStream: String {
+struct PPCARandomStream: RawRepresentable {
+    var rawValue: String
     /// Step 1: the draws of z, of x | ẑ and of x ~ p(x) in the story's figure.
-    case generativeStory = "generative-story"
+    static let generativeStory = Self(rawValue: "generative-story")
     /// Step 2: the Monte Carlo draws of z, the three points one after another.
-    case monteCarlo = "marginal-by-integration/monte-carlo"
+    static let monteCarlo = Self(rawValue: "marginal-by-integration/monte-carlo")
     /// Step 4: the random start W₀ of EM on the main data.
-    case emStart = "em/start"
-    /// Step 8: the shuffle that splits the rows into training and held-out rows.
-    case modelSelectionSplit = "model-selection/split"
+    static let emStart = Self(rawValue: "em/start")
+    /// Step 8: the shuffle of split k (1, 2, …) into training and held-out rows.
+    static func modelSelectionSplit(_ k: Int) -> Self { Self(rawValue: "model-selection/split-\(k)") }
     /// Step 9: the shuffle that picks the real rows shown, and the samples from each model.
-    case realRows = "generation/real-rows"
-    case samples = "generation/samples"
+    static let realRows = Self(rawValue: "generation/real-rows")
+    static let samples = Self(rawValue: "generation/samples")
 }
 
 /// What every step reads, decided once (the lesson text states the same decisions):
