@@ -25,13 +25,9 @@ import Testing
         return try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }()
 
-    /// The repository's CSV at `path` (a header, then numbers), standardised when asked: each column centred and
-    /// divided by its 1/N standard deviation, as scikit-learn's StandardScaler.
+    /// The fixture set's data: the CSV, standardised or without the digits' near-constant columns as its variant says.
     static func data(_ set: Fixture.Set) throws -> Matrix {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent(set.path), encoding: .utf8)
-        let rows = text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
-        var x = Matrix(rows: rows.count, columns: rows[0].count, elements: rows.flatMap { $0 })
+        var x = try ExampleDataSets.matrix(set.path, standardised: set.variant == "standardised")
         if set.variant == "without-near-constant" {
             let keep = (0..<x.columns).filter { j in
                 var counts: [Double: Int] = [:]
@@ -39,14 +35,6 @@ import Testing
                 return Double(counts.values.max()!) < 0.99 * Double(x.rows)
             }
             x = x.columns(at: keep)
-        }
-        if set.variant == "standardised" {
-            for j in 0..<x.columns {
-                let column = (0..<x.rows).map { x[$0, j] }
-                let mean = column.reduce(0, +) / Double(x.rows)
-                let sd = (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.rows)).squareRoot()
-                for i in 0..<x.rows { x[i, j] = (x[i, j] - mean) / sd }
-            }
         }
         return x
     }

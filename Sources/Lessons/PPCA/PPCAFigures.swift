@@ -204,22 +204,23 @@ enum PPCAFigures {
 
     /// ℓ per EM iteration on the main data against the closed form, and the gap to the closed form of both runs on a
     /// log scale. `dataClosedForm`, `cloudClosedForm`: ℓ of the closed-form ML fits.
-    static func emLogLikelihood(data: PPCAEMResult, dataClosedForm: Double, cloud: PPCAEMResult,
+    static func emLogLikelihood(data: PPCAEMResult, accelerated: PPCAEMResult, dataClosedForm: Double, cloud: PPCAEMResult,
                                 cloudClosedForm: Double, dataName: String, latentDimension: Int) -> Figure {
         let figure = Figure(width: 640, height: 300, title: "EM: average log-likelihood per iteration")
         let axes = figure.subplots(rows: 1, columns: 2)
-        let iterations = data.logLikelihoods.indices.map(Double.init)
+        let iterations = data.updateCounts.map(Double.init)
         axes[0].line(x: iterations, y: data.logLikelihoods, color: .model, label: "ℓ after k EM iterations")
         axes[0].horizontalLine(at: dataClosedForm, color: .reference, dash: .dashed, label: "closed-form ML")
         axes[0].title = "\(dataName), q = \(latentDimension)"
         axes[0].xLabel = "iteration k"
         axes[0].yLabel = "ℓ (natural log, per row)"
         axes[0].legend = .lowerRight
-        for (em, closed, name, dash) in [(data, dataClosedForm, dataName, Dash.solid),
-                                         (cloud, cloudClosedForm, "2-D example", Dash.dashed)] {
-            let below = em.logLikelihoods.enumerated().filter { closed - $0.element > 0 }
-            let (xs, gaps) = (below.map { Double($0.offset) }, below.map { closed - $0.element })
-            axes[1].line(x: xs, y: gaps, color: .model, dash: dash, label: name)
+        for (em, closed, name, color, dash) in [(data, dataClosedForm, dataName, Color.model, Dash.solid),
+                                                (accelerated, dataClosedForm, "\(dataName), SQUAREM", Color.posterior, Dash.solid),
+                                                (cloud, cloudClosedForm, "2-D example", Color.model, Dash.dashed)] {
+            let below = em.logLikelihoods.indices.filter { closed - em.logLikelihoods[$0] > 0 }
+            axes[1].line(x: below.map { Double(em.updateCounts[$0]) }, y: below.map { closed - em.logLikelihoods[$0] },
+                         color: color, dash: dash, label: name)
         }
         axes[1].yScale = .log10
         axes[1].title = "gap to the closed form"

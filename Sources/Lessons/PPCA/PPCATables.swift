@@ -54,7 +54,7 @@ enum PPCATables {
                  .number(row.wwtDifference, .scientific(2)), .number(row.sigmaDifference, .scientific(2)),
                  .integer(row.decreasingSteps)]
             },
-            caption: "EM at convergence against the closed form (stop when one iteration gains < 1e-14·|ℓ|). WWᵀ is compared, not W: EM's W is the closed form's up to a rotation.")
+            caption: "EM at convergence against the closed form (stop when one iteration gains < 1e-14·|ℓ|; SQUAREM's iterations are EM updates, three per cycle). WWᵀ is compared, not W: EM's W is the closed form's up to a rotation.")
     }
 
     /// Grid moments against the closed form for q = 1 or 2 latent coordinates, each named beside its check

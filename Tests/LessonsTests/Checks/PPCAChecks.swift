@@ -40,6 +40,22 @@ enum PPCAChecks {
                               computedByTest: byTest)
         case ("toy_em", _), ("em", _):
             return try recomputeEM(check, setting, onCloud: parts[0] == "toy_em")
+        case ("em_accelerated", _):
+            // SQUAREM from plain EM's start (W₀ from the EM step's stream, σ²₀ = tr S / D) within plain EM's cap; the
+            // test evaluates the model it reaches through its own Cholesky.
+            let fit = try PPCAMaximumLikelihood(setting.data)
+            let d = setting.data.columns
+            let sigma2 = fit.eigenvalues.reduce(0, +) / Double(d)
+            var random = setting.stream(.emStart)
+            let w0 = Matrix(rows: d, columns: setting.q,
+                            elements: (0..<(d * setting.q)).map { _ in 0.1 * sigma2.squareRoot() * random.nextStandardNormal() })
+            let fast = try PPCA.fitSQUAREM(mean: fit.mean, scatter: fit.covariance, initialLoading: w0, initialNoiseVariance: sigma2,
+                                           maxIterations: PPCALesson.emMaxIterations(quick: setting.quick),
+                                           tolerance: PPCALesson.emStopTolerance)
+            return recomputed(check, expected: try fit.model(latentDimension: setting.q).averageLogLikelihood(setting.data),
+                              computedByModels: try fast.model.averageLogLikelihood(setting.data),
+                              computedByTest: directAverageLogLikelihood(setting.data, mean: fast.model.mean,
+                                                                          covariance: marginalCovariance(fast.model)))
         case ("marginal_mc", let key):
             return try recomputeMonteCarlo(check, setting, point: key)
         case ("posterior_grid", let kind):
