@@ -10,22 +10,21 @@ extension PPCAFigures {
     /// all-rows fit on all rows, BIC/N and Minka's evidence per row on the same scale, each maximum marked; below, the
     /// same without the near-constant columns when there are any.
     static func modelSelection(_ selection: LatentDimensionSelection, reduced: (LatentDimensionSelection, Int)?,
-                               sampleCount n: Int, gaussian: (train: Double, heldOut: Double)?) -> Figure {
+                               sampleCount n: Int) -> Figure {
         let figure = Figure(width: 560, height: reduced == nil ? 400 : 760,
                             title: "How many latent dimensions? Held-out ℓ, BIC and Minka's evidence against q")
         let axes = figure.subplots(rows: reduced == nil ? 1 : 2, columns: 1)
-        drawSelection(selection, on: axes[0], sampleCount: n, gaussian: gaussian, legend: .upperLeft)
+        drawSelection(selection, on: axes[0], sampleCount: n, legend: .upperLeft)
         axes[0].title = "all \(selection.dimension) columns"
         if let (reduced, dropped) = reduced {
             // Here the curves fill the upper left: the legend goes where the plot is empty.
-            drawSelection(reduced, on: axes[1], sampleCount: n, gaussian: nil, legend: .lowerRight)
+            drawSelection(reduced, on: axes[1], sampleCount: n, legend: .lowerRight)
             axes[1].title = "without the \(dropped) near-constant columns (D = \(reduced.dimension))"
         }
         return figure
     }
 
-    static func drawSelection(_ s: LatentDimensionSelection, on axes: Axes, sampleCount n: Int,
-                              gaussian: (train: Double, heldOut: Double)?, legend: LegendPosition) {
+    static func drawSelection(_ s: LatentDimensionSelection, on axes: Axes, sampleCount n: Int, legend: LegendPosition) {
         let shared = s.sharedQs.map(Double.init)
         axes.band(x: shared, lower: zip(s.heldOutMean, s.heldOutSD).map { $0 - $1 },
                   upper: zip(s.heldOutMean, s.heldOutSD).map { $0 + $1 }, color: .model, alpha: 0.25,
@@ -49,10 +48,6 @@ extension PPCAFigures {
                           label: "best mean held-out q = \(s.bestQOfMean)")
         axes.verticalLine(at: Double(s.bicQ), color: .samples, dash: .dotted, label: "BIC's q = \(s.bicQ)")
         axes.verticalLine(at: Double(s.minkaQ), color: .posterior, dash: .dashed, label: "Minka's q = \(s.minkaQ)")
-        if let gaussian {
-            axes.horizontalLine(at: gaussian.heldOut, color: .reference, dash: .dashed,
-                                label: "full Gaussian, held-out (split 1)")
-        }
         // The range of the mean, the training curve and both criteria; a split whose held-out ℓ collapses leaves it.
         let curves = s.heldOutMean + s.allRowsLogLikelihood + bicPerRow + finite.map { minka[$0] }
         let low = curves.min()!, high = curves.max()!

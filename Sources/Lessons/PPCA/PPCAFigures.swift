@@ -167,6 +167,31 @@ enum PPCAFigures {
         return figure
     }
 
+    /// The D = 3 example in two coordinate planes: the data, and the r = 2 Mahalanobis ellipses of the 2 × 2 blocks of
+    /// the full Gaussian's S and of PPCA's C = WWᵀ + σ²I (the marginals of both densities in that plane).
+    static func sleeve(_ x: Matrix, model: PPCA, gaussian: GaussianModel) -> Figure {
+        let figure = Figure(width: 640, height: 330, title: "D = 3: PPCA (q = 1) against the full Gaussian, two views")
+        let axes = figure.subplots(rows: 1, columns: 2)
+        let c = model.marginalCovariance, s = gaussian.covariance
+        let reach = 3.3 * (0..<3).map { s[$0, $0].squareRoot() }.max()!
+        for (panel, (i, j)) in [(0, 1), (1, 2)].enumerated() {
+            let a = axes[panel]
+            a.scatter(x: x.column(i), y: x.column(j), color: .data, size: 2, alpha: 0.6, label: "data (300 rows)")
+            let mean = (gaussian.mean[i], gaussian.mean[j])
+            a.ellipse(mean: mean, covariance: Covariance2(s[i, i], s[i, j], s[j, i], s[j, j]), k: 2, color: .reference,
+                      dash: .dashed, label: "full Gaussian N(x̄, S), Mahalanobis r = 2")
+            a.ellipse(mean: mean, covariance: Covariance2(c[i, i], c[i, j], c[j, i], c[j, j]), k: 2, color: .model,
+                      label: "PPCA N(μ, WWᵀ + σ²I), Mahalanobis r = 2")
+            // The sleeve's panel is zoomed to the spread of x₂ so its two ellipses are told apart.
+            let half = panel == 0 ? reach : 3.3 * s[i, i].squareRoot()
+            a.dataPlane(x: -half...half, y: -half...half, xLabel: ["x₁", "x₂", "x₃"][i], yLabel: ["x₁", "x₂", "x₃"][j])
+            a.legend = panel == 0 ? .none : .lowerRight
+        }
+        axes[0].title = "x₁–x₂: the cigar and one side of the sleeve"
+        axes[1].title = "x₂–x₃: the sleeve; PPCA's is round"
+        return figure
+    }
+
     /// One frame per snapshot of EM on the cloud: the data, the closed-form 2σ ellipse, the current 1σ and 2σ
     /// ellipses and the span of W, with σ² and ℓ of the iteration.
     static func emFrames(_ x: Matrix, em: PPCAEMResult, target: PPCA) -> [(label: String, figure: Figure)] {

@@ -42,7 +42,8 @@ extension PPCALesson {
     /// Step 3 — maximum likelihood in closed form: μ = x̄, σ² = mean of the D − q discarded eigenvalues of the 1/N
     /// covariance, W = U_q(Λ_q − σ²I)^{1/2} (Tipping & Bishop eqs. 7–8). ℓ by Woodbury and the determinant lemma
     /// (O(NDq)), checked against the D × D Cholesky of C (O(ND²)); ℓ's shift under x → x/s against D log s.
-    func maximumLikelihood(_ inputs: PPCAInputs, _ page: inout LessonRecorder) throws -> MaximumLikelihoodFits {
+    func maximumLikelihood(_ inputs: PPCAInputs, _ page: inout LessonRecorder, _ streams: PPCARandomStreams) throws
+        -> MaximumLikelihoodFits {
         let q = inputs.latentDimension
         let cloudFit = try PPCAMaximumLikelihood(inputs.cloud)
         let cloudModel = try cloudFit.model(latentDimension: 1)
@@ -126,6 +127,7 @@ extension PPCALesson {
         }
 
         page.figure("marginal-density", PPCAFigures.marginalDensity(inputs.cloud, model: cloudModel, quick: inputs.quick))
+        try sleeveExample(&page, streams)
         page.group("toy") { page in
             page.store(inputs.cloud.rows, at: "rows")
             page.value("sigma2", cloudModel.noiseVariance, "σ²(ML) of the 2-D example (q = 1) = λ₂",
@@ -140,6 +142,40 @@ extension PPCALesson {
         }
         return MaximumLikelihoodFits(cloudFit: cloudFit, cloudModel: cloudModel, dataFit: dataFit, dataModel: dataModel,
                                      cloudLogLikelihood: cloudLogLikelihood, dataLogLikelihood: dataLogLikelihood)
+    }
+
+    /// Step 3, D = 3: PPCA with q = 1 against the full Gaussian N(x̄, S) on `SleeveCloud`. At both ML fits
+    /// tr(C⁻¹S) = D, so ℓ(full) − ℓ(PPCA) = ½ log(|C|/|S|) = ½[(D − q) log σ² − Σ_{i>q} log λᵢ] ≥ 0: the log of the
+    /// ratio of the arithmetic to the geometric mean of the discarded eigenvalues, times (D − q)/2.
+    func sleeveExample(_ page: inout LessonRecorder, _ streams: PPCARandomStreams) throws {
+        var random = streams.generator(.sleeveCloud)
+        let x = SleeveCloud.sample(using: &random)                                  // (300, 3)
+        let fit = try PPCAMaximumLikelihood(x)
+        let model = try fit.model(latentDimension: 1)
+        let gaussian = try GaussianModel.fit(x, sharing: fit)
+        let ppcaLogLikelihood = try model.averageLogLikelihood(x)
+        let gaussianLogLikelihood = try gaussian.averageLogLikelihood(x)
+        let lambda = fit.eigenvalues
+        let predicted = 0.5 * (2 * log(model.noiseVariance) - log(lambda[1]) - log(lambda[2]))
+        page.check("sleeve.log_likelihood_gap",
+                   method: "expected: ½[(D − q) log σ² − Σ_{i>q} log λᵢ] from the eigenvalues (tr(C⁻¹S) = D at both ML fits); computed: ℓ of N(x̄, S) by Cholesky minus ℓ of PPCA (q = 1) by Woodbury on the rows; tolerance: the round-off of both ℓ, 2·4·D·κ·ε·max(1, |ℓ|), κ = λ₁/λ₃",
+                   expected: predicted, computed: gaussianLogLikelihood - ppcaLogLikelihood,
+                   tolerance: 2 * Self.logLikelihoodRoundOff(dimension: 3, conditionNumber: lambda[0] / lambda[2],
+                                                             logLikelihood: abs(gaussianLogLikelihood) + abs(ppcaLogLikelihood)))
+        page.figure("ppca-vs-gaussian-3d", PPCAFigures.sleeve(x, model: model, gaussian: gaussian))
+        page.group("sleeve") { page in
+            page.value("rows", x.rows, "rows of the D = 3 example")
+            page.store(SleeveCloud.standardDeviations, at: "standard_deviations")
+            page.store(lambda, at: "eigenvalues")
+            for i in 0..<3 { page.label("eigenvalues.\(i)", "λ\(["₁", "₂", "₃"][i]) of the D = 3 example", .eigenvaluesOfOneOverNCovariance) }
+            page.value("sigma2", model.noiseVariance, "σ²(ML) of the D = 3 example, q = 1: (λ₂ + λ₃)/2",
+                       .noiseVarianceIsMeanDiscardedEigenvalue)
+            page.value("ppca_log_likelihood", ppcaLogLikelihood, "ℓ of PPCA (q = 1) on the D = 3 example", .naturalLogAveragedOverRows)
+            page.value("gaussian_log_likelihood", gaussianLogLikelihood, "ℓ of the full Gaussian on the D = 3 example",
+                       .naturalLogAveragedOverRows)
+            page.value("log_likelihood_gap", gaussianLogLikelihood - ppcaLogLikelihood, "ℓ(full Gaussian) − ℓ(PPCA), D = 3 example",
+                       .naturalLogAveragedOverRows)
+        }
     }
 
     /// Step 4 — EM (Tipping & Bishop eqs. 29–30) on the cloud from a poor start and on the main data from a random

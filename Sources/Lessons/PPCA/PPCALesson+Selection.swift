@@ -54,19 +54,48 @@ extension PPCALesson {
         let reduced = nearConstant.isEmpty || keep.count < 2 ? nil
             : try LatentDimensionSelection(inputs.data.columns(at: keep), orders: orders)
 
+        page.figure("model-selection", PPCAFigures.modelSelection(
+            selection, reduced: reduced.map { ($0, nearConstant.count) }, sampleCount: n))
+
+        page.group("model_selection") { page in
+            Self.record(selection, sampleCount: n, &page)
+            page.value("splits", orders.count, "seeded random splits, each 2/3 of the rows for training")
+            page.value("train_rows", selection.splits[0].trainingRows, "training rows per split")
+            page.value("held_out_rows", selection.splits[0].heldOutRows, "held-out rows per split")
+            page.value("near_constant_share", Self.nearConstantShare, "share of rows a near-constant column's commonest value fills", .nearConstantColumn)
+            page.value("near_constant_columns", nearConstant.count, "near-constant columns", .nearConstantColumn)
+            page.store(nearConstant, at: "near_constant_columns_list")
+            // With no near-constant column this repeats the answers above, so the text reads the same for any data.
+            page.group("without_near_constant") { page in
+                Self.record(reduced ?? selection, sampleCount: n, &page)
+                page.value("dimension", (reduced ?? selection).dimension, "D without the near-constant columns")
+            }
+            page.store("\(orders.count) seeded random splits, each 2/3 of the rows for training and the rest held out; every held-out ℓ uses a fit to its split's training rows only; Minka's evidence and BIC use all rows",
+                       at: "split")
+        }
+    }
+
+
+    /// Step 9 — the other end of the family: the full-covariance Gaussian on the first split's training rows where
+    /// it exists (constant columns make S singular), and the identity PPCA(q = D − 1) = N(x̄, S) on the cloud and on
+    /// the main data without its constant columns.
+    func fullGaussian(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
+                      _ streams: PPCARandomStreams) throws {
+        let n = inputs.data.rows
+        let d = inputs.dimension
+        var random = streams.generator(.modelSelectionSplit(1))
+        let order = Self.permutation(n, using: &random)
         // The first split's rows, for the full Gaussian and the constant columns of the training rows.
-        let training = Set(orders[0][..<((2 * n) / 3)])
+        let training = Set(order[..<((2 * n) / 3)])
         let train = inputs.data.rows(at: (0..<n).filter { training.contains($0) })     // (2N/3, D)
         let heldOut = inputs.data.rows(at: (0..<n).filter { !training.contains($0) })  // (N/3, D)
         let fit = try PPCAMaximumLikelihood(train)
 
         // The full-covariance Gaussian on the same split, where it exists.
-        var gaussian: (train: Double, heldOut: Double)?
         let gaussianStatus: [String: JSONValue]
         do {
             let model = try GaussianModel.fit(train, sharing: fit)
             let lines = (train: try model.averageLogLikelihood(train), heldOut: try model.averageLogLikelihood(heldOut))
-            gaussian = lines
             gaussianStatus = ["exists": true, "train": .number(lines.train), "held_out": .number(lines.heldOut),
                               "reason": "the 1/N training covariance is positive definite",
                               "status": .string("exists: ℓ = " + NumberFormat.significant(lines.train) + " (training), "
@@ -81,9 +110,6 @@ extension PPCALesson {
             gaussianStatus = ["exists": false, "train": .null, "held_out": .null, "reason": .string(error.description),
                               "status": .string(status)]
         }
-        page.figure("model-selection", PPCAFigures.modelSelection(
-            selection, reduced: reduced.map { ($0, nearConstant.count) }, sampleCount: n, gaussian: gaussian))
-
         // q = D − 1 on the cloud and on the main data without constant columns (the Gaussian does not exist with them).
         let constant = Self.constantColumns(inputs.data)
         let constantTraining = Self.constantColumns(train)    // a column varying in a few rows may be constant here
@@ -125,18 +151,6 @@ extension PPCALesson {
         }
         page.table("gaussian-check", PPCATables.gaussianCheck(rows))
         page.group("model_selection") { page in
-            Self.record(selection, sampleCount: n, &page)
-            page.value("splits", orders.count, "seeded random splits, each 2/3 of the rows for training")
-            page.value("train_rows", selection.splits[0].trainingRows, "training rows per split")
-            page.value("held_out_rows", selection.splits[0].heldOutRows, "held-out rows per split")
-            page.value("near_constant_share", Self.nearConstantShare, "share of rows a near-constant column's commonest value fills", .nearConstantColumn)
-            page.value("near_constant_columns", nearConstant.count, "near-constant columns", .nearConstantColumn)
-            page.store(nearConstant, at: "near_constant_columns_list")
-            // With no near-constant column this repeats the answers above, so the text reads the same for any data.
-            page.group("without_near_constant") { page in
-                Self.record(reduced ?? selection, sampleCount: n, &page)
-                page.value("dimension", (reduced ?? selection).dimension, "D without the near-constant columns")
-            }
             page.store(JSONValue.object(gaussianStatus), at: "full_gaussian")
             page.label("full_gaussian.status", "the full-covariance Gaussian on the training rows", .maximumLikelihoodOneOverN)
             page.value("constant_columns_all_rows", constant.count, "constant columns of the main data (all rows)",
@@ -150,8 +164,6 @@ extension PPCALesson {
             page.store(JSONValue.array(identities), at: "q_equals_d_minus_1")
             page.value("q_equals_d_minus_1_max_difference", differences.max() ?? .nan,
                        "max |ℓ PPCA(q = D − 1) − ℓ full Gaussian|", .naturalLogPerRow)
-            page.store("\(orders.count) seeded random splits, each 2/3 of the rows for training and the rest held out; every held-out ℓ uses a fit to its split's training rows only; Minka's evidence and BIC use all rows",
-                       at: "split")
         }
     }
 

@@ -36,12 +36,13 @@ public struct PPCALesson: Lesson {
         }
         let story = try step(.generativeStory) { try generativeStory(&page, streams) }
         try step(.marginal) { try marginalByIntegration(story, quick: inputs.quick, &page, streams) }
-        let fits = try step(.maximumLikelihood) { try maximumLikelihood(inputs, &page) }
+        let fits = try step(.maximumLikelihood) { try maximumLikelihood(inputs, &page, streams) }
         try step(.expectationMaximisation) { try expectationMaximisation(inputs, fits, &page, streams) }
         let latentPlane = try step(.posterior) { try posterior(inputs, fits, &page) }
         try step(.sigmaToZero) { try sigmaToZero(inputs, fits, latentPlane, &page) }
         try step(.rotationalAmbiguity) { try rotationalAmbiguity(inputs, fits, latentPlane, &page) }
         try step(.modelSelection) { try modelSelection(inputs, fits, &page, streams) }
+        try step(.fullGaussian) { try fullGaussian(inputs, fits, &page, streams) }
         try step(.generation) { try generation(inputs, fits, &page, streams) }
         context.progress("ppca: done", 1)
         page.store(String(context.seed), at: "seed")
@@ -60,6 +61,7 @@ enum PPCAStep: String, CaseIterable {
     case sigmaToZero = "sigma-to-zero"
     case rotationalAmbiguity = "rotational-ambiguity"
     case modelSelection = "model-selection"
+    case fullGaussian = "full-gaussian"
     case generation = "generation"
 
     /// The share of the lesson done when the step starts.
@@ -84,6 +86,8 @@ struct PPCARandomStream: RawRepresentable {
     static let generativeStory = Self(rawValue: "generative-story")
     /// Step 2: the Monte Carlo draws of z, the three points one after another.
     static let monteCarlo = Self(rawValue: "marginal-by-integration/monte-carlo")
+    /// Step 3: the D = 3 example where PPCA differs from the full Gaussian.
+    static let sleeveCloud = Self(rawValue: "maximum-likelihood/sleeve-cloud")
     /// Step 4: the random start W₀ of EM on the main data.
     static let emStart = Self(rawValue: "em/start")
     /// Step 8: the shuffle of split k (1, 2, …) into training and held-out rows.

@@ -40,6 +40,18 @@ enum PPCAChecks {
                               computedByTest: byTest)
         case ("toy_em", _), ("em", _):
             return try recomputeEM(check, setting, onCloud: parts[0] == "toy_em")
+        case ("sleeve", _):
+            var random = setting.stream(.sleeveCloud)
+            let x = SleeveCloud.sample(using: &random)
+            let fit = try PPCAMaximumLikelihood(x)
+            let model = try fit.model(latentDimension: 1)
+            let lambda = fit.eigenvalues
+            let (mean, covariance) = meanAndCovariance(x)
+            return recomputed(check, expected: 0.5 * (2 * log(model.noiseVariance) - log(lambda[1]) - log(lambda[2])),
+                              computedByModels: try GaussianModel.fit(x, sharing: fit).averageLogLikelihood(x)
+                                  - model.averageLogLikelihood(x),
+                              computedByTest: directAverageLogLikelihood(x, mean: mean, covariance: covariance)
+                                  - directAverageLogLikelihood(x, mean: model.mean, covariance: marginalCovariance(model)))
         case ("em_accelerated", _):
             // SQUAREM from plain EM's start (W₀ from the EM step's stream, σ²₀ = tr S / D) within plain EM's cap; the
             // test evaluates the model it reaches through its own Cholesky.
