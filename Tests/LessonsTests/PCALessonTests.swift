@@ -79,7 +79,7 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         // Every reference resolves through the report's own renderer, every shown value has a label (the contract).
         try LessonContractTests.expectReferencesResolve(PCALesson(), lessonsFolder: lessonsFolder, result: result)
         let text = try LessonText.load(lessonsFolder.appendingPathComponent("01-pca.md"))
-        #expect(text.steps.count == 7)
+        #expect(text.steps.count == 8)  // steps 1–8 of the story, one function each in PCALesson.run
         #expect(Set(result.figures.keys) == Self.figureNames)
         // Every figure renders.
         for (name, output) in result.figures {

@@ -13,9 +13,9 @@ import LinearAlgebra
 import Models
 
 extension NonlinearLesson {
-    /// Step 8 — digits with a two-dimensional latent space, against PPCA with d = 2.
+    /// Step 8 — digits with a two-dimensional latent space: training, and the likelihood against PPCA with d = 2.
     func digitsInTwoDimensions(_ digits: Dataset, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder,
-                               progress: (String, Double?) -> Void) throws {
+                               progress: (String, Double?) -> Void) throws -> DigitsFit {
         let x = digits.values                                                       // (N, D)
         let (d, latent) = (x.columns, 2)
         let pixelMax = s.digitsPixelMax
@@ -64,14 +64,6 @@ extension NonlinearLesson {
 
         let perDigit = Convention.perDigitImage(pixels: d, rows: x.rows)
         let (b, finePoints) = (s.digitsFineRule.halfWidth, s.digitsFineRule.points)
-        let oneNodeThreshold = 0.9
-        let onOneNode = (0..<x.rows).filter { marginal.responsibilities.row($0).max() ?? 0 > oneNodeThreshold }.count
-        let posteriorMeans = fineMarginal.responsibilities * fine.nodes                              // (N, 2) E[z|x], finer rule
-        let manifoldHalfWidth = StandardNormal.quantile(1 - 0.5 / Double(s.manifoldSide))           // outermost manifold node
-        let inside = (0..<x.rows).filter { abs(posteriorMeans[$0, 0]) <= manifoldHalfWidth && abs(posteriorMeans[$0, 1]) <= manifoldHalfWidth }.count
-        let manifoldZ = Matrix(LatentManifold.probitGrid(side: s.manifoldSide))                     // (side², 2)
-        let decoderImages = trained.decoder(manifoldZ).rowArrays, ppcaImages = ppca.decode(manifoldZ).rowArrays
-        let ppcaOutside = ppcaImages.flatMap { $0 }.filter { $0 < 0 || $0 > pixelMax }.count
         page.group("digits") { page in
             page.value("rows", x.rows, "digits used (training and evaluation)")
             page.value("method", "grid quadrature: \(rule.name) nodes over z (no amortised inference)", "how p(x) is computed")
@@ -119,6 +111,29 @@ extension NonlinearLesson {
             page.value("training_trace", evaluations, "log-likelihood per digit over all digits, during training",
                        Convention.digitsTrainingTrace.then(perDigit))
             page.value("minibatch_trace", minibatchTrace, "minibatch log-likelihood per digit at each step (noisy)")
+        }
+        page.figure("digits-training", NonlinearFigures.digitsTraining(steps: evaluationSteps, values: evaluations,
+                                                                        ppca: ppcaLogLikelihood, rule: rule.name))
+        return DigitsFit(x: x, labels: digits.labels, trained: trained, ppca: ppca, rule: rule, marginal: marginal,
+                         fineMarginal: fineMarginal, fine: fine)
+    }
+
+    /// Step 9 — the latent space of the digits: posterior means E[z|x] (finer rule), how many digits the training
+    /// rule puts on one node, and the decoder's and PPCA's images on a probit grid of z.
+    func digitsLatentSpace(_ fit: DigitsFit, _ s: NonlinearSettings, _ page: inout LessonRecorder) {
+        let (x, trained, ppca, rule, marginal, fine, fineMarginal) = (fit.x, fit.trained, fit.ppca, fit.rule, fit.marginal,
+                                                                      fit.fine, fit.fineMarginal)
+        let pixelMax = s.digitsPixelMax
+        let d = x.columns
+        let oneNodeThreshold = 0.9
+        let onOneNode = (0..<x.rows).filter { marginal.responsibilities.row($0).max() ?? 0 > oneNodeThreshold }.count
+        let posteriorMeans = fineMarginal.responsibilities * fine.nodes                              // (N, 2) E[z|x], finer rule
+        let manifoldHalfWidth = StandardNormal.quantile(1 - 0.5 / Double(s.manifoldSide))           // outermost manifold node
+        let inside = (0..<x.rows).filter { abs(posteriorMeans[$0, 0]) <= manifoldHalfWidth && abs(posteriorMeans[$0, 1]) <= manifoldHalfWidth }.count
+        let manifoldZ = Matrix(LatentManifold.probitGrid(side: s.manifoldSide))                     // (side², 2)
+        let decoderImages = trained.decoder(manifoldZ).rowArrays, ppcaImages = ppca.decode(manifoldZ).rowArrays
+        let ppcaOutside = ppcaImages.flatMap { $0 }.filter { $0 < 0 || $0 > pixelMax }.count
+        page.group("digits") { page in
             page.value("one_node_threshold", oneNodeThreshold, "posterior mass counted as 'on a single node'")
             page.value("share_on_one_node", Double(onOneNode) / Double(x.rows),
                        "share of digits whose training-rule posterior puts > 90 % on one node", .responsibilities(of: rule.name))
@@ -130,9 +145,7 @@ extension NonlinearLesson {
             page.value("ppca_pixels_outside_range", Double(ppcaOutside) / Double(ppcaImages.count * d),
                        "share of PPCA grid pixels outside 0–16", .clippedInTheFigure)
         }
-        page.figure("digits-training", NonlinearFigures.digitsTraining(steps: evaluationSteps, values: evaluations,
-                                                                        ppca: ppcaLogLikelihood, rule: rule.name))
-        if let labels = digits.labels {
+        if let labels = fit.labels {
             page.figure("digits-latent-space", NonlinearFigures.digitsLatentSpace(posteriorMeans, labels: labels,
                                                                                    halfWidth: manifoldHalfWidth))
         }
@@ -154,4 +167,16 @@ extension NonlinearLesson {
         }
         return total / Double(x.rows)
     }
+}
+
+/// What step 8 fits and step 9 reads: the digits, the trained decoder, PPCA d = 2, and both rules' posteriors.
+struct DigitsFit {
+    let x: Matrix                                   // (N, D) the digits
+    let labels: [Int]?
+    let trained: NonlinearLVM
+    let ppca: PPCA                                  // d = 2, closed form
+    let rule: LatentQuadrature                      // the training rule
+    let marginal: NonlinearLVM.QuadratureMarginal   // its responsibilities (N, K²)
+    let fineMarginal: NonlinearLVM.QuadratureMarginal  // the finer rule's (N, fine nodes)
+    let fine: LatentQuadrature
 }

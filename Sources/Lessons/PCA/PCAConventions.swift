@@ -26,6 +26,6 @@ extension PCALesson {
                 + ", with x̂ = μ + U_q U_qᵀ (x − μ), U_q the first q components as columns"),
         "discarded_eigenvalue_sum": "entry q = 0 … d: the sum of the eigenvalues λᵢ with i > q",
         "angles": .string(Convention.pcaAngle.text),
-        "log": "natural logarithm: step 7 shows log N(x | μ, S), the Gaussian with the 1/N covariance, for comparison; PCA itself has no density",
+        "log": "natural logarithm: step 8 shows log N(x | μ, S), the Gaussian with the 1/N covariance, for comparison; PCA itself has no density",
     ]
 }

@@ -5,7 +5,7 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// The data set of step 6 — the digits, or the user's CSV — and how the page names it. Image data (columns
+/// The data set of steps 6 and 7 — the digits, or the user's CSV — and how the page names it. Image data (columns
 /// `pixel_R_C`) get image figures, other data figures of the same names without images, so the text always resolves.
 struct PCADataSet: Sendable {
     let data: Dataset
@@ -38,10 +38,10 @@ extension PCALesson {
     /// An eigenvalue counts as zero when λ ≤ this fraction of tr S.
     static let zeroEigenvalueFraction = 1e-10
 
-    /// The eigenvalues λ₁ ≥ … ≥ λ_D of the data's S and the shares λᵢ / Σⱼ λⱼ they explain, the components uᵢ, the
-    /// reconstructions x̂ = μ + Σ_{i≤q} zᵢ uᵢ of a few rows, and every row's code (z₁, z₂).
-    func realDataSet(_ dataSet: PCADataSet, _ pca: PCA, _ errors: (mse: [Double], discarded: [Double]),
-                     _ page: inout LessonRecorder) {
+    /// Step 6 — the eigenvalues λ₁ ≥ … ≥ λ_D of the data's S, the shares λᵢ / Σⱼ λⱼ they explain, how many
+    /// components keep 90 % and 95 %, and MSE(q) against the discarded eigenvalues for every q.
+    func screeAndChoosingQ(_ dataSet: PCADataSet, _ pca: PCA, _ errors: (mse: [Double], discarded: [Double]),
+                           _ page: inout LessonRecorder) {
         let x = dataSet.data.values  // (N, D)
         let (n, d) = (pca.count, pca.dimension)
         let scale = max(pca.totalVariance, .leastNormalMagnitude)
@@ -65,10 +65,16 @@ extension PCALesson {
         page.value("zero_eigenvalues", zeroEigenvalues, "eigenvalues that are zero", "λ ≤ 10⁻¹⁰ · tr S")
         page.value("constant_columns", constantColumns, "constant columns of the data")
         page.table("explained-variance", PCATables.explainedVariance(pca, dataSet))
-        page.table("loadings", PCATables.loadings(pca, dataSet))
-
         page.figure("scree", PCAFigures.scree(pca, componentsFor90Percent: pca.componentsNeeded(toExplain: 0.9)))
         page.figure("error-vs-q", PCAFigures.errorAgainstQ(mse: errors.mse, discarded: errors.discarded, dataSet))
+    }
+
+    /// Step 7 — the components uᵢ (as images for image data), the reconstructions x̂ = μ + Σ_{i≤q} zᵢ uᵢ of a few
+    /// rows, and every row's code (z₁, z₂).
+    func componentsAndReconstructions(_ dataSet: PCADataSet, _ pca: PCA, _ page: inout LessonRecorder) {
+        let x = dataSet.data.values  // (N, D)
+        let d = pca.dimension
+        page.table("loadings", PCATables.loadings(pca, dataSet))
         // Images: 5 rows with every q of the figure; other data: 3 rows as profiles with q = 1 and 2.
         let shape = dataSet.data.imageShape
         let rows = Array(dataSet.data.exampleRows(count: 5).prefix(shape == nil ? 3 : 5))

@@ -12,7 +12,7 @@ import Plotting
 /// `run` is the table of contents: one call per `## ` step of the text, in its order; each step computes its numbers
 /// through `Models`, records them with their labels, conventions and checks, and its figures from `PCAFigures`.
 /// Steps 1–5 and 7 use the seeded 2-D cloud (values under `toy`), from `Toy2D.standardCloud(seed:)`, the lesson's only
-/// random numbers; step 6 and the top-level keys describe the data set (`PCADataSet`): digits or `--data FILE.csv`.
+/// random numbers; steps 6–7 and the top-level keys describe the data set (`PCADataSet`): digits or `--data FILE.csv`.
 public struct PCALesson: Lesson {
     public init() {}
     public var slug: String { "pca" }
@@ -38,14 +38,15 @@ public struct PCALesson: Lesson {
         eigendecomposition(cloud, cloudPCA, &page)                                           // 3
         let errors = projectionAndReconstruction(cloud, cloudPCA, dataSet, dataPCA, &page)   // 4
         maximumVarianceIsMinimumError(cloud, centred, cloudPCA, sweep, &page)                // 5
-        realDataSet(dataSet, dataPCA, errors, &page)                                         // 6
-        try whatPCACannotDo(cloud, cloudPCA, &page)                                          // 7
+        screeAndChoosingQ(dataSet, dataPCA, errors, &page)                                   // 6
+        componentsAndReconstructions(dataSet, dataPCA, &page)                                // 7
+        try whatPCACannotDo(cloud, cloudPCA, &page)                                          // 8
         page.store(Self.conventions, at: "conventions")
         progress("PCA lesson done", 1)
         return page.result
     }
 
-    /// The 2-D cloud xₙ ~ N(μ, Σ) with Σ = R(θ) diag(σ₁², σ₂²) R(θ)ᵀ, and the data set of step 6.
+    /// The 2-D cloud xₙ ~ N(μ, Σ) with Σ = R(θ) diag(σ₁², σ₂²) R(θ)ᵀ, and the data set of steps 6–7.
     func theData(_ cloud: Matrix, seed: UInt64, _ dataSet: PCADataSet, _ page: inout LessonRecorder) {
         let truth = Toy2D.standard
         page.group("toy") { page in
@@ -64,7 +65,7 @@ public struct PCALesson: Lesson {
         page.value("n", data.count, "N, rows of the data set")
         page.value("d", data.dimension, "D, columns of the data set")
         page.store(dataSet.description, at: "data")
-        page.label("data.title", "the data set of step 6")
+        page.label("data.title", "the data set of steps 6 and 7")
         page.figure("data-overview", PCAFigures.overview(dataSet))
     }
 
@@ -201,7 +202,7 @@ public enum PCALessonError: Error, Equatable, Sendable, CustomStringConvertible 
 }
 
 extension PCALesson {
-    /// One of step 7's points, in standard deviations from μ: along u₁ (units √λ₁) and across the line (u₂, √λ₂).
+    /// One of step 8's points, in standard deviations from μ: along u₁ (units √λ₁) and across the line (u₂, √λ₂).
     struct LimitPoint: Sendable, Equatable {
         let name: String, along: Double, across: Double
     }
