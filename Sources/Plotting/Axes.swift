@@ -22,6 +22,8 @@ public final class Axes {
     /// limits are given, or a mark has hard edges (filled contours, contour grids, heatmaps), the plot area shrinks
     /// instead.
     public var equalAspect: Bool { get { state.equalAspect } set { state.equalAspect = newValue } }
+    /// Ticks of the x axis only at integers (a count on the x axis: a component index, q, an iteration).
+    public var xIntegerTicks: Bool { get { state.xIntegerTicks } set { state.xIntegerTicks = newValue } }
     /// Light grid lines at the major ticks, under the marks.
     public var showGrid: Bool { get { state.showGrid } set { state.showGrid = newValue } }
     public var legend: LegendPosition { get { state.legend } set { state.legend = newValue } }

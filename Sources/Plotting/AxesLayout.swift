@@ -98,7 +98,7 @@ extension FrozenAxes {
         switch scale {
         case .linear:
             let span = range.upperBound - range.lowerBound
-            var step = Ticks.niceStep(span: span, maxCount: max(2, Int(length / 15)), minimumStep: integerTicks ? 1 : 0)
+            var step = Ticks.niceStep(span: span, maxCount: max(2, Int(length / 15)), minimumStep: integerTicks || (horizontal && xIntegerTicks) ? 1 : 0)
             while true {
                 let v = Ticks.values(lower: range.lowerBound, upper: range.upperBound, step: step)
                 let t = AxisTicks(values: v, labels: Ticks.labels(v, step: step), minor: [])

@@ -20,6 +20,7 @@ public struct FrozenAxes: Sendable {
     var marks: [any Mark] = []
     /// Heatmaps want ticks on whole rows and columns.
     var integerTicks = false
+    var xIntegerTicks = false
 
     init() {}
 

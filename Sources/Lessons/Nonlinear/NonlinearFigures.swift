@@ -95,12 +95,13 @@ enum NonlinearFigures {
         for (ax, panel) in zip(fig.subplots(rows: 1, columns: panels.count), panels) {
             ax.filledContour(ScalarGrid(xs: plane.xs, ys: plane.ys, values: panel.logDensity), levels: levels, colorMap: .viridis,
                              colorBarLabel: "log p(x) (white: < \(NumberFormat.fixedSignificant(floor, digits: 1)))")
-            ax.line(x: panel.curve.x, y: panel.curve.y, color: .white, width: 1.2, label: "fθ(z)")
+            // A dark curve on a thin white halo stays visible on the bright ridge as on the dark band.
+            ax.line(x: panel.curve.x, y: panel.curve.y, color: .white, width: 3)
+            ax.line(x: panel.curve.x, y: panel.curve.y, color: .reference, width: 1.2, label: "fθ(z)")
             // white rims under the data dots keep them visible on the dark low-density band
             ax.outlinedScatter(x: x.column(0), y: x.column(1), color: .data, size: 1.1, alpha: 0.9, edgeWidth: 0.7, edgeAlpha: 0.85)
             ax.title = "\(panel.name): σ² = \(NumberFormat.fixedSignificant(panel.noiseVariance, digits: 2))"
-            ax.xLabel = "x₁"; ax.yLabel = "x₂"
-            ax.xLimits = arcX; ax.yLimits = arcY
+            ax.dataPlane(x: arcX, y: arcY)
             ax.legend = .none
         }
         return fig

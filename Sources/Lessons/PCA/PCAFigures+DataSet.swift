@@ -38,6 +38,7 @@ extension PCAFigures {
             ? "Scree: λ₁ … λ\(NumberFormat.subscript(shown)) (the first \(shown) of \(pca.dimension))"
             : "Scree: all \(shown) eigenvalues λᵢ"
         axes[0].xLabel = "component i"
+        axes[0].xIntegerTicks = true
         axes[0].yLabel = "λᵢ"
         axes[0].bars(x: qs, heights: Array(pca.eigenvalues[0..<shown]))
         axes[0].legend = .none
@@ -45,6 +46,7 @@ extension PCAFigures {
         let all = (0...pca.dimension).map(Double.init)
         axes[1].title = "Cumulative explained variance, q = 0 … \(pca.dimension)"
         axes[1].xLabel = "q, components kept"
+        axes[1].xIntegerTicks = true
         axes[1].yLabel = "share of Σλᵢ kept"
         axes[1].yLimits = 0...1.05
         axes[1].line(x: all, y: [0] + cumulative, color: .model, width: 1.8, label: "kept share")
@@ -60,6 +62,7 @@ extension PCAFigures {
         single("Reconstruction error of \(dataSet.title) against q") { ax in
             let qs = (0..<mse.count).map(Double.init)
             ax.xLabel = "q, components kept"
+            ax.xIntegerTicks = true
             ax.yLabel = "MSE(q)  (1/N)"
             ax.line(x: qs, y: discarded, color: .reference, label: "sum of the discarded λᵢ")
             ax.scatter(x: qs, y: mse, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")

@@ -42,18 +42,18 @@ enum PCAFigures {
         return figure
     }
 
-    /// Step 3: arrows √λᵢ uᵢ from μ, the 1σ and 2σ ellipses of S, and each arrow's label on its line beyond the 2σ
+    /// Step 3: arrows √λᵢ uᵢ from μ, the Mahalanobis r = 1 and 2 ellipses of S, and each arrow's label on its line beyond the 2σ
     /// ellipse, at the nearest distance where it covers no data point, with a dotted leader to the tip and anchored on
     /// the side away from the mean, so that neither a line nor the ellipse crosses it.
     static func principalAxes(_ cloud: Matrix, _ pca: PCA) -> Figure {
-        single("Principal axes of S: arrows √λᵢ uᵢ, ellipses at 1σ and 2σ") { ax in
+        single("Principal axes of S: arrows √λᵢ uᵢ, ellipses at Mahalanobis r = 1 and 2") { ax in
             ax.dataPlane()
             ax.scatter(cloud, size: 2, alpha: 0.35, label: "data")
             let mean = (pca.mean[0], pca.mean[1]), s = pca.covariance
             let covariance = Covariance2(s.rowArrays)
-            ax.ellipse(mean: mean, covariance: covariance, k: 1, color: .model, width: 1.5, label: "1σ ellipse")
+            ax.ellipse(mean: mean, covariance: covariance, k: 1, color: .model, width: 1.5, label: "Mahalanobis r = 1")
             ax.ellipse(mean: mean, covariance: covariance, k: 2, color: .model, width: 1.2, dash: .dashed,
-                       label: "2σ ellipse")
+                       label: "Mahalanobis r = 2")
             // Limits: the data and the 2σ ellipse's bounding box, widened below for the labels.
             let xs = cloud.column(0), ys = cloud.column(1)
             let (sx, sy) = (2 * s[0, 0].squareRoot(), 2 * s[1, 1].squareRoot())
@@ -174,7 +174,7 @@ enum PCAFigures {
             ax.line(through: pca.mean, along: pca.components.row(0), from: -3 * l1, to: 9 * l1, color: .reference,
                     width: 1.2, label: "principal line")
             ax.ellipse(mean: (pca.mean[0], pca.mean[1]), covariance: Covariance2(pca.covariance.rowArrays), k: 2,
-                       color: .model, width: 1.2, dash: .dashed, label: "2σ ellipse of N(μ, S)")
+                       color: .model, width: 1.2, dash: .dashed, label: "N(μ, S), Mahalanobis r = 2")
             for (k, (name, p)) in points.enumerated() where name == "B" {
                 ax.line(x: [p[0], reconstructions[k, 0]], y: [p[1], reconstructions[k, 1]], color: .projection,
                         width: 1.5, dash: .dashed, label: "error of B (to its projection)")

@@ -54,6 +54,7 @@ extension PPCAFigures {
         axes.yLimits = (low - 0.05 * (high - low))...(high + 0.05 * (high - low))
         axes.xLimits = 0...Double(max(s.qMaxShown, s.minkaQ) + 1)
         axes.xLabel = "latent dimension q"
+        axes.xIntegerTicks = true
         axes.yLabel = "ℓ, BIC / N (natural log, per row)"
         axes.legend = legend
     }

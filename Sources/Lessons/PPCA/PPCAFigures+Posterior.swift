@@ -29,7 +29,7 @@ extension PPCAFigures {
             let cov = covariance2(posterior.covariance)
             for (i, row) in chosen.enumerated() {
                 axes.ellipse(mean: (z1[row], z2[row]), covariance: cov, k: 2, color: .posterior, width: 1.8,
-                             label: i == 0 ? "2σ posterior ellipse" : nil)
+                             label: i == 0 ? "posterior, Mahalanobis r = 2" : nil)
                 // A highlight that stands apart from every class colour: a black edge.
                 axes.outlinedScatter(x: [z1[row]], y: [z2[row]], color: .highlight, size: 4.5, marker: .diamond, alpha: 1,
                                      edgeColor: .black, edgeWidth: 2.2, label: i == 0 ? "chosen rows" : nil)
@@ -48,7 +48,7 @@ extension PPCAFigures {
             let sd = posterior.covariance[0, 0].squareRoot()
             for (i, row) in chosen.enumerated() {
                 axes.line(x: [scores[row], scores[row]], y: [z[row] - 2 * sd, z[row] + 2 * sd], color: .posterior,
-                          width: 1.8, label: i == 0 ? "±2σ posterior interval" : nil)
+                          width: 1.8, label: i == 0 ? "±2 posterior sd" : nil)
             }
             axes.xLabel = "PCA score u₁ᵀ(x − μ)"
             axes.yLabel = "E[z | x]"
@@ -108,11 +108,12 @@ extension PPCAFigures {
         let projection = projections(x, rows: rows, mean: mu, direction: u)
         let reconstruction = reconstructions(posterior, rows: rows, mean: mu, loading: w)
         for (n, p) in zip(rows, projection) {
-            axes.line(x: [x[n, 0], p.0], y: [x[n, 1], p.1], color: .projection, width: 0.6, dash: .dotted,
+            axes.line(x: [x[n, 0], p.0], y: [x[n, 1], p.1], color: .reference, width: 0.6, dash: .dotted,
                       label: n == rows[0] ? "x → its projection" : nil)
         }
         axes.scatter(x: rows.map { x[$0, 0] }, y: rows.map { x[$0, 1] }, color: .data, size: 3.5, label: "chosen rows")
-        axes.scatter(x: projection.map(\.0), y: projection.map(\.1), color: .projection, size: 4.5, marker: .square,
+        // PCA is what PPCA is measured against here: black squares beside PPCA's vermillion diamonds.
+        axes.scatter(x: projection.map(\.0), y: projection.map(\.1), color: .reference, size: 4.5, marker: .square,
                      label: "PCA projection")
         axes.scatter(x: reconstruction.map(\.0), y: reconstruction.map(\.1), color: .posterior, size: 4.5,
                      marker: .diamond, label: "W E[z|x] + μ")
@@ -126,7 +127,7 @@ extension PPCAFigures {
         let scores = (0..<x.rows).map { n in u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1]) }
         let along = (0..<x.rows).map { n in posterior.means[n, 0] * (u[0] * w[0] + u[1] * w[1]) }
         let extent = (scores.map(abs).max() ?? 1) * 1.05
-        right.horizontalLine(at: 0, color: .projection, dash: .dashed, label: "PCA projection (difference 0)")
+        right.horizontalLine(at: 0, color: .reference, dash: .dashed, label: "PCA projection (difference 0)")
         right.line(x: [-extent, extent], y: [-extent * (factor - 1), extent * (factor - 1)], color: .reference,
                    width: 1, dash: .dotted, label: "(f − 1)·t, f = (λ₁ − σ²)/λ₁ = " + NumberFormat.fixed(factor, decimals: 3))
         right.scatter(x: scores, y: zip(along, scores).map { $0 - $1 }, color: .posterior, size: 2.5, marker: .diamond,
@@ -204,8 +205,8 @@ extension PPCAFigures {
                       label: "W(E[z|x] ± 2σ) + μ, one row")
             for (i, n) in cloudRows.enumerated() {
                 let (p, r) = (projections[i], frame.reconstructions[i])
-                left.line(x: [cloud[n, 0], p.0], y: [cloud[n, 1], p.1], color: .projection, width: 0.6, dash: .dotted)
-                left.scatter(x: [p.0], y: [p.1], color: .projection, size: 5, marker: .square,
+                left.line(x: [cloud[n, 0], p.0], y: [cloud[n, 1], p.1], color: .reference, width: 0.6, dash: .dotted)
+                left.scatter(x: [p.0], y: [p.1], color: .reference, size: 5, marker: .square,
                              label: i == 0 ? "PCA projection" : nil)
                 left.scatter(x: [r.0], y: [r.1], color: .posterior, size: 4, marker: .diamond,
                              label: i == 0 ? "W E[z|x] + μ" + (isOverview ? " at σ²(ML)" : "") : nil)
@@ -244,7 +245,7 @@ extension PPCAFigures {
                 right.yLabel = "chosen row"
             }
             for i in chosen.indices {
-                right.scatter(x: [limit[i][0]], y: [q == 2 ? limit[i][1] : Double(i)], color: .projection, size: 6,
+                right.scatter(x: [limit[i][0]], y: [q == 2 ? limit[i][1] : Double(i)], color: .reference, size: 6,
                               marker: .cross, label: i == 0 ? (q == 2 ? "σ² → 0 limit Λ⁻½Uᵀ(x − μ)" : "limit") : nil)
             }
             right.xLimits = lows[0]...highs[0]

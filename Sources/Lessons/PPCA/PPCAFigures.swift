@@ -49,7 +49,7 @@ enum PPCAFigures {
         let c = covariance2(model.marginalCovariance)
         for k in [1.0, 2.0] {
             axes[2].ellipse(mean: (mu[0], mu[1]), covariance: c, k: k, color: .model,
-                            label: k == 1 ? "1σ, 2σ of N(μ, WWᵀ + σ²I)" : nil)
+                            label: k == 1 ? "N(μ, WWᵀ + σ²I), Mahalanobis r = 1, 2" : nil)
         }
         axes[2].title = "3. p(x): all z at once"
 
@@ -205,11 +205,11 @@ enum PPCAFigures {
             let axes = figure.addAxes()
             axes.scatter(x: x.column(0), y: x.column(1), color: .data, size: 2.5, alpha: 0.6, label: "data")
             axes.ellipse(mean: (target.mean[0], target.mean[1]), covariance: covariance2(c0), k: 2, color: .reference,
-                         dash: .dotted, label: "closed-form ML, 2σ")
+                         dash: .dotted, label: "closed-form ML, Mahalanobis r = 2")
             let c = model.marginalCovariance
             for k in [1.0, 2.0] {
                 axes.ellipse(mean: (model.mean[0], model.mean[1]), covariance: covariance2(c), k: k, color: .model,
-                             label: k == 1 ? "current p(x), 1σ and 2σ" : nil)
+                             label: k == 1 ? "current p(x), Mahalanobis r = 1, 2" : nil)
             }
             let w = model.loading.column(0)
             let norm = max(Vector.norm(w), 1e-12)
@@ -238,6 +238,7 @@ enum PPCAFigures {
         axes[0].horizontalLine(at: dataClosedForm, color: .reference, dash: .dashed, label: "closed-form ML")
         axes[0].title = "\(dataName), q = \(latentDimension)"
         axes[0].xLabel = "iteration k"
+        axes[0].xIntegerTicks = true
         axes[0].yLabel = "ℓ (natural log, per row)"
         axes[0].legend = .lowerRight
         for (em, closed, name, color, dash) in [(data, dataClosedForm, dataName, Color.model, Dash.solid),
@@ -250,6 +251,7 @@ enum PPCAFigures {
         axes[1].yScale = .log10
         axes[1].title = "gap to the closed form"
         axes[1].xLabel = "iteration k"
+        axes[1].xIntegerTicks = true
         axes[1].yLabel = "ℓ(ML) − ℓₖ"
         axes[1].legend = .upperRight
         return figure
