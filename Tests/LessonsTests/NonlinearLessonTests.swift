@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import LessonKit
 import LinearAlgebra
+import Models
 import Testing
 @testable import Lessons
 @testable import Plotting
@@ -139,6 +140,23 @@ import Testing
         #expect(n("digits.share_inside_manifold_grid") < 1 && n("digits.share_on_one_node") > 0)
         #expect(n("digits.ppca_pixels_outside_range") > 0)
         #expect(Self.numbers(r, "digits.evaluation_steps").last == Double(Self.settings.digitsSteps))
+    }
+
+    /// Step 8's held-out comparison: the split is 2/3 : 1/3 of all digits, and PPCA's held-out ℓ, recomputed here
+    /// through the Cholesky factor of C = WWᵀ + σ²I of PPCA fitted to the training digits, is the page's.
+    @Test func theHeldOutComparisonIsRecomputed() throws {
+        let r = try Self.standard.get()
+        let n = { (path: String) in Self.number(r, path) }
+        let digits = sharedDigits.values
+        var random = StepRandom.generator(seed: 1999, lesson: "nonlinear", step: "digits-split")  // `standard`'s seed
+        let split = RandomSplit.twoThirds(RandomSplit.permutation(digits.rows, using: &random))
+        #expect(n("digits.training_rows") == Double(2 * digits.rows / 3) && n("digits.held_out_rows") == Double(split.heldOut.count))
+        let ppca = try PPCA.fit(digits.rows(at: split.training), latentDimension: 2)
+        let heldOut = try GaussianModel(mean: ppca.mean, covariance: ppca.marginalCovariance).averageLogLikelihood(digits.rows(at: split.heldOut))
+        #expect(abs(heldOut - n("digits.ppca_held_out_log_likelihood_per_sample")) <= 1e-9 * abs(heldOut))
+        // The fair test is weaker than the training one: the decoder's extra parameters fit the training digits.
+        #expect(n("digits.held_out_gain_over_ppca") < n("digits.gain_over_ppca"))
+        #expect(n("digits.prior_mass_outside_r2") == exp(-2.0))
     }
 
     // MARK: - Figures

@@ -49,7 +49,7 @@ extension Convention {
 
     // MARK: - Digits (step 8)
 
-    static func perDigitImage(pixels: Int, rows: Int) -> Convention { Convention("natural log, per image (\(pixels) pixels, raw 0–16 units), averaged over all \(rows) digits") }
+    static func perDigitImage(pixels: Int, rows: Int) -> Convention { Convention("natural log, per image (\(pixels) pixels, raw 0–16 units), averaged over the \(rows) digits") }
     static let gaussHermiteTensorGrid: Convention = "Gauss–Hermite tensor grid"
     static func trapezoidSquare(points: Int, halfWidth b: Double) -> Convention { Convention("trapezoid \(points) × \(points) on [−\(b), \(b)]²") }
     static let decodedPixelRange: Convention = "decoded pixels lie in (0, 16) like the data"

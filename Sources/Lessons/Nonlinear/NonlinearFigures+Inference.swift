@@ -161,15 +161,53 @@ extension NonlinearFigures {
     }
 
     /// Step 8: the whole data set's log-likelihood during training against PPCA d = 2.
-    static func digitsTraining(steps: [Double], values: [Double], ppca: Double, rule: String) -> Figure {
+    static func digitsTraining(steps: [Double], values: [Double], heldOut: [Double], ppca: Double, ppcaHeldOut: Double,
+                               rule: String) -> Figure {
         let fig = Figure(title: "Digits: log-likelihood per image while training")
         let ax = fig.addAxes()
         ax.markedLine(x: steps, y: values, color: .model, width: 1.8, size: 2.5,
-                      label: "nonlinear LVM, d = 2 (\(rule))")
-        ax.horizontalLine(at: ppca, color: .reference, dash: .dashed, label: "PPCA d = 2 (closed form)")
+                      label: "nonlinear LVM, d = 2, training digits (\(rule))")
+        ax.line(x: steps, y: heldOut, color: .model, width: 1.4, dash: .dashed, label: "nonlinear LVM, held-out digits")
+        ax.horizontalLine(at: ppca, color: .reference, dash: .solid, label: "PPCA d = 2, training digits")
+        ax.horizontalLine(at: ppcaHeldOut, color: .reference, dash: .dashed, label: "PPCA d = 2, held-out digits")
         ax.xLabel = "Adam step"
+        ax.xIntegerTicks = true
         ax.yLabel = "(1/N) Σₙ log p(xₙ), nats per image"
         ax.legend = .lowerRight
+        return fig
+    }
+
+    /// Step 9: the aggregate posterior (1/N) Σₙ p(z|xₙ) on the finer rule's grid, as a density, under the prior's
+    /// circles at Mahalanobis r = 1, 2, 3.
+    static func aggregatePosterior(xs: [Double], ys: [Double], density: [Double]) -> Figure {
+        let fig = Figure(width: 460, height: 400, title: "Digits: the aggregate posterior against the prior N(0, I)")
+        let ax = fig.addAxes()
+        // On a log scale: the posteriors are narrow, so the mass sits in sharp ridges; below 10⁻³ is the lowest band.
+        let logDensity = density.map { log10(max($0, 1e-3)) }
+        let top = (logDensity.max() ?? 0).rounded(.up)
+        ax.filledContour(ScalarGrid(xs: xs, ys: ys, values: logDensity), levels: Array(stride(from: -3.0, through: top, by: 0.5)),
+                         colorMap: .viridis, colorBarLabel: "log₁₀ (1/N) Σₙ p(z | xₙ)")
+        let t = EvenGrid.values(0...(2 * Double.pi), count: 181)
+        for r in [1.0, 2.0, 3.0] {
+            ax.line(x: t.map { r * cos($0) }, y: t.map { r * sin($0) }, color: .white, width: 1.2,
+                    dash: r == 1 ? .solid : .dashed, label: r == 1 ? "prior N(0, I): r = 1, 2, 3" : nil)
+        }
+        ax.dataPlane(x: xs.first!...xs.last!, y: ys.first!...ys.last!, xLabel: "z₁", yLabel: "z₂")
+        ax.legend = .upperRight
+        return fig
+    }
+
+    /// Step 9: samples x = f(z) + ε of both models with z ~ N(0, I), noise included, on the data's grey range
+    /// (values clipped), beside real digits.
+    static func digitsSamples(real: [[Double]], nonlinear: [[Double]], ppca: [[Double]], pixelMax: Double) -> Figure {
+        let fig = Figure(width: 560, height: 3 * 78 + 40, title: "Real digits and samples x ~ p(x), noise included (clipped to 0–16)")
+        let rows = fig.subplots(rows: 3, columns: 1)
+        for (ax, (images, name)) in zip(rows, [(real, "real training digits"), (nonlinear, "nonlinear decoder: fθ(z) + ε"),
+                                               (ppca, "PPCA d = 2: Wz + μ + ε")]) {
+            ax.imageGrid(images: images, imageRows: 8, imageColumns: 8, gridColumns: images.count, colorMap: .greys,
+                         range: 0...pixelMax)
+            ax.title = name
+        }
         return fig
     }
 

@@ -16,7 +16,11 @@ extension NonlinearLesson {
     /// Step 8 — digits with a two-dimensional latent space: training, and the likelihood against PPCA with d = 2.
     func digitsInTwoDimensions(_ digits: Dataset, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder,
                                progress: (String, Double?) -> Void) throws -> DigitsFit {
-        let x = digits.values                                                       // (N, D)
+        let all = digits.values                                                     // (N, D)
+        var splitRandom = StepRandom.generator(seed: seed, lesson: slug, step: "digits-split")
+        let split = RandomSplit.twoThirds(RandomSplit.permutation(all.rows, using: &splitRandom))
+        let x = all.rows(at: split.training)                                        // (2N/3, D): the model sees these
+        let heldOut = all.rows(at: split.heldOut)                                   // (N/3, D)
         let (d, latent) = (x.columns, 2)
         let pixelMax = s.digitsPixelMax
         let bias = Statistics.columnMeans(x).map { m -> Double in                   // sigmoid⁻¹ of the mean pixel
@@ -32,7 +36,7 @@ extension NonlinearLesson {
         let rule = try LatentQuadrature.gaussHermite(order: s.digitsOrder, dimension: latent)
         let fine = try LatentQuadrature.trapezoid(halfWidth: s.digitsFineRule.halfWidth, pointsPerDimension: s.digitsFineRule.points,
                                                   dimension: latent)
-        var evaluationSteps: [Double] = [], evaluations: [Double] = []
+        var evaluationSteps: [Double] = [], evaluations: [Double] = [], heldOutEvaluations: [Double] = []
         var observeError: Error?
         let schedule = TrainingSchedule(steps: s.digitsSteps, learningRate: s.digitsLearningRate,
                                         finalLearningRate: s.digitsFinalLearningRate, batchSize: s.digitsBatch)
@@ -41,6 +45,7 @@ extension NonlinearLesson {
             guard step % s.digitsEvaluationEvery == 0 || step == s.digitsSteps else { return }
             do {
                 evaluations.append(try m.quadratureMarginal(x, quadrature: rule).meanLogMarginal)
+                heldOutEvaluations.append(try m.quadratureMarginal(heldOut, quadrature: rule).meanLogMarginal)
                 evaluationSteps.append(Double(step))
             } catch { observeError = error }
             progress("digits: Adam step \(step) of \(s.digitsSteps)", Double(step) / Double(s.digitsSteps))
@@ -56,8 +61,10 @@ extension NonlinearLesson {
                 : try Self.meanLogMarginal(trained, x, evenGrid: k, halfWidth: s.digitsFineRule.halfWidth)
             return (points: k, value: value)
         }
+        let heldOutByFine = try trained.quadratureMarginal(heldOut, quadrature: fine).meanLogMarginal
         let ppca = try PPCA.fit(x, latentDimension: latent)
         let ppcaLogLikelihood = try ppca.averageLogLikelihood(x)
+        let ppcaHeldOut = try ppca.averageLogLikelihood(heldOut)
         page.check("digits.training_rule",
                    method: "expected: the trained decoder's (1/N) Σₙ log p(xₙ) on the finer even grid (\(fine.count) trapezoid nodes on [−\(s.digitsFineRule.halfWidth), \(s.digitsFineRule.halfWidth)]²); computed: the same by the training rule (\(rule.name)); tolerance a tenth of the gain over PPCA d = 2 on the finer rule — the page keeps the cheap training grid because its error is small next to that gain",
                    expected: byFine, computed: byRule, tolerance: 0.1 * abs(byFine - ppcaLogLikelihood))
@@ -65,7 +72,15 @@ extension NonlinearLesson {
         let perDigit = Convention.perDigitImage(pixels: d, rows: x.rows)
         let (b, finePoints) = (s.digitsFineRule.halfWidth, s.digitsFineRule.points)
         page.group("digits") { page in
-            page.value("rows", x.rows, "digits used (training and evaluation)")
+            page.value("rows", all.rows, "digits, training and held-out together")
+            page.value("training_rows", x.rows, "training digits: a seeded random 2/3 (both models fit these only)")
+            page.value("held_out_rows", heldOut.rows, "held-out digits: the other 1/3")
+            page.value("held_out_log_likelihood_per_sample", heldOutByFine, "nonlinear LVM: log-likelihood per held-out digit (finer rule)",
+                       Convention.perDigitImage(pixels: d, rows: heldOut.rows))
+            page.value("ppca_held_out_log_likelihood_per_sample", ppcaHeldOut, "PPCA d = 2: log-likelihood per held-out digit",
+                       Convention.perDigitImage(pixels: d, rows: heldOut.rows))
+            page.value("held_out_gain_over_ppca", heldOutByFine - ppcaHeldOut, "nonlinear − PPCA d = 2, per held-out digit", .natsPerDigit)
+            page.value("held_out_training_trace", heldOutEvaluations, "log-likelihood per held-out digit during training (training rule)")
             page.value("method", "grid quadrature: \(rule.name) nodes over z (no amortised inference)", "how p(x) is computed")
             page.value("quadrature_rule", rule.name, "quadrature rule over z")
             page.value("quadrature_points", rule.count, "quadrature nodes K² of the training rule", .gaussHermiteTensorGrid)
@@ -112,15 +127,16 @@ extension NonlinearLesson {
                        Convention.digitsTrainingTrace.then(perDigit))
             page.value("minibatch_trace", minibatchTrace, "minibatch log-likelihood per digit at each step (noisy)")
         }
-        page.figure("digits-training", NonlinearFigures.digitsTraining(steps: evaluationSteps, values: evaluations,
-                                                                        ppca: ppcaLogLikelihood, rule: rule.name))
-        return DigitsFit(x: x, labels: digits.labels, trained: trained, ppca: ppca, rule: rule, marginal: marginal,
-                         fineMarginal: fineMarginal, fine: fine)
+        page.figure("digits-training", NonlinearFigures.digitsTraining(
+            steps: evaluationSteps, values: evaluations, heldOut: heldOutEvaluations, ppca: ppcaLogLikelihood,
+            ppcaHeldOut: ppcaHeldOut, rule: rule.name))
+        return DigitsFit(x: x, labels: digits.labels.map { labels in split.training.map { labels[$0] } }, trained: trained,
+                         ppca: ppca, rule: rule, marginal: marginal, fineMarginal: fineMarginal, fine: fine)
     }
 
     /// Step 9 — the latent space of the digits: posterior means E[z|x] (finer rule), how many digits the training
     /// rule puts on one node, and the decoder's and PPCA's images on a probit grid of z.
-    func digitsLatentSpace(_ fit: DigitsFit, _ s: NonlinearSettings, _ page: inout LessonRecorder) {
+    func digitsLatentSpace(_ fit: DigitsFit, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) {
         let (x, trained, ppca, rule, marginal, fine, fineMarginal) = (fit.x, fit.trained, fit.ppca, fit.rule, fit.marginal,
                                                                       fit.fine, fit.fineMarginal)
         let pixelMax = s.digitsPixelMax
@@ -151,10 +167,39 @@ extension NonlinearLesson {
         }
         page.figure("latent-manifold", NonlinearFigures.latentManifolds(
             decoder: decoderImages, ppca: ppcaImages, side: s.manifoldSide, pixelMax: pixelMax))
-        let decoderOnly = trained.decoder
-        page.figure("latent-manifold-decoder", LatentManifold.figure(
-            side: s.manifoldSide, imageRows: 8, imageColumns: 8, range: 0...pixelMax,
-            title: "Nonlinear decoder (d = 2): fθ(z) at z = Φ⁻¹(u)") { z in decoderOnly(Matrix([z])).elements })
+
+        // The aggregate posterior (1/N) Σₙ p(z|xₙ) on the finer rule's K × K grid (node m = i₁K + i₂, z₂ fastest), as
+        // a density: each node's mean posterior mass over h². A matched model would give back the prior N(0, I).
+        let (k, b) = (s.digitsFineRule.points, s.digitsFineRule.halfWidth)
+        let h = 2 * b / Double(k - 1)
+        var mass = [Double](repeating: 0, count: fine.count)
+        for n in 0..<x.rows {
+            for m in 0..<fine.count { mass[m] += fineMarginal.responsibilities[n, m] }
+        }
+        mass = mass.map { $0 / Double(x.rows) }
+        let axis = EvenGrid.values(-b...b, count: k)
+        let density = (0..<(k * k)).map { index in mass[(index % k) * k + index / k] / (h * h) }   // row j holds z₂ = axis[j]
+        let outsideTwo = (0..<fine.count).filter { m in
+            fine.nodes[m, 0] * fine.nodes[m, 0] + fine.nodes[m, 1] * fine.nodes[m, 1] > 4
+        }.reduce(0) { $0 + mass[$1] }
+        page.figure("digits-aggregate-posterior", NonlinearFigures.aggregatePosterior(xs: axis, ys: axis, density: density))
+
+        // Samples of both models, noise included: z ~ N(0, I), x = fθ(z) + ε and x = Wz + μ + ε.
+        let count = 10
+        var random = StepRandom.generator(seed: seed, lesson: slug, step: "digits-samples")
+        let z = Matrix(rows: count, columns: 2, elements: (0..<(2 * count)).map { _ in random.nextStandardNormal() })
+        let noise = trained.noiseVariance.squareRoot()
+        let nonlinearSamples = trained.decoder(z).rowArrays.map { row in row.map { $0 + noise * random.nextStandardNormal() } }
+        let ppcaSamples = ppca.sample(count: count, using: &random).observed.rowArrays
+        let real = (0..<count).map { x.row($0 * (x.rows / count)) }
+        page.figure("digits-samples", NonlinearFigures.digitsSamples(real: real, nonlinear: nonlinearSamples, ppca: ppcaSamples,
+                                                                   pixelMax: pixelMax))
+        page.group("digits") { page in
+            page.value("aggregate_mass_outside_r2", outsideTwo, "aggregate posterior mass at |z| > 2 (finer rule's grid)",
+                       .posteriorMeanByFinerRule)
+            page.value("prior_mass_outside_r2", exp(-2.0), "prior N(0, I) mass at |z| > 2: exp(−2) in two dimensions")
+            page.value("samples_shown", count, "samples per model in the samples figure")
+        }
     }
 
     /// (1/N) Σₙ log p(xₙ) on the k × k even trapezoid grid over [−b, b]², rows in chunks of 256 so that the

@@ -42,7 +42,7 @@ public struct NonlinearLesson: Lesson {
         let digitsFit = try digitsInTwoDimensions(digits, settings, seed: seed, &page) { label, fraction in  // 8
             progress(label, fraction.map { 0.3 + 0.7 * $0 })
         }
-        digitsLatentSpace(digitsFit, settings, &page)                                             // 9
+        digitsLatentSpace(digitsFit, settings, seed: seed, &page)                                 // 9
         // 10 (why variational inference is needed, and the references) is text only.
         conventions(seed: seed, quick: quick, &page)
         return page.result

@@ -20,7 +20,7 @@ extension PPCALesson {
         }
         var rowsRandom = streams.generator(.realRows)
         var samplesRandom = streams.generator(.samples)
-        let order = Self.permutation(inputs.data.rows, using: &rowsRandom)
+        let order = RandomSplit.permutation(inputs.data.rows, using: &rowsRandom)
         let perRow = 10
         let low = inputs.data.elements.min() ?? 0
         let high = inputs.data.elements.max() ?? 1

@@ -6,16 +6,6 @@ import Plotting
 
 /// Steps 8–9: how many latent dimensions the data support, and generating data from the fitted model.
 extension PPCALesson {
-    /// A seeded shuffle of 0..<n (Fisher–Yates).
-    static func permutation(_ n: Int, using random: inout some RandomNumberGenerator) -> [Int] {
-        var order = Array(0..<n)
-        for i in stride(from: n - 1, to: 0, by: -1) {
-            let j = min(Int(random.nextUniform() * Double(i + 1)), i)
-            order.swapAt(i, j)
-        }
-        return order
-    }
-
     /// The ML model for q, or nil when σ²_ML = 0 (the rows lie in a q-dimensional subspace); other errors are thrown.
     static func modelIfItExists(_ fit: PPCAMaximumLikelihood, latentDimension q: Int) throws -> PPCA? {
         let result: Result<PPCA, PPCAError> = Result { () throws(PPCAError) -> PPCA in try fit.model(latentDimension: q) }
@@ -46,7 +36,7 @@ extension PPCALesson {
         let d = inputs.dimension
         let orders = (1...Self.modelSelectionSplits).map { k in
             var random = streams.generator(.modelSelectionSplit(k))
-            return Self.permutation(n, using: &random)
+            return RandomSplit.permutation(n, using: &random)
         }
         let selection = try LatentDimensionSelection(inputs.data, orders: orders, allRows: fits.dataFit)
         let nearConstant = LatentDimensionSelection.nearConstantColumns(inputs.data, share: Self.nearConstantShare)
@@ -84,7 +74,7 @@ extension PPCALesson {
         let n = inputs.data.rows
         let d = inputs.dimension
         var random = streams.generator(.modelSelectionSplit(1))
-        let order = Self.permutation(n, using: &random)
+        let order = RandomSplit.permutation(n, using: &random)
         // The first split's rows, for the full Gaussian and the constant columns of the training rows.
         let training = Set(order[..<((2 * n) / 3)])
         let train = inputs.data.rows(at: (0..<n).filter { training.contains($0) })     // (2N/3, D)

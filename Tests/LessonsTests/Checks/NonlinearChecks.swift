@@ -75,7 +75,10 @@ final class NonlinearRefit: Sendable {
             steps: s.toySteps, learningRate: s.toyLearningRate, finalLearningRate: s.toyFinalLearningRate), using: &training)
         self.toy = toy
 
-        digits = inputs.digits.values
+        // The training two thirds of the digits (the lesson's split stream; the model never sees the rest).
+        var splitRandom = stream("digits-split")
+        digits = inputs.digits.values.rows(at: RandomSplit.twoThirds(RandomSplit.permutation(inputs.digits.values.rows,
+                                                                                             using: &splitRandom)).training)
         let bias = Statistics.columnMeans(digits).map { m in
             let p = min(max(m / s.digitsPixelMax, 0.01), 0.99)
             return log(p / (1 - p))
