@@ -7,21 +7,28 @@ import Plotting
 extension NonlinearFigures {
     /// Step 5: the probe points on the arc, then each probe's gridded posterior (filled) with its Laplace
     /// approximation (dotted) and PPCA's Gaussian posterior (dashed), |z| beyond the training nodes shaded.
-    static func posteriorShapes(_ x: Matrix, curve: PlaneCurve, probes: [PosteriorProbe], z: [Double], halfWidth: Double,
+    static func posteriorShapes(_ x: Matrix, curves: (fitted: PlaneCurve, beyond: [PlaneCurve], modes: PlaneCurve),
+                                probes: [PosteriorProbe], z: [Double], halfWidth: Double,
                                 posteriors: [[Double]], laplace: [(mean: Double, sd: Double)], ppca: [(mean: Double, sd: Double)],
                                 ruleHalfWidth: Double) -> Figure {
         let fig = Figure(width: 640, height: 480, title: "The posterior p(z|x) ∝ p(x|z) p(z) at three points")
         let axes = fig.subplots(rows: 2, columns: 2)
         let plane = axes[0]
         plane.scatter(x: x.column(0), y: x.column(1), color: .data, size: 1.5, alpha: 0.4, label: "data")
-        plane.line(x: curve.x, y: curve.y, color: .model, width: 1.8, label: "fθ(z)")
+        plane.line(x: curves.fitted.x, y: curves.fitted.y, color: .model, width: 1.8, label: "fθ(z), training nodes")
+        for (k, part) in curves.beyond.enumerated() {
+            plane.line(x: part.x, y: part.y, color: .model, width: 1.2, dash: .dashed,
+                       label: k == 0 ? "fθ(z) beyond them (|z| ≤ 6)" : nil)
+        }
+        plane.scatter(x: curves.modes.x, y: curves.modes.y, color: .posterior, size: 4, marker: .circle,
+                      label: "fθ at B's posterior modes")
         for p in probes {
             plane.scatter(x: [p.x[0]], y: [p.x[1]], color: .highlight, size: 5, marker: .diamond, alpha: 1)
             plane.text(p.name, x: p.x[0] + 0.08, y: p.x[1] + 0.12, color: .reference, size: 11)
         }
         plane.title = "the probe points"
         plane.dataPlane(x: arcX, y: arcY)
-        plane.legend = .none
+        plane.legend = .none     // a legend would cover the arc; the caption says what the lines and dots are
         for (i, p) in probes.enumerated() {
             let ax = axes[i + 1]
             let laplaceCurve = gaussianCurve(mean: laplace[i].mean, sd: laplace[i].sd, on: z)

@@ -52,8 +52,13 @@ extension NonlinearLesson {
                        .beyondTheTrainingNodes(halfWidth: s.toyRuleHalfWidth))
             page.value("ppca_sd", ppcaSD, "PPCA posterior standard deviation (the same for every x)", .ppcaPosteriorSD)
         }
+        // fθ over the training nodes (solid), beyond them out to |z| = 6 (dashed), and the images of B's modes.
+        let a = s.toyRuleHalfWidth
+        let curves = (fitted: model.decodedCurve(at: EvenGrid.values(-a...a, count: 321)),
+                      beyond: [EvenGrid.values(-6...(-a), count: 81), EvenGrid.values(a...6, count: 81)].map(model.decodedCurve(at:)),
+                      modes: model.decodedCurve(at: posteriors[1].modes))
         page.figure("posterior-shapes", NonlinearFigures.posteriorShapes(
-            arc.x, curve: model.decodedCurve(at: s.curveNodes), probes: probes, z: z, halfWidth: halfWidth,
+            arc.x, curves: curves, probes: probes, z: z, halfWidth: halfWidth,
             posteriors: posteriors.map(\.density), laplace: laplace.map(\.meanAndSD),
             ppca: probes.indices.map { (ppcaPosterior.means[$0, 0], ppcaSD) }, ruleHalfWidth: s.toyRuleHalfWidth))
         return ProbePosteriors(probes: probes, split: split, halfWidth: halfWidth, z: z, posteriors: posteriors, laplace: laplace)
