@@ -29,11 +29,15 @@ extension Dataset {
 
     /// Loads a CSV with a header row of column names and numeric cells (see the extension's documentation for the
     /// format and every refused case).
-    public static func load(csv url: URL) throws(DatasetError) -> Dataset {
+    ///
+    /// With `labelColumn`, that column holds one class per row (names or integers, e.g. `setosa` or `3`): it is left
+    /// out of the values and becomes `labels` (indices into `classNames`, the distinct classes in numeric order when
+    /// every class is an integer, else in Unicode order).
+    public static func load(csv url: URL, labelColumn: String? = nil) throws(DatasetError) -> Dataset {
         let path = url.path
         let bytes = try readBytes(path: path)
-        var parser = CSVTable(path: path)
-        if let plain = bytes.withUnsafeBytes({ PlainNumberCSV($0.bindMemory(to: UInt8.self)) }) {
+        var parser = CSVTable(path: path, labelColumn: labelColumn)
+        if labelColumn == nil, let plain = bytes.withUnsafeBytes({ PlainNumberCSV($0.bindMemory(to: UInt8.self)) }) {
             try parser.adopt(plain)
         } else {
             try parser.parse(try decodeText([UInt8](bytes), path: path))
@@ -124,13 +128,20 @@ extension Dataset {
 /// The rows of a CSV file as they are read, with the line bookkeeping that the messages need.
 private struct CSVTable {
     let path: String
+    /// The column named by `--labels`, and its index once the header is read.
+    let labelColumn: String?
+    var labelIndex: Int?
+    var labelCells: [String] = []
     var header: [String] = []
     var headerLine = 0
     var elements: [Double] = []
     var rowCount = 0
     var lastRowLine = 0
 
-    init(path: String) { self.path = path }
+    init(path: String, labelColumn: String? = nil) {
+        self.path = path
+        self.labelColumn = labelColumn
+    }
 
     mutating func parse(_ text: String) throws(DatasetError) {
         let reader: CSVReader
@@ -184,6 +195,18 @@ private struct CSVTable {
             }
             seen[name] = index
         }
+        if let labelColumn {
+            guard let index = row.firstIndex(of: labelColumn) else {
+                let names = row.prefix(12).map(quoted).joined(separator: ", ") + (row.count > 12 ? ", …" : "")
+                throw .invalid(path: path, row: line, column: nil,
+                               reason: "--labels names the column \(quoted(labelColumn)), but the header has no column of that name; the columns are \(names)")
+            }
+            guard row.count >= 2 else {
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "the label column \(quoted(labelColumn)) is the only column; the lessons need at least one column of numbers besides it")
+            }
+            labelIndex = index
+        }
         guard row.count <= Dataset.maximumColumns else {
             throw .invalid(path: path, row: line, column: nil,
                            reason: "\(row.count) columns, but at most \(Dataset.maximumColumns) are accepted (the lessons work with the d × d covariance); keep fewer columns")
@@ -202,6 +225,14 @@ private struct CSVTable {
         }
         for (index, cell) in row.enumerated() {
             let place = "the cell of column \(quoted(header[index])) in data row \(dataRow)"
+            if index == labelIndex {
+                guard !cell.isEmpty else {
+                    throw .invalid(path: path, row: line, column: index + 1,
+                                   reason: "\(place) is empty; every row of the label column needs a class: fill it in or remove the row")
+                }
+                labelCells.append(cell)
+                continue
+            }
             guard !cell.isEmpty else {
                 throw .invalid(path: path, row: line, column: index + 1,
                                reason: "\(place) is empty (a missing value); PCA needs every value: fill it in or remove the row")
@@ -213,7 +244,7 @@ private struct CSVTable {
                 let multiline = cell.contains(where: \.isNewline) ? " (it runs over several lines: is a \" quote left open?)"
                     : Self.isNumbersSeparatedBySpaces(cell) ? " (it holds several numbers separated by spaces: separate the columns with commas)" : ""
                 throw .invalid(path: path, row: line, column: index + 1,
-                               reason: "\(place) is \(quoted(cell)), which \(what)\(multiline); every cell must be a number such as 1.5, -2 or 3e-4: fix it, or remove the row or the column")
+                               reason: "\(place) is \(quoted(cell)), which \(what)\(multiline); every cell must be a number such as 1.5, -2 or 3e-4: fix it, or remove the row or the column\(labelColumn == nil ? "; if the column holds class names, pass it with --labels \(quoted(header[index]))" : "")")
             }
             guard value.isFinite else {
                 let what = value.isNaN ? "NaN (not a number)" : (cell.lowercased().contains("inf") ? "infinite" : "too large for a 64-bit float (it overflows to infinity)")
@@ -258,9 +289,32 @@ private struct CSVTable {
             throw .invalid(path: path, row: lastRowLine, column: nil,
                            reason: "only one data row; at least two are needed to estimate a mean and a covariance: add more rows")
         }
-        return Dataset(name: name, columnNames: header,
-                       values: Matrix(rows: rowCount, columns: header.count, elements: elements),
-                       imageShape: Dataset.imageShape(columnNames: header))
+        guard let labelIndex else {
+            return Dataset(name: name, columnNames: header,
+                           values: Matrix(rows: rowCount, columns: header.count, elements: elements),
+                           imageShape: Dataset.imageShape(columnNames: header))
+        }
+        var names = header
+        let labelName = names.remove(at: labelIndex)
+        // Integer classes (every cell an integer, "3" and "03" the same class) in numeric order, else names in
+        // Unicode order.
+        let classes: [String], labels: [Int]
+        let integers = labelCells.compactMap { Int($0) }
+        if integers.count == labelCells.count {
+            let sorted = Set(integers).sorted()
+            let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+            (classes, labels) = (sorted.map(String.init), integers.map { index[$0]! })
+        } else {
+            let sorted = Set(labelCells).sorted()
+            let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+            (classes, labels) = (sorted, labelCells.map { index[$0]! })
+        }
+        var dataset = Dataset(name: name, columnNames: names,
+                              values: Matrix(rows: rowCount, columns: names.count, elements: elements),
+                              labels: labels, imageShape: Dataset.imageShape(columnNames: names))
+        dataset.classNames = classes
+        dataset.labelColumn = labelName
+        return dataset
     }
 
     private func quoted(_ text: String) -> String {

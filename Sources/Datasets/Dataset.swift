@@ -18,10 +18,17 @@ public struct Dataset: Sendable {
     public var columnNames: [String]
     /// (n, d), one observation per row.
     public var values: Matrix
-    /// Class labels per row (digits 0–9), when known.
+    /// Class labels per row (digits 0–9), when known: indices into `classNames` when it is set.
     public var labels: [Int]?
+    /// The classes' names, when the labels came from a column of the file (`--labels COLUMN`): label k is
+    /// `classNames[k]`. Nil for the digits, whose labels are the digits themselves.
+    public var classNames: [String]?
+    /// The column of the file that held the labels (left out of `values`), when there was one.
+    public var labelColumn: String?
     /// Set when each row is an image (the digits: 8 × 8), so image figures can be drawn.
     public var imageShape: ImageShape?
+    /// Set by `standardized()`: the column means and 1/N standard deviations the values were centred and divided by.
+    public var standardization: (means: [Double], standardDeviations: [Double])?
 
     public init(name: String, columnNames: [String], values: Matrix, labels: [Int]? = nil, imageShape: ImageShape? = nil) {
         self.name = name
@@ -29,6 +36,42 @@ public struct Dataset: Sendable {
         self.values = values
         self.labels = labels
         self.imageShape = imageShape
+    }
+
+    /// The name of class `label`: `classNames[label]` when the file named the classes, else the label itself.
+    public func className(_ label: Int) -> String {
+        classNames.map { $0.indices.contains(label) ? $0[label] : String(label) } ?? String(label)
+    }
+
+    /// The data with every column centred and divided by its standard deviation with 1/N (as scikit-learn's
+    /// `StandardScaler`): x′ᵢⱼ = (xᵢⱼ − x̄ⱼ)/sⱼ, sⱼ² = (1/N) Σᵢ (xᵢⱼ − x̄ⱼ)². A constant column (sⱼ = 0) cannot be
+    /// standardised and is refused with its name. Labels, class names and the image shape are kept.
+    public func standardized() throws(DatasetError) -> Dataset {
+        let (n, d) = (values.rows, values.columns)
+        var means = [Double](repeating: 0, count: d), deviations = [Double](repeating: 0, count: d)
+        for j in 0..<d {
+            var sum = 0.0
+            for i in 0..<n { sum += values[i, j] }
+            means[j] = sum / Double(n)
+            var squares = 0.0
+            for i in 0..<n { squares += (values[i, j] - means[j]) * (values[i, j] - means[j]) }
+            deviations[j] = (squares / Double(n)).squareRoot()
+        }
+        let constant = (0..<d).filter { deviations[$0] == 0 || !(deviations[$0] > 1e-12 * max(abs(means[$0]), 1e-300)) }
+        guard constant.isEmpty else {
+            let names = constant.prefix(5).map { "\"" + columnNames[$0] + "\"" }.joined(separator: ", ")
+            let more = constant.count > 5 ? " and \(constant.count - 5) more" : ""
+            throw .invalid(path: name, row: nil, column: constant[0] + 1,
+                           reason: "--standardize divides each column by its standard deviation, but \(constant.count == 1 ? "the column" : "the columns") \(names)\(more) \(constant.count == 1 ? "is" : "are") constant (standard deviation 0): remove \(constant.count == 1 ? "it" : "them"), or leave out --standardize")
+        }
+        var result = self
+        var scaled = values
+        for i in 0..<n {
+            for j in 0..<d { scaled[i, j] = (values[i, j] - means[j]) / deviations[j] }
+        }
+        result.values = scaled
+        result.standardization = (means, deviations)
+        return result
     }
 
     /// The number of observations n.

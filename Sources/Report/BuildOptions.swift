@@ -21,6 +21,10 @@ public struct BuildOptions: Sendable {
     public var seed: UInt64
     /// `--data FILE.csv`, for the lessons that declare `.data`.
     public var dataFile: URL?
+    /// `--labels COLUMN`: the column of `dataFile` that holds class labels (left out of the numbers).
+    public var labelColumn: String?
+    /// `--standardize`: centre each column of `dataFile` and divide it by its 1/N standard deviation.
+    public var standardize = false
     /// `--latent-dim Q` (≥ 1; the lessons that take it check the upper bound).
     public var latentDimension: Int?
     public var quick: Bool

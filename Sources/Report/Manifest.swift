@@ -25,6 +25,9 @@ extension ReportBuilder {
             "data": options.dataFile.map { .string($0.lastPathComponent) } ?? .null,
         ]
         optionValues["force"] = .bool(options.force)
+        // Only with --data, so that the default report's manifest keeps its bytes.
+        if let column = options.labelColumn { optionValues["labels"] = .string(column) }
+        if options.standardize { optionValues["standardize"] = .bool(true) }
         let manifest: JSONValue = .object([
             "tool": .string(ToolInfo.name),
             "version": .string(ToolInfo.version),

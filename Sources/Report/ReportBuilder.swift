@@ -104,7 +104,10 @@ public struct ReportBuilder: Sendable {
         var userData: Dataset?
         if let file = options.dataFile {
             let start = ContinuousClock.now
-            do { userData = try Dataset.load(csv: file) } catch {
+            do {
+                let loaded = try Dataset.load(csv: file, labelColumn: options.labelColumn)
+                userData = options.standardize ? try loaded.standardized() : loaded
+            } catch {
                 throw .data("cannot use --data \(file.path): \(error). Fix the file (a header row of column names, then one row of numbers per observation) or leave out --data")
             }
             if let user = userData {

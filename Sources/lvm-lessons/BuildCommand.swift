@@ -42,6 +42,14 @@ struct BuildCommand: ParsableCommand {
     @Option(name: .customLong("data"), help: ArgumentHelp(BuildCommand.help(.data, "a CSV with a header row of column names, then numbers"), valueName: "FILE.csv"))
     var dataPath: String?
 
+    @Option(name: .customLong("labels"), help: ArgumentHelp(
+        "With --data: the column that holds each row's class (names or integers). It colours the scatters and is left out of the numbers.",
+        valueName: "COLUMN"))
+    var labelColumn: String?
+
+    @Flag(name: .customLong("standardize"), help: "With --data: centre each column and divide it by its standard deviation (1/N), as scikit-learn's StandardScaler. Constant columns are refused.")
+    var standardize = false
+
     @Option(name: .customLong("latent-dim"), help: ArgumentHelp(BuildCommand.help(.latentDimension, "1 ≤ q < number of columns"), valueName: "Q"))
     var latentDimension: Int?
 
@@ -83,6 +91,12 @@ struct BuildCommand: ParsableCommand {
             }
             try requireATaker(of: .data)
         }
+        if dataPath == nil, labelColumn != nil || standardize {
+            throw ValidationError("\(labelColumn != nil ? "--labels" : "--standardize") applies to your own data: add --data FILE.csv, or leave it out.")
+        }
+        if let labelColumn, labelColumn.isEmpty {
+            throw ValidationError("--labels is empty. Give the name of the column that holds the classes, as the CSV header spells it.")
+        }
         _ = try location.resolve(holdingTextsOf: selectedLessons)
     }
 
@@ -111,6 +125,8 @@ struct BuildCommand: ParsableCommand {
             latentDimension: latentDimension, quick: quick, lessonsDirectory: try location.resolve(), datasets: LessonData.entries,
             scale: figureFiles.scale,
             force: force, protectedPaths: [cwd])
+        options.labelColumn = labelColumn
+        options.standardize = standardize
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.
         if let stage = ProcessInfo.processInfo.environment["LVM_LESSONS_CRASH_BEFORE"] {

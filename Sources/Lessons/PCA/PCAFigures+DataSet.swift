@@ -13,7 +13,7 @@ extension PCAFigures {
             let figure = Figure(width: 640, height: 720, title: dataSet.isUserData
                 ? "The first \(count) rows of \(data.name) as images" : "100 digits of the data set with their labels")
             let ax = figure.addAxes()
-            let captions = data.labels.map { labels in (0..<count).map { String(labels[$0]) } }
+            let captions = data.labels.map { labels in (0..<count).map { data.className(labels[$0]) } }
                 ?? (0..<count).map { "row \($0 + 1)" }
             ax.imageGrid(images: (0..<count).map { data.values.row($0) }, imageRows: shape.rows, imageColumns: shape.columns,
                          gridColumns: 10, captions: captions, colorMap: .greys, range: greyRange(data))
@@ -131,7 +131,7 @@ extension PCAFigures {
         var captions: [String] = []
         for (k, row) in rows.enumerated() {
             images.append(originals.row(k))
-            captions.append(dataSet.data.labels.map { "original \($0[row])" } ?? "row \(row + 1)")
+            captions.append(dataSet.data.labels.map { "original \(dataSet.data.className($0[row]))" } ?? "row \(row + 1)")
             for (m, q) in qs.enumerated() {
                 images.append(reconstructions[m].row(k))
                 captions.append("q = \(q)")
@@ -179,12 +179,12 @@ extension PCAFigures {
             let classes = Set(labels).sorted().map { label in (label, labels.indices.filter { labels[$0] == label }) }
             for (k, (label, rows)) in classes.enumerated() {
                 ax.scatter(x: rows.map { scores[$0, 0] }, y: rows.map { scores[$0, 1] }, color: .category(label), size: 2.4,
-                           marker: markers[k % markers.count], alpha: 0.75, label: String(label))
+                           marker: markers[k % markers.count], alpha: 0.75, label: data.className(label))
             }
             for (label, rows) in classes {
                 let cx = rows.map { scores[$0, 0] }.reduce(0, +) / Double(rows.count)
                 let cy = rows.map { scores[$0, 1] }.reduce(0, +) / Double(rows.count)
-                ax.text(String(label), x: cx, y: cy, size: 14, anchor: .center)
+                ax.text(data.className(label), x: cx, y: cy, size: 14, anchor: .center)
             }
             ax.legend = .outsideRight
         }

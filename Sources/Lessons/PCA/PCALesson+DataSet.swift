@@ -24,7 +24,16 @@ struct PCADataSet: Sendable {
             "image_shape": data.imageShape.map { .array([.integer($0.rows), .integer($0.columns)]) } ?? .null,
             "column_names": .array(data.columnNames.map(JSONValue.string)),
             "has_labels": .bool(data.labels != nil),
+            "label_column": data.labelColumn.map(JSONValue.string) ?? .null,
+            "classes": data.classNames.map { JSONValue.array($0.map(JSONValue.string)) } ?? .null,
+            "preprocessing": .string(Self.preprocessing(data)),
         ]
+    }
+
+    /// What was done to the values before PCA, in words (the pages and `results.json` say the same).
+    static func preprocessing(_ data: Dataset) -> String {
+        data.standardization == nil ? "raw values (not standardised)"
+            : "standardised: each column centred and divided by its 1/N standard deviation (--standardize)"
     }
 }
 

@@ -66,6 +66,7 @@ public struct PCALesson: Lesson {
         page.value("d", data.dimension, "D, columns of the data set")
         page.store(dataSet.description, at: "data")
         page.label("data.title", "the data set of steps 6 and 7")
+        page.label("data.preprocessing", "what was done to the values before PCA")
         page.figure("data-overview", PCAFigures.overview(dataSet))
     }
 

@@ -9,19 +9,18 @@ extension PPCAFigures {
     /// ellipses of the chosen rows; for q = 1, E[z|x] against the PCA score with ±2σ intervals.
     static func posteriorScatter(_ inputs: PPCAInputs, model: PPCA, posterior: LatentPosterior, chosen: [Int]) -> Figure {
         let figure = Figure(width: 560, height: 420,
-                            title: inputs.labels != nil
-                                ? "Posterior means E[z|x] of the digits (q = \(model.latentDimension)), coloured by label"
-                                : "Posterior means E[z|x] of \(inputs.dataName) (q = \(model.latentDimension))")
+                            title: "Posterior means E[z|x] of \(inputs.dataName) (q = \(model.latentDimension))"
+                                + (inputs.labels != nil ? ", coloured by label" : ""))
         let axes = figure.addAxes()
         let means = posterior.means
         if model.latentDimension >= 2 {
             let z1 = means.column(0)
             let z2 = means.column(1)
             if let labels = inputs.labels {
-                for digit in 0...9 {
-                    let rows = labels.indices.filter { labels[$0] == digit }
-                    axes.scatter(x: rows.map { z1[$0] }, y: rows.map { z2[$0] }, color: .category(digit), size: 2.2,
-                                 alpha: 0.55, label: "\(digit)")
+                for label in Set(labels).sorted() {
+                    let rows = labels.indices.filter { labels[$0] == label }
+                    axes.scatter(x: rows.map { z1[$0] }, y: rows.map { z2[$0] }, color: .category(label), size: 2.2,
+                                 alpha: 0.55, label: inputs.className(label))
                 }
             } else {
                 axes.scatter(x: z1, y: z2, color: .data, size: 2.2, alpha: 0.55, label: "E[z|x] per row")

@@ -82,6 +82,11 @@ extension PPCALesson {
             page.value("name", inputs.dataName, "the main data set")
             page.value("rows", inputs.data.rows, "N, rows of the main data")
             page.value("columns", inputs.dimension, "D, columns of the main data")
+            page.value("preprocessing", inputs.standardization == nil ? "raw values (not standardised)"
+                       : "standardised: each column centred and divided by its 1/N standard deviation (--standardize)",
+                       "what was done to the values before fitting")
+            page.store(inputs.labelColumn.map(JSONValue.string) ?? .null, at: "label_column")
+            page.store(inputs.classNames.map { JSONValue.array($0.map(JSONValue.string)) } ?? .null, at: "classes")
         }
 
         // Why ℓ can be positive: a narrow Gaussian's peak 1/(s√(2π)) exceeds 1.

@@ -110,7 +110,10 @@ struct PPCAInputs {
     var data: Matrix                        // (N, D), the main data
     var dataName: String
     var columnNames: [String]
-    var labels: [Int]?                      // digit labels, when known
+    var labels: [Int]?                      // class labels, when known (digits, or --labels)
+    var classNames: [String]?               // the classes' names with --labels
+    var labelColumn: String?
+    var standardization: (means: [Double], standardDeviations: [Double])?
     var imageShape: Dataset.ImageShape?     // when each row is an image
     var isUserData: Bool
     var latentDimension: Int                // q of the main fit, 1 ≤ q ≤ D − 1
@@ -131,12 +134,20 @@ struct PPCAInputs {
         dataName = isUserData ? main.name : "digits"
         columnNames = main.columnNames
         labels = main.labels
+        classNames = main.classNames
+        labelColumn = main.labelColumn
+        standardization = main.standardization
         if let shape = main.imageShape, shape.rows * shape.columns == d { imageShape = shape } else { imageShape = nil }
         self.isUserData = isUserData
         self.latentDimension = q
         figureLatentDimension = d >= 3 ? 2 : 1
         self.quick = quick
         self.cloud = cloud
+    }
+
+    /// The name of class `label`: from `--labels`, else the label itself (a digit).
+    func className(_ label: Int) -> String {
+        classNames.map { $0.indices.contains(label) ? $0[label] : String(label) } ?? String(label)
     }
 
     /// The name of column j from the data's header, or x₍ⱼ₊₁₎ written as `x1`, `x2`, … when there is none.
