@@ -47,9 +47,17 @@ public struct LessonRecorder {
     }
 
     /// Frames of an iterative process shown with a slider, each with a short label (`iteration 3`, `σ² = 0.1`).
-    public mutating func frames(_ name: String, _ frames: [(label: String, figure: Figure)]) {
+    /// A frame sequence (an animation on the page) and its print version, `NAME-steps`: the frames at `steps`
+    /// (indices into `frames`) as small multiples, `columns` to a row, 640 pt wide (`cellAspect`: see
+    /// `FrozenFigure.smallMultiples`).
+    public mutating func frames(_ name: String, _ frames: [(label: String, figure: Figure)], steps: [Int], columns: Int,
+                                title: String, cellAspect: Double? = nil) {
         precondition(figures[name] == nil, "LessonRecorder: figure `\(name)` recorded twice")
-        figures[name] = .frames(frames.map(\.figure), labels: frames.map(\.label))
+        let frozen = frames.map { $0.figure.frozen() }
+        figures[name] = .frames(frozen, labels: frames.map(\.label))
+        figures[FigureOutput.stepsName(of: name)] = .single(FrozenFigure.smallMultiples(
+            steps.map { frozen[$0] }, labels: steps.map { frames[$0].label }, columns: columns, width: 640, title: title,
+            cellAspect: cellAspect))
     }
 
     /// A table by name (`{{table:name}}`); its number cells are formatted by the report.

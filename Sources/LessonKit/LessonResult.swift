@@ -42,6 +42,9 @@ public enum FigureOutput: Sendable {
     case single(FrozenFigure)
     case frames([FrozenFigure], labels: [String])
 
+    /// The name of the print version of the frame sequence `name` (`LessonRecorder.frames`): `NAME-steps`.
+    public static func stepsName(of name: String) -> String { name + "-steps" }
+
     /// Lessons pass `Figure`s; these two freeze them as they are now.
     public static func single(_ figure: Figure) -> FigureOutput { .single(figure.frozen()) }
     public static func frames(_ figures: [Figure], labels: [String]) -> FigureOutput {

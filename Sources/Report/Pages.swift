@@ -15,6 +15,8 @@ struct RenderedFigure: Sendable {
     /// Size in points; the page shows the image at `LessonPage.cssPixelsPerPoint` CSS px per point.
     var width: Double
     var height: Double
+    /// For frames: the name of their print version (`NAME-steps`, small multiples), when the lesson made one.
+    var printVersion: String?
 }
 
 /// The shell shared by every page: head with the style sheets and scripts, the site header.
@@ -145,6 +147,10 @@ struct LessonPage {
         case let .frames(paths, labels):
             let count = paths.count
             let lastFrameLinks = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
+            let printLinks = figure.printVersion.map { steps in
+                " <span class=\"downloads print-version\">for print: " + figure.formats.map { "<a href=\"figures/\(steps).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
+                    .joined(separator: " · ") + "</span>"
+            } ?? ""
             var items = ""
             for (path, label) in zip(paths, labels) {
                 items += "<li data-src=\"\(Escaping.attribute(path))\">\(Escaping.html(label))</li>"
@@ -158,7 +164,7 @@ struct LessonPage {
             <output class="frame-label">\(Escaping.html(labels[0])) (1/\(count))</output>
             </div>
             <ol class="frame-labels" hidden>\(items)</ol>
-            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))</span></figcaption>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))</span>\(printLinks)</figcaption>
             </figure>
             """
         }
@@ -208,7 +214,14 @@ extension ReportBuilder {
     /// panel, and warnings for values without a `Quantity` and for figures or tables the text does not show.
     func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String) throws(ReportError) -> String {
         let result = item.result
-        let figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value)) })
+        var figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value)) })
+        // A frame sequence's print version is offered beside the animation, not placed on its own.
+        var printVersions: Set<String> = []
+        for (name, output) in result.figures {
+            guard case .frames = output, result.figures[FigureOutput.stepsName(of: name)] != nil else { continue }
+            figures[name]?.printVersion = FigureOutput.stepsName(of: name)
+            printVersions.insert(FigureOutput.stepsName(of: name))
+        }
         let targets = LessonMarkdown.Targets(
             fileName: item.text.fileName, results: .object(result.results), tables: result.tables,
             figure: { name, captionHTML, captionText in
@@ -237,7 +250,7 @@ extension ReportBuilder {
             }
             steps.append(LessonPage.Step(titleHTML: title, bodyHTML: body, numbers: rows))
         }
-        for name in figures.keys.sorted() where !usedFigures.contains(name) {
+        for name in figures.keys.sorted() where !usedFigures.contains(name) && !printVersions.contains(name) {
             progress.warning("\(item.text.fileName): figure `\(name)` is computed but not shown; its files are in \(item.lesson.slug)/figures/")
         }
         for name in result.tables.keys.sorted() where !usedTables.contains(name) {

@@ -55,6 +55,7 @@ figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 figcaption .caption { color: var(--text); }
 .downloads { white-space: nowrap; margin-left: 0.6rem; font-size: 0.88rem; }
 .downloads::before { content: "Files: "; }
+.downloads.print-version::before { content: ""; }
 .frame-controls { display: flex; align-items: center; gap: 0.75rem; margin-top: 0.5rem; flex-wrap: wrap; }
 .frame-controls input[type=range] { flex: 1 1 12rem; min-width: 8rem; accent-color: var(--accent); }
 .frame-label { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 0.92rem; }

@@ -47,13 +47,19 @@ import Testing
     @Test func figuresFramesAndTablesByName() {
         var page = LessonRecorder()
         page.figure("one", Figure())
-        page.frames("many", [(label: "a", figure: Figure()), (label: "b", figure: Figure())])
+        page.frames("many", [(label: "a", figure: Figure()), (label: "b", figure: Figure())], steps: [0, 1], columns: 2,
+                    title: "both")
         page.table("t", Table(columns: ["q", "x"], rows: [[1, .number(2.5, .fixed(1))]]))
         let result = page.result
-        #expect(result.figures.keys.sorted() == ["many", "one"])
+        #expect(result.figures.keys.sorted() == ["many", "many-steps", "one"])
         if case .frames(let frames, let labels)? = result.figures["many"] {
             #expect(frames.count == 2 && labels == ["a", "b"])
         } else { Issue.record("frames not recorded") }
+        // The print version: both frames side by side, 640 pt wide, each panel titled with its frame's label.
+        if case .single(let steps)? = result.figures["many-steps"] {
+            #expect(steps.width == 640 && steps.columns == 2 && steps.rows == 1 && steps.title == "both")
+            #expect(steps.axes.map(\.title) == ["a", "b"])
+        } else { Issue.record("no print version") }
         #expect(result.tables["t"]?.rows == [[.integer(1), .number(2.5, .fixed(1))]])
     }
 }

@@ -66,7 +66,7 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
 
 @Suite struct PCALessonTests {
     static let figureNames: Set<String> = [
-        "point-cloud", "data-overview", "centring", "principal-axes", "projection", "variance-vs-angle", "scree",
+        "point-cloud", "data-overview", "centring", "principal-axes", "projection", "variance-vs-angle", "angle-sweep-steps", "scree",
         "error-vs-q", "mean-and-components", "reconstructions", "pc-projection", "what-pca-misses", "angle-sweep",
     ]
 
@@ -157,23 +157,24 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         }
     }
 
-    /// The angle sweep's frames step evenly through a half turn and end on u₁'s angle, so the still image (the last
-    /// frame) shows the best line; and every figure fits a slide (nominal width ≤ 640 pt).
+    /// The angle sweep's frames start on the x₁ axis (0°) and step evenly the short way onto u₁'s angle, so the still
+    /// image (the last frame) shows the best line; and every figure fits a slide (nominal width ≤ 640 pt).
     @Test func sweepEndsOnTheFirstEigenvectorAndFiguresFitASlide() throws {
         let result = try PCALesson().run(pcaContext(seed: 11))
         guard case let .number(angle)? = JSONValue.object(result.results).value(at: "toy.angle_degrees"),
               case let .frames(frames, labels)? = result.figures["angle-sweep"]
         else { Issue.record("angle or frames missing"); return }
+        #expect(labels.first == "θ = 0.0°")
         #expect(labels.last == "θ = " + NumberFormat.fixed(angle, decimals: 1) + "°")
-        // The declared sweep of --quick: frames one frame step apart (up to the labels' rounding) over a half turn.
         let sweep = PCALesson.AngleSweep(quick: true)
         #expect(frames.count == labels.count && frames.count == sweep.frameCount)
-        #expect(Double(sweep.frameCount) * sweep.frameStepDegrees == 180)
+        // Even steps of the short way from 0° to θ₁ (up to the labels' rounding to 0.1°).
+        let span = angle <= 90 ? angle : angle - 180
         let steps = labels.compactMap { label in Double(label.dropFirst(4).dropLast()) }
         #expect(steps.count == labels.count)
         for (a, b) in zip(steps, steps.dropFirst()) {
-            let gap = (b - a + 180).truncatingRemainder(dividingBy: 180)
-            #expect(abs(gap - sweep.frameStepDegrees) <= 0.1 + 1e-9, "frames \(a)° → \(b)°")
+            let gap = (b - a + 540).truncatingRemainder(dividingBy: 180) - (span < 0 ? 180 : 0)
+            #expect(abs(gap - span / Double(sweep.frameCount - 1)) <= 0.1 + 1e-9, "frames \(a)° → \(b)°")
         }
         for (name, output) in result.figures {
             switch output {

@@ -220,12 +220,16 @@ extension NonlinearLesson {
             page.value("density_ratio", exp(fit.referenceLogLikelihood - arc.ppcaLogLikelihood),
                        "geometric-mean density ratio nonlinear / PPCA on the toy data", .geometricMeanDensityRatio)
         }
-        page.frames("training", fit.frames.map { step, model in
+        let frames = fit.frames.map { step, model in
             (label: "step \(step)", figure: NonlinearFigures.trainingFrame(
                 arc.x, plane: arc.plane, curve: model.decodedCurve(at: s.curveNodes), halfWidth: s.curveHalfWidth,
                 noiseVariance: model.noiseVariance, logLikelihood: step < trace.count ? trace[step] : fit.trainingRuleLogLikelihood,
                 step: step, of: s.toySteps))
-        })
+        }
+        // For print: the start, two early steps and the end.
+        let n = frames.count
+        page.frames("training", frames, steps: [0, max(1, n / 6), max(2, n / 3), n - 1], columns: 2,
+                    title: "Fitting the curve by Adam: four steps of training", cellAspect: 0.8)
         page.figure("training-log-likelihood", NonlinearFigures.trainingLogLikelihood(trace: trace, ppca: arc.ppcaLogLikelihood))
     }
 

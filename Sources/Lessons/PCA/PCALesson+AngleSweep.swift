@@ -6,21 +6,24 @@ import Plotting
 
 extension PCALesson {
     /// The directions of step 5: a grid over the half turn [0°, 180°) for the curves, and the frames of the turning
-    /// line — a half turn (the line at θ + 180° is the line at θ) that starts one frame step past u₁'s angle and ends
-    /// exactly on it, so the last frame, the still image of the figure, shows the best line.
+    /// line, which start on the x₁ axis (θ = 0°) and turn the short way onto u₁ (the line at θ + 180° is the line at
+    /// θ), so the error segments shrink in every frame and the last frame, the page's still image, shows the best line.
     struct AngleSweep: Sendable, Equatable {
-        /// Grid step of the curves V(θ), E(θ), and the step between two frames of the turning line (degrees).
-        let gridStepDegrees: Double, frameStepDegrees: Double
+        /// Grid step of the curves V(θ), E(θ) (degrees), and the number of frames of the turning line.
+        let gridStepDegrees: Double, frameCount: Int
 
-        init(quick: Bool) { (gridStepDegrees, frameStepDegrees) = quick ? (1, 15) : (0.25, 5) }
+        init(quick: Bool) { (gridStepDegrees, frameCount) = quick ? (1, 7) : (0.25, 25) }
 
         var gridAngles: [Double] { stride(from: 0.0, to: 180.0, by: gridStepDegrees).map { $0 } }
 
-        var frameCount: Int { Int((180 / frameStepDegrees).rounded()) }
-
-        /// θₖ = θ₁ + k · frame step (mod 180°), k = 1 … frameCount, for u₁ at θ₁: the last one is θ₁ itself.
+        /// θₖ = k·Δ/(frameCount − 1) for k = 0 … frameCount − 1, from 0° to u₁'s angle θ₁ the short way (Δ = θ₁, or
+        /// θ₁ − 180° when θ₁ > 90°), each reported in [0°, 180°): the first is 0°, the last θ₁ itself.
         func frameAngles(endingAt eigenAngle: Double) -> [Double] {
-            (1...frameCount).map { k in (eigenAngle + Double(k) * frameStepDegrees).truncatingRemainder(dividingBy: 180) }
+            let span = eigenAngle <= 90 ? eigenAngle : eigenAngle - 180
+            return (0..<frameCount).map { k in
+                let theta = k == frameCount - 1 ? span : span * Double(k) / Double(frameCount - 1)
+                return theta < 0 ? theta + 180 : theta
+            }
         }
     }
 
@@ -68,13 +71,16 @@ extension PCALesson {
         let curves = PCAFigures.Sweep(angles: angles, variances: variances, errors: errors, best: best, least: least,
                                       eigenAngle: eigenAngle, total: pca.totalVariance)
         page.figure("variance-vs-angle", PCAFigures.varianceAgainstAngle(curves))
-        page.frames("angle-sweep", sweep.frameAngles(endingAt: eigenAngle).map { theta in
+        let frames = sweep.frameAngles(endingAt: eigenAngle).map { theta in
             let u = Self.direction(theta)
             let frame = PCAFigures.sweepFrame(theta, variance: PCA.projectedVariance(centred, along: u),
                                               error: PCA.reconstructionError(centred, along: u), curves,
                                               cloud: cloud, centred: centred, mean: pca.mean)
             return (label: "θ = " + NumberFormat.fixed(theta, decimals: 1) + "°", figure: frame)
-        })
+        }
+        let n = frames.count
+        page.frames("angle-sweep", frames, steps: [0, n / 4, n / 2, n - 1], columns: 4,
+                    title: "Turning the line from the x₁ axis onto u₁", cellAspect: 1.6)
     }
 
     /// The unit vector (cos θ, sin θ) for θ in degrees.

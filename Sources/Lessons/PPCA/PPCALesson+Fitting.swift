@@ -199,7 +199,12 @@ extension PPCALesson {
         let frameIterations = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 70, 100, 150, 200, 300, 500]
         let cloudEM = try PPCA.fitEM(inputs.cloud, initialLoading: cloudW0, initialNoiseVariance: fits.cloudFit.eigenvalues[0],
                                      maxIterations: 500, tolerance: Self.emStopTolerance, snapshotIterations: frameIterations)
-        page.frames("em-iterations", PPCAFigures.emFrames(inputs.cloud, em: cloudEM, target: fits.cloudModel))
+        // For print (PRML Fig. 12.12): iterations 0, 1, 2, 5, 20 and the last.
+        let emFrames = PPCAFigures.emFrames(inputs.cloud, em: cloudEM, target: fits.cloudModel)
+        var printed = cloudEM.snapshots.indices.filter { [0, 1, 2, 5, 20].contains(cloudEM.snapshots[$0].iteration) }
+        if printed.last != emFrames.count - 1 { printed.append(emFrames.count - 1) }
+        page.frames("em-iterations", emFrames, steps: printed, columns: printed.count % 3 == 0 ? 3 : 2,
+                    title: "EM on the 2-D example at iterations 0, 1, 2, 5, 20 and the last", cellAspect: 0.9)
 
         // The main data from a random small W₀ and σ²₀ = tr(S)/D; EM needs only the mean and the 1/N scatter.
         let d = inputs.dimension

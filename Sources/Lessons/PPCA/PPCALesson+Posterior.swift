@@ -130,9 +130,12 @@ extension PPCALesson {
             return PPCAFigures.SigmaFrame(factors: factors, cloudModel: cloudModel, cloudPosterior: cloudPosterior,
                                           reconstructions: reconstructions, gap: gap, dataPosteriors: dataPosteriors)
         }
+        // For print: σ²(ML), 0.1 σ²(ML) and 0.001 σ²(ML) side by side, both panels each.
+        let printed = [1, 0.1, 0.001].compactMap { f in frameFactors.firstIndex(of: [f]) }
         page.frames("sigma-to-zero", PPCAFigures.sigmaToZero(
             frames, cloud: inputs.cloud, cloudRows: cloudRows, projections: projections, mean: mu, limit: limit,
-            first: plane, dataName: inputs.dataName))
+            first: plane, dataName: inputs.dataName), steps: printed, columns: printed.count,
+            title: "σ² → 0: PPCA's reconstruction and posterior at σ²(ML), 0.1 σ²(ML) and 0.001 σ²(ML)", cellAspect: 1.5)
         let single = frames.filter { $0.factors.count == 1 }
         let last = Self.sigmaFactors.count - 1
         page.group("sigma_to_zero") { page in

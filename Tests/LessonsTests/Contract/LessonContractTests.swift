@@ -79,7 +79,16 @@ import Testing
                         "\(slug): the label of \(path) shows a key: \(quantity.label)")
             }
         }
-        for name in result.figures.keys.sorted() { #expect(used.figures.contains(name), "\(slug): figure \(name) is computed but not shown") }
+        // Every frame sequence has a print version (small multiples), offered beside the animation rather than placed.
+        let printVersions = Set(result.figures.compactMap { name, output -> String? in
+            if case .frames = output { return FigureOutput.stepsName(of: name) } else { return nil }
+        })
+        for name in printVersions.sorted() {
+            #expect(result.figures[name] != nil, "\(slug): the frames \(name.dropLast(6)) have no print version \(name)")
+        }
+        for name in result.figures.keys.sorted() where !printVersions.contains(name) {
+            #expect(used.figures.contains(name), "\(slug): figure \(name) is computed but not shown")
+        }
         for name in result.tables.keys.sorted() { #expect(used.tables.contains(name), "\(slug): table \(name) is computed but not shown") }
         for path in result.quantities.keys.sorted() {
             #expect(JSONValue.object(result.results).value(at: path) != nil, "\(slug): label for \(path), which holds no value")

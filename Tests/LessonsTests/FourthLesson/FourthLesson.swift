@@ -39,7 +39,7 @@ struct FourthLesson: Lesson {
         page.figure("draws", FourthFigures.histogram(draws))
         page.frames("running-mean", (1...4).map { k in
             (label: "first \(16 * k) draws", figure: FourthFigures.histogram(Array(draws.prefix(16 * k))))
-        })
+        }, steps: [0, 3], columns: 2, title: "The first 16 and all 64 draws")
     }
 
     /// Step 2: a number from a shipped data set, asked for by name.
