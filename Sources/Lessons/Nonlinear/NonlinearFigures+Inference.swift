@@ -54,18 +54,18 @@ extension NonlinearFigures {
         return fig
     }
 
-    /// Step 6: RMS relative error of p̂(x) against S for prior and importance sampling, with the 1/√S law.
+    /// Step 6: RMS relative error of p̂(x) against L for prior and importance sampling, with the 1/√L law.
     static func monteCarloError(counts: [Int], prior: [Double], importance: [Double], oneSampleSD: Double) -> Figure {
         let s = counts.map(Double.init)
         let fig = Figure(title: "Monte Carlo estimates of p(x) at A: relative error")
         let ax = fig.addAxes()
         ax.line(x: s, y: s.map { oneSampleSD / $0.squareRoot() }, color: .reference, width: 1, dash: .dashed,
-                label: "theory for prior sampling, ∝ 1/√S")
+                label: "theory for prior sampling, ∝ 1/√L")
         ax.markedLine(x: s, y: prior, color: .samples, width: 1.8, label: "z ~ p(z) (prior)")
         ax.markedLine(x: s, y: importance, color: .posterior, width: 1.8,
                       label: "z ~ Laplace proposal (importance sampling)")
         ax.xScale = .log10; ax.yScale = .log10
-        ax.xLabel = "number of samples S"
+        ax.xLabel = "number of samples L"
         ax.yLabel = "RMS of p̂(x)/p(x) − 1"
         ax.legend = .lowerLeft
         return fig
@@ -112,7 +112,7 @@ extension NonlinearFigures {
         bx.scatter(x: repeats, y: importanceEstimates, color: .posterior, size: 2.5, alpha: 0.6, label: "importance sampling")
         bx.horizontalLine(at: 1, color: .reference, dash: .dashed, label: "exact: p̂/p = 1")
         bx.xLabel = "repeat r"
-        bx.yLabel = "p̂(x)/p(x), S = \(samples)"
+        bx.yLabel = "p̂(x)/p(x), L = \(samples)"
         bx.title = "\(priorEstimates.count) estimates each"
         bx.legend = .outsideRight
         return fig

@@ -116,7 +116,7 @@ enum PCAFigures {
     static func varianceAgainstAngle(_ sweep: Sweep) -> Figure {
         single("Variance kept and error made by the line at angle θ") { ax in
             ax.xLimits = 0...180
-            ax.yLimits = 0...(sweep.total * 1.6)
+            ax.yLimits = 0...(sweep.total * 1.35)  // room for the legend above the curves
             ax.horizontalLine(at: sweep.total, dash: .dotted, label: "V + E = tr S")
             curves(ax, sweep, width: 2, names: ["projected variance V(θ)", "reconstruction error E(θ)"],
                    eigenLabel: "angle of u₁ = " + NumberFormat.fixed(sweep.eigenAngle, decimals: 1) + "°")
@@ -149,6 +149,7 @@ enum PCAFigures {
             + ", E(θ) = " + NumberFormat.fixed(error, decimals: 2)
         bottom.xLimits = -4...184  // a little room so that the marker at 0° or near 180° does not hide under a spine
         bottom.yLimits = 0...(sweep.total * 1.45)  // room for the legend above the curves
+        bottom.horizontalLine(at: sweep.total, dash: .dotted, label: "V + E = tr S")
         curves(bottom, sweep, width: 1.6, names: ["V(θ)", "E(θ)"], eigenLabel: "angle of u₁")
         bottom.verticalLine(at: theta, color: .highlight, dash: .dotted, label: "current θ")
         bottom.scatter(x: [theta, theta], y: [variance, error], color: .highlight, size: 4, alpha: 1)
@@ -157,7 +158,7 @@ enum PCAFigures {
 
     private static func curves(_ ax: Axes, _ sweep: Sweep, width: Double, names: [String], eigenLabel: String) {
         ax.xLabel = "θ (degrees)"
-        ax.yLabel = "V(θ), E(θ)  (1/N)"
+        ax.yLabel = "V(θ), E(θ): averages over the points"
         ax.line(x: sweep.angles, y: sweep.variances, color: .model, width: width, label: names[0])
         ax.line(x: sweep.angles, y: sweep.errors, color: .projection, width: width, label: names[1])
         ax.verticalLine(at: sweep.eigenAngle, label: eigenLabel)

@@ -113,6 +113,15 @@ public struct PCALesson: Lesson {
             page.store(pca.eigenvalues.map { $0.squareRoot() }, at: "standard_deviations")
             page.label("standard_deviations.0", "√λ₁, standard deviation along u₁")
             page.label("standard_deviations.1", "√λ₂, standard deviation along u₂")
+            // A sample standard deviation of N Gaussian points has standard error ≈ σ/√(2N) (delta method).
+            let truth = Toy2D.standard
+            let errors = [truth.majorStandardDeviation, truth.minorStandardDeviation].map { $0 / (2 * Double(cloud.rows)).squareRoot() }
+            page.store(errors, at: "standard_deviation_standard_errors")
+            page.label("standard_deviation_standard_errors.0", "σ₁/√(2N), the sampling error of √λ₁", "delta method, Gaussian data")
+            page.store(zip(pca.eigenvalues.map { $0.squareRoot() }, zip([truth.majorStandardDeviation, truth.minorStandardDeviation], errors))
+                .map { value, pair in (value - pair.0) / pair.1 }, at: "standard_deviation_z")
+            page.label("standard_deviation_z.0", "(√λ₁ − σ₁) in standard errors")
+            page.label("standard_deviation_z.1", "(√λ₂ − σ₂) in standard errors")
             page.store(pca.components, at: "components")
             for j in 0..<2 { page.label("components.0.\(j)", "u₁ entry \(j + 1)", .pcaComponent) }
             page.value("angle_degrees", angle, "angle of u₁", .pcaAngle)
