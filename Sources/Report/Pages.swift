@@ -15,6 +15,19 @@ struct RenderedFigure: Sendable {
     /// Size in points; the page shows the image at `LessonPage.cssPixelsPerPoint` CSS px per point.
     var width: Double
     var height: Double
+    /// The lesson's slug, for the command that makes the formats not written (`lvm-lessons figures LESSON/NAME`).
+    var lesson = ""
+
+    /// The formats a build did not write are made on demand, in well under a second, by `lvm-lessons figures`: the
+    /// figure's downloads say how (for notes: Latin Modern, no title, the width of the document).
+    var onDemandHTML: String {
+        let missing = [ImageFormat.svg, .pdf].filter { !formats.contains($0) }
+        guard !missing.isEmpty, !lesson.isEmpty else { return "" }
+        let list = missing.map(\.rawValue).joined(separator: ",")
+        let names = missing.map { $0.rawValue.uppercased() }.joined(separator: ", ")
+        let command = "lvm-lessons figures \(lesson)/\(name) --format \(list)"
+        return " · <span class=\"on-demand\" title=\"Writes figures/\(Escaping.attribute(lesson))/\(Escaping.attribute(name)).{\(list)} for course notes (add --width 246pt, --style web)\">\(names): <code>\(Escaping.html(command))</code></span>"
+    }
 }
 
 /// The shell shared by every page: head with the style sheets and scripts, the site header.
@@ -139,7 +152,7 @@ struct LessonPage {
             return """
             <figure class="figure" id="figure-\(name)">
             <a class="figure-image" href="figures/\(name).png" title="Open the full-size PNG"><img src="figures/\(name).png" alt="\(alt)" \(size)></a>
-            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))</span></figcaption>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))\(figure.onDemandHTML)</span></figcaption>
             </figure>
             """
         case let .frames(paths, labels):
@@ -158,7 +171,7 @@ struct LessonPage {
             <output class="frame-label">\(Escaping.html(labels[0])) (1/\(count))</output>
             </div>
             <ol class="frame-labels" hidden>\(items)</ol>
-            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))</span></figcaption>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))\(figure.onDemandHTML)</span></figcaption>
             </figure>
             """
         }
@@ -208,7 +221,7 @@ extension ReportBuilder {
     /// panel, and warnings for values without a `Quantity` and for figures or tables the text does not show.
     func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String) throws(ReportError) -> String {
         let result = item.result
-        let figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value)) })
+        let figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value, lessonSlug: item.lesson.slug)) })
         let targets = LessonMarkdown.Targets(
             fileName: item.text.fileName, results: .object(result.results), tables: result.tables,
             figure: { name, captionHTML, captionText in
