@@ -206,6 +206,9 @@ extension FrozenAxes {
                 if cb.label != nil { need += Theme.labelPad + labelFont.lineHeight }
                 right = max(right, need)
             }
+            if legend == .below, let box = legendBox {
+                bottom += 8 + box.size.height
+            }
             if legend == .outsideRight, let box = legendBox {
                 right += 8 + box.size.width
                 top = max(top, Theme.outerPad)
@@ -244,7 +247,15 @@ extension FrozenAxes {
                    plot.width - box.size.width - 8 >= LegendBox.minimumPlotFraction * plot.width {
                     return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .outsideRight)
                 }
+                if r.style.legendBelowWhenCrowded,
+                   covered > LegendBox.freeAllowance || box.size.width > plot.width - 2 * LegendBox.inset {
+                    return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .below)
+                }
                 resolved = box.chosen
+            }
+            if legend == .below {
+                box.origin = Point(max(cell.minX + Theme.outerPad, plot.midX - box.size.width / 2),
+                                   cell.maxY - Theme.outerPad - box.size.height)
             }
             placed = box
         }

@@ -23,6 +23,9 @@ public struct FigureStyle: Sendable, Equatable {
     public var showsFigureTitle: Bool
     /// Whether text is set as math (`MathText`): italic single letters, real sub- and superscripts.
     public var setsMath: Bool
+    /// Whether a `.best` legend that would cover the data, and for which the plot is too narrow to give room on the
+    /// right, goes under the plot (`LegendPosition.below`) instead of staying on the data.
+    public var legendBelowWhenCrowded = false
 
     /// The report's style: DejaVu Sans, the sizes of `Theme`.
     public static let web = FigureStyle(
@@ -48,7 +51,7 @@ public struct FigureStyle: Sendable, Equatable {
         return FigureStyle(
             family: family, fallbackFamilies: [notesMathFamily, "DejaVu Serif", "DejaVu Sans", "DejaVu Math TeX Gyre"],
             tickLabelSize: small, axisLabelSize: label, legendSize: small, axesTitleSize: label, figureTitleSize: label + 1,
-            showsFigureTitle: false, setsMath: true)
+            showsFigureTitle: false, setsMath: true, legendBelowWhenCrowded: true)
     }
 }
 

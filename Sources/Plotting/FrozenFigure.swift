@@ -68,7 +68,7 @@ public struct FrozenFigure: Sendable {
         return axes.indices.map { k in
             first[k].imageMode ? first[k]
                 : axes[k].layout(in: cells[k], renderer: r, minimum: minimum[k],
-                                 legendPosition: first[k].legendPosition == .outsideRight ? .outsideRight : nil)
+                                 legendPosition: [.outsideRight, .below].contains(first[k].legendPosition) ? first[k].legendPosition : nil)
         }
     }
 

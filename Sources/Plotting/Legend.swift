@@ -57,6 +57,7 @@ struct LegendBox {
         case .lowerLeft: origin = lowerLeft
         case .lowerRight: origin = lowerRight
         case .outsideRight: origin = Point(rightOf + cbLabelWidth + 8, plot.minY); return 0
+        case .below: return 0  // placed by the layout, under the x-axis label
         case .best:
             let candidates: [(Point, LegendPosition)] = [
                 (upperRight, .upperRight), (upperLeft, .upperLeft), (lowerLeft, .lowerLeft), (lowerRight, .lowerRight),

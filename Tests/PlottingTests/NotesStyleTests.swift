@@ -144,4 +144,21 @@ import Testing
         // The Makefile installs fonts-lmodern; without it the command line falls back to DejaVu Serif and says so.
         #expect(FigureStyle.notesFamilyIsInstalled)
     }
+
+    @Test func crowdedLegendOfANarrowPlotGoesBelowIt() throws {
+        let figure = Figure(width: 460, height: 345)
+        let ax = figure.addAxes()
+        let xs = (0..<400).map { Double($0 % 20) }, ys = (0..<400).map { Double($0 / 20) }
+        ax.scatter(x: xs, y: ys, label: "a scatter that fills the whole plot")
+        ax.line(x: [0, 19], y: [0, 19], label: "and a long second label for the legend")
+        ax.xLabel = "x₁"
+        let notes = figure.frozen().resized(width: Self.column.points, style: .notes())
+        let layout = try notes.layouts(renderer: RecordingRenderer(style: notes.style))[0]
+        let box = try #require(layout.legend)
+        #expect(layout.legendPosition == .below)
+        #expect(box.rect.minY > layout.plot.maxY + 10 && box.rect.maxY <= notes.height, "\(box.rect) under \(layout.plot)")
+        // The web style keeps its rule (inside or outside right), unchanged.
+        let web = try figure.frozen().layouts(renderer: RecordingRenderer())[0]
+        #expect(web.legendPosition != .below)
+    }
 }
