@@ -247,11 +247,19 @@ extension FrozenAxes {
                    plot.width - box.size.width - 8 >= LegendBox.minimumPlotFraction * plot.width {
                     return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .outsideRight)
                 }
-                if r.style.legendBelowWhenCrowded,
-                   covered > LegendBox.freeAllowance || box.size.width > plot.width - 2 * LegendBox.inset {
+                resolved = box.chosen
+            }
+            // The notes style: a legend that covers the data or takes most of a narrow plot's width (a position the
+            // lesson chose for the page's 460 pt may not suit 246 pt), or an outside one that leaves the plot less
+            // than half the cell, goes under the plot (if it is short enough).
+            if r.style.legendBelowWhenCrowded, legend != .below {
+                let crowded = legend == .outsideRight
+                    ? plot.width < LegendBox.minimumPlotFraction * cell.width
+                    : covered > LegendBox.freeAllowance || box.size.width > 0.6 * plot.width
+                // A legend taller than 40 % of the cell (ten digit classes) would squash the plot: it stays.
+                if crowded && box.size.height <= 0.4 * cell.height {
                     return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .below)
                 }
-                resolved = box.chosen
             }
             if legend == .below {
                 box.origin = Point(max(cell.minX + Theme.outerPad, plot.midX - box.size.width / 2),
