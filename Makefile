@@ -6,7 +6,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := report
 
 # Debian packages the build needs; chromium is only needed by the browser tests (skipped when absent).
-APT_PACKAGES := libcairo2-dev libpng-dev zlib1g-dev libjs-katex fonts-dejavu-core pkg-config
+APT_PACKAGES := libcairo2-dev libpng-dev zlib1g-dev libjs-katex fonts-dejavu-core fonts-lmodern pkg-config
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium
 
 .PHONY: report test bench deps test-deps readme-images clean

@@ -78,15 +78,15 @@ extension FrozenAxes {
     /// (1 → 2 → 5 → 10) until neighbouring labels have room: horizontal labels need their mean width plus 12 pt and
     /// at least 40 pt between centres, vertical ones twice the line height and at least 28 pt.
     func ticks(_ range: ClosedRange<Double>, scale: AxisScale, length: Double, horizontal: Bool, renderer r: Renderer) -> AxisTicks {
-        let lineHeight = r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight
+        let lineHeight = r.measure("0", size: r.style.tickLabelSize, weight: .regular).lineHeight
         let mapping = AxisMapping(scale: scale, lower: range.lowerBound, upper: range.upperBound, start: 0, end: length)
         func crowded(_ t: AxisTicks) -> Bool {
             for k in t.values.indices.dropFirst() {
                 let gap = abs(mapping.position(t.values[k]) - mapping.position(t.values[k - 1]))
                 let need: Double
                 if horizontal {
-                    let w = (r.measure(t.labels[k], size: Theme.tickLabelSize, weight: .regular).width
-                        + r.measure(t.labels[k - 1], size: Theme.tickLabelSize, weight: .regular).width) / 2
+                    let w = (r.measure(t.labels[k], size: r.style.tickLabelSize, weight: .regular).width
+                        + r.measure(t.labels[k - 1], size: r.style.tickLabelSize, weight: .regular).width) / 2
                     need = max(w + 12, 40)
                 } else {
                     need = max(2 * lineHeight, 28)
@@ -127,7 +127,7 @@ extension FrozenAxes {
     func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins(), legendPosition: LegendPosition? = nil) -> AxesLayout {
         let legend = legendPosition ?? self.legend
         let imageMode = marks.contains { $0.isImageMode }
-        let titleBlock = title.map { r.measure($0, size: Theme.titleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
+        let titleBlock = title.map { r.measure($0, size: r.style.axesTitleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
         let colorBar = imageMode ? nil : marks.lazy.compactMap(\.colorBar).first
         let entries = marks.compactMap(\.legendEntry)
         let legendBox = (legend == .none || entries.isEmpty) ? nil : LegendBox(entries: entries, renderer: r)
@@ -144,9 +144,9 @@ extension FrozenAxes {
             var gridBar: ColorBarSpec? = nil, gridBarRect: Rect? = nil, gridBarTicks = AxisTicks()
             if let grid = marks.lazy.compactMap({ $0 as? ImageGridMark }).first(where: { $0.gridColorBar != nil }),
                let cb = grid.gridColorBar {
-                let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+                let labelFont = r.measure("0", size: r.style.axisLabelSize, weight: .regular)
                 var ticks = colorBarTicks(cb, length: plot.height, renderer: r)
-                let w = ticks.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+                let w = ticks.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
                 var need = Theme.colorBarGap + Theme.colorBarWidth + Theme.tickLength + Theme.tickPad + w
                 if cb.label != nil { need += Theme.labelPad + labelFont.lineHeight }
                 plot.width = max(plot.width - need, 10)
@@ -173,17 +173,17 @@ extension FrozenAxes {
         })
         var xt = AxisTicks(), yt = AxisTicks(), cbt = AxisTicks()
         var margins = Margins()
-        let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
-        let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+        let tickFont = r.measure("0", size: r.style.tickLabelSize, weight: .regular)
+        let labelFont = r.measure("0", size: r.style.axisLabelSize, weight: .regular)
         for _ in 0..<4 {
             if equal && !boxMode {
                 (xl, yl) = Self.equalAspectLimits(x: baseX, y: baseY, width: plot.width, height: plot.height)
             }
             xt = ticks(xl, scale: xScale, length: plot.width, horizontal: true, renderer: r)
             yt = ticks(yl, scale: yScale, length: plot.height, horizontal: false, renderer: r)
-            let xLabelInk = xt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular) }
+            let xLabelInk = xt.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular) }
             let xTickBlock = (xLabelInk.map(\.inkTop).max() ?? 0) + max(xLabelInk.map(\.inkBottom).max() ?? 0, 0)
-            let yTickWidth = yt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+            let yTickWidth = yt.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
 
             var left = Theme.outerPad + Theme.tickLength + Theme.tickPad + yTickWidth
             if yLabel != nil { left += Theme.labelPad + labelFont.lineHeight }
@@ -201,10 +201,13 @@ extension FrozenAxes {
             }
             if let cb = colorBar {
                 cbt = colorBarTicks(cb, length: plot.height, renderer: r)
-                let w = cbt.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+                let w = cbt.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
                 var need = Theme.colorBarGap + Theme.colorBarWidth + Theme.tickLength + Theme.tickPad + w + Theme.outerPad
                 if cb.label != nil { need += Theme.labelPad + labelFont.lineHeight }
                 right = max(right, need)
+            }
+            if legend == .below, let box = legendBox {
+                bottom += 8 + box.size.height
             }
             if legend == .outsideRight, let box = legendBox {
                 right += 8 + box.size.width
@@ -246,6 +249,22 @@ extension FrozenAxes {
                 }
                 resolved = box.chosen
             }
+            // The notes style: a legend that covers the data or takes most of a narrow plot's width (a position the
+            // lesson chose for the page's 460 pt may not suit 246 pt), or an outside one that leaves the plot less
+            // than half the cell, goes under the plot (if it is short enough).
+            if r.style.legendBelowWhenCrowded, legend != .below {
+                let crowded = legend == .outsideRight
+                    ? plot.width < LegendBox.minimumPlotFraction * cell.width
+                    : covered > LegendBox.freeAllowance || box.size.width > 0.6 * plot.width
+                // A legend taller than 40 % of the cell (ten digit classes) would squash the plot: it stays.
+                if crowded && box.size.height <= 0.4 * cell.height {
+                    return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .below)
+                }
+            }
+            if legend == .below {
+                box.origin = Point(max(cell.minX + Theme.outerPad, plot.midX - box.size.width / 2),
+                                   cell.maxY - Theme.outerPad - box.size.height)
+            }
             placed = box
         }
         return AxesLayout(cell: cell, plot: plot, transform: transform, xTicks: xt, yTicks: yt, imageMode: false,
@@ -255,8 +274,8 @@ extension FrozenAxes {
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
     private func cellRightExtra(_ t: AxisTicks, _ cb: ColorBarSpec, _ r: Renderer) -> Double {
-        let w = t.labels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
-        return Theme.tickLength + Theme.tickPad + w + (cb.label == nil ? 0 : Theme.labelPad + r.measure("0", size: Theme.axisLabelSize, weight: .regular).lineHeight)
+        let w = t.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
+        return Theme.tickLength + Theme.tickPad + w + (cb.label == nil ? 0 : Theme.labelPad + r.measure("0", size: r.style.axisLabelSize, weight: .regular).lineHeight)
     }
 
     /// The largest rectangle centred in `available` in which one data unit has the same length on both axes (the
@@ -303,7 +322,7 @@ extension FrozenAxes {
                 values = Swift.stride(from: 0, to: levels.count, by: stride).map { levels[$0] }
             } else {
                 let span = levels.last! - levels.first!
-                let minGap = 1.15 * r.measure("0", size: Theme.tickLabelSize, weight: .regular).lineHeight * span / max(length, 1)
+                let minGap = 1.15 * r.measure("0", size: r.style.tickLabelSize, weight: .regular).lineHeight * span / max(length, 1)
                 values = [levels.last!]
                 for v in levels.dropLast().reversed() where values.last! - v >= minGap { values.append(v) }
                 if values.last! != levels.first! {
@@ -340,8 +359,8 @@ extension FrozenAxes {
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
         for case let grid as ImageGridMark in marks where grid.hasAxes { grid.drawAxes(plot: plot, renderer: r) }
         if let title {
-            let e0 = r.measure(title, size: Theme.titleSize, weight: .regular)
-            let (text, size) = fitText(title, size: Theme.titleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
+            let e0 = r.measure(title, size: r.style.axesTitleSize, weight: .regular)
+            let (text, size) = fitText(title, size: r.style.axesTitleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
             let e = r.measure(text, size: size, weight: .regular)
             let x = clamp(plot.midX - e.width / 2, l.cell.minX + Theme.outerPad, l.cell.maxX - Theme.outerPad - e.width)
             r.text(text, at: Point(x, plot.minY - Theme.titlePad - e0.descent), size: size, weight: .regular, color: Theme.textColor, angle: 0)
@@ -360,7 +379,7 @@ extension FrozenAxes {
         for v in l.yTicks.minor { let y = t.y.position(v); ticks.move(to: Point(plot.minX, y)); ticks.line(to: Point(plot.minX - Theme.minorTickLength, y)) }
         r.stroke(ticks, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true))
 
-        let size = Theme.tickLabelSize
+        let size = r.style.tickLabelSize
         let capHeight = r.measure("0", size: size, weight: .regular).inkTop
         let xInk = l.xTicks.labels.map { r.measure($0, size: size, weight: .regular) }
         let xBaseline = plot.maxY + Theme.tickLength + Theme.tickPad + (xInk.map(\.inkTop).max() ?? 0)
@@ -375,7 +394,7 @@ extension FrozenAxes {
             r.text(l.yTicks.labels[k], at: Point(plot.minX - Theme.tickLength - Theme.tickPad - e.width, t.y.position(v) + capHeight / 2),
                    size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
-        let lsize = Theme.axisLabelSize
+        let lsize = r.style.axisLabelSize
         let cell = l.cell, pad = Theme.outerPad
         if let xLabel {
             let e0 = r.measure(xLabel, size: lsize, weight: .regular)
@@ -417,7 +436,7 @@ extension FrozenAxes {
         }
         r.stroke(.rectangle(rect), style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, join: .miter, snap: true))
         var tickPath = Path()
-        let size = Theme.tickLabelSize
+        let size = r.style.tickLabelSize
         let capHeight = r.measure("0", size: size, weight: .regular).inkTop
         var width = 0.0
         for (k, v) in ticks.values.enumerated() {
@@ -430,8 +449,8 @@ extension FrozenAxes {
         }
         r.stroke(tickPath, style: StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true))
         if let label = cb.label {
-            let e0 = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
-            let (text, size) = fitText(label, size: Theme.axisLabelSize, weight: .regular, maxWidth: cell.height - 2 * Theme.outerPad, renderer: r)
+            let e0 = r.measure(label, size: r.style.axisLabelSize, weight: .regular)
+            let (text, size) = fitText(label, size: r.style.axisLabelSize, weight: .regular, maxWidth: cell.height - 2 * Theme.outerPad, renderer: r)
             let e = r.measure(text, size: size, weight: .regular)
             let x = rect.maxX + Theme.tickLength + Theme.tickPad + width + Theme.labelPad + e0.ascent
             let y = clamp(rect.midY + e.width / 2, cell.minY + Theme.outerPad + e.width, cell.maxY - Theme.outerPad)

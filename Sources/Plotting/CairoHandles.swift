@@ -165,17 +165,19 @@ final class CairoSurface {
     deinit { cairo_surface_destroy(handle) }
 }
 
-/// A `cairo_t` drawing on a `CairoSurface` (which it keeps alive).
+/// A `cairo_t` drawing on a `CairoSurface` (which it keeps alive), with the text of one `FigureStyle`.
 final class CairoContext {
     let handle: OpaquePointer
     let surface: CairoSurface
+    let style: FigureStyle
 
-    init(surface: CairoSurface) throws(PlotError) {
+    init(surface: CairoSurface, style: FigureStyle = .web) throws(PlotError) {
         guard let h = cairo_create(surface.handle) else {
             throw PlotError.cairo(operation: "cairo_create", status: "NULL context", path: nil)
         }
         handle = h
         self.surface = surface
+        self.style = style
         try check("cairo_create")
     }
 
@@ -186,8 +188,8 @@ final class CairoContext {
         }
     }
 
-    /// DejaVu Sans through Cairo's "toy" text API, with hinting off so that measured extents do not depend on the
-    /// pixel scale or the output format (the same layout in PNG, SVG and PDF).
+    /// The style's font through Cairo's "toy" text API, with hinting off so that measured extents do not depend on
+    /// the pixel scale or the output format (the same layout in PNG, SVG and PDF).
     func configureText() {
         guard let options = cairo_font_options_create() else { return }
         cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
@@ -197,16 +199,26 @@ final class CairoContext {
         cairo_font_options_destroy(options)
     }
 
-    /// The primary face; `fallbackFaces` are tried, in order, for characters it lacks.
-    static let primaryFace = "DejaVu Sans"
-    static let fallbackFaces = ["DejaVu Serif", "DejaVu Sans Mono", "DejaVu Math TeX Gyre"]
+    /// The web style's primary face and fallbacks (kept for the font tests).
+    static let primaryFace = FigureStyle.web.family
+    static let fallbackFaces = FigureStyle.web.fallbackFamilies
     /// Look-alikes in DejaVu Sans for characters it lacks (tried before other faces, to keep one typeface).
     static let substitutes: [Character: String] = ["⟂": "⊥", "∣": "|", "ϵ": "ε"]
 
     /// Per-context memo of glyph coverage: "face|weight|character" → present.
     private var coverage: [String: Bool] = [:]
 
-    func selectFont(size: Double, weight: FontWeight, face: String = CairoContext.primaryFace) {
+    /// The face that draws text of the style's family at `size` points. Latin Modern Roman comes in optical sizes
+    /// (the 5 … 12 pt designs LaTeX's `lmodern` picks by size: smaller sizes are wider and sturdier), so it is asked
+    /// for as `LM Roman N` with N the nearest design size.
+    func primaryFace(size: Double) -> String {
+        guard style.family == FigureStyle.notesFamily else { return style.family }
+        let designs: [Double] = [5, 6, 7, 8, 9, 10, 12]
+        let nearest = designs.min { abs($0 - size) < abs($1 - size) } ?? 10
+        return "LM Roman \(Int(nearest))"
+    }
+
+    func selectFont(size: Double, weight: FontWeight, face: String) {
         cairo_select_font_face(handle, face, CAIRO_FONT_SLANT_NORMAL,
                                weight == .bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(handle, size)
@@ -231,22 +243,27 @@ final class CairoContext {
         return present
     }
 
-    /// `text` split into runs, each with a face that can draw it. A character missing from DejaVu Sans is replaced by
-    /// a look-alike (a small table, then its Unicode compatibility form, e.g. 𝒩 → N) when DejaVu Sans has that, else
-    /// drawn in the first fallback face that has it; failing all, it stays in DejaVu Sans (a box).
-    func runs(_ text: String, weight: FontWeight) -> [(text: String, face: String)] {
-        let primary = Self.primaryFace
+    /// `text` split into runs, each with a face that can draw it. A character missing from the primary face is
+    /// replaced by a look-alike (a small table, then its Unicode compatibility form, e.g. 𝒩 → N) when the primary
+    /// face has that, else drawn in the first fallback face that has it; failing all, it stays in the primary face
+    /// (a box). In the notes style a math italic letter (𝑥) goes to Latin Modern Math first, and only then to the
+    /// compatibility form.
+    func runs(_ text: String, weight: FontWeight, size: Double = 10) -> [(text: String, face: String)] {
+        let primary = primaryFace(size: size)
         if hasGlyphs(text, face: primary, weight: weight) { return [(text, primary)] }
         var result: [(text: String, face: String)] = []
         for ch in text {
             var piece = String(ch), face = primary
             if !hasGlyphs(piece, face: primary, weight: weight) {
                 let compatibility = piece.precomposedStringWithCompatibilityMapping
+                let fallback = style.fallbackFamilies.first { hasGlyphs(piece, face: $0, weight: weight) }
                 if let s = Self.substitutes[ch], hasGlyphs(s, face: primary, weight: weight) {
                     piece = s
+                } else if style.setsMath, let f = fallback {
+                    face = f
                 } else if compatibility != piece, hasGlyphs(compatibility, face: primary, weight: weight) {
                     piece = compatibility
-                } else if let f = Self.fallbackFaces.first(where: { hasGlyphs(piece, face: $0, weight: weight) }) {
+                } else if let f = fallback {
                     face = f
                 }
             }
@@ -259,30 +276,50 @@ final class CairoContext {
         return result
     }
 
+    /// The pieces of `text` with their size and baseline shift (up is positive): the text itself in the web style,
+    /// `MathText` pieces in the notes style.
+    private func pieces(_ text: String, size: Double) -> [(text: String, size: Double, rise: Double)] {
+        guard style.setsMath else { return [(text, size, 0)] }
+        return MathText.pieces(text).map { p in
+            switch p.level {
+            case 0: return (p.text, size, 0)
+            case ..<0: return (p.text, size * MathText.scriptScale, -MathText.subscriptDrop * size)
+            default: return (p.text, size * MathText.scriptScale, MathText.superscriptRise * size)
+            }
+        }
+    }
+
     func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
         var fe = cairo_font_extents_t()
-        selectFont(size: size, weight: weight)
+        selectFont(size: size, weight: weight, face: primaryFace(size: size))
         cairo_font_extents(handle, &fe)
         var width = 0.0, inkTop = -Double.infinity, inkBottom = -Double.infinity
-        for run in runs(text, weight: weight) {
-            selectFont(size: size, weight: weight, face: run.face)
-            var te = cairo_text_extents_t()
-            cairo_text_extents(handle, run.text, &te)
-            width += te.x_advance
-            if te.width > 0 || te.height > 0 {
-                inkTop = max(inkTop, -te.y_bearing)
-                inkBottom = max(inkBottom, te.height + te.y_bearing)
+        for piece in pieces(text, size: size) {
+            for run in runs(piece.text, weight: weight, size: piece.size) {
+                selectFont(size: piece.size, weight: weight, face: run.face)
+                var te = cairo_text_extents_t()
+                cairo_text_extents(handle, run.text, &te)
+                width += te.x_advance
+                if te.width > 0 || te.height > 0 {
+                    inkTop = max(inkTop, -te.y_bearing + piece.rise)
+                    inkBottom = max(inkBottom, te.height + te.y_bearing - piece.rise)
+                }
             }
         }
         return TextExtents(width: width, ascent: fe.ascent, descent: fe.descent,
                            inkTop: inkTop.isFinite ? inkTop : 0, inkBottom: inkBottom.isFinite ? inkBottom : 0)
     }
 
-    /// Draws `text` at the current point (which it advances), run by run.
+    /// Draws `text` at the current point (which it advances), run by run; script pieces are drawn on a shifted
+    /// baseline and the point comes back to the baseline after them.
     func show(_ text: String, size: Double, weight: FontWeight) {
-        for run in runs(text, weight: weight) {
-            selectFont(size: size, weight: weight, face: run.face)
-            cairo_show_text(handle, run.text)
+        for piece in pieces(text, size: size) {
+            if piece.rise != 0 { cairo_rel_move_to(handle, 0, -piece.rise) }
+            for run in runs(piece.text, weight: weight, size: piece.size) {
+                selectFont(size: piece.size, weight: weight, face: run.face)
+                cairo_show_text(handle, run.text)
+            }
+            if piece.rise != 0 { cairo_rel_move_to(handle, 0, piece.rise) }
         }
     }
 
@@ -294,17 +331,39 @@ final class CairoContext {
         }
     }
 
+    /// Whether fontconfig has `family` itself rather than a substitute: text measured in it differs from text measured
+    /// in a family that certainly does not exist (which fontconfig replaces by its default face).
+    func hasFamily(_ family: String) -> Bool {
+        let probe = "Hamburgefonstiv 0123"
+        func width(_ face: String) -> Double {
+            selectFont(size: 10, weight: .regular, face: face)
+            var te = cairo_text_extents_t()
+            cairo_text_extents(handle, probe, &te)
+            return te.x_advance
+        }
+        return width(family) != width("lvm-lessons-no-such-family")
+    }
+
     deinit { cairo_destroy(handle) }
 }
 
 /// Measures text on a private 1×1 image surface (for layout without a drawing surface, e.g. in tests).
 final class TextMeasurer {
-    private let context: CairoContext
+    let context: CairoContext
     private var cache: [String: TextExtents] = [:]
 
-    init() throws(PlotError) {
-        context = try CairoContext(surface: try CairoSurface(imageWidth: 1, height: 1))
+    init(style: FigureStyle = .web) throws(PlotError) {
+        context = try CairoContext(surface: try CairoSurface(imageWidth: 1, height: 1), style: style)
         context.configureText()
+    }
+
+    var style: FigureStyle { context.style }
+
+    /// Whether the notes style's serif family (Latin Modern Roman, Debian's `fonts-lmodern`) is installed; without
+    /// it the command line falls back to `FigureStyle.notesFallbackFamily` and says so.
+    static func notesFamilyIsInstalled() -> Bool {
+        guard let m = try? TextMeasurer() else { return false }
+        return m.context.hasFamily("LM Roman 10")
     }
 
     func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {

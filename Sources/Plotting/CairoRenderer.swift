@@ -27,6 +27,8 @@ final class CairoRenderer: Renderer {
 
     private var cr: OpaquePointer { context.handle }
 
+    var style: FigureStyle { context.style }
+
     func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
         let key = "\(size)|\(weight == .bold ? 1 : 0)|\(text)"
         if let hit = cache[key] { return hit }

@@ -16,8 +16,11 @@ public struct FrozenFigure: Sendable {
     public let rows: Int
     public let columns: Int
     public let axes: [FrozenAxes]
+    /// The typeface, text sizes and title rule it is drawn with (`.web` unless `resized(…)` chose another).
+    public let style: FigureStyle
 
-    init(width: Double, height: Double, title: String?, rows: Int, columns: Int, axes: [FrozenAxes]) {
+    init(width: Double, height: Double, title: String?, rows: Int, columns: Int, axes: [FrozenAxes], style: FigureStyle = .web) {
+        self.style = style
         self.width = width
         self.height = height
         self.title = title
@@ -29,8 +32,8 @@ public struct FrozenFigure: Sendable {
     // MARK: - Layout and drawing
 
     private func titleBlock(_ r: Renderer) -> Double {
-        guard let title else { return 0 }
-        return Theme.outerPad + r.measure(title, size: Theme.figureTitleSize, weight: .bold).lineHeight
+        guard let title, style.showsFigureTitle else { return 0 }
+        return Theme.outerPad + r.measure(title, size: r.style.figureTitleSize, weight: .bold).lineHeight
     }
 
     /// The cell of each axes, in row-major order.
@@ -65,7 +68,7 @@ public struct FrozenFigure: Sendable {
         return axes.indices.map { k in
             first[k].imageMode ? first[k]
                 : axes[k].layout(in: cells[k], renderer: r, minimum: minimum[k],
-                                 legendPosition: first[k].legendPosition == .outsideRight ? .outsideRight : nil)
+                                 legendPosition: [.outsideRight, .below].contains(first[k].legendPosition) ? first[k].legendPosition : nil)
         }
     }
 
@@ -80,9 +83,9 @@ public struct FrozenFigure: Sendable {
     func draw(on r: Renderer) throws(PlotError) {
         try validate()
         r.fill(.rectangle(Rect(x: 0, y: 0, width: width, height: height)), color: .white, rule: .nonZero)
-        if let title {
-            let e0 = r.measure(title, size: Theme.figureTitleSize, weight: .bold)
-            let (text, size) = fitText(title, size: Theme.figureTitleSize, weight: .bold, maxWidth: width - 2 * Theme.outerPad, renderer: r)
+        if let title, style.showsFigureTitle {
+            let e0 = r.measure(title, size: r.style.figureTitleSize, weight: .bold)
+            let (text, size) = fitText(title, size: r.style.figureTitleSize, weight: .bold, maxWidth: width - 2 * Theme.outerPad, renderer: r)
             let e = r.measure(text, size: size, weight: .bold)
             r.text(text, at: Point((width - e.width) / 2, Theme.outerPad + e0.ascent), size: size, weight: .bold,
                    color: Theme.textColor, angle: 0)
@@ -104,7 +107,7 @@ public struct FrozenFigure: Sendable {
             try validate()
             do {
                 let surface = try CairoSurface(svgInto: sink, width: width, height: height)
-                let context = try CairoContext(surface: surface)
+                let context = try CairoContext(surface: surface, style: style)
                 let renderer = CairoRenderer(context: context, scale: 1, isVector: true)
                 try draw(on: renderer)
                 try renderer.check("drawing")
@@ -120,7 +123,7 @@ public struct FrozenFigure: Sendable {
                 cairo_pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_CREATOR, "lvm-lessons Plotting (cairo)")
                 if let title { cairo_pdf_surface_set_metadata(surface.handle, CAIRO_PDF_METADATA_TITLE, title) }
                 try surface.check("pdf_surface_set_metadata")
-                let context = try CairoContext(surface: surface)
+                let context = try CairoContext(surface: surface, style: style)
                 let renderer = CairoRenderer(context: context, scale: 1, isVector: true)
                 try draw(on: renderer)
                 try renderer.check("drawing")
@@ -140,7 +143,7 @@ public struct FrozenFigure: Sendable {
         }
         try validate()
         let surface = try CairoSurface(imageWidth: pw, height: ph)
-        let context = try CairoContext(surface: surface)
+        let context = try CairoContext(surface: surface, style: style)
         let renderer = CairoRenderer(context: context, scale: Double(pw) / width, isVector: false,
                                      rasterMarkers: rasterMarkers)
         try draw(on: renderer)

@@ -16,7 +16,7 @@ struct ImageGridMark: Mark {
     var showsColorBar = false
     var colorBarLabel: String? = nil
 
-    static let captionSize = 9.0
+    /// Captions are set at the style's tick-label size (9 pt on the pages).
     var problem: String? {
         if imageRows < 1 || imageColumns < 1 || gridColumns < 1 { return "image grid: sizes must be positive" }
         for (k, image) in images.enumerated() where image.count != imageRows * imageColumns {
@@ -43,7 +43,7 @@ struct ImageGridMark: Mark {
         guard n > 0 else { return [] }
         let cols = min(gridColumns, n), rowsCount = (n + cols - 1) / cols
         let aspect = Double(imageRows) / Double(imageColumns)  // height / width
-        let captionHeight = captions == nil ? 0 : r.measure("0", size: Self.captionSize, weight: .regular).lineHeight + 1
+        let captionHeight = captions == nil ? 0 : r.measure("0", size: r.style.tickLabelSize, weight: .regular).lineHeight + 1
         // gap between images: 8 % of the image width.
         let gapFraction = 0.08
         let wFromWidth = plot.width / (Double(cols) + Double(cols - 1) * gapFraction)
@@ -52,7 +52,7 @@ struct ImageGridMark: Mark {
         let totalW = Double(cols) * w + Double(cols - 1) * gap
         // Centred across, top-aligned so that a title stays right above the images.
         let x0 = plot.midX - totalW / 2, y0 = plot.minY
-        let ascent = r.measure("0", size: Self.captionSize, weight: .regular).ascent
+        let ascent = r.measure("0", size: r.style.tickLabelSize, weight: .regular).ascent
         return (0..<n).map { k in
             let row = k / cols, col = k % cols
             let rect = Rect(x: x0 + Double(col) * (w + gap), y: y0 + Double(row) * (h + captionHeight + gap), width: w, height: h)
@@ -67,8 +67,8 @@ struct ImageGridMark: Mark {
             r.image(rasterImage(values, width: imageColumns, height: imageRows, colorMap: colorMap, range: rng), in: slot.image, nearest: true)
             r.stroke(.rectangle(slot.image), style: StrokeStyle(color: .grey(0.75), width: 0.5, join: .miter))
             if let origin = slot.caption, let caption = captions?[k] {
-                let e = r.measure(caption, size: Self.captionSize, weight: .regular)
-                r.text(caption, at: Point(origin.x - e.width / 2, origin.y), size: Self.captionSize, weight: .regular,
+                let e = r.measure(caption, size: r.style.tickLabelSize, weight: .regular)
+                r.text(caption, at: Point(origin.x - e.width / 2, origin.y), size: r.style.tickLabelSize, weight: .regular,
                        color: .reference, angle: 0)
             }
         }
@@ -96,11 +96,11 @@ extension ImageGridMark {
 
     /// Room the edge axes need outside the grid: (left, bottom) in points.
     func axesMargins(renderer r: Renderer) -> (left: Double, bottom: Double) {
-        let tick = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
-        let label = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+        let tick = r.measure("0", size: r.style.tickLabelSize, weight: .regular)
+        let label = r.measure("0", size: r.style.axisLabelSize, weight: .regular)
         var left = 0.0, bottom = 0.0
         if let y = yAxis {
-            let w = y.tickLabels.map { r.measure($0, size: Theme.tickLabelSize, weight: .regular).width }.max() ?? 0
+            let w = y.tickLabels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
             left = Theme.tickLength + Theme.tickPad + w + (y.label == nil ? 0 : Theme.labelPad + label.lineHeight)
         }
         if let x = xAxis {
@@ -122,23 +122,23 @@ extension ImageGridMark {
         let pitchY = rowsCount > 1 ? slots[cols].image.minY - first.image.minY : first.image.height
         let gridLeft = first.image.minX, gridRight = last.maxX, gridTop = first.image.minY, gridBottom = lastRow.maxY
         let style = StrokeStyle(color: Theme.frameColor, width: Theme.frameWidth, snap: true)
-        let tickFont = r.measure("0", size: Theme.tickLabelSize, weight: .regular)
-        let labelFont = r.measure("0", size: Theme.axisLabelSize, weight: .regular)
+        let tickFont = r.measure("0", size: r.style.tickLabelSize, weight: .regular)
+        let labelFont = r.measure("0", size: r.style.axisLabelSize, weight: .regular)
         var ticks = Path()
         if let x = xAxis {
             let y0 = gridBottom + 1
             for (p, text) in zip(x.positions, x.tickLabels) {
                 let cx = first.image.midX + p * pitchX
                 ticks.move(to: Point(cx, y0)); ticks.line(to: Point(cx, y0 + Theme.tickLength))
-                let e = r.measure(text, size: Theme.tickLabelSize, weight: .regular)
+                let e = r.measure(text, size: r.style.tickLabelSize, weight: .regular)
                 r.text(text, at: Point(cx - e.width / 2, y0 + Theme.tickLength + Theme.tickPad + tickFont.inkTop),
-                       size: Theme.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
+                       size: r.style.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
             }
             if let label = x.label {
-                let e = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
+                let e = r.measure(label, size: r.style.axisLabelSize, weight: .regular)
                 let base = y0 + Theme.tickLength + Theme.tickPad + (x.tickLabels.isEmpty ? 0 : tickFont.inkTop + max(tickFont.inkBottom, 0))
                     + Theme.labelPad + labelFont.ascent
-                r.text(label, at: Point((gridLeft + gridRight) / 2 - e.width / 2, base), size: Theme.axisLabelSize,
+                r.text(label, at: Point((gridLeft + gridRight) / 2 - e.width / 2, base), size: r.style.axisLabelSize,
                        weight: .regular, color: Theme.textColor, angle: 0)
             }
         }
@@ -148,15 +148,15 @@ extension ImageGridMark {
             for (p, text) in zip(y.positions, y.tickLabels) {
                 let cy = first.image.midY + p * pitchY
                 ticks.move(to: Point(x0, cy)); ticks.line(to: Point(x0 - Theme.tickLength, cy))
-                let e = r.measure(text, size: Theme.tickLabelSize, weight: .regular)
+                let e = r.measure(text, size: r.style.tickLabelSize, weight: .regular)
                 widest = max(widest, e.width)
                 r.text(text, at: Point(x0 - Theme.tickLength - Theme.tickPad - e.width, cy + tickFont.inkTop / 2),
-                       size: Theme.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
+                       size: r.style.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
             }
             if let label = y.label {
-                let e = r.measure(label, size: Theme.axisLabelSize, weight: .regular)
+                let e = r.measure(label, size: r.style.axisLabelSize, weight: .regular)
                 let x = x0 - Theme.tickLength - Theme.tickPad - widest - Theme.labelPad - labelFont.descent
-                r.text(label, at: Point(x, (gridTop + gridBottom) / 2 + e.width / 2), size: Theme.axisLabelSize,
+                r.text(label, at: Point(x, (gridTop + gridBottom) / 2 + e.width / 2), size: r.style.axisLabelSize,
                        weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
             }
         }

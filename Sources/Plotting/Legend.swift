@@ -18,10 +18,10 @@ struct LegendBox {
 
     init(entries: [LegendEntry], renderer r: Renderer) {
         self.entries = entries
-        let font = r.measure("0", size: Theme.legendSize, weight: .regular)
+        let font = r.measure("0", size: r.style.legendSize, weight: .regular)
         rowHeight = font.lineHeight
         capHeight = font.inkTop
-        let labelWidth = entries.map { r.measure($0.label, size: Theme.legendSize, weight: .regular).width }.max() ?? 0
+        let labelWidth = entries.map { r.measure($0.label, size: r.style.legendSize, weight: .regular).width }.max() ?? 0
         size = (2 * Self.padding + Self.handleLength + Self.handleGap + labelWidth,
                 2 * Self.padding + Double(entries.count) * rowHeight + Double(max(entries.count - 1, 0)) * Self.rowGap)
     }
@@ -57,6 +57,7 @@ struct LegendBox {
         case .lowerLeft: origin = lowerLeft
         case .lowerRight: origin = lowerRight
         case .outsideRight: origin = Point(rightOf + cbLabelWidth + 8, plot.minY); return 0
+        case .below: return 0  // placed by the layout, under the x-axis label
         case .best:
             let candidates: [(Point, LegendPosition)] = [
                 (upperRight, .upperRight), (upperLeft, .upperLeft), (lowerLeft, .lowerLeft), (lowerRight, .lowerRight),
@@ -80,7 +81,7 @@ struct LegendBox {
             let midY = origin.y + Self.padding + Double(k) * (rowHeight + Self.rowGap) + rowHeight / 2
             let x0 = origin.x + Self.padding, x1 = x0 + Self.handleLength
             Self.drawHandle(entry.handle, from: x0, to: x1, midY: midY, renderer: r)
-            r.text(entry.label, at: Point(x1 + Self.handleGap, midY + capHeight / 2), size: Theme.legendSize, weight: .regular,
+            r.text(entry.label, at: Point(x1 + Self.handleGap, midY + capHeight / 2), size: r.style.legendSize, weight: .regular,
                    color: Theme.textColor, angle: 0)
         }
     }

@@ -14,9 +14,12 @@ final class RecordingRenderer: Renderer {
     private(set) var operations: [Operation] = []
     private let measurer: TextMeasurer
 
-    init() throws(PlotError) {
-        measurer = try TextMeasurer()
+    /// Measures (and so lays out) text as `CairoRenderer` does in `style`.
+    init(style: FigureStyle = .web) throws(PlotError) {
+        measurer = try TextMeasurer(style: style)
     }
+
+    var style: FigureStyle { measurer.style }
 
     func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents {
         measurer.measure(text, size: size, weight: weight)

@@ -1,7 +1,7 @@
 /// The drawing back end. Marks and axes lay themselves out in device space (points, y down) and call these
 /// primitives; `CairoRenderer` turns them into PNG/SVG/PDF and `RecordingRenderer` keeps them for tests.
 
-/// Font weight of a text run (DejaVu Sans Book or Bold).
+/// Font weight of a text run (Book or Bold).
 enum FontWeight: Sendable, Equatable { case regular, bold }
 
 /// Measured extents of a text run, in points.
@@ -42,7 +42,9 @@ struct RasterImage: Equatable, Sendable {
 }
 
 protocol Renderer: AnyObject {
-    /// Extents of `text` in DejaVu Sans at `size` points.
+    /// The typeface, text sizes and math setting of the figure being drawn.
+    var style: FigureStyle { get }
+    /// Extents of `text` in the style's face at `size` points.
     func measure(_ text: String, size: Double, weight: FontWeight) -> TextExtents
     func fill(_ path: Path, color: Color, rule: FillRule)
     func stroke(_ path: Path, style: StrokeStyle)

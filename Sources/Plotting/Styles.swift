@@ -35,6 +35,9 @@ public enum AxisScale: Sendable {
 /// legend goes to `.outsideRight` automatically (unless the plot would lose more than half its width).
 public enum LegendPosition: Sendable {
     case best, upperLeft, upperRight, lowerLeft, lowerRight, outsideRight, none
+    /// Under the plot, below the x-axis label: where the notes style puts a `.best` legend that would cover the data
+    /// and cannot go to the right of a narrow plot (`FigureStyle.legendBelowWhenCrowded`).
+    case below
 }
 
 /// Horizontal alignment of a text annotation relative to its anchor point.

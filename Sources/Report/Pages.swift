@@ -17,6 +17,19 @@ struct RenderedFigure: Sendable {
     var height: Double
     /// For frames: the name of their print version (`NAME-steps`, small multiples), when the lesson made one.
     var printVersion: String?
+    /// The lesson's slug, for the command that makes the formats not written (`lvm-lessons figures LESSON/NAME`).
+    var lesson = ""
+
+    /// The formats a build did not write are made on demand, in well under a second, by `lvm-lessons figures`: the
+    /// figure's downloads say how (for notes: Latin Modern, no title, the width of the document).
+    var onDemandHTML: String {
+        let missing = [ImageFormat.svg, .pdf].filter { !formats.contains($0) }
+        guard !missing.isEmpty, !lesson.isEmpty else { return "" }
+        let list = missing.map(\.rawValue).joined(separator: ",")
+        let names = missing.map { $0.rawValue.uppercased() }.joined(separator: ", ")
+        let command = "lvm-lessons figures \(lesson)/\(name) --format \(list)"
+        return " · <span class=\"on-demand\" title=\"Writes figures/\(Escaping.attribute(lesson))/\(Escaping.attribute(name)).{\(list)} for course notes (add --width 246pt, --style web)\">\(names): <code>\(Escaping.html(command))</code></span>"
+    }
 }
 
 /// The shell shared by every page: head with the style sheets and scripts, the site header.
@@ -141,7 +154,7 @@ struct LessonPage {
             return """
             <figure class="figure" id="figure-\(name)">
             <a class="figure-image" href="figures/\(name).png" title="Open the full-size PNG"><img src="figures/\(name).png" alt="\(alt)" \(size)></a>
-            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))</span></figcaption>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))\(figure.onDemandHTML)</span></figcaption>
             </figure>
             """
         case let .frames(paths, labels):
@@ -164,7 +177,7 @@ struct LessonPage {
             <output class="frame-label">\(Escaping.html(labels[0])) (1/\(count))</output>
             </div>
             <ol class="frame-labels" hidden>\(items)</ol>
-            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))</span>\(printLinks)</figcaption>
+            <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads"><a class="frame-link" href="\(Escaping.attribute(paths[0]))">this frame (PNG)</a> · last frame: \(lastFrameLinks.joined(separator: " · "))\(figure.onDemandHTML)</span>\(printLinks)</figcaption>
             </figure>
             """
         }
@@ -214,7 +227,7 @@ extension ReportBuilder {
     /// panel, and warnings for values without a `Quantity` and for figures or tables the text does not show.
     func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String) throws(ReportError) -> String {
         let result = item.result
-        var figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value)) })
+        var figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value, lessonSlug: item.lesson.slug)) })
         // A frame sequence's print version is offered beside the animation, not placed on its own.
         var printVersions: Set<String> = []
         for (name, output) in result.figures {

@@ -272,14 +272,15 @@ public struct ReportBuilder: Sendable {
         return "frames/\(name)/" + String(repeating: "0", count: digits - number.count) + number + ".png"
     }
 
-    func renderedFigure(_ name: String, _ output: FigureOutput) -> RenderedFigure {
+    func renderedFigure(_ name: String, _ output: FigureOutput, lessonSlug: String = "") -> RenderedFigure {
         switch output {
         case .single(let figure):
-            return RenderedFigure(name: name, kind: .single, formats: options.formats, width: figure.width, height: figure.height)
+            return RenderedFigure(name: name, kind: .single, formats: options.formats, width: figure.width, height: figure.height,
+                                  lesson: lessonSlug)
         case let .frames(frames, labels):
             let paths = frames.indices.map { Self.framePath(name, index: $0, count: frames.count) }
             return RenderedFigure(name: name, kind: .frames(paths: paths, labels: labels), formats: options.formats,
-                                  width: frames[0].width, height: frames[0].height)
+                                  width: frames[0].width, height: frames[0].height, lesson: lessonSlug)
         }
     }
 

@@ -10,6 +10,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
     case output(path: String, reason: String)
     /// A figure could not be rendered.
     case figure(lesson: String, name: String, reason: String)
+    /// `lvm-lessons figures LESSON/NAME` with a name the lesson does not draw.
+    case unknownFigure(lesson: String, name: String, available: [String])
     /// Reading or writing a file failed.
     case io(path: String, reason: String)
     /// The build was stopped between two stages (used by the tests to simulate a crash).
@@ -27,6 +29,8 @@ public enum ReportError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot write the report to \(path): \(reason)"
         case let .figure(lesson, name, reason):
             return "the figure \(lesson)/\(name) could not be rendered: \(reason)"
+        case let .unknownFigure(lesson, name, available):
+            return "the \(lesson) lesson draws no figure `\(name)`; its figures are: \(available.sorted().joined(separator: ", ")) (e.g. \(lesson)/\(available.sorted().first ?? name))"
         case let .io(path, reason):
             return "\(path): \(reason)"
         case let .interrupted(stage):

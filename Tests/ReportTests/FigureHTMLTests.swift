@@ -20,4 +20,13 @@ import Plotting
         #expect(html.contains("<a class=\"figure-image\" href=\"frames/em/001.png\""))
         #expect(SiteScript.js.contains("imageLink.setAttribute(\"href\", src)"))
     }
+
+    @Test func formatsNotBuiltAreOfferedOnDemand() {
+        let f = RenderedFigure(name: "scree", kind: .single, formats: [.png, .svg], width: 640, height: 300, lesson: "pca")
+        let html = LessonPage.figureHTML(f, captionHTML: "Scree", captionText: "Scree")
+        #expect(html.contains("<a href=\"figures/scree.svg\">SVG</a>"))
+        #expect(html.contains("PDF: <code>lvm-lessons figures pca/scree --format pdf</code>"), "\(html)")
+        let all = RenderedFigure(name: "scree", kind: .single, formats: [.png, .svg, .pdf], width: 640, height: 300, lesson: "pca")
+        #expect(!LessonPage.figureHTML(all, captionHTML: "Scree", captionText: "Scree").contains("on-demand"))
+    }
 }
