@@ -25,6 +25,8 @@ extension ReportBuilder {
             "data": options.dataFile.map { .string($0.lastPathComponent) } ?? .null,
         ]
         optionValues["force"] = .bool(options.force)
+        // Only when set, so that the manifest of a default build stays as it was.
+        if options.singleFile { optionValues["singleFile"] = .bool(true) }
         let manifest: JSONValue = .object([
             "tool": .string(ToolInfo.name),
             "version": .string(ToolInfo.version),
