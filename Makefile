@@ -1,6 +1,7 @@
 # lvm-lessons — the two commands of the README, plus benchmarks and the README's images.
 #   make report   build the whole report into output/ and print the path of output/index.html
 #   make test     run the whole test suite
+#   make handouts the report, then output/LESSON.pdf for each lesson (headless Chromium)
 #   make bench    run the benchmarks (separate package under Benchmarks/)
 SHELL := /bin/bash
 .DEFAULT_GOAL := report
@@ -9,7 +10,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libcairo2-dev libpng-dev zlib1g-dev libjs-katex fonts-dejavu-core fonts-lmodern pkg-config
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium
 
-.PHONY: report test bench deps test-deps readme-images clean
+.PHONY: report handouts test bench deps test-deps readme-images clean
 
 deps:
 	@./scripts/ensure-apt-packages $(APT_PACKAGES)
@@ -20,6 +21,12 @@ test-deps:
 
 report: deps
 	swift run -c release lvm-lessons build
+
+# The report, then each lesson printed to output/LESSON.pdf by headless Chromium (installed here if it can be).
+handouts: deps
+	@./scripts/ensure-apt-packages --optional chromium
+	swift run -c release lvm-lessons build
+	swift run -c release lvm-lessons handout
 
 test: test-deps
 	swift test

@@ -37,6 +37,12 @@ public struct BuildOptions: Sendable {
     public var scale: Double
     /// `--force`: replace a non-empty `--out` that holds no manifest of this tool.
     public var force: Bool
+    /// `--single-file`: `OUT/index.html` and `OUT/LESSON.html`, each self-contained (see `SingleFileAssets`); the
+    /// figures are PNG only.
+    public var singleFile: Bool = false
+    /// PNG pixels per point of the frames of a `--single-file` page (at most `scale`). At 1 a frame is shown at 1.25
+    /// CSS px per pixel, slightly soft, and a lesson file stays a few MB (most of it is frames).
+    public var singleFileFrameScale: Double = 1
     /// Where KaTeX is installed (`libjs-katex`); the build warns and keeps the TeX when it is missing.
     public var katexDirectory: URL
     /// Folders the build must never replace (the working directory, ...), besides the lessons folder and data file.
@@ -67,7 +73,8 @@ public struct BuildOptions: Sendable {
     }
 }
 
-/// The stages of a build, in order. Nothing is written before `.write`; `--out` changes only in `.swap`.
+/// The stages of a build, in order (with `--single-file`, `render` comes before `pages`, whose pages hold the
+/// figures). Nothing is written before `.write`; `--out` changes only in `.swap`.
 public enum BuildStage: String, Sendable, CaseIterable {
     /// Checks `--out`, reads the lesson texts and the data.
     case load

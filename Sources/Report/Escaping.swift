@@ -48,7 +48,10 @@ public enum Escaping {
     }
 
     /// `text` with every scalar for which `replacement` returns a string replaced by it, the others kept.
+    /// Text with nothing to replace is returned as it is (a figure inlined as a multi-megabyte `data:` URL is
+    /// scanned once, not copied scalar by scalar).
     private static func replacing(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        guard text.unicodeScalars.contains(where: { replacement($0) != nil }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

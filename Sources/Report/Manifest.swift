@@ -28,6 +28,7 @@ extension ReportBuilder {
         // Only with --data, so that the default report's manifest keeps its bytes.
         if let column = options.labelColumn { optionValues["labels"] = .string(column) }
         if options.standardize { optionValues["standardize"] = .bool(true) }
+        if options.singleFile { optionValues["singleFile"] = .bool(true) }
         let manifest: JSONValue = .object([
             "tool": .string(ToolInfo.name),
             "version": .string(ToolInfo.version),

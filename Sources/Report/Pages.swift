@@ -34,7 +34,10 @@ struct RenderedFigure: Sendable {
 
 /// The shell shared by every page: head with the style sheets and scripts, the site header.
 enum PageLayout {
-    static func document(title: String, siteTitle: String, bodyClass: String, assetsPrefix: String, homeHref: String, katex: Bool, main: String) -> String {
+    /// With `inline` (`--single-file`), the style sheets go into `<head>` and the scripts to the end of `<body>`
+    /// instead of being linked (see `SingleFileAssets`).
+    static func document(title: String, siteTitle: String, bodyClass: String, assetsPrefix: String, homeHref: String, katex: Bool, main: String,
+                         inline: SingleFileAssets? = nil) -> String {
         var head = """
         <!DOCTYPE html>
         <html lang="en">
@@ -45,19 +48,23 @@ enum PageLayout {
         <title>\(Escaping.html(title))</title>
 
         """
-        if katex {
-            head += "<link rel=\"stylesheet\" href=\"\(assetsPrefix)katex/katex.min.css\">\n"
+        if let inline {
+            head += inline.headElements() + "</head>\n"
+        } else {
+            if katex {
+                head += "<link rel=\"stylesheet\" href=\"\(assetsPrefix)katex/katex.min.css\">\n"
+            }
+            head += "<link rel=\"stylesheet\" href=\"\(assetsPrefix)site.css\">\n"
+            if katex {
+                head += "<script src=\"\(assetsPrefix)katex/katex.min.js\" defer></script>\n"
+            }
+            head += "<script src=\"\(assetsPrefix)site.js\" defer></script>\n</head>\n"
         }
-        head += "<link rel=\"stylesheet\" href=\"\(assetsPrefix)site.css\">\n"
-        if katex {
-            head += "<script src=\"\(assetsPrefix)katex/katex.min.js\" defer></script>\n"
-        }
-        head += "<script src=\"\(assetsPrefix)site.js\" defer></script>\n</head>\n"
         return head + """
         <body class="\(bodyClass)">
         <header class="site-header"><a class="home" href="\(homeHref)">\(Escaping.html(siteTitle))</a></header>
         \(main)
-        </body>
+        \(inline?.bodyEndElements() ?? "")</body>
         </html>
 
         """
@@ -91,6 +98,8 @@ struct LessonPage {
     var previousLesson: Neighbour?
     var nextLesson: Neighbour?
     var katex: Bool
+    /// `--single-file`: everything inlined; the page sits beside `index.html` and links no `results.json`.
+    var inline: SingleFileAssets? = nil
 
     func html() -> String {
         var main = "<div class=\"layout\">\n"
@@ -118,12 +127,13 @@ struct LessonPage {
 
         """
         if let p = previousLesson { main += "<a class=\"previous-lesson\" href=\"\(Escaping.attribute(p.href))\">← \(Escaping.html(p.title))</a>\n" }
-        main += "<a href=\"../index.html\">All lessons</a>\n"
+        main += "<a href=\"\(inline == nil ? "../" : "")index.html\">All lessons</a>\n"
         if let n = nextLesson { main += "<a class=\"next-lesson\" href=\"\(Escaping.attribute(n.href))\">\(Escaping.html(n.title)) →</a>\n" }
-        main += "<a href=\"results.json\">results.json</a>\n</nav>\n</main>\n</div>"
+        if inline == nil { main += "<a href=\"results.json\">results.json</a>\n" }
+        main += "</nav>\n</main>\n</div>"
         return PageLayout.document(
             title: "\(title) — \(siteTitle)", siteTitle: siteTitle, bodyClass: "lesson", assetsPrefix: "../assets/",
-            homeHref: "../index.html", katex: katex, main: main)
+            homeHref: inline == nil ? "../index.html" : "index.html", katex: katex, main: main, inline: inline)
     }
 
     private func numbersPanel(_ rows: [NumberRow]) -> String {
@@ -143,11 +153,15 @@ struct LessonPage {
     /// the PNGs are written at scale 2 by default, so they stay sharp. A click opens the PNG at full size.
     static let cssPixelsPerPoint = 1.25
 
-    static func figureHTML(_ figure: RenderedFigure, captionHTML: String, captionText: String) -> String {
+    ///
+    /// With `image` (`--single-file`), every image is the `data:` URL it returns for a path relative to the lesson
+    /// folder; the image is then no link and there are no file links (the page is the only file).
+    static func figureHTML(_ figure: RenderedFigure, captionHTML: String, captionText: String, image: ((String) -> String)? = nil) -> String {
         let name = Escaping.attribute(figure.name)
         let w = Int((figure.width * cssPixelsPerPoint).rounded()), h = Int((figure.height * cssPixelsPerPoint).rounded())
         let size = "width=\"\(w)\" height=\"\(h)\""
         let alt = Escaping.attribute(captionText.isEmpty ? figure.name : captionText)
+        if let image { return embeddedFigureHTML(figure, captionHTML: captionHTML, alt: alt, size: size, image: image) }
         switch figure.kind {
         case .single:
             let links = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
@@ -184,6 +198,40 @@ struct LessonPage {
     }
 }
 
+extension LessonPage {
+    /// A figure of a `--single-file` page: the image as a `data:` URL (for frames, every frame's), no file links.
+    static func embeddedFigureHTML(_ figure: RenderedFigure, captionHTML: String, alt: String, size: String, image: (String) -> String) -> String {
+        let name = Escaping.attribute(figure.name)
+        switch figure.kind {
+        case .single:
+            return """
+            <figure class="figure" id="figure-\(name)">
+            <div class="figure-image embedded"><img src="\(Escaping.attribute(image("figures/\(figure.name).png")))" alt="\(alt)" \(size)></div>
+            <figcaption><span class="caption">\(captionHTML)</span></figcaption>
+            </figure>
+            """
+        case let .frames(paths, labels):
+            let count = paths.count
+            var items = ""
+            for (path, label) in zip(paths, labels) {
+                items += "<li data-src=\"\(Escaping.attribute(image(path)))\">\(Escaping.html(label))</li>"
+            }
+            return """
+            <figure class="figure frames" id="figure-\(name)">
+            <div class="figure-image embedded"><img src="\(Escaping.attribute(image(paths[0])))" alt="\(alt)" \(size)></div>
+            <div class="frame-controls">
+            <button type="button" class="play" aria-label="Play the frames">▶ Play</button>
+            <input type="range" min="1" max="\(count)" value="1" step="1" aria-label="Frame">
+            <output class="frame-label">\(Escaping.html(labels[0])) (1/\(count))</output>
+            </div>
+            <ol class="frame-labels" hidden>\(items)</ol>
+            <figcaption><span class="caption">\(captionHTML)</span></figcaption>
+            </figure>
+            """
+        }
+    }
+}
+
 /// `OUT/index.html`: the site's text from `Lessons/index.md` with the lesson cards.
 struct IndexPage {
     struct Card {
@@ -196,13 +244,16 @@ struct IndexPage {
     var title: String
     var bodyHTML: String
     var katex: Bool
+    /// `--single-file`: everything inlined.
+    var inline: SingleFileAssets? = nil
 
-    static func cardsHTML(_ cards: [Card]) -> String {
+    /// The lesson cards; `singleFile` links `LESSON.html` instead of `LESSON/index.html`.
+    static func cardsHTML(_ cards: [Card], singleFile: Bool = false) -> String {
         var html = "<ol class=\"cards\">\n"
         for (i, card) in cards.enumerated() {
             let slug = Escaping.attribute(card.slug)
             html += """
-            <li class="card"><a href="\(slug)/index.html">
+            <li class="card"><a href="\(slug)\(singleFile ? ".html" : "/index.html")">
             <span class="card-number">Lesson \(i + 1) · \(card.stepCount) steps</span>
             <span class="card-title">\(Escaping.html(card.title))</span>
             <span class="card-summary">\(card.summaryHTML)</span>
@@ -216,7 +267,7 @@ struct IndexPage {
     func html() -> String {
         PageLayout.document(
             title: title, siteTitle: title, bodyClass: "index", assetsPrefix: "assets/", homeHref: "index.html",
-            katex: katex, main: "<main id=\"content\" class=\"index-main\">\n<h1>\(Escaping.html(title))</h1>\n\(bodyHTML)</main>")
+            katex: katex, main: "<main id=\"content\" class=\"index-main\">\n<h1>\(Escaping.html(title))</h1>\n\(bodyHTML)</main>", inline: inline)
     }
 }
 
@@ -225,7 +276,8 @@ struct IndexPage {
 extension ReportBuilder {
     /// The HTML of one lesson: its introduction and steps with their references resolved, each step's numbers
     /// panel, and warnings for values without a `Quantity` and for figures or tables the text does not show.
-    func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String) throws(ReportError) -> String {
+    func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String,
+                    inline: SingleFileAssets? = nil) throws(ReportError) -> String {
         let result = item.result
         var figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value, lessonSlug: item.lesson.slug)) })
         // A frame sequence's print version is offered beside the animation, not placed on its own.
@@ -238,7 +290,11 @@ extension ReportBuilder {
         let targets = LessonMarkdown.Targets(
             fileName: item.text.fileName, results: .object(result.results), tables: result.tables,
             figure: { name, captionHTML, captionText in
-                figures[name].map { LessonPage.figureHTML($0, captionHTML: captionHTML, captionText: captionText) }
+                figures[name].map { figure in
+                    LessonPage.figureHTML(figure, captionHTML: captionHTML, captionText: captionText, image: inline.map { assets in
+                        { path in assets.image("\(item.lesson.slug)/\(path)") ?? path }
+                    })
+                }
             },
             figureNames: Array(figures.keys))
         var introduction = LessonMarkdown(targets: targets)
@@ -271,7 +327,7 @@ extension ReportBuilder {
         }
         return LessonPage(
             title: item.text.title, siteTitle: siteTitle, introductionHTML: introductionHTML, steps: steps,
-            previousLesson: previous, nextLesson: next, katex: katex
+            previousLesson: previous, nextLesson: next, katex: katex, inline: inline
         ).html()
     }
 

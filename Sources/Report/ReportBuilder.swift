@@ -29,8 +29,15 @@ public struct ReportBuilder: Sendable {
         let output = OutputFolder(options.outputDirectory)
         let loaded = try load(checking: output)
         let computed = try compute(loaded)
-        var site = try pages(computed, index: loaded.index)
-        try render(computed, into: &site)
+        var site: Site
+        if options.singleFile {
+            // The pages hold the figures, so they are made after them.
+            let images = try render(computed)
+            site = try pages(computed, index: loaded.index, images: images)
+        } else {
+            site = try pages(computed, index: loaded.index)
+            for (path, data) in try render(computed) { site.files.add(path, data) }
+        }
         let temp = try write(site, beside: output)
         do throws(ReportError) {
             try manifest(site, inputs: computed.dataHashes.value + loaded.textHashes.value, into: temp)
@@ -125,8 +132,7 @@ public struct ReportBuilder: Sendable {
     private func compute(_ loaded: Loaded) throws(ReportError) -> Computed {
         try stage(.compute)
         var computed: [ComputedLesson] = []
-        let scale = options.scale
-        let queue = RenderQueue(render: { job in Self.renderFiles(job, scale: scale) })
+        let queue = RenderQueue(render: { job in Self.renderFiles(job) })
         var jobRanges: [Range<Int>] = []
         for (k, lesson) in options.lessons.enumerated() {
             progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
@@ -162,8 +168,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Pages (in memory): the assets, each lesson's page and `results.json`, and the index; text references are
-    /// resolved before the slower rendering.
-    private func pages(_ computed: Computed, index indexText: IndexText) throws(ReportError) -> Site {
+    /// resolved before the slower rendering. With `images` (`--single-file`, after `render`): only the pages, each
+    /// with its assets and `images` inlined (`SingleFileAssets`), as `index.html` and `LESSON.html`.
+    private func pages(_ computed: Computed, index indexText: IndexText, images: [(String, Data)]? = nil) throws(ReportError) -> Site {
         try stage(.pages)
         let start = ContinuousClock.now
         let katex = KaTeXAssets.files(in: options.katexDirectory)
@@ -171,36 +178,46 @@ public struct ReportBuilder: Sendable {
         if katex == nil {
             progress.warning("KaTeX was not found in \(options.katexDirectory.path) (Debian package libjs-katex); the pages show the TeX source of the formulas")
         }
-        for (path, data) in katex ?? [] { site.files.add(path, data) }
-        site.files.add("assets/site.css", text: SiteStyle.css)
-        site.files.add("assets/site.js", text: SiteScript.js)
+        let inline = images.map { SingleFileAssets(katex: katex, images: Dictionary($0, uniquingKeysWith: { a, _ in a })) }
+        if inline == nil {
+            for (path, data) in katex ?? [] { site.files.add(path, data) }
+            site.files.add("assets/site.css", text: SiteStyle.css)
+            site.files.add("assets/site.js", text: SiteScript.js)
+        }
         let lessons = computed.lessons
         var cards: [IndexPage.Card] = []
         for (k, item) in lessons.enumerated() {
             let neighbour = { (i: Int) -> LessonPage.Neighbour? in
-                lessons.indices.contains(i) ? LessonPage.Neighbour(title: lessons[i].text.title, href: "../\(lessons[i].lesson.slug)/index.html") : nil
+                guard lessons.indices.contains(i) else { return nil }
+                let slug = lessons[i].lesson.slug
+                return LessonPage.Neighbour(title: lessons[i].text.title, href: inline == nil ? "../\(slug)/index.html" : "\(slug).html")
             }
-            let page = try lessonPage(item, previous: neighbour(k - 1), next: neighbour(k + 1), katex: site.katex, siteTitle: indexText.title)
-            site.files.add("\(item.lesson.slug)/index.html", text: page)
-            var warnings: [String] = []
-            site.files.add("\(item.lesson.slug)/results.json", text: JSONWriter.serialize(.object(item.result.results), warnings: &warnings))
-            for w in warnings { progress.warning("\(item.lesson.slug)/results.json: \(w)") }
+            let page = try lessonPage(item, previous: neighbour(k - 1), next: neighbour(k + 1), katex: site.katex, siteTitle: indexText.title, inline: inline)
+            if inline == nil {
+                site.files.add("\(item.lesson.slug)/index.html", text: page)
+                var warnings: [String] = []
+                site.files.add("\(item.lesson.slug)/results.json", text: JSONWriter.serialize(.object(item.result.results), warnings: &warnings))
+                for w in warnings { progress.warning("\(item.lesson.slug)/results.json: \(w)") }
+            } else {
+                site.files.add("\(item.lesson.slug).html", text: page)
+            }
             var summary = LessonMarkdown(targets: Self.noTargets(item.text.fileName))
             cards.append(IndexPage.Card(
                 slug: item.lesson.slug, title: item.text.title,
                 summaryHTML: try summary.renderInline(item.text.summary, line: 3), stepCount: item.text.steps.count))
         }
-        var indexMarkdown = LessonMarkdown(targets: Self.noTargets(indexText.fileName, blocks: ["lessons": IndexPage.cardsHTML(cards)]))
+        let cardsHTML = IndexPage.cardsHTML(cards, singleFile: inline != nil)
+        var indexMarkdown = LessonMarkdown(targets: Self.noTargets(indexText.fileName, blocks: ["lessons": cardsHTML]))
         var indexBody = try indexMarkdown.renderBlock(indexText.body)
-        if !indexText.body.text.contains("{{lessons}}") { indexBody += IndexPage.cardsHTML(cards) }
-        site.files.add("index.html", text: IndexPage(title: indexText.title, bodyHTML: indexBody, katex: site.katex).html())
+        if !indexText.body.text.contains("{{lessons}}") { indexBody += cardsHTML }
+        site.files.add("index.html", text: IndexPage(title: indexText.title, bodyHTML: indexBody, katex: site.katex, inline: inline).html())
         progress.stage("pages: \(lessons.count + 1) pages", duration: ContinuousClock.now - start)
         return site
     }
 
     /// Render: every figure not yet rendered by the background thread, on every core; results are kept by job
     /// index, so the bytes do not depend on timing.
-    private func render(_ computed: Computed, into site: inout Site) throws(ReportError) {
+    private func render(_ computed: Computed) throws(ReportError) -> [(String, Data)] {
         try stage(.render)
         let start = ContinuousClock.now
         let queue = computed.queue
@@ -208,8 +225,8 @@ public struct ReportBuilder: Sendable {
         queue.drain(progress: { reporter.lessonProgress("rendering figures", $0) })
         var rendered: [(String, Data)] = []
         for range in computed.jobRanges { rendered += try Self.files(queue.results(range)) }
-        for (path, data) in rendered { site.files.add(path, data) }
         progress.stage("figures: \(rendered.count) files", duration: ContinuousClock.now - start)
+        return rendered
     }
 
     /// Write: every file into a temporary folder beside `--out` (after removing what a killed build left there).
@@ -293,25 +310,31 @@ public struct ReportBuilder: Sendable {
         var name: String
         var figure: FrozenFigure
         var outputs: [(path: String, format: ImageFormat)]
+        /// PNG pixels per point.
+        var scale: Double
     }
 
     /// The render jobs of one lesson: `LESSON/figures/NAME.EXT` for each format (for frames: the last frame), and
     /// `LESSON/frames/NAME/NNN.png` for each frame; one job per figure object, in the order of the figure names.
+    /// With `--single-file`: the PNGs the page shows only (no copy of the last frame), frames at
+    /// `singleFileFrameScale`.
     func renderJobs(_ item: ComputedLesson) -> [RenderJob] {
         let slug = item.lesson.slug
+        let single = options.singleFile
+        let frameScale = single ? min(options.scale, options.singleFileFrameScale) : options.scale
         var jobs: [RenderJob] = []
         for (name, output) in item.result.figures.sorted(by: { $0.key < $1.key }) {
             switch output {
             case .single(let figure):
                 jobs.append(RenderJob(lesson: slug, name: name, figure: figure,
-                                      outputs: options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }))
+                                      outputs: options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }, scale: options.scale))
             case .frames(let frames, _):
                 for (i, frame) in frames.enumerated() {
                     var outputs = [("\(slug)/" + Self.framePath(name, index: i, count: frames.count), ImageFormat.png)]
-                    if i == frames.count - 1 {
+                    if i == frames.count - 1 && !single {
                         outputs += options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }
                     }
-                    jobs.append(RenderJob(lesson: slug, name: name, figure: frame, outputs: outputs))
+                    jobs.append(RenderJob(lesson: slug, name: name, figure: frame, outputs: outputs, scale: frameScale))
                 }
             }
         }
@@ -320,12 +343,12 @@ public struct ReportBuilder: Sendable {
 
     /// Renders one job: its files in the order of its outputs (a frames figure's last frame goes to two PNG paths and
     /// is rendered once).
-    static func renderFiles(_ job: RenderJob, scale: Double) -> Result<[(String, Data)], ReportError> {
+    static func renderFiles(_ job: RenderJob) -> Result<[(String, Data)], ReportError> {
         do {
             var files: [(String, Data)] = []
             var bytes: [ImageFormat: Data] = [:]
             for (path, format) in job.outputs {
-                if bytes[format] == nil { bytes[format] = Data(try job.figure.render(format, scale: scale)) }
+                if bytes[format] == nil { bytes[format] = Data(try job.figure.render(format, scale: job.scale)) }
                 files.append((path, bytes[format]!))
             }
             return .success(files)

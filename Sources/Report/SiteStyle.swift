@@ -3,8 +3,9 @@
 /// A system font stack, text at most 52rem wide, dark text on a light background, a step list beside the text on
 /// wide screens and above it on phones, a bar of step buttons (opaque and sticky at the bottom on phones, in the flow
 /// after the step on wide screens, where the step list stays in view), wide equations and tables that scroll sideways
-/// with edge shadows, figures at their nominal size in CSS px (capped at the column, a click opens the PNG), and a
-/// print style that prints every step.
+/// with edge shadows, figures at their nominal size in CSS px (capped at the column, a click opens the PNG), a dark
+/// mode that follows `prefers-color-scheme` (figures on a light card), and a print style for handouts: every step,
+/// figures and number panels not split across pages, compact number panels, links as text, page numbers.
 enum SiteStyle {
     static let css = #"""
 :root {
@@ -50,6 +51,7 @@ main { max-width: 52rem; margin: 0 auto; padding-bottom: 4.5rem; }
 .lesson-links { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; margin-top: 1.5rem; font-size: 0.95rem; }
 figure { margin: 1.5rem 0; }
 figure .figure-image { display: block; width: fit-content; max-width: 100%; cursor: zoom-in; }
+figure .figure-image.embedded { cursor: auto; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 figcaption .caption { color: var(--text); }
@@ -112,14 +114,52 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   .numbers th:last-child, .numbers td:last-child { min-width: 6rem; }
   .math.display .katex-display, .math.display > .katex { font-size: 0.92em; }
 }
+/* Dark mode follows the reader's system setting. The figures keep their own colours on a light card: they are the
+   same PNG, SVG and PDF files that go into course notes and onto paper (drawn for white), so one set of files serves
+   every reader, and their colour maps and ink stay as designed instead of being inverted. */
+:root { color-scheme: light dark; }
+@media (prefers-color-scheme: dark) {
+  :root { --text: #e3e7eb; --muted: #a7b1bc; --line: #3b444e; --bg: #14181d; --panel: #1e242b;
+    --accent: #8fc0f2; --accent-soft: #1c2c3d; }
+  .step-buttons button, .frame-controls button { color: #0b1a29; }
+  .step-buttons button:disabled { color: var(--muted); }
+  figure .figure-image { background: #fff; padding: 0.45rem; border-radius: 6px; }
+  figure img { border-color: #fff; }
+  .table-wrap, .math.display { scrollbar-color: #6c7681 transparent;
+    background: linear-gradient(to right, var(--bg) 30%, rgba(20, 24, 29, 0)) left / 2.5rem 100% no-repeat local,
+      linear-gradient(to left, var(--bg) 30%, rgba(20, 24, 29, 0)) right / 2.5rem 100% no-repeat local,
+      radial-gradient(farthest-side at 0 50%, rgba(255, 255, 255, 0.2), rgba(255, 255, 255, 0)) left / 0.9rem 100% no-repeat scroll,
+      radial-gradient(farthest-side at 100% 50%, rgba(255, 255, 255, 0.2), rgba(255, 255, 255, 0)) right / 0.9rem 100% no-repeat scroll; }
+  .table-wrap::-webkit-scrollbar-thumb, .math.display::-webkit-scrollbar-thumb { background: #6c7681; }
+}
+/* Print (and `lvm-lessons handout`): a handout on white paper — every step one after the other, figures and number
+   panels never split across pages, compact number panels, links as plain text (web addresses written out), the page
+   number at the foot of every page. */
+@page { margin: 16mm 15mm 18mm; @bottom-center { content: counter(page) " / " counter(pages); font: 9pt var(--font); color: #444; } }
 @media print {
-  body { font-size: 11pt; color: #000; }
-  .site-header, .step-list, .step-buttons, .lesson-links, .frame-controls, .downloads { display: none !important; }
+  :root { color-scheme: light; --text: #000; --muted: #444; --line: #c4c9ce; --bg: #fff; --panel: #f4f5f6; --accent: #000; }
+  body { font-size: 10.5pt; line-height: 1.45; color: #000; background: #fff; }
+  .site-header, .step-list, .step-buttons, .lesson-links, .downloads, .scroll-hint,
+  .frame-controls button, .frame-controls input { display: none !important; }
   .js .step, .step { display: block !important; break-before: auto; }
-  .layout { display: block; padding: 0; }
-  main { max-width: none; }
-  figure, .numbers, table { break-inside: avoid; }
-  a { color: #000; text-decoration: none; }
+  .step + .step { border-top: 1px solid var(--line); margin-top: 1.2rem; }
+  h1, h2, h3, .step-count { break-after: avoid; }
+  .layout { display: block; max-width: none; padding: 0; }
+  main { max-width: none; padding-bottom: 0; }
+  figure, .numbers, table, .math.display { break-inside: avoid; }
+  figure { margin: 0.9rem 0; }
+  figure .figure-image { padding: 0; background: none; }
+  figure img { border: none; }
+  .frame-controls { margin-top: 0.2rem; }
+  .table-wrap, .math.display { overflow: visible; background: none; }
+  .numbers { background: none; border: 1px solid var(--line); border-left: 3px solid #000; padding: 0.15rem 0.6rem 0.3rem;
+    margin: 0.7rem 0; overflow: visible; font-size: 8.5pt; line-height: 1.3; }
+  .numbers h3 { font-size: 8.5pt; margin: 0.15rem 0; text-transform: uppercase; letter-spacing: 0.04em; }
+  .numbers table { font-size: 8.5pt; }
+  .numbers th, .numbers td { padding: 0.05rem 0.6rem 0.05rem 0; }
+  .numbers .key { display: none; }
+  a { color: inherit; text-decoration: none; }
+  a[href^="http://"]::after, a[href^="https://"]::after { content: " (" attr(href) ")"; font-size: 0.85em; overflow-wrap: anywhere; }
 }
 """#
 }

@@ -64,6 +64,9 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Replace --out even when it is a non-empty folder that this tool did not write.")
     var force = false
 
+    @Flag(name: .customLong("single-file"), help: "Write OUT/index.html and one OUT/LESSON.html per lesson, each self-contained (styles, scripts, KaTeX and its fonts, every figure and frame inlined): one file per lesson to upload or mail. PNG figures only.")
+    var singleFile = false
+
     /// The lessons chosen with --lesson, in the catalogue's order (all of them by default).
     var selectedLessons: [any Lesson] {
         let slugs = Set(lessonChoices.map(\.lesson.slug))
@@ -97,6 +100,9 @@ struct BuildCommand: ParsableCommand {
         if let labelColumn, labelColumn.isEmpty {
             throw ValidationError("--labels is empty. Give the name of the column that holds the classes, as the CSV header spells it.")
         }
+        if singleFile && figureFiles.formats.contains(where: { $0 != .png }) {
+            throw ValidationError("--single-file embeds the figures as PNG only; leave out --format (or build the SVG/PDF files without --single-file).")
+        }
         _ = try location.resolve(holdingTextsOf: selectedLessons)
     }
 
@@ -127,6 +133,7 @@ struct BuildCommand: ParsableCommand {
             force: force, protectedPaths: [cwd])
         options.labelColumn = labelColumn
         options.standardize = standardize
+        options.singleFile = singleFile
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.
         if let stage = ProcessInfo.processInfo.environment["LVM_LESSONS_CRASH_BEFORE"] {

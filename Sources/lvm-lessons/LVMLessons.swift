@@ -13,5 +13,5 @@ struct LVMLessons: ParsableCommand {
             in output/LESSON/figures/ as PNG (and SVG/PDF with --format).
             """,
         version: ToolInfo.version,
-        subcommands: [BuildCommand.self, FiguresCommand.self, ListCommand.self, GalleryCommand.self])
+        subcommands: [BuildCommand.self, FiguresCommand.self, ListCommand.self, GalleryCommand.self, HandoutCommand.self])
 }

@@ -11,11 +11,11 @@ import Testing
         let folder = TemporaryFolder()
         let root = try CLIRunner.run(["--help"], in: folder.url)
         #expect(root.status == 0)
-        for word in ["build", "list", "gallery", "--version"] { #expect(root.stdout.contains(word), "\(word)") }
+        for word in ["build", "list", "gallery", "handout", "--version"] { #expect(root.stdout.contains(word), "\(word)") }
         let build = try CLIRunner.run(["build", "--help"], in: folder.url)
         #expect(build.status == 0)
         for option in ["--lesson <NAME>", "--out <DIR>", "--format <LIST>", "--seed <N>", "--data <FILE.csv>", "--latent-dim <Q>",
-                       "--quick", "--lessons <DIR>", "--scale <N>", "--quiet", "--force"] {
+                       "--quick", "--lessons <DIR>", "--scale <N>", "--quiet", "--force", "--single-file"] {
             #expect(build.stdout.contains(option), "\(option)")
         }
         #expect(build.stdout.contains("(default: output)") && build.stdout.contains("(default: png)"))
@@ -44,6 +44,7 @@ import Testing
         (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data applies only to the pca and ppca lessons; add one of them with --lesson or leave out --data."),
         (["build", "--lessons", "/no/such/folder"], "--lessons /no/such/folder: no such folder"),
         (["build", "--bogus"], "Unknown option '--bogus'"),
+        (["build", "--single-file", "--format", "svg"], "--single-file embeds the figures as PNG only; leave out --format"),
         (["build", "--lessons", "."], "has no 01-pca.md. Pass --lessons with the folder that holds the lesson texts"),
         (["frobnicate"], "Unexpected argument 'frobnicate'"),
     ])
