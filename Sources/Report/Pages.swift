@@ -28,7 +28,7 @@ struct RenderedFigure: Sendable {
         let list = missing.map(\.rawValue).joined(separator: ",")
         let names = missing.map { $0.rawValue.uppercased() }.joined(separator: ", ")
         let command = "lvm-lessons figures \(lesson)/\(name) --format \(list)"
-        return " · <span class=\"on-demand\" title=\"Writes figures/\(Escaping.attribute(lesson))/\(Escaping.attribute(name)).{\(list)} for course notes (add --width 246pt, --style web)\">\(names): <code>\(Escaping.html(command))</code></span>"
+        return " · <span class=\"on-demand\" style=\"white-space: normal\" title=\"Writes figures/\(Escaping.attribute(lesson))/\(Escaping.attribute(name)).{\(list)} for course notes (add --width 246pt, --style web)\">\(names): <code>\(Escaping.html(command))</code></span>"
     }
 }
 
