@@ -158,7 +158,10 @@ import Testing
             try process.run()
             let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).uppercased()
             process.waitUntilExit()
-            for step in 1...7 { #expect(text.contains("STEP \(step) OF 7"), "step \(step) printed") }
+            // The steps of the PCA text, counted from its `## ` headings.
+            let source = try String(contentsOf: CLIRunner.repository.appendingPathComponent("Lessons/01-pca.md"), encoding: .utf8)
+            let steps = source.split(separator: "\n").filter { $0.hasPrefix("## ") }.count
+            for step in 1...steps { #expect(text.contains("STEP \(step) OF \(steps)"), "step \(step) printed") }
             #expect(text.contains("1 / ") && text.contains("2 / "), "page numbers")
             #expect(!text.contains("← PREVIOUS") && !text.contains("FILE://"), "no buttons, no browser header or footer")
         }
