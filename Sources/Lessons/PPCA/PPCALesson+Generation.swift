@@ -4,9 +4,9 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// Step 9: generating data from the fitted model.
+/// Step 10: generating data from the fitted model.
 extension PPCALesson {
-    /// Step 9 — generation: samples x = Wz + μ + ε of the ML models for a few q beside real rows, the share outside
+    /// Step 10 — generation: samples x = Wz + μ + ε of the ML models for a few q beside real rows, the share outside
     /// the data's range, the noise's share (D − q)σ²/tr S, and the manifold Wz + μ on a latent probit grid.
     func generation(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
                     _ streams: PPCARandomStreams) throws {
@@ -16,7 +16,7 @@ extension PPCALesson {
         var qs = Array(Set(candidates.filter { $0 >= 1 && $0 < d })).sorted()
         if qs.isEmpty { qs = [1] }
         let models = try qs.compactMap { q in
-            try Self.modelIfItExists(fits.dataFit, latentDimension: q).map { (q: q, model: $0) }
+            try fits.dataFit.modelIfItExists(latentDimension: q).map { (q: q, model: $0) }
         }
         var rowsRandom = streams.generator(.realRows)
         var samplesRandom = streams.generator(.samples)

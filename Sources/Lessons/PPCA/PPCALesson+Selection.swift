@@ -4,18 +4,8 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// Steps 8–9: how many latent dimensions the data support, and generating data from the fitted model.
+/// Steps 8–9: how many latent dimensions the data support, and the full Gaussian at the other end of the family.
 extension PPCALesson {
-    /// The ML model for q, or nil when σ²_ML = 0 (the rows lie in a q-dimensional subspace); other errors are thrown.
-    static func modelIfItExists(_ fit: PPCAMaximumLikelihood, latentDimension q: Int) throws -> PPCA? {
-        let result: Result<PPCA, PPCAError> = Result { () throws(PPCAError) -> PPCA in try fit.model(latentDimension: q) }
-        switch result {
-        case .success(let model): return model
-        case .failure(.zeroNoiseVariance): return nil
-        case .failure(let error): throw error
-        }
-    }
-
     /// The columns of `x` that hold one value in every row.
     static func constantColumns(_ x: Matrix) -> [Int] {
         (0..<x.columns).filter { j in (1..<x.rows).allSatisfy { x[$0, j] == x[0, j] } }
@@ -26,10 +16,8 @@ extension PPCALesson {
     /// A column whose most frequent value fills this share of the rows counts as near-constant in step 8.
     static let nearConstantShare = 0.99
 
-    /// Step 8 — model selection: held-out ℓ of the ML fits on five seeded random 2/3 : 1/3 splits for every q with
-    /// σ²_ML > 0, Minka's Laplace evidence and BIC on all rows; the same without the near-constant columns; the
-    /// full-covariance Gaussian on the first split where it exists, and the identity PPCA(q = D − 1) = N(x̄, S) on
-    /// the cloud and on the main data without its constant columns.
+    /// Step 8 — model selection: held-out ℓ on five seeded 2/3 : 1/3 splits for every q with σ²_ML > 0, Minka's
+    /// evidence and BIC on all rows (`LatentDimensionSelection`), and the same without the near-constant columns.
     func modelSelection(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
                         _ streams: PPCARandomStreams) throws {
         let n = inputs.data.rows
@@ -66,16 +54,14 @@ extension PPCALesson {
     }
 
 
-    /// Step 9 — the other end of the family: the full-covariance Gaussian on the first split's training rows where
-    /// it exists (constant columns make S singular), and the identity PPCA(q = D − 1) = N(x̄, S) on the cloud and on
-    /// the main data without its constant columns.
+    /// Step 9 — the full-covariance Gaussian on split 1's training rows where it exists (constant columns make S
+    /// singular), and PPCA(q = D − 1) = N(x̄, S) on the cloud and on the main data without its constant columns.
     func fullGaussian(_ inputs: PPCAInputs, _ fits: MaximumLikelihoodFits, _ page: inout LessonRecorder,
                       _ streams: PPCARandomStreams) throws {
         let n = inputs.data.rows
         let d = inputs.dimension
         var random = streams.generator(.modelSelectionSplit(1))
         let order = RandomSplit.permutation(n, using: &random)
-        // The first split's rows, for the full Gaussian and the constant columns of the training rows.
         let training = Set(order[..<((2 * n) / 3)])
         let train = inputs.data.rows(at: (0..<n).filter { training.contains($0) })     // (2N/3, D)
         let heldOut = inputs.data.rows(at: (0..<n).filter { !training.contains($0) })  // (N/3, D)
@@ -157,8 +143,7 @@ extension PPCALesson {
         }
     }
 
-    /// The keys of one `LatentDimensionSelection` in `results.json` (`model_selection` and its
-    /// `without_near_constant`).
+    /// One `LatentDimensionSelection` in `results.json` (`model_selection` and `without_near_constant`).
     static func record(_ selection: LatentDimensionSelection, sampleCount n: Int, _ page: inout LessonRecorder) {
         page.value("q_max_shown", selection.qMaxShown, "largest q shown: the largest with σ²(ML) > 0 on some fit")
         page.store(selection.splits.map(\.bestQ), at: "held_out_best_q_per_split")

@@ -92,7 +92,7 @@ struct PPCARandomStream: RawRepresentable {
     static let emStart = Self(rawValue: "em/start")
     /// Step 8: the shuffle of split k (1, 2, …) into training and held-out rows.
     static func modelSelectionSplit(_ k: Int) -> Self { Self(rawValue: "model-selection/split-\(k)") }
-    /// Step 9: the shuffle that picks the real rows shown, and the samples from each model.
+    /// Step 10: the shuffle that picks the real rows shown, and the samples from each model.
     static let realRows = Self(rawValue: "generation/real-rows")
     static let samples = Self(rawValue: "generation/samples")
 }

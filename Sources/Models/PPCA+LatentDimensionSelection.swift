@@ -1,42 +1,42 @@
 import Foundation
 import LinearAlgebra
-import Models
 
 /// Step 8's three answers to "how many latent dimensions?" for one data matrix X (N, D): the held-out average
 /// log-likelihood on several seeded random splits, and, on all N rows, Minka's Laplace evidence and BIC
-/// (`LatentDimensionCriteria`). Every q shown has σ²_ML > D·ε·λ₁ on the rows it was fitted to.
-struct LatentDimensionSelection {
+/// (`LatentDimensionCriteria`). Every q shown has σ²_ML > D·ε·λ₁ on the rows it was fitted to. (The PPCA lesson's
+/// step 8.)
+public struct LatentDimensionSelection: Sendable {
     /// One random split: the ML fit on its training rows, evaluated on them and on the held-out rows.
-    struct Split {
-        var trainingRows: Int, heldOutRows: Int
-        var qs: [Int]                       // every q with a model on this split's training rows
-        var train: [Double], heldOut: [Double]
-        var bestQ: Int                      // argmax of heldOut
+    public struct Split: Sendable {
+        public var trainingRows: Int, heldOutRows: Int
+        public var qs: [Int]                       // every q with a model on this split's training rows
+        public var train: [Double], heldOut: [Double]
+        public var bestQ: Int                      // argmax of heldOut
     }
 
-    var dimension: Int
-    var splits: [Split]
+    public var dimension: Int
+    public var splits: [Split]
     /// The q with a model on every split, with the held-out mean and standard deviation
     /// (1/(S − 1)) over the S splits.
-    var sharedQs: [Int], heldOutMean: [Double], heldOutSD: [Double]
+    public var sharedQs: [Int], heldOutMean: [Double], heldOutSD: [Double]
     /// The q with a model on all rows, ℓ of those models on all rows, and their BIC (higher is better).
-    var allRowsQs: [Int], allRowsLogLikelihood: [Double], bic: [Double]
+    public var allRowsQs: [Int], allRowsLogLikelihood: [Double], bic: [Double]
     /// Minka's log evidence for k = 1 … D − 1 (−∞ where λ_k < 10⁻¹⁵), on the 1/(N − 1) eigenvalues.
-    var minkaLogEvidence: [Double]
+    public var minkaLogEvidence: [Double]
 
-    var qMaxShown: Int { max(splits.map { $0.qs.last ?? 0 }.max() ?? 0, allRowsQs.last ?? 0) }
-    var bestQOfMean: Int { sharedQs[heldOutMean.indices.max { heldOutMean[$0] < heldOutMean[$1] }!] }
-    var bicQ: Int { allRowsQs[bic.indices.max { bic[$0] < bic[$1] }!] }
-    var minkaQ: Int { minkaLogEvidence.indices.max { minkaLogEvidence[$0] < minkaLogEvidence[$1] }! + 1 }
+    public var qMaxShown: Int { max(splits.map { $0.qs.last ?? 0 }.max() ?? 0, allRowsQs.last ?? 0) }
+    public var bestQOfMean: Int { sharedQs[heldOutMean.indices.max { heldOutMean[$0] < heldOutMean[$1] }!] }
+    public var bicQ: Int { allRowsQs[bic.indices.max { bic[$0] < bic[$1] }!] }
+    public var minkaQ: Int { minkaLogEvidence.indices.max { minkaLogEvidence[$0] < minkaLogEvidence[$1] }! + 1 }
 
     /// Minka's evidence per row on the scale of ℓ: (1/N) log p(X | k) − (D/2)(1 + log 2π). scikit-learn's formula
     /// leaves out −(ND/2)(1 + log 2π), a constant in k that the likelihood at the ML fit contains.
-    func minkaPerRow(sampleCount n: Int) -> [Double] {
+    public func minkaPerRow(sampleCount n: Int) -> [Double] {
         minkaLogEvidence.map { $0 / Double(n) - Double(dimension) / 2 * (1 + log(2 * Double.pi)) }
     }
 
     /// `orders`: one shuffle of 0..<N per split; its first ⌊2N/3⌋ rows train, the rest are held out.
-    init(_ x: Matrix, orders: [[Int]], allRows fit: PPCAMaximumLikelihood? = nil) throws {
+    public init(_ x: Matrix, orders: [[Int]], allRows fit: PPCAMaximumLikelihood? = nil) throws {
         let n = x.rows, d = x.columns
         dimension = d
         let splits = try orders.map { order in
@@ -72,17 +72,26 @@ struct LatentDimensionSelection {
     }
 
     /// Every q in 1…D − 1 whose ML model exists (σ²_ML > D·ε·λ₁).
-    static func latentDimensionsWithAModel(_ fit: PPCAMaximumLikelihood) throws -> [Int] {
-        try (1..<fit.dimension).filter { try PPCALesson.modelIfItExists(fit, latentDimension: $0) != nil }
+    public static func latentDimensionsWithAModel(_ fit: PPCAMaximumLikelihood) throws(PPCAError) -> [Int] {
+        var qs: [Int] = []
+        for q in 1..<fit.dimension where try fit.modelIfItExists(latentDimension: q) != nil { qs.append(q) }
+        return qs
     }
 
     /// The columns whose most frequent value fills at least `share` of the rows (for the digits: border pixels that
     /// are 0 in 99 % of the images or more), in column order.
-    static func nearConstantColumns(_ x: Matrix, share: Double) -> [Int] {
+    public static func nearConstantColumns(_ x: Matrix, share: Double) -> [Int] {
         (0..<x.columns).filter { j in
             var counts: [Double: Int] = [:]
             for i in 0..<x.rows { counts[x[i, j], default: 0] += 1 }
             return Double(counts.values.max() ?? 0) >= share * Double(x.rows)
         }
+    }
+}
+
+extension PPCAMaximumLikelihood {
+    /// The ML model for q, or nil when σ²_ML = 0 (the rows lie in a q-dimensional subspace); other errors are thrown.
+    public func modelIfItExists(latentDimension q: Int) throws(PPCAError) -> PPCA? {
+        do { return try model(latentDimension: q) } catch .zeroNoiseVariance { return nil }
     }
 }
