@@ -125,6 +125,29 @@ import Testing
     @Test func theClaimsOfStepEightHold() throws {
         let r = try Self.standard.get()
         let n = { (path: String) in Self.number(r, path) }
+        // each ascent moves outwards from its start and ends at the mode on its side (within 2 s of that mode's
+        // Laplace mean); neither gap is near 0; the best end beats the Laplace q; the moment-matched q is far worse
+        guard case .array(let examples)? = r.results["elbo_gap_examples"] else { Issue.record("elbo_gap_examples missing"); return }
+        func atB(_ q: String, _ key: String) -> Double? {
+            for e in examples where e.value(at: "point") == .string("B") && e.value(at: "q") == .string(q) {
+                if case .number(let v)? = e.value(at: key) { return v }
+            }
+            return nil
+        }
+        let modes = try [#require(atB("Laplace at ẑ", "q_mean")), #require(atB("Laplace at the other mode", "q_mean"))].sorted()
+        let ends = (0..<2).map { (mean: n("variational_ascents.\($0).mean"), sd: n("variational_ascents.\($0).sd"),
+                                  start: n("variational_ascents.\($0).start_mean"), gap: n("variational_ascents.\($0).gap")) }
+        #expect(ends[0].mean < ends[0].start && ends[0].start < ends[1].start && ends[1].start < ends[1].mean)
+        #expect(abs(ends[0].mean - modes[0]) < 2 * ends[0].sd && abs(ends[1].mean - modes[1]) < 2 * ends[1].sd)
+        #expect(ends.allSatisfy { $0.gap > 0.25 })
+        #expect(n("variational.gain_over_laplace") >= 0)
+        #expect(try #require(atB("moment-matched N(E[z|x], Var[z|x])", "kl")) > 10 * ends.map(\.gap).max()!)
+        #expect(n("variational.max_derivative_at_ends") <= 1e-3)
+    }
+
+    @Test func theClaimsOfStepNineHold() throws {
+        let r = try Self.standard.get()
+        let n = { (path: String) in Self.number(r, path) }
         // one value per even grid, in the settings' order; the quoted value is the middle grid's ("used below")
         guard case .array(let grids)? = r.results["digits"]?.value(at: "fine_rules") else { Issue.record("digits.fine_rules missing"); return }
         #expect(grids.compactMap { g -> Int? in if case .integer(let k)? = g.value(at: "points_per_axis") { k } else { nil } }

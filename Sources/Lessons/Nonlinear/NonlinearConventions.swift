@@ -45,9 +45,10 @@ extension Convention {
     static let proposalWidening: Convention = "proposal sd = (1 + this) × Laplace sd"
     static let threeELBORoutes: Convention = "log p(x) by the fine rule; ELBO with E_q by a trapezoid rule in (z − m)/s; KL on a separate z-grid (spacing 0.0025, covering the posterior and q ± 10 sd); natural log"
     static let threeRoutesAgree: Convention = "three separate numerical routes; should be ≈ 0"
+    static let variationalAscent: Convention = "q = N(m, s²); ELBO with E_q by an even trapezoid rule in (z − m)/s on ±8; log p(x) by the reference rule; natural log, nats"
     static let halfOfTwoModes: Convention = "≈ log 2 = 0.693 when q covers one of two equal modes"
 
-    // MARK: - Digits (step 8)
+    // MARK: - Digits (step 9)
 
     static func perDigitImage(pixels: Int, rows: Int) -> Convention { Convention("natural log, per image (\(pixels) pixels, raw 0–16 units), averaged over the \(rows) digits") }
     static let gaussHermiteTensorGrid: Convention = "Gauss–Hermite tensor grid"

@@ -1,7 +1,8 @@
-// NonlinearFigures+Inference — the figures of steps 5–8: posteriors, Monte Carlo, grid cost, the ELBO gap, digits.
+// NonlinearFigures+Inference — the figures of steps 5–10: posteriors, Monte Carlo, grid cost, the ELBO gap and its maximum, digits.
 
 import Foundation
 import LinearAlgebra
+import Models
 import Plotting
 
 extension NonlinearFigures {
@@ -145,29 +146,65 @@ extension NonlinearFigures {
         ax.xLimits = -halfWidth...halfWidth
         ax.title = "the posterior and \(examples.count) Gaussian q"
         ax.legend = .upperLeft
+        // The gaps on a log scale: the two near log 2 and the one of 30 nats are all readable.
         let bx = axes[1]
-        let largestKL = max(examples.map(\.kl).max() ?? 1, 0.1)
-        let yRange = 1.25 * largestKL
-        bx.text("log p(x)", x: Double(examples.count) + 0.85, y: logPx + 0.04 * largestKL, anchor: .right)
-        bx.horizontalLine(at: logPx, color: .reference, dash: .solid)
+        let kls = examples.map { max($0.kl, 1e-6) }
+        let floor = pow(10, (log10(min(kls.min() ?? 1, log(2.0))) - 0.6).rounded(.down))
+        let ceiling = pow(10, (log10(kls.max() ?? 1) + 0.35).rounded(.up))
+        bx.horizontalLine(at: log(2.0), color: .reference, dash: .dotted, label: "log 2: one of two equal modes missed")
         for (k, q) in examples.enumerated() {
             let xk = Double(k + 1)
             let colour = style(q.label).0
-            bx.line(x: [xk, xk], y: [q.elbo, q.elbo + q.kl], color: colour, width: 3)
-            bx.scatter(x: [xk], y: [q.elbo], color: colour, size: 4.5, alpha: 1)
-            let labelY = q.kl > 0.3 * largestKL ? q.elbo + 0.5 * q.kl : q.elbo - 0.06 * yRange
-            bx.text("KL = \(NumberFormat.fixedSignificant(q.kl, digits: 3))", x: xk + 0.1, y: labelY, color: colour, size: 9)
+            bx.line(x: [xk, xk], y: [floor, kls[k]], color: colour, width: 3)
+            bx.scatter(x: [xk], y: [kls[k]], color: colour, size: 4.5, alpha: 1)
+            bx.text(NumberFormat.fixedSignificant(q.kl, digits: 3), x: xk + 0.12, y: kls[k] * 1.25, color: colour, size: 9)
         }
+        bx.yScale = .log10
+        bx.xIntegerTicks = true
         bx.xLimits = 0.5...(Double(examples.count) + 0.9)
-        bx.yLimits = (logPx - 1.15 * largestKL)...(logPx + 0.1 * largestKL)
+        bx.yLimits = floor...ceiling
         bx.xLabel = "k, the index of qₖ"
-        bx.yLabel = "ELBO(q) (dots) and log p(x) (line), nats"
-        bx.title = "the gap is the KL divergence"
-        bx.legend = .none
+        bx.yLabel = "log p(x) − ELBO(qₖ) = KL(qₖ ‖ p(z|x)), nats"
+        bx.title = "the gap is the KL divergence (log scale)"
+        bx.legend = .upperLeft
         return fig
     }
 
-    /// Step 8: the whole data set's log-likelihood during training against PPCA d = 2.
+    /// Step 8: the gap log p(x) − ELBO(q) = KL(q ‖ p(z|x)) at B over q = N(m, s²), in bands of log₁₀ KL, with the two
+    /// ascent paths from s = 1 and the Gaussians of step 7 (`marked`: label, mean, standard deviation).
+    static func elboSurface(means: [Double], log10SDs: [Double], gaps: [Double], paths: [[VariationalPathPoint]],
+                            marked: [(label: String, mean: Double, sd: Double)]) -> Figure {
+        let fig = Figure(width: 600, height: 400, title: "Maximising ELBO(q) at point B over Gaussian q = N(m, s²)")
+        let ax = fig.addAxes()
+        let grid = ScalarGrid(xs: means, ys: log10SDs, values: gaps.map { log10(max($0, 1e-12)) })
+        ax.filledContour(grid, levels: [-0.25, 0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3], colorMap: .viridis,
+                         colorBarLabel: "log₁₀ KL(q ‖ p(z|x)), KL in nats")
+        for (k, path) in paths.enumerated() {
+            // a white path on a black underlay: readable on every band; the legend shows the black line
+            let (xs, ys) = (path.map { $0.mean[0] }, path.map { $0.logStandardDeviations[0] / log(10) })
+            ax.line(x: xs, y: ys, color: .black, width: 3.4, dash: .solid, label: k == 0 ? "gradient ascent, one per start" : nil)
+            ax.line(x: xs, y: ys, color: .white, width: 1.6, dash: k == 0 ? .solid : .dashed)
+            if let first = path.first, let last = path.last {
+                ax.outlinedScatter(x: [first.mean[0]], y: [0], color: .black, size: 4, marker: .circle, alpha: 1,
+                                   edgeColor: .white, edgeWidth: 1.2, label: k == 0 ? "start, s = 1" : nil)
+                ax.outlinedScatter(x: [last.mean[0]], y: [last.logStandardDeviations[0] / log(10)], color: .posterior, size: 5,
+                                   marker: .diamond, alpha: 1, edgeColor: .white, edgeWidth: 1.2, label: k == 0 ? "where it ends" : nil)
+            }
+        }
+        let markers: [Marker] = [.plus, .cross, .square]
+        for (k, q) in marked.enumerated() {
+            ax.outlinedScatter(x: [q.mean], y: [log10(q.sd)], color: .black, size: 5, marker: markers[k % markers.count], alpha: 1,
+                               edgeColor: .white, edgeWidth: 1.5, label: q.label)
+        }
+        ax.xLimits = (means.first ?? -1)...(means.last ?? 1)
+        ax.yLimits = (log10SDs.first ?? -1)...(log10SDs.last ?? 1)
+        ax.xLabel = "m, the mean of q"
+        ax.yLabel = "log₁₀ s, s the standard deviation of q"
+        ax.legend = .below
+        return fig
+    }
+
+    /// Step 9: the whole data set's log-likelihood during training against PPCA d = 2.
     static func digitsTraining(steps: [Double], values: [Double], heldOut: [Double], ppca: Double, ppcaHeldOut: Double,
                                rule: String) -> Figure {
         let fig = Figure(title: "Digits: log-likelihood per image while training")
@@ -184,7 +221,7 @@ extension NonlinearFigures {
         return fig
     }
 
-    /// Step 9: the aggregate posterior (1/N) Σₙ p(z|xₙ) on the finer rule's grid, as a density, under the prior's
+    /// Step 10: the aggregate posterior (1/N) Σₙ p(z|xₙ) on the finer rule's grid, as a density, under the prior's
     /// circles at Mahalanobis r = 1, 2, 3.
     static func aggregatePosterior(xs: [Double], ys: [Double], density: [Double]) -> Figure {
         let fig = Figure(width: 460, height: 400, title: "Digits: the aggregate posterior against the prior N(0, I)")
@@ -204,7 +241,7 @@ extension NonlinearFigures {
         return fig
     }
 
-    /// Step 9: samples x = f(z) + ε of both models with z ~ N(0, I), noise included, on the data's grey range
+    /// Step 10: samples x = f(z) + ε of both models with z ~ N(0, I), noise included, on the data's grey range
     /// (values clipped), beside real digits.
     static func digitsSamples(real: [[Double]], nonlinear: [[Double]], ppca: [[Double]], pixelMax: Double) -> Figure {
         let fig = Figure(width: 560, height: 3 * 78 + 40, title: "Real digits and samples x ~ p(x), noise included (clipped to 0–16)")
@@ -218,7 +255,7 @@ extension NonlinearFigures {
         return fig
     }
 
-    /// Step 8: the posterior means E[z|x] (N, 2) coloured by label, and the square the manifold grid covers.
+    /// Step 9: the posterior means E[z|x] (N, 2) coloured by label, and the square the manifold grid covers.
     static func digitsLatentSpace(_ means: Matrix, labels: [Int], halfWidth h: Double) -> Figure {
         let fig = Figure(title: "Digits in the learned latent space: posterior means E[z|x]")
         let ax = fig.addAxes()
@@ -233,7 +270,7 @@ extension NonlinearFigures {
         return fig
     }
 
-    /// Step 8: the decoder's and PPCA's images (8 × 8 pixels) at the probit grid, in two rows (a slide is ≤ 640 pt
+    /// Step 9: the decoder's and PPCA's images (8 × 8 pixels) at the probit grid, in two rows (a slide is ≤ 640 pt
     /// wide), each with z₁ along the bottom and z₂ up the left edge, on one grey scale 0…pixelMax.
     static func latentManifolds(decoder: [[Double]], ppca: [[Double]], side: Int, pixelMax: Double) -> Figure {
         let (cellHeight, width) = (400.0, 480.0)

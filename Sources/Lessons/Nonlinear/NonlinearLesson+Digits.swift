@@ -1,4 +1,4 @@
-// NonlinearLesson+Digits — step 8: a 2 → H → 64 decoder on the 8×8 digits, trained by Adam on minibatches with a
+// NonlinearLesson+Digits — step 9: a 2 → H → 64 decoder on the 8×8 digits, trained by Adam on minibatches with a
 // K × K Gauss–Hermite rule over z (grid quadrature, no amortised inference):
 //   p(x) ≈ Σₘ wₘ N(x; f_θ(zₘ), σ²I),   f_θ(z) = 16·sigmoid(W₂ᵀ tanh(W₁ᵀz + b₁) + b₂),
 // so decoded pixels lie in (0, 16) like the data and the Gaussian acts on PPCA's raw pixel scale. Even trapezoid grids
@@ -13,7 +13,7 @@ import LinearAlgebra
 import Models
 
 extension NonlinearLesson {
-    /// Step 8 — digits with a two-dimensional latent space: training, and the likelihood against PPCA with d = 2.
+    /// Step 9 — digits with a two-dimensional latent space: training, and the likelihood against PPCA with d = 2.
     func digitsInTwoDimensions(_ digits: Dataset, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder,
                                progress: (String, Double?) -> Void) throws -> DigitsFit {
         let all = digits.values                                                     // (N, D)
@@ -134,7 +134,7 @@ extension NonlinearLesson {
                          ppca: ppca, rule: rule, marginal: marginal, fineMarginal: fineMarginal, fine: fine)
     }
 
-    /// Step 9 — the latent space of the digits: posterior means E[z|x] (finer rule), how many digits the training
+    /// Step 10 — the latent space of the digits: posterior means E[z|x] (finer rule), how many digits the training
     /// rule puts on one node, and the decoder's and PPCA's images on a probit grid of z.
     func digitsLatentSpace(_ fit: DigitsFit, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) {
         let (x, trained, ppca, rule, marginal, fine, fineMarginal) = (fit.x, fit.trained, fit.ppca, fit.rule, fit.marginal,
@@ -214,7 +214,7 @@ extension NonlinearLesson {
     }
 }
 
-/// What step 8 fits and step 9 reads: the digits, the trained decoder, PPCA d = 2, and both rules' posteriors.
+/// What step 9 fits and step 10 reads: the digits, the trained decoder, PPCA d = 2, and both rules' posteriors.
 struct DigitsFit {
     let x: Matrix                                   // (N, D) the digits
     let labels: [Int]?

@@ -38,12 +38,13 @@ public struct NonlinearLesson: Lesson {
         let posteriors = try posteriorIsNotGaussian(arc, fit, settings, &page)                    // 5
         try whyTheIntegralIsIntractable(fit, posteriors, settings, seed: seed, &page)            // 6
         try elboInOnePicture(fit, posteriors, &page)                                              // 7
-        progress("nonlinear: digits (steps 8–9)", 0.3)
-        let digitsFit = try digitsInTwoDimensions(digits, settings, seed: seed, &page) { label, fraction in  // 8
+        try maximisingTheELBO(fit, posteriors, settings, &page)                                   // 8
+        progress("nonlinear: digits (steps 9–10)", 0.3)
+        let digitsFit = try digitsInTwoDimensions(digits, settings, seed: seed, &page) { label, fraction in  // 9
             progress(label, fraction.map { 0.3 + 0.7 * $0 })
         }
-        digitsLatentSpace(digitsFit, settings, seed: seed, &page)                                 // 9
-        // 10 (why variational inference is needed, and the references) is text only.
+        digitsLatentSpace(digitsFit, settings, seed: seed, &page)                                 // 10
+        // 11 (why variational inference is needed, and the references) is text only.
         conventions(seed: seed, quick: quick, &page)
         return page.result
     }

@@ -26,7 +26,12 @@ struct NonlinearSettings: Sendable {
     var monteCarloSampleCounts = [1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000]
     var monteCarloRepeats = 60
     var importanceRepeats = 200              // strip plot of estimates at S = 100
-    // Digits (step 8)
+    // Maximising the ELBO at B (step 8)
+    var variationalRulePoints = 801          // trapezoid nodes in ξ on ±8 for E_q (h = 0.02)
+    var variationalSteps = 2_000             // Adam steps on (m, log s) from each start
+    var variationalLearningRate = 0.02
+    var elboSurface = (means: 121, logSDs: 81) // grid of q = N(m, s²) for the ELBO map
+    // Digits (step 9)
     var digitsHidden = 64
     var digitsDecoderScales = (gain: 1.0, bias: 1.0, output: 1.0)
     var digitsPixelMax = 16.0                // pixels lie in 0…16; the decoder's output map is 16·sigmoid
@@ -58,6 +63,10 @@ struct NonlinearSettings: Sendable {
         s.monteCarloSampleCounts = [1, 10, 100, 1_000]
         s.monteCarloRepeats = 20
         s.importanceRepeats = 60
+        s.variationalRulePoints = 401
+        s.variationalSteps = 800
+        s.variationalLearningRate = 0.04
+        s.elboSurface = (means: 61, logSDs: 41)
         s.digitsOrder = 12
         s.digitsSteps = 150
         s.digitsBatch = 128

@@ -21,6 +21,10 @@ import Testing
 ///   hand. Where the identity is evaluated — the probes A, B, C and the Gaussian q — is taken from the lesson's
 ///   `PosteriorProbes` and `GriddedPosterior` on the refitted model: inputs of the check, not one of its sides.
 ///
+/// - `variational.gap_is_kl.k`, `variational.stationary.k`: the ascent of step 8 rerun through `Models` from the
+///   settings (B placed by `PosteriorProbes`, starts at the split ± 1, s = 1); expected log p(x) − ELBO(q) of its end,
+///   computed KL by the loop above; stationarity by central differences (h = 10⁻⁴) of `NonlinearLVM.elbo`.
+///
 /// The numerical sides must agree with the lesson's to rounding (c·n·ε times the terms' scale), not merely within the
 /// check's tolerance, so that a lesson storing one side in the place of the other fails.
 enum NonlinearChecks {
@@ -31,6 +35,7 @@ enum NonlinearChecks {
         case "toy.training_rule": return try fit.toyTrainingRule()
         case "digits.training_rule": return try fit.digitsTrainingRule()
         case let name where name.hasPrefix("elbo.gap_is_kl."): return try fit.gapIsKL(name)
+        case let name where name.hasPrefix("variational."): return try fit.variational(name)
         default: return nil
         }
     }
@@ -155,6 +160,35 @@ final class NonlinearRefit: Sendable {
         return Recomputed(expected: logPx - elbo, computed: kl, scale: abs(logPx) + abs(elbo), computedAgreement: agreement)
     }
 
+    /// `variational.gap_is_kl.k` and `variational.stationary.k` for ascent k (1-based) at B.
+    func variational(_ name: String) throws -> Recomputed? {
+        let parts = name.split(separator: ".")
+        guard parts.count == 3, let k = Int(parts[2]), (1...2).contains(k) else { return nil }
+        let (probes, split) = try PosteriorProbes.place(model: toy, data: arc, rule: trainingRule)
+        guard let b = probes.first(where: { $0.name == "B" }) else { return nil }
+        let rule = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: settings.variationalRulePoints, dimension: 1)
+        let path = try toy.fitGaussianVariational(b.x, mean: [split + (k == 1 ? -1 : 1)], logStandardDeviations: [0],
+                                                  steps: settings.variationalSteps,
+                                                  learningRate: settings.variationalLearningRate, standardRule: rule)
+        guard let end = path.last else { return nil }
+        let (m, logS) = (end.mean[0], end.logStandardDeviations[0])
+        switch parts[1] {
+        case "gap_is_kl":
+            let logPx = try toy.logMarginals(Matrix([b.x]), quadrature: referenceRule)[0]
+            let (kl, agreement) = klByHand(b.x, mean: m, sd: exp(logS))
+            return Recomputed(expected: logPx - end.elbo, computed: kl, scale: abs(logPx) + abs(end.elbo), computedAgreement: agreement)
+        case "stationary":
+            let h = 1e-4
+            func elbo(_ m: Double, _ logS: Double) throws -> Double {
+                try toy.elbo(b.x, q: try VariationalGaussian(mean: [m], standardDeviations: [exp(logS)]), standardRule: rule).value
+            }
+            let dm = (try elbo(m + h, logS) - elbo(m - h, logS)) / (2 * h)
+            let ds = (try elbo(m, logS + h) - elbo(m, logS - h)) / (2 * h)
+            return Recomputed(expected: 0, computed: max(abs(dm), abs(ds)))
+        default: return nil
+        }
+    }
+
     /// The q of the lesson's step 7 at x: the Laplace approximation N(ẑ, s²) (best of 321 even candidates on ±8),
     /// N(ẑ, (2s)²), N(ẑ + 2s, s²), the moment-matched Gaussian of the posterior gridded on 3201 even z in ±8; at B also
     /// the Laplace q from the other side of the split, second.
@@ -258,7 +292,9 @@ final class NonlinearRefit: Sendable {
         guard case .array(let examples)? = result.results["elbo_gap_examples"] else { Issue.record("no ELBO examples"); return }
         let names = result.checks.map(\.name)
         #expect(names.filter { $0.hasPrefix("elbo.gap_is_kl.") }.count == examples.count)
-        #expect(Set(names.filter { !$0.hasPrefix("elbo.") }) == ["toy.ppca_is_the_data_gaussian", "toy.training_rule", "digits.training_rule"])
+        #expect(Set(names.filter { !$0.hasPrefix("elbo.") }) == ["toy.ppca_is_the_data_gaussian", "toy.training_rule", "digits.training_rule",
+                                                                 "variational.gap_is_kl.1", "variational.gap_is_kl.2",
+                                                                 "variational.stationary.1", "variational.stationary.2"])
         try expectChecksRecomputed(result, inputs: CheckInputs(seed: 1999, quick: quick, digits: digits), recompute: NonlinearChecks.recompute)
     }
 }
