@@ -3,7 +3,7 @@ import LinearAlgebra
 import Models
 import Plotting
 
-/// The figures of steps 5–7: the posterior, σ² → 0 and the rotational ambiguity.
+/// The figures of steps 5–6: the posterior and σ² → 0.
 extension PPCAFigures {
     /// E[z|x] of every row in the latent plane (coloured by label when there are labels) with the 2σ posterior
     /// ellipses of the chosen rows; for q = 1, E[z|x] against the PCA score with ±2σ intervals.
@@ -57,41 +57,86 @@ extension PPCAFigures {
         return figure
     }
 
-    /// The grid posterior's contours at 1, 2, 3σ over the closed-form ellipses (q = 2), or both densities (q = 1).
-    static func posteriorGridCheck(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int) -> Figure {
-        let figure = Figure(width: 540, height: 345, title: "Posterior of row \(row): Bayes' rule on a grid vs the closed form")
-        let axes = figure.addAxes()
+    /// The likelihood p(x|z) of one row as a density in z: N((WᵀW)⁻¹Wᵀ(x − μ), σ²(WᵀW)⁻¹).
+    static func likelihoodInZ(_ model: PPCA, x: [Double]) throws -> (mean: [Double], covariance: Matrix) {
+        let w = model.loading                                                   // (D, q)
+        let gram = try Cholesky(of: w.transposeTimes(w))                        // WᵀW (q, q)
+        let centred = zip(x, model.mean).map { $0 - $1 }
+        let mean = gram.solve(w.transposeTimes(centred))
+        let covariance = model.noiseVariance * gram.solve(Matrix.identity(model.latentDimension))
+        return (mean, covariance)
+    }
+
+    /// Left (q = 2): Bayes' rule in the latent plane for one row — the prior N(0, I), the likelihood p(x|z) as a
+    /// density in z, and the posterior on the grid, each at Mahalanobis r = 1, 2, with an arrow from the likelihood's
+    /// peak to the posterior mean. Right: the check, zoomed — the grid posterior's contours at the levels of the
+    /// closed form's r = 1, 2, 3 ellipses, over those ellipses. For q = 1 the same in one panel of densities.
+    static func posteriorGridCheck(grid: GridPosterior, mean: [Double], covariance: Matrix, row: Int,
+                                   likelihood: (mean: [Double], covariance: Matrix)) -> Figure {
         if grid.axes.count == 2 {
+            let figure = Figure(width: 640, height: 330, title: "Posterior of row \(row): prior × likelihood, and Bayes' rule on a grid vs the closed form")
+            let panels = figure.subplots(rows: 1, columns: 2)
             let determinant = covariance[0, 0] * covariance[1, 1] - covariance[0, 1] * covariance[1, 0]
             let peak = 1 / (2 * Double.pi * determinant.squareRoot())
             let scalar = ScalarGrid(xs: grid.axes[0], ys: grid.axes[1], values: grid.density)
-            axes.contour(scalar, levels: [3.0, 2.0, 1.0].map { peak * exp(-0.5 * $0 * $0) }, color: .model, width: 3,
-                         label: "grid p(z|x): 1, 2, 3σ levels")
-            for k in [1.0, 2.0, 3.0] {
-                axes.ellipse(mean: (mean[0], mean[1]), covariance: covariance2(covariance), k: k, color: .posterior,
-                             width: 1.2, dash: .dashed, label: k == 1 ? "closed form: 1, 2, 3σ ellipses" : nil)
+            let left = panels[0]
+            for k in [1.0, 2.0] {
+                left.ellipse(mean: (0, 0), covariance: [[1, 0], [0, 1]], k: k, color: .reference, width: 1.2, dash: .dotted,
+                             label: k == 1 ? "prior p(z), r = 1, 2" : nil)
+                left.ellipse(mean: (likelihood.mean[0], likelihood.mean[1]), covariance: covariance2(likelihood.covariance), k: k,
+                             color: .model, width: 1.4, dash: .dashed, label: k == 1 ? "likelihood p(x|z) in z" : nil)
             }
-            axes.scatter(x: [grid.mean[0]], y: [grid.mean[1]], color: .model, size: 6, marker: .plus, label: "grid mean")
-            axes.scatter(x: [mean[0]], y: [mean[1]], color: .posterior, size: 6, marker: .cross, label: "M⁻¹Wᵀ(x − μ)")
-            let r = 4.5 * max(covariance[0, 0], covariance[1, 1]).squareRoot()
-            axes.dataPlane(x: (mean[0] - r)...(mean[0] + r), y: (mean[1] - r)...(mean[1] + r), xLabel: "z₁", yLabel: "z₂")
-        } else {
-            let zs = grid.axes[0]
-            let sd = covariance[0, 0].squareRoot()
-            axes.line(x: zs, y: grid.density, color: .model, width: 3, label: "grid p(z|x)")
-            axes.line(x: zs, y: zs.map { exp(StandardNormal.logDensity(($0 - mean[0]) / sd)) / sd }, color: .posterior,
-                      dash: .dashed, label: "N(M⁻¹Wᵀ(x − μ), σ²M⁻¹)")
-            axes.xLabel = "z"
-            axes.yLabel = "p(z | x)"
+            left.contour(scalar, levels: [2.0, 1.0].map { peak * exp(-0.5 * $0 * $0) }, color: .posterior, width: 2,
+                         label: "posterior p(z|x) (grid)")
+            left.arrow(from: (likelihood.mean[0], likelihood.mean[1]), to: (mean[0], mean[1]), color: .reference, width: 1.2,
+                       label: "likelihood peak → posterior mean")
+            let reach = max(2.6, 1.15 * (abs(likelihood.mean[0]) + 2.2 * likelihood.covariance[0, 0].squareRoot()),
+                            1.15 * (abs(likelihood.mean[1]) + 2.2 * likelihood.covariance[1, 1].squareRoot()))
+            left.dataPlane(x: -reach...reach, y: -reach...reach, xLabel: "z₁", yLabel: "z₂")
+            left.title = "prior × likelihood ∝ posterior"
+            left.legend = .below
+
+            let right = panels[1]
+            right.contour(scalar, levels: [3.0, 2.0, 1.0].map { peak * exp(-0.5 * $0 * $0) }, color: .posterior, width: 3,
+                          label: "grid p(z|x): levels of r = 1, 2, 3")
+            for k in [1.0, 2.0, 3.0] {
+                right.ellipse(mean: (mean[0], mean[1]), covariance: covariance2(covariance), k: k, color: .reference,
+                              width: 1, dash: .dashed, label: k == 1 ? "closed form N(M⁻¹Wᵀ(x − μ), σ²M⁻¹)" : nil)
+            }
+            right.scatter(x: [grid.mean[0]], y: [grid.mean[1]], color: .posterior, size: 6, marker: .plus, label: "grid mean")
+            right.scatter(x: [mean[0]], y: [mean[1]], color: .reference, size: 5, marker: .cross, label: "M⁻¹Wᵀ(x − μ)")
+            let r = 3.6 * max(covariance[0, 0], covariance[1, 1]).squareRoot()
+            right.dataPlane(x: (mean[0] - r)...(mean[0] + r), y: (mean[1] - r)...(mean[1] + r), xLabel: "z₁", yLabel: "z₂")
+            right.title = "the check, zoomed"
+            right.legend = .below
+            return figure
         }
+        let figure = Figure(width: 540, height: 345, title: "Posterior of row \(row): prior × likelihood, and Bayes' rule on a grid")
+        let axes = figure.addAxes()
+        let zs = grid.axes[0]
+        let sd = covariance[0, 0].squareRoot()
+        let likelihoodSD = likelihood.covariance[0, 0].squareRoot()
+        axes.line(x: zs, y: zs.map { exp(StandardNormal.logDensity($0)) }, color: .reference, width: 1.2, dash: .dotted, label: "prior p(z)")
+        axes.line(x: zs, y: zs.map { exp(StandardNormal.logDensity(($0 - likelihood.mean[0]) / likelihoodSD)) / likelihoodSD },
+                  color: .model, width: 1.4, dash: .dashed, label: "likelihood p(x|z) in z")
+        axes.line(x: zs, y: grid.density, color: .posterior, width: 3, label: "grid p(z|x)")
+        axes.line(x: zs, y: zs.map { exp(StandardNormal.logDensity(($0 - mean[0]) / sd)) / sd }, color: .reference,
+                  dash: .dashed, label: "N(M⁻¹Wᵀ(x − μ), σ²M⁻¹)")
+        axes.xLabel = "z"
+        axes.yLabel = "density"
         axes.legend = .outsideRight
         return figure
     }
 
-    /// Top: every 10th row of the cloud, its PCA projection and PPCA's W E[z|x] + μ. Bottom: PPCA's coordinate along
-    /// the line minus the PCA score t for every row, which is (f − 1)·t with f = (λ₁ − σ²)/λ₁ (`factor`).
+    /// One model of the shrinkage figure's lower panel: its label and the model (q = 1) at some σ².
+    typealias ShrinkageCase = (label: String, model: PPCA)
+
+    /// Top: every 10th row of the cloud, its PCA projection and PPCA's W E[z|x] + μ. Bottom: Bayes' rule in z for
+    /// the row farthest along the line: the prior N(0, 1), the likelihood p(x|z) as a function of z (normalised:
+    /// N(wᵀ(x − μ)/‖w‖², σ²/‖w‖²)) and the posterior N(wᵀ(x − μ)/(‖w‖² + σ²), σ²/(‖w‖² + σ²)), one per case — the
+    /// posterior mean lies between the likelihood's peak and the prior's mean 0.
     static func posteriorShrinkage(_ x: Matrix, fit: PPCAMaximumLikelihood, model: PPCA, posterior: LatentPosterior,
-                                   factor: Double) -> Figure {
+                                   cases: [ShrinkageCase]) throws -> Figure {
         let mu = model.mean
         let u = fit.eigenvectors.column(0)
         let w = model.loading.column(0)
@@ -110,6 +155,9 @@ extension PPCAFigures {
             axes.line(x: [x[n, 0], p.0], y: [x[n, 1], p.1], color: .reference, width: 0.6, dash: .dotted,
                       label: n == rows[0] ? "x → its projection" : nil)
         }
+        // The row the lower panel follows: the one farthest along the line.
+        let scores = rows.map { n in u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1]) }
+        let far = rows[scores.indices.max { abs(scores[$0]) < abs(scores[$1]) } ?? 0]
         axes.scatter(x: rows.map { x[$0, 0] }, y: rows.map { x[$0, 1] }, color: .data, size: 3.5, label: "chosen rows")
         // PCA is what PPCA is measured against here: black squares beside PPCA's vermillion diamonds.
         axes.scatter(x: projection.map(\.0), y: projection.map(\.1), color: .reference, size: 4.5, marker: .square,
@@ -117,25 +165,42 @@ extension PPCAFigures {
         axes.scatter(x: reconstruction.map(\.0), y: reconstruction.map(\.1), color: .posterior, size: 4.5,
                      marker: .diamond, label: "W E[z|x] + μ")
         axes.scatter(x: [mu[0]], y: [mu[1]], color: .reference, size: 6, marker: .plus, label: "μ")
+        axes.outlinedScatter(x: [x[far, 0]], y: [x[far, 1]], color: .highlight, size: 5, marker: .circle, alpha: 1,
+                             edgeColor: .black, edgeWidth: 1.5, label: "the row of the lower panel")
         axes.title = "in data space"
         axes.dataPlane(x: xr, y: yr)
         axes.legend = .outsideRight
 
-        // Along the line, as a difference so the few-percent effect is visible.
-        let right = panels[1]
-        let scores = (0..<x.rows).map { n in u[0] * (x[n, 0] - mu[0]) + u[1] * (x[n, 1] - mu[1]) }
-        let along = (0..<x.rows).map { n in posterior.means[n, 0] * (u[0] * w[0] + u[1] * w[1]) }
-        let extent = (scores.map(abs).max() ?? 1) * 1.05
-        right.horizontalLine(at: 0, color: .reference, dash: .dashed, label: "PCA projection (difference 0)")
-        right.line(x: [-extent, extent], y: [-extent * (factor - 1), extent * (factor - 1)], color: .reference,
-                   width: 1, dash: .dotted, label: "(f − 1)·t, f = (λ₁ − σ²)/λ₁ = " + NumberFormat.fixed(factor, decimals: 3))
-        right.scatter(x: scores, y: zip(along, scores).map { $0 - $1 }, color: .posterior, size: 2.5, marker: .diamond,
-                      label: "PPCA, every row")
-        right.title = "along the principal line: PPCA coordinate minus PCA score"
-        right.xLabel = "PCA score t = u₁ᵀ(x − μ)"
-        right.yLabel = "u₁ᵀW E[z|x] − t"
-        right.xLimits = -extent...extent
-        right.legend = .outsideRight
+        // In z: prior × likelihood ∝ posterior, for the far row, at each case's σ².
+        let lower = panels[1]
+        let row = x.rows(at: [far])
+        // z from −4 to 3 s.d. beyond the widest likelihood's peak, whichever side it is on
+        let peaks = cases.map { c in
+            let wk = c.model.loading.column(0)
+            let norm2 = Vector.dot(wk, wk)
+            return (Vector.dot(wk, Statistics.centred(row, mean: c.model.mean).row(0)) / norm2, (c.model.noiseVariance / norm2).squareRoot())
+        }
+        let zLow = min(-4, peaks.map { $0.0 - 3 * $0.1 }.min() ?? -4), zHigh = max(4, peaks.map { $0.0 + 3 * $0.1 }.max() ?? 4)
+        let zs = EvenGrid.values(zLow...zHigh, count: 801)
+        func density(_ mean: Double, _ variance: Double) -> [Double] {
+            zs.map { exp(StandardNormal.logDensity(($0 - mean) / variance.squareRoot())) / variance.squareRoot() }
+        }
+        lower.line(x: zs, y: density(0, 1), color: .reference, width: 1.4, dash: .dotted, label: "prior p(z) = N(0, 1)")
+        let dashes: [Dash] = [.solid, .dashed]
+        for (k, c) in cases.enumerated() {
+            let wk = c.model.loading.column(0)
+            let norm2 = Vector.dot(wk, wk)
+            let along = Vector.dot(wk, Statistics.centred(row, mean: c.model.mean).row(0))
+            let post = try c.model.posterior(row)
+            lower.line(x: zs, y: density(along / norm2, c.model.noiseVariance / norm2), color: .model, width: 1.6,
+                       dash: dashes[k % 2], label: "likelihood p(x|z) in z, " + c.label)
+            lower.line(x: zs, y: density(post.means[0, 0], post.covariance[0, 0]), color: .posterior, width: 2,
+                       dash: dashes[k % 2], label: "posterior p(z|x), " + c.label)
+        }
+        lower.title = "Bayes' rule in z for that row"
+        lower.xLabel = "z"
+        lower.yLabel = "density (likelihood normalised in z)"
+        lower.legend = .outsideRight
         return figure
     }
 
@@ -253,41 +318,5 @@ extension PPCAFigures {
             let label = isOverview ? "overview: σ²(ML), 0.1 σ²(ML), 0.001 σ²(ML)" : "σ² = " + ratio(factors[0])
             return (label, figure)
         }
-    }
-
-    /// The rows wⱼ of W and of WR as points of the latent plane (q = 2): R turns the whole cloud and keeps every
-    /// inner product; for q = 1, W and −W against the coordinate j.
-    static func rotationalAmbiguity(model: PPCA, rotated: PPCA, description: String, logLikelihoodDifference: Double) -> Figure {
-        let q = model.latentDimension
-        let d = model.dimension
-        let figure = Figure(width: 620, height: 380,
-                            title: q == 2 ? "Rows of W and of WR: \(description), each row turned clockwise"
-                                          : "Rows of W and of WR (\(description))")
-        let axes = figure.addAxes()
-        if q == 2 {
-            // Thin segments join wⱼ to wⱼR for the rows far enough from 0 to be seen.
-            let norms = (0..<d).map { Vector.norm(model.loading.row($0)) }
-            let cutoff = (norms.max() ?? 0) * 0.35
-            for (i, j) in (0..<d).filter({ norms[$0] > cutoff }).enumerated() {
-                axes.line(x: [model.loading[j, 0], rotated.loading[j, 0]], y: [model.loading[j, 1], rotated.loading[j, 1]],
-                          color: .reference, width: 0.6, dash: .dotted, label: i == 0 ? "wⱼ → wⱼR" : nil)
-            }
-            axes.scatter(x: model.loading.column(0), y: model.loading.column(1), color: .model, size: 3.5,
-                         label: "rows wⱼ of W (one per coordinate)")
-            axes.scatter(x: rotated.loading.column(0), y: rotated.loading.column(1), color: .grey(0.45), size: 3.5,
-                         marker: .triangle, label: "rows of WR")
-            axes.xLabel = "Wⱼ₁ (first column)"
-            axes.yLabel = "Wⱼ₂ (second column)"
-            axes.equalAspect = true
-        } else {
-            let index = (0..<d).map(Double.init)
-            axes.scatter(x: index, y: model.loading.column(0), color: .model, size: 4, label: "W")
-            axes.scatter(x: index, y: rotated.loading.column(0), color: .grey(0.45), size: 4, marker: .triangle, label: "WR = −W")
-            axes.xLabel = "coordinate j of x"
-            axes.yLabel = "loading"
-        }
-        axes.legend = .outsideRight
-        axes.title = "max over rows |Δ log p(x)| = " + NumberFormat.significant(logLikelihoodDifference, digits: 2)
-        return figure
     }
 }

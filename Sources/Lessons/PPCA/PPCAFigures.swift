@@ -106,14 +106,23 @@ enum PPCAFigures {
             a.yLimits = 0...(max(upper.max() ?? exact, exact) * 1.35)
             a.legend = index == 0 ? .upperRight : .none
             let relativeWidth = estimates.map { 2 * $0.standardError / exact }
+            // Off the line the factor of p(x|z) across W does not depend on z: the relative width follows the centre's.
             relative.line(x: s, y: relativeWidth, color: .samples, dash: dashes[index],
-                          label: String(point.name.prefix(1)))
+                          label: String(point.name.prefix { $0 != ":" }) + (index == 2 ? " (follows the centre)" : ""))
             relative.scatter(x: s, y: relativeWidth, color: .samples, size: 3.5,
                              marker: [Marker.circle, .square, .triangle][index], alpha: 1)
         }
         for a in axes {
             a.xScale = .log10
             a.xLabel = "L (draws of z)"
+        }
+        // The 1/√L law, through the centre's last point.
+        if let first = points.first, let last = first.running.last {
+            let lMax = Double(last.sampleCount)
+            let anchor = 2 * last.standardError / first.exact
+            let ls = first.running.map { Double($0.sampleCount) }
+            relative.line(x: ls, y: ls.map { anchor * (lMax / $0).squareRoot() }, color: .reference, width: 1, dash: .dashed,
+                          label: "∝ 1/√L")
         }
         relative.yScale = .log10
         relative.title = "band half-width relative to p(x)"

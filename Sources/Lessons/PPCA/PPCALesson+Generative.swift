@@ -55,9 +55,9 @@ extension PPCALesson {
         let norm = Vector.norm(w)
         let normal = [-w[1] / norm, w[0] / norm]                                     // n ⟂ W, unit
         let points: [(name: String, key: String, x: [Double])] = [
-            ("A: x = μ", "centre", mu),
-            ("B: x = 2W + μ (along the line)", "along_line", [mu[0] + 2 * w[0], mu[1] + 2 * w[1]]),
-            ("C: x = μ + 1.5 n (off the line, n ⟂ W)", "off_line", [mu[0] + 1.5 * normal[0], mu[1] + 1.5 * normal[1]]),
+            ("centre: x = μ", "centre", mu),
+            ("along the line: x = 2W + μ", "along_line", [mu[0] + 2 * w[0], mu[1] + 2 * w[1]]),
+            ("off the line: x = μ + 1.5 n (n ⟂ W)", "off_line", [mu[0] + 1.5 * normal[0], mu[1] + 1.5 * normal[1]]),
         ]
         let largest = Self.monteCarloDraws(quick: quick)
         // L = 100, 200, 500, 1000, …: below 100 draws (most summands ≈ 0) the SE estimated from the draws is meaningless.

@@ -42,8 +42,9 @@ extension PPCALesson {
         let count = Self.gridPointsPerAxis(quick: inputs.quick)
         let grid = model.gridPosterior(x: inputs.data.row(row), centre: mean, halfWidth: sd.map { Self.gridHalfWidth * $0 },
                                        pointsPerAxis: count)
-        page.figure("posterior-grid-check", PPCAFigures.posteriorGridCheck(grid: grid, mean: mean,
-                                                                           covariance: posterior.covariance, row: row))
+        page.figure("posterior-grid-check", PPCAFigures.posteriorGridCheck(
+            grid: grid, mean: mean, covariance: posterior.covariance, row: row,
+            likelihood: try PPCAFigures.likelihoodInZ(model, x: inputs.data.row(row))))
         // Tolerances: the sums run over n = count^q grid points (round-off ≤ n·ε of the largest |z| on the grid);
         // the box ±a s.d. (a = 7) is centred on the mean, so truncation leaves the mean alone and removes a share
         // 2aφ(a) ≈ 1.3·10⁻¹⁰ of each variance. The grid's spacing (≤ s.d./5) makes the discretisation error of a
@@ -72,8 +73,11 @@ extension PPCALesson {
         // Shrinkage on the cloud: W E[z|x] + μ lies on the PCA projection's line, shortened by (λ₁ − σ²)/λ₁.
         let cloudPosterior = try fits.cloudModel.posterior(inputs.cloud)
         let shrinkage = (fits.cloudFit.eigenvalues[0] - fits.cloudModel.noiseVariance) / fits.cloudFit.eigenvalues[0]
-        page.figure("posterior-shrinkage", PPCAFigures.posteriorShrinkage(inputs.cloud, fit: fits.cloudFit, model: fits.cloudModel,
-                                                                          posterior: cloudPosterior, factor: shrinkage))
+        // The lower panel's second case exaggerates the noise (σ² = λ₁/2, W = u₁(λ₁ − σ²)^½) so the pull is plain.
+        let half = try fits.cloudFit.model(latentDimension: 1, noiseVariance: fits.cloudFit.eigenvalues[0] / 2)
+        page.figure("posterior-shrinkage", try PPCAFigures.posteriorShrinkage(
+            inputs.cloud, fit: fits.cloudFit, model: fits.cloudModel, posterior: cloudPosterior,
+            cases: [("σ² = σ²(ML)", fits.cloudModel), ("σ² = λ₁/2", half)]))
         page.group("posterior") { page in
             page.value("latent_dim", q, "q of the posterior figures")
             page.value("row", row, "the row whose posterior is checked on a grid", .rowsCountedFromZero)
@@ -192,5 +196,8 @@ extension PPCALesson {
         }
         page.figure("rotational-ambiguity", PPCAFigures.rotationalAmbiguity(
             model: model, rotated: rotated, description: description, logLikelihoodDifference: logLikelihoodDifference))
+        page.figure("rotated-columns", PPCAFigures.rotatedColumns(
+            model: model, rotated: rotated, shape: inputs.imageShape, description: description,
+            logLikelihoodDifference: logLikelihoodDifference))
     }
 }
