@@ -80,7 +80,9 @@ func pcaContext(seed: UInt64 = 7, userData: Dataset? = nil) -> LessonContext {
         try LessonContractTests.expectReferencesResolve(PCALesson(), lessonsFolder: lessonsFolder, result: result)
         let text = try LessonText.load(lessonsFolder.appendingPathComponent("01-pca.md"))
         #expect(text.steps.count == 8)  // steps 1–8 of the story, one function each in PCALesson.run
-        #expect(Set(result.figures.keys) == Self.figureNames)
+        // image data: the components also as a two-frame sequence (one scale / each its own), with its print version
+        let images = userData == nil || userData?.imageShape != nil
+        #expect(Set(result.figures.keys) == Self.figureNames.union(images ? ["mean-and-components-steps"] : []))
         // Every figure renders.
         for (name, output) in result.figures {
             switch output {

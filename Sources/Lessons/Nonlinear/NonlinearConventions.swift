@@ -45,6 +45,7 @@ extension Convention {
     static let proposalWidening: Convention = "proposal sd = (1 + this) × Laplace sd"
     static let threeELBORoutes: Convention = "log p(x) by the fine rule; ELBO with E_q by a trapezoid rule in (z − m)/s; KL on a separate z-grid (spacing 0.0025, covering the posterior and q ± 10 sd); natural log"
     static let threeRoutesAgree: Convention = "three separate numerical routes; should be ≈ 0"
+    static let posteriorVolume: Convention = "ratio of the volumes of the posterior's and the prior's ellipsoids at any one Mahalanobis radius; √det(σ²M⁻¹) with W = W_ML, σ² = σ²_ML; 1/N covariance of all 1797 digits"
     static let variationalAscent: Convention = "q = N(m, s²); ELBO with E_q by an even trapezoid rule in (z − m)/s on ±8; log p(x) by the reference rule; natural log, nats"
     static let halfOfTwoModes: Convention = "≈ log 2 = 0.693 when q covers one of two equal modes"
 

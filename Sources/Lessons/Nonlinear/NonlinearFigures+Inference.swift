@@ -72,24 +72,39 @@ extension NonlinearFigures {
         return fig
     }
 
-    /// Step 6: Kᵈ against d for each K (an ordered series: a sequential colour map, dark = few nodes), the 10⁹ line,
-    /// and the lesson's own grids (toy d = 1, digits d = 2).
-    static func gridCost(dimensions: [Int], nodesPerDimension: [Int], lessonGrids: [Double]) -> Figure {
+    /// Step 6. Left: Kᵈ against d for each K (an ordered series: a sequential colour map, dark = few nodes), the 10⁹
+    /// line, and the lesson's own grids (toy d = 1, digits d = 2). Right: the share of the prior's volume that the
+    /// posterior fills, for PPCA on the digits with q = d, and the toy's posterior width at A (d = 1).
+    static func gridCost(dimensions: [Int], nodesPerDimension: [Int], lessonGrids: [Double], volumeDimensions: [Int],
+                         volumeRatios: [Double], toyRatio: Double) -> Figure {
         let d = dimensions.map(Double.init)
-        let fig = Figure(title: "Cost of a grid: Kᵈ decoder evaluations per point")
-        let ax = fig.addAxes()
+        let fig = Figure(width: 640, height: 330, title: "Why a grid over z fails as d grows")
+        let panels = fig.subplots(rows: 1, columns: 2)
+        let ax = panels[0]
         for (i, k) in nodesPerDimension.enumerated() {
             let colour = ColorMap.viridis.color(at: 0.8 * Double(i) / Double(max(nodesPerDimension.count - 1, 1)))
             ax.markedLine(x: d, y: dimensions.map { pow(Double(k), Double($0)) }, color: colour, width: 1.8, size: 2.5,
-                          label: "K = \(k) nodes per dimension")
+                          label: "K = \(k)")
         }
-        ax.horizontalLine(at: 1e9, color: .reference, dash: .dotted, label: "10⁹ evaluations")
+        ax.horizontalLine(at: 1e9, color: .reference, dash: .dotted, label: "10⁹")
         ax.scatter(x: lessonGrids.indices.map { Double($0 + 1) }, y: lessonGrids, color: .highlight, size: 5, marker: .diamond, alpha: 1,
-                   label: "this lesson: toy (d = 1), digits (d = 2)")
+                   label: "this lesson's grids")
         ax.yScale = .log10
+        ax.xIntegerTicks = true
         ax.xLabel = "latent dimension d"
-        ax.yLabel = "evaluations Kᵈ"
+        ax.yLabel = "evaluations Kᵈ per point"
+        ax.title = "the cost: K nodes per axis"
         ax.legend = .upperLeft
+        let bx = panels[1]
+        bx.markedLine(x: volumeDimensions.map(Double.init), y: volumeRatios, color: .posterior, width: 1.8, size: 2.5,
+                      label: "PPCA on the digits, q = d")
+        bx.scatter(x: [1], y: [toyRatio], color: .highlight, size: 5, marker: .diamond, alpha: 1, label: "the toy at A (d = 1)")
+        bx.yScale = .log10
+        bx.xIntegerTicks = true
+        bx.xLabel = "latent dimension d"
+        bx.yLabel = "posterior volume / prior volume"
+        bx.title = "where the integrand lives"
+        bx.legend = .upperRight
         return fig
     }
 

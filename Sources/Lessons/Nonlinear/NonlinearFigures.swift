@@ -65,8 +65,9 @@ enum NonlinearFigures {
 
     /// Step 3: mean |log p_K − log p_ref| against K, log–log; colour tells the decoders apart (grey: untrained), line
     /// and marker the rules (solid with circles: Gauss–Hermite, dashed with squares: uniform nodes).
-    static func quadratureAccuracy(orders: [Int], hermiteUntrained: [Double], hermiteTrained: [Double], uniformTrained: [Double],
-                                   untrainedNoise: Double, trainedNoise: Double, ruleHalfWidth a: Double) -> Figure {
+    static func quadratureAccuracy(orders: [Int], hermiteUntrained: [Double], hermiteTrained: [Double], uniformUntrained: [Double],
+                                   uniformTrained: [Double], untrainedNoise: Double, trainedNoise: Double,
+                                   ruleHalfWidth a: Double) -> Figure {
         let k = orders.map(Double.init)
         let fig = Figure(title: "Quadrature error of log p(x) against a much finer rule")
         let ax = fig.addAxes()
@@ -76,6 +77,8 @@ enum NonlinearFigures {
         ax.markedLine(x: k, y: hermiteTrained, color: .model,
                       label: "Gauss–Hermite, trained (σ² = \(σ2(trainedNoise)))")
         let half = NumberFormat.fixedSignificant(a, digits: 1)
+        ax.markedLine(x: k, y: uniformUntrained, color: Color.grey(0.55), dash: .dashed, marker: .square,
+                      label: "uniform nodes on [−\(half), \(half)], untrained")
         ax.markedLine(x: k, y: uniformTrained, color: .model, dash: .dashed, marker: .square,
                       label: "uniform nodes on [−\(half), \(half)], trained")
         ax.xScale = .log10; ax.yScale = .log10

@@ -66,8 +66,8 @@ extension NonlinearLesson {
 
     /// Step 6 — why the integral is intractable: prior sampling p̂ = (1/S) Σₛ p(x|zₛ), zₛ ~ p(z), with relative
     /// error √(E_p(z)[p(x|z)²]/p(x)² − 1)/√S; a grid costs Kᵈ; importance sampling from r ≈ p(z|x) removes variance.
-    func whyTheIntegralIsIntractable(_ fit: ArcFit, _ at: ProbePosteriors, _ s: NonlinearSettings, seed: UInt64,
-                                     _ page: inout LessonRecorder) throws {
+    func whyTheIntegralIsIntractable(_ fit: ArcFit, _ at: ProbePosteriors, digits: Matrix, _ s: NonlinearSettings,
+                                     seed: UInt64, _ page: inout LessonRecorder) throws {
         let model = fit.trained
         let probe = at.probes[0]
         let logPx = try model.logMarginals(Matrix([probe.x]), quadrature: fit.referenceRule)[0]
@@ -125,9 +125,27 @@ extension NonlinearLesson {
             page.value("evaluations_d10_k20", pow(Double(example.nodes), Double(example.dimension)),
                        "decoder evaluations per data point for K = 20, d = 10", .tensorGridCost)
         }
+        // How much of the prior the posterior fills: PPCA (ML) on the digits with q = d latent dimensions, its
+        // posterior N(·, σ²M⁻¹) against the prior N(0, I) — the ratio of volumes inside any Mahalanobis radius is
+        // √det(σ²M⁻¹) = exp(½ log det), log det by Cholesky (in closed form Π (σ²/λᵢ)^½ for W_ML).
+        let ppca = try PPCAMaximumLikelihood(digits)
+        let volumeDimensions = Array(1...min(40, digits.columns - 1))
+        let volumeRatios = try volumeDimensions.map { d in
+            let posterior = try ppca.model(latentDimension: d).posterior(digits.rows(0..<1))
+            return exp(0.5 * (try Cholesky(of: posterior.covariance)).logDeterminant)
+        }
+        let toyRatio = at.posteriors[0].sd                                              // d = 1: width ratio at A
+        page.group("grid_cost") { page in
+            page.value("volume_dimensions", volumeDimensions, "latent dimensions d of the volume comparison")
+            page.value("volume_ratios", volumeRatios,
+                       "posterior volume / prior volume, √det(σ²M⁻¹), PPCA (ML) on all the digits with q = d", .posteriorVolume)
+            page.label("volume_ratios.9", "posterior volume / prior volume, PPCA on the digits, d = 10", .posteriorVolume)
+            page.value("toy_width_ratio", toyRatio, "posterior s.d. at A / prior s.d. (the toy, d = 1)")
+        }
         page.figure("grid-cost", NonlinearFigures.gridCost(
             dimensions: dimensions, nodesPerDimension: nodesPerDimension,
-            lessonGrids: [Double(fit.trainingRule.count), Double(s.digitsOrder * s.digitsOrder)]))
+            lessonGrids: [Double(fit.trainingRule.count), Double(s.digitsOrder * s.digitsOrder)],
+            volumeDimensions: volumeDimensions, volumeRatios: volumeRatios, toyRatio: toyRatio))
 
         // importance sampling: the spread of R estimates p̂/p at S = 100, prior against proposal
         let samples = 100

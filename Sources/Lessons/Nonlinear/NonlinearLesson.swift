@@ -36,7 +36,7 @@ public struct NonlinearLesson: Lesson {
         learningByGradientAscent(arc, fit, settings, &page)                                       // 4
         progress("nonlinear: posterior, Monte Carlo, ELBO (steps 5–7)", 0.2)
         let posteriors = try posteriorIsNotGaussian(arc, fit, settings, &page)                    // 5
-        try whyTheIntegralIsIntractable(fit, posteriors, settings, seed: seed, &page)            // 6
+        try whyTheIntegralIsIntractable(fit, posteriors, digits: digits.values, settings, seed: seed, &page)  // 6
         try elboInOnePicture(fit, posteriors, &page)                                              // 7
         try maximisingTheELBO(fit, posteriors, settings, &page)                                   // 8
         progress("nonlinear: digits (steps 9–10)", 0.3)
@@ -175,21 +175,22 @@ extension NonlinearLesson {
         }
         let hermite = { (k: Int) in try LatentQuadrature.gaussHermite(order: k, dimension: 1) }
         let (hermiteUntrained, hermiteTrained) = (try meanErrors(untrained, hermite), try meanErrors(trained, hermite))
-        let uniformTrained = try meanErrors(trained) { k in
-            try LatentQuadrature.trapezoid(halfWidth: s.toyRuleHalfWidth, pointsPerDimension: k, dimension: 1)
-        }
+        let uniform = { (k: Int) in try LatentQuadrature.trapezoid(halfWidth: s.toyRuleHalfWidth, pointsPerDimension: k, dimension: 1) }
+        let (uniformUntrained, uniformTrained) = (try meanErrors(untrained, uniform), try meanErrors(trained, uniform))
         page.group("quadrature_accuracy") { page in
             page.value("nodes", s.accuracyOrders, "numbers of quadrature nodes K compared")
             page.value("gauss_hermite_untrained", hermiteUntrained,
                        "mean |log p̂(x; K nodes) − log p̂(x; reference)|, Gauss–Hermite, untrained decoder", .againstTheReferenceRule)
             page.value("gauss_hermite_trained", hermiteTrained,
                        "mean |log p̂(x; K nodes) − log p̂(x; reference)|, Gauss–Hermite, trained decoder")
+            page.value("uniform_untrained", uniformUntrained,
+                       "mean |log p̂(x; K nodes) − log p̂(x; reference)|, uniform rule on [−a, a], untrained decoder")
             page.value("uniform_trained", uniformTrained,
                        "mean |log p̂(x; K nodes) − log p̂(x; reference)|, uniform rule on [−a, a], trained decoder")
         }
         page.figure("quadrature-accuracy", NonlinearFigures.quadratureAccuracy(
             orders: s.accuracyOrders, hermiteUntrained: hermiteUntrained, hermiteTrained: hermiteTrained,
-            uniformTrained: uniformTrained, untrainedNoise: untrained.noiseVariance, trainedNoise: trained.noiseVariance,
+            uniformUntrained: uniformUntrained, uniformTrained: uniformTrained, untrainedNoise: untrained.noiseVariance, trainedNoise: trained.noiseVariance,
             ruleHalfWidth: s.toyRuleHalfWidth))
 
         let floor = -8.0

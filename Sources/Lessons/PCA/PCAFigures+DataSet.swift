@@ -57,23 +57,36 @@ extension PCAFigures {
         return figure
     }
 
-    /// MSE(q) from the rows (dots) on the sum of the discarded eigenvalues (line), q = 0 … D.
+    /// Top: MSE(q) from the rows (dots) on the sum of the discarded eigenvalues (line), q = 0 … D. Bottom: their
+    /// difference, which a linear axis of the top panel cannot show: rounding, for every q.
     static func errorAgainstQ(mse: [Double], discarded: [Double], _ dataSet: PCADataSet) -> Figure {
-        single("Reconstruction error of \(dataSet.title) against q") { ax in
-            let qs = (0..<mse.count).map(Double.init)
-            ax.xLabel = "q, components kept"
-            ax.xIntegerTicks = true
-            ax.yLabel = "MSE(q)  (1/N)"
-            ax.line(x: qs, y: discarded, color: .reference, label: "sum of the discarded λᵢ")
-            ax.scatter(x: qs, y: mse, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
-            ax.legend = .upperRight
+        let figure = Figure(width: 460, height: 460, title: "Reconstruction error of \(dataSet.title) against q")
+        let panels = figure.subplots(rows: 2, columns: 1)
+        let qs = (0..<mse.count).map(Double.init)
+        let top = panels[0]
+        top.line(x: qs, y: discarded, color: .reference, label: "sum of the discarded λᵢ")
+        top.scatter(x: qs, y: mse, color: .projection, size: 2.5, alpha: 1, label: "MSE(q) (from the data)")
+        top.yLabel = "MSE(q)  (1/N)"
+        top.legend = .upperRight
+        let bottom = panels[1]
+        bottom.horizontalLine(at: 0, color: .reference, dash: .solid)
+        bottom.scatter(x: qs, y: zip(mse, discarded).map { $0 - $1 }, color: .projection, size: 2.5, alpha: 1,
+                       label: "MSE(q) − (sum of the discarded λᵢ)")
+        bottom.title = "the difference: rounding error"
+        bottom.yLabel = "difference (1/N)"
+        bottom.legend = .upperRight
+        for panel in panels {
+            panel.xLabel = "q, components kept"
+            panel.xIntegerTicks = true
         }
+        return figure
     }
 
-    /// Step 6, image data: the mean as a grey heatmap and the first 16 components as images on one symmetric colour
-    /// range, so that their weights can be compared (each uᵢ has unit length).
-    static func eigenImages(_ pca: PCA, shape: Dataset.ImageShape, _ dataSet: PCADataSet) -> Figure {
-        let figure = Figure(width: 640, height: 370, title: dataSet.isUserData
+    /// Step 6, image data: the mean as a grey heatmap and the first 16 components as images, either on one symmetric
+    /// colour range, so that their weights can be compared (each uᵢ has unit length), or each on its own symmetric
+    /// range ±max|uᵢⱼ| (PRML Fig. 12.3), so that the pattern of a weak component shows too.
+    static func eigenImages(_ pca: PCA, shape: Dataset.ImageShape, _ dataSet: PCADataSet, eachOnItsOwnScale: Bool) -> Figure {
+        let figure = Figure(width: 640, height: 330, title: dataSet.isUserData
             ? "The mean row and the leading components as images" : "The mean digit and the leading eigen-digits")
         let axes = figure.subplots(rows: 1, columns: 2)
         axes[0].title = dataSet.isUserData ? "Mean row μ" : "Mean digit μ"
@@ -84,11 +97,20 @@ extension PCAFigures {
         axes[0].legend = .none
         let count = min(16, pca.dimension)
         let images = (0..<count).map { pca.components.row($0) }
-        let largest = max(images.flatMap { $0 }.map(abs).max() ?? 1, .leastNormalMagnitude)
-        axes[1].title = "u₁ … u\(NumberFormat.subscript(count)) on one colour scale"
-        axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
-                          captions: (1...count).map { "u\(NumberFormat.subscript($0))" }, colorMap: .diverging, range: -largest...largest,
-                          colorBar: true, colorBarLabel: "weight uᵢⱼ")
+        let names = (1...count).map { "u" + NumberFormat.subscript($0) }
+        if eachOnItsOwnScale {
+            axes[1].title = "u₁ … u\(NumberFormat.subscript(count)), each on its own scale ±max|uᵢⱼ|"
+            axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
+                              captions: zip(names, images).map { name, u in
+                                  name + " ±" + NumberFormat.fixedSignificant(u.map(abs).max() ?? 0, digits: 2)
+                              }, colorMap: .diverging)
+        } else {
+            let largest = max(images.flatMap { $0 }.map(abs).max() ?? 1, .leastNormalMagnitude)
+            axes[1].title = "u₁ … u\(NumberFormat.subscript(count)) on one colour scale"
+            axes[1].imageGrid(images: images, imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 4,
+                              captions: names, colorMap: .diverging, range: -largest...largest,
+                              colorBar: true, colorBarLabel: "weight uᵢⱼ")
+        }
         return figure
     }
 

@@ -91,7 +91,11 @@ extension PCALesson {
         let originals = Matrix(rows.map { x.row($0) })                                // (rows, D)
         let reconstructions = qs.map { pca.reconstruct(originals, dimensions: $0) }  // each (rows, D)
         if let shape {
-            page.figure("mean-and-components", PCAFigures.eigenImages(pca, shape: shape, dataSet))
+            // Two frames: one shared colour scale, then each component on its own (a reader's toggle).
+            page.frames("mean-and-components", [
+                ("one colour scale for all", PCAFigures.eigenImages(pca, shape: shape, dataSet, eachOnItsOwnScale: false)),
+                ("each on its own scale", PCAFigures.eigenImages(pca, shape: shape, dataSet, eachOnItsOwnScale: true)),
+            ], steps: [0, 1], columns: 1, title: "The mean and the leading components: one colour scale, then each on its own")
             page.figure("reconstructions", PCAFigures.reconstructionImages(
                 rows: rows, originals: originals, qs: qs, reconstructions: reconstructions, shape: shape, dataSet))
         } else {
