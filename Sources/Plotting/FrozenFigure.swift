@@ -104,16 +104,11 @@ public struct FrozenFigure: Sendable {
         case .png:
             return try rasterSurface(scale: scale).encodePNG()
         case .svg:
+            // Our own writer, not Cairo's SVG surface: text stays text (`SVGRenderer`).
             try validate()
-            do {
-                let surface = try CairoSurface(svgInto: sink, width: width, height: height)
-                let context = try CairoContext(surface: surface, style: style)
-                let renderer = CairoRenderer(context: context, scale: 1, isVector: true)
-                try draw(on: renderer)
-                try renderer.check("drawing")
-                try surface.finish()
-            }
-            return SVGNormalizer.normalize(sink.bytes)
+            let renderer = try SVGRenderer(width: width, height: height, style: style)
+            try draw(on: renderer)
+            return renderer.document(title: title)
         case .pdf:
             try validate()
             do {

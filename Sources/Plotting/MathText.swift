@@ -12,6 +12,7 @@
 ///   `MathText.scriptScale` of the size, lowered by `subscriptDrop` or raised by `superscriptRise` (TeX's
 ///   `\scriptstyle`, about 7 pt beside 10 pt); letters in them are indices, all italic (`uᵢⱼ` → 𝑢 with 𝑖𝑗 below);
 ///   `ᵀ` is an upright T, as in `W^\mathsf{T}`.
+/// - An apostrophe between letters joins them into one word (`Minka's`, `point's` stay upright text).
 /// - Digits, operators, brackets and everything else are drawn as they are.
 ///
 /// What the toy API cannot do, and so this does not do: kerning between runs, italic correction before a
@@ -59,7 +60,9 @@ enum MathText {
             }
             if isLetter(c) {
                 var j = k
-                while j < chars.count, isLetter(chars[j]) { j += 1 }
+                // An apostrophe between letters belongs to the word (point's, Minka's, PPCA's: not a variable s).
+                while j < chars.count, isLetter(chars[j])
+                        || (j > k && "'’".contains(chars[j]) && j + 1 < chars.count && isLetter(chars[j + 1])) { j += 1 }
                 let word = Array(chars[k..<j])
                 let transposed = j < chars.count && chars[j] == "ᵀ"
                 if word.count == 1 || (transposed && word.allSatisfy { $0.isUppercase && isLatin($0) }) {
