@@ -366,7 +366,10 @@ extension FrozenAxes {
             }
         }
         r.pushClip(plot)
-        for mark in marks { mark.draw(r, t, plot: plot) }
+        var texts: [Rect] = []
+        for mark in marks {
+            if let text = mark as? TextMark { text.draw(r, t, plot: plot, avoiding: &texts) } else { mark.draw(r, t, plot: plot) }
+        }
         r.popClip()
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
         for case let grid as ImageGridMark in marks where grid.hasAxes { grid.drawAxes(plot: plot, renderer: r) }

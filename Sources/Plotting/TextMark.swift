@@ -47,8 +47,23 @@ struct TextMark: Mark {
         }
     }
     func draw(_ r: Renderer, _ t: DataTransform, plot: Rect) {
-        let (o, _) = origin(r, t)
+        var taken: [Rect] = []
+        draw(r, t, plot: plot, avoiding: &taken)
+    }
+
+    /// Draws the text; in a style that wraps titles (the notes, where a 246 pt plot has less room per data unit than
+    /// the page's 460 pt), kept inside the plot horizontally and moved down a line at a time (at most three) while it
+    /// would overlap a text of the same axes drawn before (`taken`, to which its box is added).
+    func draw(_ r: Renderer, _ t: DataTransform, plot: Rect, avoiding taken: inout [Rect]) {
+        var (o, e) = origin(r, t)
         guard o.isFinite else { return }
+        if r.style.wrapsTitles {
+            o.x = max(plot.minX + 2, min(o.x, plot.maxX - 2 - e.width))
+            func box(_ o: Point) -> Rect { Rect(x: o.x - 1, y: o.y - e.ascent, width: e.width + 2, height: e.lineHeight) }
+            var moves = 0
+            while moves < 3, taken.contains(where: { Self.overlap($0, box(o)) }) { o.y += e.lineHeight; moves += 1 }
+            taken.append(box(o))
+        }
         if halo {
             // White copies offset in 16 directions: an outline that works the same in PNG, SVG and PDF.
             let radius = 1.2
@@ -59,5 +74,9 @@ struct TextMark: Mark {
             }
         }
         r.text(text, at: o, size: size, weight: .regular, color: color, angle: 0)
+    }
+
+    static func overlap(_ a: Rect, _ b: Rect) -> Bool {
+        a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY
     }
 }
