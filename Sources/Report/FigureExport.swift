@@ -32,6 +32,13 @@ public struct FigureExport: Sendable {
     public var datasets: [DataCatalog.Entry]
     public var seed: UInt64
     public var scale: Double
+    /// `--data` (with `--labels`, `--standardize`), `--latent-dim` and `--quick`, as `build` takes them: given to the
+    /// lessons that declare them (`Lesson.acceptedOptions`), so the figures are the ones the pages show.
+    public var dataFile: URL? = nil
+    public var labelColumn: String? = nil
+    public var standardize = false
+    public var latentDimension: Int? = nil
+    public var quick = false
 
     public init(requests: [Request], outputDirectory: URL, formats: [ImageFormat], style: FigureStyle, width: Double?,
                 widthTeX: String?, height: Double?, lessonsDirectory: URL, datasets: [DataCatalog.Entry],
@@ -48,13 +55,18 @@ public struct FigureExport: Sendable {
     @discardableResult
     public func run(progress: ProgressReporter) throws(ReportError) -> [String] {
         let catalog = DataCatalog(root: lessonsDirectory, entries: datasets)
+        let userData = try dataFile.map { file throws(ReportError) in
+            try UserData.load(file, labelColumn: labelColumn, standardize: standardize)
+        }
         var files: [(String, Data)] = []
         for request in requests {
             let lesson = request.lesson
             let start = ContinuousClock.now
             let text = try LessonText.load(lessonsDirectory.appendingPathComponent(lesson.textFileName))
-            let context = LessonContext(lesson: lesson.slug, seed: seed, quick: false, data: catalog, userData: nil,
-                                        latentDimension: nil, progress: { _, _ in })
+            let context = LessonContext(lesson: lesson.slug, seed: seed, quick: quick, data: catalog,
+                                        userData: lesson.acceptedOptions.contains(.data) ? userData : nil,
+                                        latentDimension: lesson.acceptedOptions.contains(.latentDimension) ? latentDimension : nil,
+                                        progress: { _, _ in })
             let result: LessonResult
             do { result = try lesson.run(context) } catch let error as DataCatalogError {
                 throw .data("the \(lesson.slug) lesson asked for data: \(error); pass --lessons with the folder that holds the lesson texts and their data")
