@@ -190,7 +190,9 @@ extension FrozenAxes {
             let yTickWidth = yt.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
 
             var left = Theme.outerPad + Theme.tickLength + Theme.tickPad + yTickWidth
-            if yLabel != nil { left += Theme.labelPad + labelFont.lineHeight }
+            if yLabel != nil {
+                left += Theme.labelPad + Double(yLabelLines(length: plot.height, renderer: r).count) * labelFont.lineHeight
+            }
             var bottom = Theme.outerPad + Theme.tickLength + Theme.tickPad + xTickBlock
             if xLabel != nil { bottom += Theme.labelPad + labelFont.lineHeight }
             var top = Theme.outerPad + max(titleBlock, tickFont.inkTop / 2)
@@ -282,6 +284,17 @@ extension FrozenAxes {
         guard let title else { return [] }
         guard r.style.wrapsTitles, r.measure(title, size: r.style.axesTitleSize, weight: .regular).width > width else { return [title] }
         return LegendBox.wrap(title, width: width) { r.measure($0, size: r.style.axesTitleSize, weight: .regular).width }
+    }
+
+    /// The y label's lines: one, or in a style that wraps titles, two (broken at a space) when it is longer than the
+    /// plot is tall (`length`) — a long label beside a short panel would run into the panel above.
+    func yLabelLines(length: Double, renderer r: Renderer) -> [String] {
+        guard let yLabel else { return [] }
+        let size = r.style.axisLabelSize
+        let full = r.measure(yLabel, size: size, weight: .regular).width
+        guard r.style.wrapsTitles, full > length + 4 else { return [yLabel] }
+        // Two lines at most: more would take the plot's width.
+        return LegendBox.wrap(yLabel, width: max(length, 0.55 * full, 40)) { r.measure($0, size: size, weight: .regular).width }
     }
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
@@ -429,7 +442,17 @@ extension FrozenAxes {
             let x = clamp(plot.midX - e.width / 2, cell.minX + pad, cell.maxX - pad - e.width)
             r.text(text, at: Point(x, baseline), size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
-        if let yLabel {
+        let yLines = yLabelLines(length: plot.height, renderer: r)
+        if yLines.count > 1 {
+            // Wrapped (notes style): the last line beside the tick labels, the others further out, each centred.
+            let rightEdge = plot.minX - Theme.tickLength - Theme.tickPad - yWidth - Theme.labelPad
+            for (k, line) in yLines.enumerated() {
+                let e = r.measure(line, size: lsize, weight: .regular)
+                let x = rightEdge - e.descent - Double(yLines.count - 1 - k) * e.lineHeight
+                let y = clamp(plot.midY + e.width / 2, cell.minY + pad + e.width, cell.maxY - pad)
+                r.text(line, at: Point(x, y), size: lsize, weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
+            }
+        } else if let yLabel {
             let e0 = r.measure(yLabel, size: lsize, weight: .regular)
             let (text, size) = fitText(yLabel, size: lsize, weight: .regular, maxWidth: cell.height - 2 * pad, renderer: r)
             let e = r.measure(text, size: size, weight: .regular)

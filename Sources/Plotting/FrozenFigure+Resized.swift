@@ -18,9 +18,13 @@ extension FrozenFigure {
     /// `minimumTileWidth`: one without axes shows its first images in fewer columns (the same number of rows); one
     /// with axes (a latent manifold) keeps evenly spaced rows and columns, its ticks moved with them.
     public func resized(width newWidth: Double, height newHeight: Double? = nil, style newStyle: FigureStyle) -> FrozenFigure {
-        let oldCellWidth = width / Double(columns), oldCellHeight = height / Double(rows)
         let fitting = max(1, Int(newWidth / Self.minimumPanelWidth))
-        let newColumns = min(columns, fitting)
+        return laidOut(width: newWidth, height: newHeight, style: newStyle, columns: min(columns, fitting))
+    }
+
+    /// `resized` with `newColumns` columns of panels.
+    func laidOut(width newWidth: Double, height newHeight: Double?, style newStyle: FigureStyle, columns newColumns: Int) -> FrozenFigure {
+        let oldCellWidth = width / Double(columns), oldCellHeight = height / Double(rows)
         let newRows = (axes.count + newColumns - 1) / newColumns
         let cellWidth = newWidth / Double(newColumns)
         let nominal = cellWidth * oldCellHeight / oldCellWidth

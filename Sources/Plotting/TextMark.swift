@@ -52,16 +52,20 @@ struct TextMark: Mark {
     }
 
     /// Draws the text; in a style that wraps titles (the notes, where a 246 pt plot has less room per data unit than
-    /// the page's 460 pt), kept inside the plot horizontally and moved down a line at a time (at most three) while it
-    /// would overlap a text of the same axes drawn before (`taken`, to which its box is added).
+    /// the page's 460 pt), kept inside the plot horizontally and moved down or up (by at most two lines, nearest
+    /// first) to where it overlaps no text of the same axes drawn before (`taken`, to which its box is added).
     func draw(_ r: Renderer, _ t: DataTransform, plot: Rect, avoiding taken: inout [Rect]) {
         var (o, e) = origin(r, t)
         guard o.isFinite else { return }
         if r.style.wrapsTitles {
+            // Past the right edge, a label written to the right of its point goes to the left of it (mirrored across
+            // the few points it was offset by), else it is pushed inside.
+            if o.x + e.width > plot.maxX - 2, anchor == .left, o.x - e.width - 10 >= plot.minX + 2 { o.x -= e.width + 10 }
             o.x = max(plot.minX + 2, min(o.x, plot.maxX - 2 - e.width))
             func box(_ o: Point) -> Rect { Rect(x: o.x - 1, y: o.y - e.ascent, width: e.width + 2, height: e.lineHeight) }
-            var moves = 0
-            while moves < 3, taken.contains(where: { Self.overlap($0, box(o)) }) { o.y += e.lineHeight; moves += 1 }
+            // Half a line to two lines down or up, nearest first; none free: where the lesson put it.
+            let steps = [0, 0.6, -0.6, 1.1, -1.1, 1.6, -1.6, 2.1, -2.1].map { Point(o.x, o.y + $0 * e.lineHeight) }
+            if let free = steps.first(where: { p in !taken.contains { Self.overlap($0, box(p)) } }) { o = free }
             taken.append(box(o))
         }
         if halo {
