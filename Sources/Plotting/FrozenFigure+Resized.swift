@@ -144,10 +144,24 @@ extension FrozenAxes {
             if grid.hasAxes { bottom += grid.axesMargins(renderer: r).bottom }
             return (bottom + Theme.outerPad - cell.minY).rounded(.up)
         }
-        let l = layout(in: cell, renderer: r)
-        if l.legendPosition == .below, let box = l.legend { return cell.height + 8 + box.size.height }
-        // An equal-aspect box narrower than its cell leaves bands above and below it: the row need not hold them.
-        let slack = (cell.height - l.margins.top - l.margins.bottom) - l.plot.height
-        return slack > 1 ? (cell.height - slack).rounded(.up) : cell.height
+        var l = layout(in: cell, renderer: r)
+        var needed = cell.height
+        if l.legendPosition == .below, let box = l.legend {
+            needed += 8 + box.size.height
+            var taller = cell
+            taller.height = needed
+            l = layout(in: taller, renderer: r)
+        }
+        // An equal-aspect box shorter than its cell leaves bands above and below it: the row need not hold them. One
+        // narrower than its cell (a tall box in a wide cell) gets the height that lets it take the width, up to a
+        // square-ish panel (1.2 × the width).
+        let slack = (needed - l.margins.top - l.margins.bottom) - l.plot.height
+        if slack > 1 { return (needed - slack).rounded(.up) }
+        let sideSlack = (cell.width - l.margins.left - l.margins.right) - l.plot.width
+        if sideSlack > 1, l.plot.width > 0 {
+            let grown = needed + sideSlack * l.plot.height / l.plot.width
+            return min(grown, max(needed, 1.2 * cell.width)).rounded(.up)
+        }
+        return needed
     }
 }

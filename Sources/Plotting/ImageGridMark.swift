@@ -157,11 +157,14 @@ extension ImageGridMark {
         var ticks = Path()
         if let x = xAxis {
             let y0 = gridBottom + 1
-            for (p, text) in zip(x.positions, x.tickLabels) {
-                let cx = first.image.midX + p * pitchX
+            let centres = x.positions.map { first.image.midX + $0 * pitchX }
+            let widths = x.tickLabels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }
+            let shown = Self.labelsThatFit(centres: centres, halfSizes: widths.map { $0 / 2 + 2 })
+            for (k, text) in x.tickLabels.enumerated() where k < centres.count {
+                let cx = centres[k]
                 ticks.move(to: Point(cx, y0)); ticks.line(to: Point(cx, y0 + Theme.tickLength))
-                let e = r.measure(text, size: r.style.tickLabelSize, weight: .regular)
-                r.text(text, at: Point(cx - e.width / 2, y0 + Theme.tickLength + Theme.tickPad + tickFont.inkTop),
+                guard shown.contains(k) else { continue }
+                r.text(text, at: Point(cx - widths[k] / 2, y0 + Theme.tickLength + Theme.tickPad + tickFont.inkTop),
                        size: r.style.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
             }
             if let label = x.label {
@@ -175,9 +178,12 @@ extension ImageGridMark {
         if let y = yAxis {
             let x0 = gridLeft - 1
             var widest = 0.0
-            for (p, text) in zip(y.positions, y.tickLabels) {
-                let cy = first.image.midY + p * pitchY
+            let centres = y.positions.map { first.image.midY + $0 * pitchY }
+            let shown = Self.labelsThatFit(centres: centres, halfSizes: centres.map { _ in tickFont.inkTop / 2 + 2 })
+            for (k, text) in y.tickLabels.enumerated() where k < centres.count {
+                let cy = centres[k]
                 ticks.move(to: Point(x0, cy)); ticks.line(to: Point(x0 - Theme.tickLength, cy))
+                guard shown.contains(k) else { continue }
                 let e = r.measure(text, size: r.style.tickLabelSize, weight: .regular)
                 widest = max(widest, e.width)
                 r.text(text, at: Point(x0 - Theme.tickLength - Theme.tickPad - e.width, cy + tickFont.inkTop / 2),
@@ -191,6 +197,21 @@ extension ImageGridMark {
             }
         }
         r.stroke(ticks, style: style)
+    }
+}
+
+extension ImageGridMark {
+    /// The tick labels to write when some would run into each other (a thinned manifold: −1.96 and −1 two tiles
+    /// apart): the first and the last, then from the middle outwards, each only if it keeps clear of those kept. The
+    /// ticks themselves are all drawn.
+    static func labelsThatFit(centres: [Double], halfSizes: [Double]) -> Set<Int> {
+        let n = centres.count
+        guard n > 2 else { return Set(0..<n) }
+        let middle = Double(n - 1) / 2
+        let order = [0, n - 1] + (1..<(n - 1)).sorted { abs(Double($0) - middle) < abs(Double($1) - middle) }
+        var kept: [Int] = []
+        for k in order where kept.allSatisfy({ abs(centres[$0] - centres[k]) >= halfSizes[$0] + halfSizes[k] }) { kept.append(k) }
+        return Set(kept)
     }
 }
 
