@@ -95,7 +95,7 @@ public enum FigureSnippets {
         let marked = expanded(c, math: { $0.tex }, prose: { "\u{E010}" + $0.tex + "\u{E011}" })
         var out = ""
         var chars = Array(marked)[...]
-        var emphasis = false, bold = false
+        var emphasis = false, bold = false, quoteOpen = false
         while let ch = chars.first {
             chars = chars.dropFirst()
             switch ch {
@@ -117,6 +117,9 @@ public enum FigureSnippets {
                 while let m = chars.first, m != "`" { code.append(m); chars = chars.dropFirst() }
                 chars = chars.dropFirst()
                 out += "\\texttt{" + ValueText.texText(code) + "}"
+            case "\"":
+                // Straight double quotes as TeX's opening and closing ones (T1 would print two closing quotes).
+                out += quoteOpen ? "''" : "``"; quoteOpen.toggle()
             case "*", "_":
                 if chars.first == ch {
                     chars = chars.dropFirst()

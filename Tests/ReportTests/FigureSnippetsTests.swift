@@ -29,6 +29,7 @@ import Testing
         #expect(tex("z = Φ⁻¹(u)") == "z = $\\Phi^{-1}$(u)")
         #expect(tex("Kᵈ nodes, ẑ and x̂ₙ") == "K$^{d}$ nodes, $\\hat{z}$ and $\\hat{x}_{n}$")
         #expect(tex("σ² and WWᵀ") == "$\\sigma^{2}$ and WW$^{\\top }$")
+        #expect(tex("a \"scree\" plot") == "a ``scree'' plot")
     }
 
     @Test func markdownSnippetHasImageAltAndCaption() {
