@@ -162,6 +162,15 @@ extension FrozenAxes {
             let grown = needed + sideSlack * l.plot.height / l.plot.width
             return min(grown, max(needed, 1.2 * cell.width)).rounded(.up)
         }
+        // Equal aspect that widens the limits (a round cloud in a wide cell gets empty bands at its sides): the
+        // height at which the data's own extent fills the width, up to 1.2 × the width.
+        if equalAspect, xScale == .linear, yScale == .linear, l.plot.width > 0 {
+            let x = limits(horizontal: true), y = limits(horizontal: false)
+            let wanted = l.plot.width * (y.upperBound - y.lowerBound) / (x.upperBound - x.lowerBound)
+            if wanted > l.plot.height + 1 {
+                return min(needed + wanted - l.plot.height, max(needed, 1.2 * cell.width)).rounded(.up)
+            }
+        }
         return needed
     }
 }
