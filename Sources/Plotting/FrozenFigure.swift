@@ -48,7 +48,11 @@ public struct FrozenFigure: Sendable {
         let relative = rowHeights ?? [Double](repeating: 1, count: rows)
         let unit = (height - top) / relative.reduce(0, +)
         var tops: [Double] = [], y = top
-        for h in relative { tops.append(y); y += h * unit }
+        for (row, h) in relative.enumerated() {
+            // Equal rows as `top + row × height` (the bytes of figures laid out before row heights existed).
+            tops.append(rowHeights == nil ? top + Double(row) * unit : y)
+            y += h * unit
+        }
         return axes.indices.map { k in
             Rect(x: Double(k % columns) * cw, y: tops[min(k / columns, rows - 1)], width: cw,
                  height: relative[min(k / columns, rows - 1)] * unit)
