@@ -45,8 +45,8 @@ struct FiguresCommand: ParsableCommand {
         transform: ImageFormatList.init(parsing:))
     var formatLists: [ImageFormatList] = []
 
-    @Option(help: ArgumentHelp("PNG pixels per point (0 < N ≤ 8).", valueName: "N"))
-    var scale: Double = 4
+    @Option(help: ArgumentHelp("PNG pixels per point (0 < N ≤ 8): 2 is 144 dpi at the printed width, 4 is 288 dpi (slower; LaTeX includes the PDF).", valueName: "N"))
+    var scale: Double = 2
 
     @Option(name: .customLong("out"), help: ArgumentHelp("The folder to write into (files of the same names are replaced).", valueName: "DIR"))
     var out: String = "figures"
