@@ -6,7 +6,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := report
 
-# Debian packages the build needs; chromium is only needed by the browser tests (skipped when absent).
+# Debian packages the build needs; chromium is only needed by the browser tests, librsvg2-bin (rsvg-convert) by the
+# check that the SVG looks like the PNG (both skipped when absent). A TeX for the snippet tests is not installed (large):
+# apt-get install texlive-latex-base texlive-latex-recommended lmodern to run them.
 APT_PACKAGES := libcairo2-dev libpng-dev zlib1g-dev libjs-katex fonts-dejavu-core fonts-lmodern pkg-config
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium
 
@@ -17,7 +19,7 @@ deps:
 
 test-deps:
 	@./scripts/ensure-apt-packages $(APT_PACKAGES)
-	@./scripts/ensure-apt-packages --optional chromium
+	@./scripts/ensure-apt-packages --optional chromium librsvg2-bin
 
 report: deps
 	swift run -c release lvm-lessons build

@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "_TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Models", "LinearAlgebra", "_TestSupport"]),
-        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "LinearAlgebra", "Plotting"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit", "LinearAlgebra", "Plotting", "Datasets"]),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons", "LessonKit", "Report", "Datasets", "Models", "LinearAlgebra", "Plotting", "_TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "LessonKit", "Lessons", "Datasets", "Plotting", "_TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["lvm-lessons", "Report", "LessonKit", "_TestSupport"]),

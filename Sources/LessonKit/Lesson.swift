@@ -31,6 +31,9 @@ public struct LessonContext: Sendable {
     public var latentDimension: Int?
     /// Reports progress of a long sub-step: a short label and a fraction in 0...1 (nil when unknown).
     public var progress: @Sendable (_ label: String, _ fraction: Double?) -> Void
+    /// Told of each figure as the lesson records it (`LessonRecorder(observing:)`), before the lesson has finished:
+    /// `lvm-lessons figures` starts rendering it while the lesson computes on. Nil: nobody listens.
+    public var figureRecorded: (@Sendable (_ name: String, _ figure: FigureOutput) -> Void)? = nil
 
     public init(
         lesson: String, seed: UInt64, quick: Bool, data: DataCatalog, userData: Dataset? = nil,

@@ -13,7 +13,12 @@ public struct LessonRecorder {
     private var checks: [String: Check] = [:]
     private var prefix: [String] = []
 
+    private var observer: (@Sendable (String, FigureOutput) -> Void)? = nil
+
     public init() {}
+
+    /// A recorder that tells `context.figureRecorded` of each figure as it is recorded.
+    public init(observing context: LessonContext) { observer = context.figureRecorded }
 
     /// Stores `value` at `path` and the label (and convention) the step's panel of numbers shows beside it.
     public mutating func value(_ path: String, _ value: some JSONRepresentable, _ label: String, _ convention: Convention? = nil) {
@@ -44,6 +49,7 @@ public struct LessonRecorder {
     public mutating func figure(_ name: String, _ figure: Figure) {
         precondition(figures[name] == nil, "LessonRecorder: figure `\(name)` recorded twice")
         figures[name] = .single(figure)
+        observer?(name, figures[name]!)
     }
 
     /// Frames of an iterative process shown with a slider, each with a short label (`iteration 3`, `σ² = 0.1`).
@@ -58,6 +64,8 @@ public struct LessonRecorder {
         figures[FigureOutput.stepsName(of: name)] = .single(FrozenFigure.smallMultiples(
             steps.map { frozen[$0] }, labels: steps.map { frames[$0].label }, columns: columns, width: 640, title: title,
             cellAspect: cellAspect))
+        observer?(name, figures[name]!)
+        observer?(FigureOutput.stepsName(of: name), figures[FigureOutput.stepsName(of: name)]!)
     }
 
     /// A table by name (`{{table:name}}`); its number cells are formatted by the report.

@@ -127,10 +127,14 @@ extension FrozenAxes {
     func layout(in cell: Rect, renderer r: Renderer, minimum: Margins = Margins(), legendPosition: LegendPosition? = nil) -> AxesLayout {
         let legend = legendPosition ?? self.legend
         let imageMode = marks.contains { $0.isImageMode }
-        let titleBlock = title.map { r.measure($0, size: r.style.axesTitleSize, weight: .regular).lineHeight + Theme.titlePad } ?? 0
+        let titleLines = self.titleLines(width: cell.width - 2 * Theme.outerPad, renderer: r)
+        let titleBlock = titleLines.isEmpty ? 0
+            : Double(titleLines.count) * r.measure(titleLines[0], size: r.style.axesTitleSize, weight: .regular).lineHeight + Theme.titlePad
         let colorBar = imageMode ? nil : marks.lazy.compactMap(\.colorBar).first
         let entries = marks.compactMap(\.legendEntry)
-        let legendBox = (legend == .none || entries.isEmpty) ? nil : LegendBox(entries: entries, renderer: r)
+        // Under the plot the legend may take the cell's width: columns, and labels wrapped when one column is too wide.
+        let legendBox = (legend == .none || entries.isEmpty) ? nil
+            : LegendBox(entries: entries, renderer: r, maxWidth: legend == .below ? cell.width - 2 * Theme.outerPad : nil)
 
         var plot = cell.insetBy(dx: Theme.outerPad, dy: Theme.outerPad)
         if imageMode {
@@ -186,7 +190,9 @@ extension FrozenAxes {
             let yTickWidth = yt.labels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }.max() ?? 0
 
             var left = Theme.outerPad + Theme.tickLength + Theme.tickPad + yTickWidth
-            if yLabel != nil { left += Theme.labelPad + labelFont.lineHeight }
+            if yLabel != nil {
+                left += Theme.labelPad + Double(yLabelLines(length: plot.height, renderer: r).count) * labelFont.lineHeight
+            }
             var bottom = Theme.outerPad + Theme.tickLength + Theme.tickPad + xTickBlock
             if xLabel != nil { bottom += Theme.labelPad + labelFont.lineHeight }
             var top = Theme.outerPad + max(titleBlock, tickFont.inkTop / 2)
@@ -243,7 +249,7 @@ extension FrozenAxes {
             let covered = box.place(position: legend, plot: plot, rightOf: cbRect?.maxX ?? plot.maxX,
                                     cbLabelWidth: colorBar == nil ? 0 : cellRightExtra(cbt, colorBar!, r), occupancy: occupancy)
             if legend == .best {
-                if covered > LegendBox.freeAllowance,
+                if covered > LegendBox.freeAllowance, !r.style.legendBelowWhenCrowded,
                    plot.width - box.size.width - 8 >= LegendBox.minimumPlotFraction * plot.width {
                     return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .outsideRight)
                 }
@@ -251,25 +257,44 @@ extension FrozenAxes {
             }
             // The notes style: a legend that covers the data or takes most of a narrow plot's width (a position the
             // lesson chose for the page's 460 pt may not suit 246 pt), or an outside one that leaves the plot less
-            // than half the cell, goes under the plot (if it is short enough).
+            // than half the cell, goes under the plot, in columns when they fit (`FrozenFigure.resized` makes the
+            // row taller by what it takes, so the plot keeps its height).
             if r.style.legendBelowWhenCrowded, legend != .below {
                 let crowded = legend == .outsideRight
                     ? plot.width < LegendBox.minimumPlotFraction * cell.width
                     : covered > LegendBox.freeAllowance || box.size.width > 0.6 * plot.width
-                // A legend taller than 40 % of the cell (ten digit classes) would squash the plot: it stays.
-                if crowded && box.size.height <= 0.4 * cell.height {
+                if crowded {
                     return layout(in: cell, renderer: r, minimum: minimum, legendPosition: .below)
                 }
             }
             if legend == .below {
-                box.origin = Point(max(cell.minX + Theme.outerPad, plot.midX - box.size.width / 2),
-                                   cell.maxY - Theme.outerPad - box.size.height)
+                let x = min(plot.midX - box.size.width / 2, cell.maxX - Theme.outerPad - box.size.width)
+                box.origin = Point(max(cell.minX + Theme.outerPad, x), cell.maxY - Theme.outerPad - box.size.height)
             }
             placed = box
         }
         return AxesLayout(cell: cell, plot: plot, transform: transform, xTicks: xt, yTicks: yt, imageMode: false,
                           colorBar: colorBar, colorBarRect: cbRect, colorBarTicks: cbt, legend: placed,
                           legendPosition: resolved, margins: margins)
+    }
+
+    /// The title's lines: one (shrunk or ended in "…" by `fitText` when too wide), or, in a style that wraps titles
+    /// (`FigureStyle.wrapsTitles`, the notes), as many as it takes at `width`, broken at spaces.
+    func titleLines(width: Double, renderer r: Renderer) -> [String] {
+        guard let title else { return [] }
+        guard r.style.wrapsTitles, r.measure(title, size: r.style.axesTitleSize, weight: .regular).width > width else { return [title] }
+        return LegendBox.wrap(title, width: width) { r.measure($0, size: r.style.axesTitleSize, weight: .regular).width }
+    }
+
+    /// The y label's lines: one, or in a style that wraps titles, two (broken at a space) when it is longer than the
+    /// plot is tall (`length`) — a long label beside a short panel would run into the panel above.
+    func yLabelLines(length: Double, renderer r: Renderer) -> [String] {
+        guard let yLabel else { return [] }
+        let size = r.style.axisLabelSize
+        let full = r.measure(yLabel, size: size, weight: .regular).width
+        guard r.style.wrapsTitles, full > length + 4 else { return [yLabel] }
+        // Two lines at most: more would take the plot's width.
+        return LegendBox.wrap(yLabel, width: max(length, 0.55 * full, 40)) { r.measure($0, size: size, weight: .regular).width }
     }
 
     /// Width of the colour bar's tick labels and label to the right of the bar.
@@ -354,11 +379,23 @@ extension FrozenAxes {
             }
         }
         r.pushClip(plot)
-        for mark in marks { mark.draw(r, t, plot: plot) }
+        var texts: [Rect] = []
+        for mark in marks {
+            if let text = mark as? TextMark { text.draw(r, t, plot: plot, avoiding: &texts) } else { mark.draw(r, t, plot: plot) }
+        }
         r.popClip()
         if !l.imageMode { drawFrameAndTicks(l, renderer: r) }
         for case let grid as ImageGridMark in marks where grid.hasAxes { grid.drawAxes(plot: plot, renderer: r) }
-        if let title {
+        let lines = titleLines(width: l.cell.width - 2 * Theme.outerPad, renderer: r)
+        if lines.count > 1 {
+            // Wrapped (notes style): the last line where a single one would be, the others above it.
+            for (k, line) in lines.enumerated() {
+                let e = r.measure(line, size: r.style.axesTitleSize, weight: .regular)
+                let x = clamp(plot.midX - e.width / 2, l.cell.minX + Theme.outerPad, l.cell.maxX - Theme.outerPad - e.width)
+                let baseline = plot.minY - Theme.titlePad - e.descent - Double(lines.count - 1 - k) * e.lineHeight
+                r.text(line, at: Point(x, baseline), size: r.style.axesTitleSize, weight: .regular, color: Theme.textColor, angle: 0)
+            }
+        } else if let title {
             let e0 = r.measure(title, size: r.style.axesTitleSize, weight: .regular)
             let (text, size) = fitText(title, size: r.style.axesTitleSize, weight: .regular, maxWidth: l.cell.width - 2 * Theme.outerPad, renderer: r)
             let e = r.measure(text, size: size, weight: .regular)
@@ -405,7 +442,17 @@ extension FrozenAxes {
             let x = clamp(plot.midX - e.width / 2, cell.minX + pad, cell.maxX - pad - e.width)
             r.text(text, at: Point(x, baseline), size: size, weight: .regular, color: Theme.textColor, angle: 0)
         }
-        if let yLabel {
+        let yLines = yLabelLines(length: plot.height, renderer: r)
+        if yLines.count > 1 {
+            // Wrapped (notes style): the last line beside the tick labels, the others further out, each centred.
+            let rightEdge = plot.minX - Theme.tickLength - Theme.tickPad - yWidth - Theme.labelPad
+            for (k, line) in yLines.enumerated() {
+                let e = r.measure(line, size: lsize, weight: .regular)
+                let x = rightEdge - e.descent - Double(yLines.count - 1 - k) * e.lineHeight
+                let y = clamp(plot.midY + e.width / 2, cell.minY + pad + e.width, cell.maxY - pad)
+                r.text(line, at: Point(x, y), size: lsize, weight: .regular, color: Theme.textColor, angle: -Double.pi / 2)
+            }
+        } else if let yLabel {
             let e0 = r.measure(yLabel, size: lsize, weight: .regular)
             let (text, size) = fitText(yLabel, size: lsize, weight: .regular, maxWidth: cell.height - 2 * pad, renderer: r)
             let e = r.measure(text, size: size, weight: .regular)

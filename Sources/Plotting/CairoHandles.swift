@@ -85,15 +85,6 @@ final class CairoSurface {
         return (w, h, pixels)
     }
 
-    /// An SVG surface of `width` × `height` points writing into `sink`.
-    convenience init(svgInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
-        guard let h = cairo_svg_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
-            throw PlotError.cairo(operation: "svg_surface_create_for_stream", status: "NULL surface", path: nil)
-        }
-        try self.init(handle: h, sink: sink, operation: "svg_surface_create_for_stream")
-        cairo_svg_surface_restrict_to_version(h, CAIRO_SVG_VERSION_1_1)
-    }
-
     /// A PDF surface of `width` × `height` points writing into `sink`.
     convenience init(pdfInto sink: ByteSink, width: Double, height: Double) throws(PlotError) {
         guard let h = cairo_pdf_surface_create_for_stream(ByteSink.write, sink.opaque, width, height) else {
@@ -323,6 +314,33 @@ final class CairoContext {
         }
     }
 
+    /// One run of drawn text: its characters, the face and size they are drawn in, where it starts (the advance of
+    /// the runs before it, from the text's origin) and how far its baseline is raised (negative: lowered).
+    struct PlacedRun: Equatable {
+        var text: String
+        var face: String
+        var size: Double
+        var x: Double
+        var rise: Double
+    }
+
+    /// The runs `show` draws for `text`, with their positions: what a writer of text-as-text (`SVGRenderer`) needs
+    /// to put each piece where Cairo puts its glyphs.
+    func placedRuns(_ text: String, size: Double, weight: FontWeight) -> [PlacedRun] {
+        var out: [PlacedRun] = []
+        var x = 0.0
+        for piece in pieces(text, size: size) {
+            for run in runs(piece.text, weight: weight, size: piece.size) {
+                selectFont(size: piece.size, weight: weight, face: run.face)
+                var te = cairo_text_extents_t()
+                cairo_text_extents(handle, run.text, &te)
+                out.append(PlacedRun(text: run.text, face: run.face, size: piece.size, x: x, rise: piece.rise))
+                x += te.x_advance
+            }
+        }
+        return out
+    }
+
     /// Characters of `text` that no route above can draw (they would print as boxes).
     func missingCharacters(_ text: String, weight: FontWeight) -> [Character] {
         text.filter { ch in
@@ -376,5 +394,9 @@ final class TextMeasurer {
 
     func missingCharacters(_ text: String, weight: FontWeight = .regular) -> [Character] {
         context.missingCharacters(text, weight: weight)
+    }
+
+    func placedRuns(_ text: String, size: Double, weight: FontWeight) -> [CairoContext.PlacedRun] {
+        context.placedRuns(text, size: size, weight: weight)
     }
 }

@@ -26,6 +26,8 @@ public struct FigureStyle: Sendable, Equatable {
     /// Whether a `.best` legend that would cover the data, and for which the plot is too narrow to give room on the
     /// right, goes under the plot (`LegendPosition.below`) instead of staying on the data.
     public var legendBelowWhenCrowded = false
+    /// Whether a panel title too wide for its cell wraps onto more lines (instead of shrinking, then ending in "…").
+    public var wrapsTitles = false
 
     /// The report's style: DejaVu Sans, the sizes of `Theme`.
     public static let web = FigureStyle(
@@ -51,7 +53,7 @@ public struct FigureStyle: Sendable, Equatable {
         return FigureStyle(
             family: family, fallbackFamilies: [notesMathFamily, "DejaVu Serif", "DejaVu Sans", "DejaVu Math TeX Gyre"],
             tickLabelSize: small, axisLabelSize: label, legendSize: small, axesTitleSize: label, figureTitleSize: label + 1,
-            showsFigureTitle: false, setsMath: true, legendBelowWhenCrowded: true)
+            showsFigureTitle: false, setsMath: true, legendBelowWhenCrowded: true, wrapsTitles: true)
     }
 }
 

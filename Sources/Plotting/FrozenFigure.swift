@@ -18,9 +18,14 @@ public struct FrozenFigure: Sendable {
     public let axes: [FrozenAxes]
     /// The typeface, text sizes and title rule it is drawn with (`.web` unless `resized(…)` chose another).
     public let style: FigureStyle
+    /// The relative height of each grid row (nil: all rows alike). `resized(…)` sets it so that a row with a legend
+    /// under its plot, or an image grid that needs less or more than the others, gets the height it needs.
+    public let rowHeights: [Double]?
 
-    init(width: Double, height: Double, title: String?, rows: Int, columns: Int, axes: [FrozenAxes], style: FigureStyle = .web) {
+    init(width: Double, height: Double, title: String?, rows: Int, columns: Int, axes: [FrozenAxes], style: FigureStyle = .web,
+         rowHeights: [Double]? = nil) {
         self.style = style
+        self.rowHeights = rowHeights.flatMap { $0.count == rows && $0.allSatisfy { $0 > 0 && $0.isFinite } ? $0 : nil }
         self.width = width
         self.height = height
         self.title = title
@@ -39,9 +44,18 @@ public struct FrozenFigure: Sendable {
     /// The cell of each axes, in row-major order.
     func cells(renderer r: Renderer) -> [Rect] {
         let top = titleBlock(r)
-        let cw = width / Double(columns), ch = (height - top) / Double(rows)
+        let cw = width / Double(columns)
+        let relative = rowHeights ?? [Double](repeating: 1, count: rows)
+        let unit = (height - top) / relative.reduce(0, +)
+        var tops: [Double] = [], y = top
+        for (row, h) in relative.enumerated() {
+            // Equal rows as `top + row × height` (the bytes of figures laid out before row heights existed).
+            tops.append(rowHeights == nil ? top + Double(row) * unit : y)
+            y += h * unit
+        }
         return axes.indices.map { k in
-            Rect(x: Double(k % columns) * cw, y: top + Double(k / columns) * ch, width: cw, height: ch)
+            Rect(x: Double(k % columns) * cw, y: tops[min(k / columns, rows - 1)], width: cw,
+                 height: relative[min(k / columns, rows - 1)] * unit)
         }
     }
 
@@ -104,16 +118,11 @@ public struct FrozenFigure: Sendable {
         case .png:
             return try rasterSurface(scale: scale).encodePNG()
         case .svg:
+            // Our own writer, not Cairo's SVG surface: text stays text (`SVGRenderer`).
             try validate()
-            do {
-                let surface = try CairoSurface(svgInto: sink, width: width, height: height)
-                let context = try CairoContext(surface: surface, style: style)
-                let renderer = CairoRenderer(context: context, scale: 1, isVector: true)
-                try draw(on: renderer)
-                try renderer.check("drawing")
-                try surface.finish()
-            }
-            return SVGNormalizer.normalize(sink.bytes)
+            let renderer = try SVGRenderer(width: width, height: height, style: style)
+            try draw(on: renderer)
+            return renderer.document(title: title)
         case .pdf:
             try validate()
             do {

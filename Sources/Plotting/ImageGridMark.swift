@@ -43,12 +43,21 @@ struct ImageGridMark: Mark {
         guard n > 0 else { return [] }
         let cols = min(gridColumns, n), rowsCount = (n + cols - 1) / cols
         let aspect = Double(imageRows) / Double(imageColumns)  // height / width
-        let captionHeight = captions == nil ? 0 : r.measure("0", size: r.style.tickLabelSize, weight: .regular).lineHeight + 1
         // gap between images: 8 % of the image width.
         let gapFraction = 0.08
         let wFromWidth = plot.width / (Double(cols) + Double(cols - 1) * gapFraction)
-        let wFromHeight = (plot.height - Double(rowsCount) * captionHeight) / (Double(rowsCount) * aspect + Double(rowsCount - 1) * gapFraction)
-        let w = max(1, min(wFromWidth, wFromHeight)), h = w * aspect, gap = w * gapFraction
+        func tileWidth(captionHeight: Double) -> Double {
+            let wFromHeight = (plot.height - Double(rowsCount) * captionHeight) / (Double(rowsCount) * aspect + Double(rowsCount - 1) * gapFraction)
+            return max(1, min(wFromWidth, wFromHeight))
+        }
+        var captionHeight = captions == nil ? 0 : captionLineHeight(renderer: r)
+        var w = tileWidth(captionHeight: captionHeight)
+        let lineCount = captionLineCount(tileWidth: w, renderer: r)
+        if lineCount > 1 {
+            captionHeight = Double(lineCount) * captionLineHeight(renderer: r)
+            w = tileWidth(captionHeight: captionHeight)
+        }
+        let h = w * aspect, gap = w * gapFraction
         let totalW = Double(cols) * w + Double(cols - 1) * gap
         // Centred across, top-aligned so that a title stays right above the images.
         let x0 = plot.midX - totalW / 2, y0 = plot.minY
@@ -67,9 +76,11 @@ struct ImageGridMark: Mark {
             r.image(rasterImage(values, width: imageColumns, height: imageRows, colorMap: colorMap, range: rng), in: slot.image, nearest: true)
             r.stroke(.rectangle(slot.image), style: StrokeStyle(color: .grey(0.75), width: 0.5, join: .miter))
             if let origin = slot.caption, let caption = captions?[k] {
-                let e = r.measure(caption, size: r.style.tickLabelSize, weight: .regular)
-                r.text(caption, at: Point(origin.x - e.width / 2, origin.y), size: r.style.tickLabelSize, weight: .regular,
-                       color: .reference, angle: 0)
+                for (n, line) in captionLines(caption, tileWidth: slot.image.width, renderer: r).enumerated() {
+                    let e = r.measure(line, size: r.style.tickLabelSize, weight: .regular)
+                    r.text(line, at: Point(origin.x - e.width / 2, origin.y + Double(n) * captionLineHeight(renderer: r)),
+                           size: r.style.tickLabelSize, weight: .regular, color: .reference, angle: 0)
+                }
             }
         }
     }
@@ -77,6 +88,25 @@ struct ImageGridMark: Mark {
 
 extension ImageGridMark {
     var hasAxes: Bool { xAxis != nil || yAxis != nil }
+
+    /// A caption's lines under a tile `tileWidth` wide: one, or — in a style that wraps titles (the notes), when it
+    /// would run into its neighbours' (wider than the tile and its gap) — broken at spaces ("original" over "0").
+    func captionLines(_ caption: String, tileWidth: Double, renderer r: Renderer) -> [String] {
+        let room = tileWidth * 1.06
+        guard r.style.wrapsTitles, r.measure(caption, size: r.style.tickLabelSize, weight: .regular).width > room else { return [caption] }
+        return LegendBox.wrap(caption, width: room) { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }
+    }
+
+    /// The most lines any caption takes under tiles `tileWidth` wide.
+    func captionLineCount(tileWidth: Double, renderer r: Renderer) -> Int {
+        guard let captions, r.style.wrapsTitles else { return 1 }
+        return captions.map { captionLines($0, tileWidth: tileWidth, renderer: r).count }.max() ?? 1
+    }
+
+    /// The height of the caption under each image (one line of tick-label text and a point).
+    func captionLineHeight(renderer r: Renderer) -> Double {
+        r.measure("0", size: r.style.tickLabelSize, weight: .regular).lineHeight + 1
+    }
 
     /// The spec of the colour bar drawn beside the grid (image mode has no other colour bar).
     var gridColorBar: ColorBarSpec? {
@@ -127,11 +157,14 @@ extension ImageGridMark {
         var ticks = Path()
         if let x = xAxis {
             let y0 = gridBottom + 1
-            for (p, text) in zip(x.positions, x.tickLabels) {
-                let cx = first.image.midX + p * pitchX
+            let centres = x.positions.map { first.image.midX + $0 * pitchX }
+            let widths = x.tickLabels.map { r.measure($0, size: r.style.tickLabelSize, weight: .regular).width }
+            let shown = Self.labelsThatFit(centres: centres, halfSizes: widths.map { $0 / 2 + 2 })
+            for (k, text) in x.tickLabels.enumerated() where k < centres.count {
+                let cx = centres[k]
                 ticks.move(to: Point(cx, y0)); ticks.line(to: Point(cx, y0 + Theme.tickLength))
-                let e = r.measure(text, size: r.style.tickLabelSize, weight: .regular)
-                r.text(text, at: Point(cx - e.width / 2, y0 + Theme.tickLength + Theme.tickPad + tickFont.inkTop),
+                guard shown.contains(k) else { continue }
+                r.text(text, at: Point(cx - widths[k] / 2, y0 + Theme.tickLength + Theme.tickPad + tickFont.inkTop),
                        size: r.style.tickLabelSize, weight: .regular, color: Theme.textColor, angle: 0)
             }
             if let label = x.label {
@@ -145,9 +178,12 @@ extension ImageGridMark {
         if let y = yAxis {
             let x0 = gridLeft - 1
             var widest = 0.0
-            for (p, text) in zip(y.positions, y.tickLabels) {
-                let cy = first.image.midY + p * pitchY
+            let centres = y.positions.map { first.image.midY + $0 * pitchY }
+            let shown = Self.labelsThatFit(centres: centres, halfSizes: centres.map { _ in tickFont.inkTop / 2 + 2 })
+            for (k, text) in y.tickLabels.enumerated() where k < centres.count {
+                let cy = centres[k]
                 ticks.move(to: Point(x0, cy)); ticks.line(to: Point(x0 - Theme.tickLength, cy))
+                guard shown.contains(k) else { continue }
                 let e = r.measure(text, size: r.style.tickLabelSize, weight: .regular)
                 widest = max(widest, e.width)
                 r.text(text, at: Point(x0 - Theme.tickLength - Theme.tickPad - e.width, cy + tickFont.inkTop / 2),
@@ -161,6 +197,21 @@ extension ImageGridMark {
             }
         }
         r.stroke(ticks, style: style)
+    }
+}
+
+extension ImageGridMark {
+    /// The tick labels to write when some would run into each other (a thinned manifold: −1.96 and −1 two tiles
+    /// apart): the first and the last, then from the middle outwards, each only if it keeps clear of those kept. The
+    /// ticks themselves are all drawn.
+    static func labelsThatFit(centres: [Double], halfSizes: [Double]) -> Set<Int> {
+        let n = centres.count
+        guard n > 2 else { return Set(0..<n) }
+        let middle = Double(n - 1) / 2
+        let order = [0, n - 1] + (1..<(n - 1)).sorted { abs(Double($0) - middle) < abs(Double($1) - middle) }
+        var kept: [Int] = []
+        for k in order where kept.allSatisfy({ abs(centres[$0] - centres[k]) >= halfSizes[$0] + halfSizes[k] }) { kept.append(k) }
+        return Set(kept)
     }
 }
 

@@ -12,18 +12,86 @@ struct LegendBox {
     static let handleGap = 6.0
     static let rowGap = 3.0
     static let inset = 6.0
+    /// Space between the columns of a legend set in several columns.
+    static let columnGap = 10.0
 
     private let rowHeight: Double
     private let capHeight: Double
+    /// Each entry's label as drawn: one line, or several when `maxWidth` made it wrap.
+    private let lines: [[String]]
+    /// Entries fill the columns top to bottom (as matplotlib's `ncol`), `rows` per column; column `j` starts at
+    /// `columnLefts[j]` from the box's left edge (padding included).
+    private(set) var columns = 1
+    private let rows: Int
+    private let columnLefts: [Double]
+    /// The top of each row, from the box's top (padding included).
+    private let rowTops: [Double]
 
-    init(entries: [LegendEntry], renderer r: Renderer) {
+    /// A legend of `entries`. Without `maxWidth`, one column of one-line labels (the pages' legend). With it (a
+    /// legend under the plot), as many columns as fit in `maxWidth`, each as wide as its widest entry — ten digit
+    /// classes and two long entries become two columns of six — and, in one column, labels wider than the room
+    /// wrapped at spaces onto more lines.
+    init(entries: [LegendEntry], renderer r: Renderer, maxWidth: Double? = nil) {
         self.entries = entries
         let font = r.measure("0", size: r.style.legendSize, weight: .regular)
         rowHeight = font.lineHeight
         capHeight = font.inkTop
-        let labelWidth = entries.map { r.measure($0.label, size: r.style.legendSize, weight: .regular).width }.max() ?? 0
-        size = (2 * Self.padding + Self.handleLength + Self.handleGap + labelWidth,
-                2 * Self.padding + Double(entries.count) * rowHeight + Double(max(entries.count - 1, 0)) * Self.rowGap)
+        func width(_ s: String) -> Double { r.measure(s, size: r.style.legendSize, weight: .regular).width }
+        let n = entries.count
+        let items = entries.map { Self.handleLength + Self.handleGap + width($0.label) }
+        /// The widths of the columns when `c` columns of `ceil(n / c)` rows hold the entries.
+        func columnWidths(_ c: Int) -> [Double] {
+            let perColumn = (n + c - 1) / c
+            return stride(from: 0, to: n, by: perColumn).map { items[$0..<min(n, $0 + perColumn)].max() ?? 0 }
+        }
+        func total(_ widths: [Double]) -> Double { widths.reduce(0, +) + Double(max(widths.count - 1, 0)) * Self.columnGap }
+        var columns = 1
+        var wrapped = entries.map { [$0.label] }
+        if let maxWidth, n > 1 {
+            let room = maxWidth - 2 * Self.padding
+            columns = (1...n).last { total(columnWidths($0)) <= room } ?? 1
+            if columns == 1, (items.max() ?? 0) > room {
+                let labelRoom = max(room - Self.handleLength - Self.handleGap, 40)
+                wrapped = entries.map { Self.wrap($0.label, width: labelRoom, measure: width) }
+            }
+        } else if let maxWidth, n == 1, items[0] > maxWidth - 2 * Self.padding {
+            wrapped = [Self.wrap(entries[0].label, width: max(maxWidth - 2 * Self.padding - Self.handleLength - Self.handleGap, 40),
+                                 measure: width)]
+        }
+        let rows = n == 0 ? 0 : (n + columns - 1) / columns
+        // Columns that hold entries (ceil can leave the last one empty: 12 entries in 5 columns of 3 rows → 4 used).
+        columns = rows == 0 ? 1 : (n + rows - 1) / rows
+        self.columns = columns
+        self.rows = rows
+        lines = wrapped
+        let itemWidths = wrapped.map { Self.handleLength + Self.handleGap + ($0.map(width).max() ?? 0) }
+        var lefts: [Double] = [], x = Self.padding
+        for c in 0..<columns {
+            lefts.append(x)
+            x += (itemWidths[(c * rows)..<min(n, (c + 1) * rows)].max() ?? 0) + Self.columnGap
+        }
+        columnLefts = lefts
+        var tops: [Double] = [], y = Self.padding
+        for row in 0..<rows {
+            let inRow = stride(from: row, to: n, by: rows).map { wrapped[$0].count }
+            let k = Double(inRow.max() ?? 1)
+            tops.append(y)
+            y += k * font.lineHeight + (k - 1) * Self.rowGap / 2 + Self.rowGap
+        }
+        rowTops = tops
+        size = (n == 0 ? 2 * Self.padding : x - Self.columnGap + Self.padding,
+                rows == 0 ? 2 * Self.padding : y - Self.rowGap + Self.padding)
+    }
+
+    /// `text` broken at spaces into lines no wider than `width` (a word longer than that gets a line of its own).
+    static func wrap(_ text: String, width: Double, measure: (String) -> Double) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line.isEmpty ? word : line + " " + word
+            if !line.isEmpty && measure(candidate) > width { lines.append(line); line = word } else { line = candidate }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
     }
 
     var rect: Rect { Rect(x: origin.x, y: origin.y, width: size.width, height: size.height) }
@@ -78,11 +146,15 @@ struct LegendBox {
         r.fill(.rectangle(rect), color: Color.white.withAlpha(0.85), rule: .nonZero)
         r.stroke(.rectangle(rect), style: StrokeStyle(color: .grey(0.8), width: 0.6, join: .miter, snap: true))
         for (k, entry) in entries.enumerated() {
-            let midY = origin.y + Self.padding + Double(k) * (rowHeight + Self.rowGap) + rowHeight / 2
-            let x0 = origin.x + Self.padding, x1 = x0 + Self.handleLength
+            let row = k % rows, column = k / rows
+            // The handle sits beside the first line of its label.
+            let midY = origin.y + rowTops[row] + rowHeight / 2
+            let x0 = origin.x + columnLefts[column], x1 = x0 + Self.handleLength
             Self.drawHandle(entry.handle, from: x0, to: x1, midY: midY, renderer: r)
-            r.text(entry.label, at: Point(x1 + Self.handleGap, midY + capHeight / 2), size: r.style.legendSize, weight: .regular,
-                   color: Theme.textColor, angle: 0)
+            for (n, line) in lines[k].enumerated() {
+                r.text(line, at: Point(x1 + Self.handleGap, midY + capHeight / 2 + Double(n) * (rowHeight + Self.rowGap / 2)),
+                       size: r.style.legendSize, weight: .regular, color: Theme.textColor, angle: 0)
+            }
         }
     }
 

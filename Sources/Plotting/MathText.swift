@@ -12,6 +12,7 @@
 ///   `MathText.scriptScale` of the size, lowered by `subscriptDrop` or raised by `superscriptRise` (TeX's
 ///   `\scriptstyle`, about 7 pt beside 10 pt); letters in them are indices, all italic (`uᵢⱼ` → 𝑢 with 𝑖𝑗 below);
 ///   `ᵀ` is an upright T, as in `W^\mathsf{T}`.
+/// - An apostrophe between letters joins them into one word (`Minka's`, `point's` stay upright text).
 /// - Digits, operators, brackets and everything else are drawn as they are.
 ///
 /// What the toy API cannot do, and so this does not do: kerning between runs, italic correction before a
@@ -59,10 +60,13 @@ enum MathText {
             }
             if isLetter(c) {
                 var j = k
-                while j < chars.count, isLetter(chars[j]) { j += 1 }
+                // An apostrophe between letters belongs to the word (point's, Minka's, PPCA's: not a variable s).
+                while j < chars.count, isLetter(chars[j])
+                        || (j > k && "'’".contains(chars[j]) && j + 1 < chars.count && isLetter(chars[j + 1])) { j += 1 }
                 let word = Array(chars[k..<j])
                 let transposed = j < chars.count && chars[j] == "ᵀ"
-                if word.count == 1 || (transposed && word.allSatisfy { $0.isUppercase && isLatin($0) }) {
+                if word.count == 1 || (transposed && word.allSatisfy { $0.isUppercase && isLatin($0) })
+                    || isProductOfTwo(word, followedBy: chars[j...]) {
                     // A variable, or a product of matrices (WWᵀ).
                     for ch in word { emit(italic(ch), 0) }
                 } else if isLatin(word[0]), word.dropFirst().allSatisfy(isLowerGreek) {
@@ -78,6 +82,15 @@ enum MathText {
             k += 1
         }
         return out
+    }
+
+    /// `Wz`, `Wẑ`, `Wzₗ`: a capital and a small Latin letter followed by a script, an operator, a closing bracket or
+    /// the end — the product W z of the lessons' `Wz + μ`, not a word (`In data`, `Of` are followed by a word).
+    static func isProductOfTwo(_ word: [Character], followedBy rest: ArraySlice<Character>) -> Bool {
+        guard word.count == 2, isLatin(word[0]), word[0].isUppercase, isLatin(word[1]), word[1].isLowercase else { return false }
+        guard let next = rest.first(where: { $0 != " " }) else { return true }
+        if script[rest.first!] != nil { return true }
+        return "+−-=),;|]".contains(next)
     }
 
     /// Whether a character is a letter (its first scalar; `x̂` counts, with its accent).

@@ -37,3 +37,30 @@ final class ResultSlots<T: Sendable>: Sendable {
     func set(_ i: Int, _ r: Result<T, ReportError>) { slots.withLock { $0[i] = r } }
     func get(_ i: Int) -> Result<T, ReportError>? { slots.withLock { $0[i] } }
 }
+
+/// Figures rendering on background threads while their lesson computes, by name (`FigureExport.run`).
+final class BackgroundRenders: Sendable {
+    typealias Images = (files: [(String, Data)], width: Double)
+    private let results = Mutex<[String: Result<Images, ReportError>]>([:])
+    private let group = DispatchGroup()
+
+    /// Renders `work` on a global queue under `name`.
+    func start(_ name: String, _ work: @escaping @Sendable () throws(ReportError) -> Images) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            let r: Result<Images, ReportError>
+            do throws(ReportError) { r = .success(try work()) } catch { r = .failure(error) }
+            results.withLock { $0[name] = r }
+            group.leave()
+        }
+    }
+
+    /// Waits for every render started.
+    func wait() { group.wait() }
+
+    /// The files of `name` (after `wait`), nil if it was not started; throws its rendering error.
+    func result(_ name: String) throws(ReportError) -> Images? {
+        guard let r = results.withLock({ $0[name] }) else { return nil }
+        return try r.get()
+    }
+}

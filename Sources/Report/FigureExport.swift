@@ -32,6 +32,13 @@ public struct FigureExport: Sendable {
     public var datasets: [DataCatalog.Entry]
     public var seed: UInt64
     public var scale: Double
+    /// `--data` (with `--labels`, `--standardize`), `--latent-dim` and `--quick`, as `build` takes them: given to the
+    /// lessons that declare them (`Lesson.acceptedOptions`), so the figures are the ones the pages show.
+    public var dataFile: URL? = nil
+    public var labelColumn: String? = nil
+    public var standardize = false
+    public var latentDimension: Int? = nil
+    public var quick = false
 
     public init(requests: [Request], outputDirectory: URL, formats: [ImageFormat], style: FigureStyle, width: Double?,
                 widthTeX: String?, height: Double?, lessonsDirectory: URL, datasets: [DataCatalog.Entry],
@@ -48,20 +55,39 @@ public struct FigureExport: Sendable {
     @discardableResult
     public func run(progress: ProgressReporter) throws(ReportError) -> [String] {
         let catalog = DataCatalog(root: lessonsDirectory, entries: datasets)
+        let userData = try dataFile.map { file throws(ReportError) in
+            try UserData.load(file, labelColumn: labelColumn, standardize: standardize)
+        }
         var files: [(String, Data)] = []
+        var rendered = 0
+        let renderStart = ContinuousClock.now
         for request in requests {
             let lesson = request.lesson
             let start = ContinuousClock.now
             let text = try LessonText.load(lessonsDirectory.appendingPathComponent(lesson.textFileName))
-            let context = LessonContext(lesson: lesson.slug, seed: seed, quick: false, data: catalog, userData: nil,
-                                        latentDimension: nil, progress: { _, _ in })
+            var context = LessonContext(lesson: lesson.slug, seed: seed, quick: quick, data: catalog,
+                                        userData: lesson.acceptedOptions.contains(.data) ? userData : nil,
+                                        latentDimension: lesson.acceptedOptions.contains(.latentDimension) ? latentDimension : nil,
+                                        progress: { _, _ in })
+            // Each wanted figure starts rendering on a background thread as soon as the lesson records it, while the
+            // lesson computes on (the digits' training, seconds long, comes after most figures of its lesson).
+            let renders = BackgroundRenders()
+            let wanted = Set(request.names)
+            context.figureRecorded = { [self] name, output in
+                guard wanted.isEmpty || wanted.contains(name) else { return }
+                let figure = Self.shown(output)
+                renders.start(name) { () throws(ReportError) in try self.images(lesson: lesson.slug, name: name, figure: figure) }
+            }
             let result: LessonResult
             do { result = try lesson.run(context) } catch let error as DataCatalogError {
+                renders.wait()
                 throw .data("the \(lesson.slug) lesson asked for data: \(error); pass --lessons with the folder that holds the lesson texts and their data")
             } catch {
+                renders.wait()
                 throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
             }
             progress.stage("\(lesson.slug): computed", duration: ContinuousClock.now - start)
+            renders.wait()
             let available = Array(result.figures.keys)
             for name in request.names where result.figures[name] == nil {
                 throw .unknownFigure(lesson: lesson.slug, name: name, available: available)
@@ -69,15 +95,18 @@ public struct FigureExport: Sendable {
             let captions = FigureSnippets.captions(in: text)
             let names = request.names.isEmpty ? available.sorted() : request.names
             for name in names {
-                let figure: FrozenFigure
-                switch result.figures[name]! {
-                case .single(let f): figure = f
-                case .frames(let frames, _): figure = frames[frames.count - 1]
+                // A figure the lesson returned without recording it (a lesson that records no observer) renders now.
+                let images: BackgroundRenders.Images
+                if let done = try renders.result(name) { images = done } else {
+                    images = try self.images(lesson: lesson.slug, name: name, figure: Self.shown(result.figures[name]!))
                 }
-                files += try self.files(lesson: lesson.slug, name: name, figure: figure,
-                                        caption: captions[name].map { FigureSnippets.Caption(markdown: $0, results: result.results) })
+                files += images.files
+                files += snippets(lesson: lesson.slug, name: name, width: images.width,
+                                  caption: captions[name].map { FigureSnippets.Caption(markdown: $0, results: result.results) })
+                rendered += 1
             }
         }
+        progress.stage("figures: \(rendered) rendered", duration: ContinuousClock.now - renderStart)
         let bib = lessonsDirectory.appendingPathComponent(Self.bibliographyName)
         if let data = FileManager.default.contents(atPath: bib.path) {
             files.append((Self.bibliographyName, data))
@@ -88,6 +117,14 @@ public struct FigureExport: Sendable {
         return files.map(\.0)
     }
 
+    /// The figure a lesson's output shows: the figure, or the last of its frames (as `LESSON/figures/NAME.*`).
+    static func shown(_ output: FigureOutput) -> FrozenFigure {
+        switch output {
+        case .single(let f): return f
+        case .frames(let frames, _): return frames[frames.count - 1]
+        }
+    }
+
     /// The figure as laid out for the notes: `width`/`height`/`style` applied (a figure keeps its own size when no
     /// width is given).
     public func prepared(_ figure: FrozenFigure) -> FrozenFigure {
@@ -95,8 +132,8 @@ public struct FigureExport: Sendable {
         return figure.resized(width: width ?? figure.width, height: height, style: style)
     }
 
-    /// The rendered files and snippets of one figure.
-    func files(lesson: String, name: String, figure original: FrozenFigure, caption: FigureSnippets.Caption?) throws(ReportError) -> [(String, Data)] {
+    /// The rendered files of one figure, and the width it was laid out at.
+    func images(lesson: String, name: String, figure original: FrozenFigure) throws(ReportError) -> (files: [(String, Data)], width: Double) {
         let figure = prepared(original)
         var out: [(String, Data)] = []
         for format in formats {
@@ -106,13 +143,19 @@ public struct FigureExport: Sendable {
                 throw .figure(lesson: lesson, name: name, reason: String(describing: error))
             }
         }
-        let widthTeX = self.widthTeX ?? "\(NumberText.short(figure.width))bp"
-        out.append(("\(lesson)/\(name).tex", Data(FigureSnippets.tex(lesson: lesson, name: name, graphic: "\(lesson)/\(name)",
-                                                                      widthTeX: widthTeX, caption: caption).utf8)))
+        return (out, figure.width)
+    }
+
+    /// `NAME.tex` and `NAME.md` of one figure laid out `width` points wide.
+    func snippets(lesson: String, name: String, width: Double, caption: FigureSnippets.Caption?) -> [(String, Data)] {
+        let widthTeX = self.widthTeX ?? "\(NumberText.short(width))bp"
         let image = formats.contains(.svg) ? "svg" : (formats.first ?? .png).fileExtension
-        out.append(("\(lesson)/\(name).md", Data(FigureSnippets.markdown(lesson: lesson, name: name, image: "\(name).\(image)",
-                                                                          caption: caption).utf8)))
-        return out
+        return [
+            ("\(lesson)/\(name).tex", Data(FigureSnippets.tex(lesson: lesson, name: name, graphic: "\(lesson)/\(name)",
+                                                              widthTeX: widthTeX, caption: caption).utf8)),
+            ("\(lesson)/\(name).md", Data(FigureSnippets.markdown(lesson: lesson, name: name, image: "\(name).\(image)",
+                                                                 caption: caption).utf8)),
+        ]
     }
 
     /// Writes every file (folders first); each file is replaced atomically.

@@ -95,7 +95,7 @@ public enum FigureSnippets {
         let marked = expanded(c, math: { $0.tex }, prose: { "\u{E010}" + $0.tex + "\u{E011}" })
         var out = ""
         var chars = Array(marked)[...]
-        var emphasis = false, bold = false
+        var emphasis = false, bold = false, quoteOpen = false
         while let ch = chars.first {
             chars = chars.dropFirst()
             switch ch {
@@ -117,6 +117,9 @@ public enum FigureSnippets {
                 while let m = chars.first, m != "`" { code.append(m); chars = chars.dropFirst() }
                 chars = chars.dropFirst()
                 out += "\\texttt{" + ValueText.texText(code) + "}"
+            case "\"":
+                // Straight double quotes as TeX's opening and closing ones (T1 would print two closing quotes).
+                out += quoteOpen ? "''" : "``"; quoteOpen.toggle()
             case "*", "_":
                 if chars.first == ch {
                     chars = chars.dropFirst()
@@ -125,7 +128,12 @@ public enum FigureSnippets {
                     out += emphasis ? "}" : "\\emph{"; emphasis.toggle()
                 }
             default:
-                if let command = proseSymbols[ch] { out += command } else { out += ValueText.texText(String(ch)) }
+                if let level = scripts[ch] {
+                    // A run of Unicode sub- or superscripts is one script: Φ⁻¹ → $\Phi^{-1}$, not a double superscript.
+                    var run = level.1
+                    while let next = chars.first, let s = scripts[next], s.0 == level.0 { run += s.1; chars = chars.dropFirst() }
+                    out += "$" + level.0 + "{" + run + "}$"
+                } else if let command = proseSymbols[ch] { out += command } else { out += ValueText.texText(String(ch)) }
             }
         }
         if emphasis { out += "}" }
@@ -134,6 +142,16 @@ public enum FigureSnippets {
         return out.replacingOccurrences(of: "$$", with: "")
     }
 
+    /// Unicode sub- and superscripts in prose: `^` or `_` and the TeX of the character.
+    static let scripts: [Character: (String, String)] = {
+        var t: [Character: (String, String)] = [:]
+        for (c, v) in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789") { t[c] = ("^", String(v)) }
+        for (c, v) in zip("₀₁₂₃₄₅₆₇₈₉", "0123456789") { t[c] = ("_", String(v)) }
+        for (c, v) in [("⁻", "-"), ("⁺", "+"), ("ᵀ", "\\top "), ("ᵈ", "d"), ("ᵏ", "k"), ("ⁿ", "n")] { t[Character(c)] = ("^", v) }
+        for (c, v) in [("ₙ", "n"), ("ᵢ", "i"), ("ⱼ", "j"), ("ₖ", "k")] { t[Character(c)] = ("_", v) }
+        return t
+    }()
+
     /// Unicode the lesson texts write in prose, as pdfLaTeX input.
     static let proseSymbols: [Character: String] = {
         var t: [Character: String] = ["−": "$-$", "×": "$\\times$", "≈": "$\\approx$", "≤": "$\\le$", "≥": "$\\ge$",
@@ -141,7 +159,9 @@ public enum FigureSnippets {
             "–": "--", "—": "---", "‖": "$\\|$", "≠": "$\\ne$", "∈": "$\\in$", "°": "$^\\circ$", "’": "'", "‘": "`",
             "“": "``", "”": "''", "²": "$^2$", "ᵀ": "$^\\top$", "₁": "$_1$", "₂": "$_2$", "ₙ": "$_n$", "%": "\\%",
             "\u{00A0}": "~", "√": "$\\surd$", "ᵢ": "$_i$", "ⱼ": "$_j$", "₃": "$_3$", "ₖ": "$_k$", "³": "$^3$",
-            "∫": "$\\int$", "∑": "$\\sum$", "⟂": "$\\perp$", "⁻": "$^{-}$", "¹": "$^1$", "ℓ": "$\\ell$"]
+            "∫": "$\\int$", "∑": "$\\sum$", "⟂": "$\\perp$", "⁻": "$^{-}$", "¹": "$^1$", "ℓ": "$\\ell$",
+            "ᵈ": "$^d$", "ᵏ": "$^k$", "ⁿ": "$^n$", "ẑ": "$\\hat{z}$", "x̂": "$\\hat{x}$", "ŷ": "$\\hat{y}$",
+            "p̂": "$\\hat{p}$"]
         let greek: [(Character, String)] = [("α", "alpha"), ("β", "beta"), ("γ", "gamma"), ("δ", "delta"), ("ε", "varepsilon"),
             ("θ", "theta"), ("λ", "lambda"), ("μ", "mu"), ("π", "pi"), ("ρ", "rho"), ("σ", "sigma"), ("τ", "tau"), ("φ", "varphi"),
             ("χ", "chi"), ("ω", "omega"), ("Σ", "Sigma"), ("Φ", "Phi"), ("Λ", "Lambda"), ("Δ", "Delta")]

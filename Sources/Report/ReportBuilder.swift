@@ -111,12 +111,7 @@ public struct ReportBuilder: Sendable {
         var userData: Dataset?
         if let file = options.dataFile {
             let start = ContinuousClock.now
-            do {
-                let loaded = try Dataset.load(csv: file, labelColumn: options.labelColumn)
-                userData = options.standardize ? try loaded.standardized() : loaded
-            } catch {
-                throw .data("cannot use --data \(file.path): \(error). Fix the file (a header row of column names, then one row of numbers per observation) or leave out --data")
-            }
+            userData = try UserData.load(file, labelColumn: options.labelColumn, standardize: options.standardize)
             if let user = userData {
                 progress.stage("data: \(user.name) \(user.values.rows)×\(user.values.columns)", duration: ContinuousClock.now - start)
             }

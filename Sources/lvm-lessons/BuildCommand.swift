@@ -34,27 +34,7 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var figureFiles: FigureFileOptions
 
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp("The seed of the random numbers (same seed, same bytes): a whole number 0 … 2⁶⁴ − 1.", valueName: "N"))
-    var seed: UInt64 = ToolInfo.defaultSeed
-
-    @Option(name: .customLong("data"), help: ArgumentHelp(BuildCommand.help(.data, "a CSV with a header row of column names, then numbers"), valueName: "FILE.csv"))
-    var dataPath: String?
-
-    @Option(name: .customLong("labels"), help: ArgumentHelp(
-        "With --data: the column that holds each row's class (names or integers). It colours the scatters and is left out of the numbers.",
-        valueName: "COLUMN"))
-    var labelColumn: String?
-
-    @Flag(name: .customLong("standardize"), help: "With --data: centre each column and divide it by its standard deviation (1/N), as scikit-learn's StandardScaler. Constant columns are refused.")
-    var standardize = false
-
-    @Option(name: .customLong("latent-dim"), help: ArgumentHelp(BuildCommand.help(.latentDimension, "1 ≤ q < number of columns"), valueName: "Q"))
-    var latentDimension: Int?
-
-    @Flag(help: "Fewer iterations and grid points: for tests and drafts.")
-    var quick = false
+    @OptionGroup var inputs: LessonInputOptions
 
     @OptionGroup var location: LessonsLocation
 
@@ -77,48 +57,11 @@ struct BuildCommand: ParsableCommand {
         guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("--out is empty. Give the folder to write the site into, e.g. --out output.")
         }
-        if let q = latentDimension {
-            guard q >= 1 else {
-                throw ValidationError("--latent-dim \(q): the latent dimension must be at least 1 (and less than the number of data columns).")
-            }
-            try requireATaker(of: .latentDimension)
-        }
-        if let dataPath {
-            let url = URL(fileURLWithPath: dataPath)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw ValidationError("--data \(dataPath): no such file. Pass a CSV file with a header row of column names, then one row of numbers per observation.")
-            }
-            guard FileManager.default.isReadableFile(atPath: url.path) else {
-                throw ValidationError("--data \(dataPath): the file cannot be read. Check its permissions.")
-            }
-            try requireATaker(of: .data)
-        }
-        if dataPath == nil, labelColumn != nil || standardize {
-            throw ValidationError("\(labelColumn != nil ? "--labels" : "--standardize") applies to your own data: add --data FILE.csv, or leave it out.")
-        }
-        if let labelColumn, labelColumn.isEmpty {
-            throw ValidationError("--labels is empty. Give the name of the column that holds the classes, as the CSV header spells it.")
-        }
+        try inputs.check(for: selectedLessons, add: "--lesson ")
         if singleFile && figureFiles.formats.contains(where: { $0 != .png }) {
             throw ValidationError("--single-file embeds the figures as PNG only; leave out --format (or build the SVG/PDF files without --single-file).")
         }
         _ = try location.resolve(holdingTextsOf: selectedLessons)
-    }
-
-    /// Throws unless one of the selected lessons declares `option` (`Lesson.acceptedOptions`); the message names the
-    /// lessons that do.
-    func requireATaker(of option: LessonOption) throws {
-        guard option.takers(in: selectedLessons).isEmpty else { return }
-        let takers = option.takers(in: LessonCatalog.all).map(\.slug)
-        switch takers.count {
-        case 0:
-            throw ValidationError("\(option.flag) applies to none of the lessons; leave it out.")
-        case 1:
-            throw ValidationError("\(option.flag) applies only to the \(takers[0]) lesson; add --lesson \(takers[0]) or leave out \(option.flag).")
-        default:
-            throw ValidationError("\(option.flag) applies only to the \(Self.both(takers)) lessons; add one of them with --lesson or leave out \(option.flag).")
-        }
     }
 
     func run() throws {
@@ -126,13 +69,13 @@ struct BuildCommand: ParsableCommand {
         var options = BuildOptions(
             lessons: selectedLessons,
             outputDirectory: URL(fileURLWithPath: out, relativeTo: cwd).standardizedFileURL,
-            formats: figureFiles.formats, seed: seed,
-            dataFile: dataPath.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL },
-            latentDimension: latentDimension, quick: quick, lessonsDirectory: try location.resolve(), datasets: LessonData.entries,
+            formats: figureFiles.formats, seed: inputs.seed,
+            dataFile: inputs.dataFile,
+            latentDimension: inputs.latentDimension, quick: inputs.quick, lessonsDirectory: try location.resolve(), datasets: LessonData.entries,
             scale: figureFiles.scale,
             force: force, protectedPaths: [cwd])
-        options.labelColumn = labelColumn
-        options.standardize = standardize
+        options.labelColumn = inputs.labelColumn
+        options.standardize = inputs.standardize
         options.singleFile = singleFile
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.

@@ -45,11 +45,13 @@ struct FiguresCommand: ParsableCommand {
         transform: ImageFormatList.init(parsing:))
     var formatLists: [ImageFormatList] = []
 
-    @Option(help: ArgumentHelp("PNG pixels per point (0 < N ≤ 8).", valueName: "N"))
-    var scale: Double = 4
+    @Option(help: ArgumentHelp("PNG pixels per point (0 < N ≤ 8): 2 is 144 dpi at the printed width, 4 is 288 dpi (slower; LaTeX includes the PDF).", valueName: "N"))
+    var scale: Double = 2
 
     @Option(name: .customLong("out"), help: ArgumentHelp("The folder to write into (files of the same names are replaced).", valueName: "DIR"))
     var out: String = "figures"
+
+    @OptionGroup var inputs: LessonInputOptions
 
     @OptionGroup var location: LessonsLocation
 
@@ -96,7 +98,7 @@ struct FiguresCommand: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try requests()
+        try inputs.check(for: try requests().map(\.lesson), add: "")
         _ = try Self.length(width, option: "--width")
         _ = try Self.length(height, option: "--height")
         guard fontSize.isFinite, fontSize >= FigureStyle.minimumAxisLabelSize, fontSize <= 30 else {
@@ -124,11 +126,16 @@ struct FiguresCommand: ParsableCommand {
         let w = try Self.length(width, option: "--width"), h = try Self.length(height, option: "--height")
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let outURL = URL(fileURLWithPath: out, relativeTo: cwd).standardizedFileURL
-        let export = FigureExport(
+        var export = FigureExport(
             requests: try requests(), outputDirectory: outURL, formats: formats, style: figureStyle,
             width: w?.points, widthTeX: w?.description, height: h?.points,
             lessonsDirectory: try location.resolve(holdingTextsOf: try requests().map(\.lesson)), datasets: LessonData.entries,
-            scale: scale)
+            seed: inputs.seed, scale: scale)
+        export.dataFile = inputs.dataFile
+        export.labelColumn = inputs.labelColumn
+        export.standardize = inputs.standardize
+        export.latentDimension = inputs.latentDimension
+        export.quick = inputs.quick
         do {
             let written = try export.run(progress: progress)
             progress.line("figures: \(written.count) files in \(outURL.path)")

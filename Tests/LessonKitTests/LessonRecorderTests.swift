@@ -1,5 +1,7 @@
+import Datasets
 import Foundation
 import LinearAlgebra
+import Synchronization
 import Plotting
 import Testing
 @testable import LessonKit
@@ -21,6 +23,24 @@ import Testing
         #expect(result.quantities["toy.mean.0"] == Quantity("μ₁"))
         #expect(result.quantities["toy.fit.iterations"]?.label == "EM iterations")
         #expect(result.quantities["raw"] == nil)
+    }
+
+    /// `LessonRecorder(observing:)` tells the context of each figure as it is recorded (a frame sequence and its
+    /// print version `NAME-steps`), so `lvm-lessons figures` can render it while the lesson computes on.
+    @Test func anObservingRecorderReportsEachFigureWhenRecorded() throws {
+        let seen = Mutex<[String]>([])
+        var context = LessonContext(lesson: "t", seed: 1, quick: true, data: DataCatalog(root: URL(fileURLWithPath: "/"), entries: []))
+        context.figureRecorded = { name, _ in seen.withLock { $0.append(name) } }
+        var page = LessonRecorder(observing: context)
+        page.figure("a", Figure(width: 100, height: 80))
+        #expect(seen.withLock { $0 } == ["a"], "before the lesson ends")
+        page.frames("b", [("1", Figure(width: 100, height: 80)), ("2", Figure(width: 100, height: 80))], steps: [0, 1], columns: 2,
+                    title: "B")
+        #expect(seen.withLock { $0 } == ["a", "b", "b-steps"])
+        #expect(Set(page.result.figures.keys) == ["a", "b", "b-steps"])
+        var quiet = LessonRecorder()
+        quiet.figure("c", Figure(width: 100, height: 80))
+        #expect(seen.withLock { $0 }.count == 3, "a recorder without a context tells nobody")
     }
 
     @Test func checksKeepBothSidesSortedByName() {

@@ -134,6 +134,22 @@ import Testing
         #expect(MathText.pieces("h") == [P(text: "ℎ", level: 0)])
     }
 
+    /// Regression: "each point's error" set the s after the apostrophe as a variable 𝑠.
+    @Test func anApostropheJoinsAWord() {
+        typealias P = MathText.Piece
+        #expect(MathText.pieces("point's error") == [P(text: "point's error", level: 0)])
+        #expect(MathText.pieces("Minka’s q") == [P(text: "Minka’s 𝑞", level: 0)])
+        #expect(MathText.pieces("x'") == [P(text: "𝑥'", level: 0)])
+    }
+
+    /// `Wz + μ` is the product W z, as `WWᵀ` is; `In data` and `Of` stay words.
+    @Test func aCapitalAndASmallLetterBeforeAnOperatorAreAProduct() {
+        typealias P = MathText.Piece
+        #expect(MathText.pieces("Wz + μ") == [P(text: "𝑊𝑧 + 𝜇", level: 0)])
+        #expect(MathText.pieces("N(x; Wzₗ + μ)") == [P(text: "𝑁(𝑥; 𝑊𝑧", level: 0), P(text: "𝑙", level: -1), P(text: " + 𝜇)", level: 0)])
+        #expect(MathText.pieces("In data space") == [P(text: "In data space", level: 0)])
+    }
+
     @Test func notesFiguresAreByteReproducible() throws {
         let a = Self.twoPanels().frozen().resized(width: Self.column.points, style: .notes())
         let b = Self.twoPanels().frozen().resized(width: Self.column.points, style: .notes())

@@ -1,5 +1,6 @@
 import Foundation
 import LessonKit
+import Plotting
 import Testing
 @testable import Report
 
@@ -19,6 +20,16 @@ import Testing
         #expect(tex.contains("\\label{fig:ppca-marginal-density}"))
         #expect(tex.contains("\\caption{The \\emph{fitted} density: $\\sigma^2 = 0.250$, $\\ell$ = $-3.5$ nats, 50 \\% of \\texttt{x\\_1} \\& $\\sigma$}"), "\(tex)")
         #expect(tex.contains("% Alt text: The fitted density: sigma^2 = 0.250, ℓ = −3.5 nats"), "\(tex)")
+    }
+
+    /// Regressions found by compiling every lesson's snippets: Φ⁻¹ gave a double superscript, ẑ and ᵈ are not
+    /// pdfLaTeX input.
+    @Test func unicodeScriptsAndAccentsBecomeTeX() {
+        func tex(_ markdown: String) -> String { FigureSnippets.tex(FigureSnippets.Caption(markdown: markdown, results: [:])) }
+        #expect(tex("z = Φ⁻¹(u)") == "z = $\\Phi^{-1}$(u)")
+        #expect(tex("Kᵈ nodes, ẑ and x̂ₙ") == "K$^{d}$ nodes, $\\hat{z}$ and $\\hat{x}_{n}$")
+        #expect(tex("σ² and WWᵀ") == "$\\sigma^{2}$ and WW$^{\\top }$")
+        #expect(tex("a \"scree\" plot") == "a ``scree'' plot")
     }
 
     @Test func markdownSnippetHasImageAltAndCaption() {
@@ -64,9 +75,9 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snippet-\(getpid())")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("ppca"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        // A one-page PDF to include.
-        let pdf = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 245 184]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-        try Data(pdf.utf8).write(to: folder.appendingPathComponent("ppca/marginal-density.pdf"))
+        // A one-page PDF to include (a real one: pdfTeX refuses a hand-written stub without a cross-reference table).
+        let pdf = try Figure(width: 245, height: 184).render(.pdf)
+        try Data(pdf).write(to: folder.appendingPathComponent("ppca/marginal-density.pdf"))
         let snippet = FigureSnippets.tex(lesson: "ppca", name: "marginal-density", graphic: "ppca/marginal-density",
                                          widthTeX: "246pt", caption: Self.caption)
         let document = "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\\usepackage{graphicx,amsmath,amssymb}\n\\DeclareUnicodeCharacter{2113}{$\\ell$}\n\\begin{document}\n\(snippet)\\end{document}\n"

@@ -26,7 +26,7 @@ public struct NonlinearLesson: Lesson {
         let (seed, quick, progress) = (context.seed, context.quick, context.progress)
         let digits = try context.data.dataset(.digits)
         let settings = quick ? NonlinearSettings.quick : .full
-        var page = LessonRecorder()
+        var page = LessonRecorder(observing: context)
 
         progress("nonlinear: toy curve (steps 1–4)", 0)
         let arc = try dataOnACurve(settings, seed: seed, &page)                                   // 1

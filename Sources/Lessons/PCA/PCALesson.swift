@@ -26,7 +26,7 @@ public struct PCALesson: Lesson {
         let data = dataSet.data
         guard data.dimension >= 2 else { throw PCALessonError.needsTwoColumns(file: data.name, columns: data.dimension) }
 
-        var page = LessonRecorder()
+        var page = LessonRecorder(observing: context)
         let cloud = Toy2D.standardCloud(seed: seed)  // (200, 2), its own stream, the same as PPCA's
         progress("PCA of the 2-D cloud", 0)
         let cloudPCA = try PCA(fitting: cloud)

@@ -29,7 +29,7 @@ public struct PPCALesson: Lesson {
                                     isUserData: context.userData != nil, latentDimension: context.latentDimension,
                                     quick: context.quick, cloud: Toy2D.standardCloud(seed: context.seed))  // (200, 2)
         let streams = PPCARandomStreams(seed: context.seed)
-        var page = LessonRecorder()
+        var page = LessonRecorder(observing: context)
         func step<T>(_ current: PPCAStep, _ body: () throws -> T) rethrows -> T {
             context.progress("ppca: " + current.rawValue, current.fractionDone)
             return try body()
