@@ -37,3 +37,13 @@ public struct FrozenAxes: Sendable {
         if yScale == .log10, let l = yLimits, l.lowerBound <= 0 { throw PlotError.invalidData("log y limits must be positive") }
     }
 }
+
+extension FrozenAxes {
+    /// Whether these axes show images (an image grid or a heatmap drawn as images) rather than a plot: their height
+    /// follows their tiles, not their width (a page that re-lays a figure out uses it).
+    public var showsImages: Bool { marks.contains { $0.isImageMode } }
+
+    /// Whether these axes show an image table: a grid whose captions label its columns (each digit's reconstructions
+    /// at q = 1, 2, 5 …), which keeps all its columns when the figure is re-laid out narrower (`FrozenFigure.resized`).
+    public var showsImageTable: Bool { marks.contains { ($0 as? ImageGridMark)?.isTable == true } }
+}

@@ -209,7 +209,8 @@ struct LessonMarkdown {
                     out += "\n\n" + placeholder(Self.tableHTML(table, name: name), block: true) + "\n\n"
                 } else {
                     let (path, style) = try parseValueReference(reference, line: line)
-                    out += placeholder("<span class=\"value\">" + (try valueHTML(path: path, style: style, line: line)) + "</span>")
+                    let text = try formatted(path: path, style: style, line: line)
+                    out += placeholder(text.spanHTML)
                 }
                 i = end + 2
             case "!" where next == "[":
@@ -271,10 +272,6 @@ struct LessonMarkdown {
             throw fail(line, "{{\(path)}} is a list or an object; refer to one element, e.g. {{\(path).0}}")
         }
         return text
-    }
-
-    private mutating func valueHTML(path: String, style: NumberStyle?, line: Int) throws(ReportError) -> String {
-        try formatted(path: path, style: style, line: line).html
     }
 
     /// Resolves `{{path}}` and `{{path|fmt}}` inside TeX into TeX numbers. Every `{{…}}` in math is a reference (an
@@ -386,12 +383,13 @@ struct LessonMarkdown {
         return (caption, target, close + 1)
     }
 
-    /// A table cell: text escaped as given, numbers formatted like `{{path|style}}` (real minus signs, `× 10ⁿ`).
+    /// A table cell: text escaped as given, numbers formatted like `{{path|style}}` (real minus signs, `× 10ⁿ`) in a
+    /// `<span class="value">`, which never wraps (the table scrolls sideways instead).
     static func cellHTML(_ cell: TableCell) -> String {
         switch cell {
         case .text(let text): return Escaping.html(text)
-        case .number(let x, let style): return ValueFormatter.format(x, style: style).html
-        case .integer(let i): return ValueFormatter.format(integer: i).html
+        case .number(let x, let style): return ValueText(ValueFormatter.format(x, style: style)).spanHTML
+        case .integer(let i): return ValueText(ValueFormatter.format(integer: i)).spanHTML
         }
     }
 
@@ -406,7 +404,10 @@ struct LessonMarkdown {
         html += ">"
         html += "<thead><tr>" + table.columns.map { "<th scope=\"col\">\(Escaping.html($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
-            html += "<tr>" + row.map { "<td>\(cellHTML($0))</td>" }.joined() + "</tr>"
+            html += "<tr>" + row.map { cell in
+                if case .text = cell { return "<td>\(cellHTML(cell))</td>" }
+                return "<td class=\"num\">\(cellHTML(cell))</td>"
+            }.joined() + "</tr>"
         }
         return html + "</tbody></table></div>"
     }
@@ -434,6 +435,13 @@ struct ValueText {
     var html: String
     var tex: String
     var plain: String
+    /// Whether it is a number (else text: a string, yes/no, or — for null).
+    var isNumber = false
+
+    /// The HTML of the value in running text, a table or the numbers panel: `<span class="value">` for a number (the
+    /// style sheet keeps it on one line: a number never breaks between its digits, its sign or its `× 10ⁿ`), and
+    /// `<span class="value text">` for text, which may wrap like any words.
+    var spanHTML: String { "<span class=\"value\(isNumber ? "" : " text")\">" + html + "</span>" }
 
     init?(_ value: JSONValue, style: NumberStyle?) {
         switch value {
@@ -455,6 +463,7 @@ struct ValueText {
 
     init(_ f: FormattedNumber) {
         self.init(html: f.html, tex: f.tex, plain: f.plain)
+        isNumber = true
     }
 
     init(html: String, tex: String, plain: String) {

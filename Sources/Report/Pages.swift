@@ -19,6 +19,24 @@ struct RenderedFigure: Sendable {
     var printVersion: String?
     /// The lesson's slug, for the command that makes the formats not written (`lvm-lessons figures LESSON/NAME`).
     var lesson = ""
+    /// The size in points of the phone version (`NarrowFigure`), when the figure has one.
+    var narrow: (width: Double, height: Double)? = nil
+    /// The figure's title: set as text above the phone version, which has none.
+    var title: String? = nil
+    /// Whether a phone shows the figure at its nominal size, panning sideways (`NarrowFigure.PhoneLayout.pans`).
+    var pans = false
+
+    /// `<figure>`'s opening tag and, for a figure with a phone version, its title as text (shown on phones only).
+    var openingHTML: String {
+        let classes = "figure" + (kindIsFrames ? " frames" : "") + (pans ? " pans" : "")
+        var html = "<figure class=\"\(classes)\" id=\"figure-\(Escaping.attribute(name))\">"
+        if narrow != nil, let title, !title.isEmpty {
+            html += "\n<p class=\"figure-title\" aria-hidden=\"true\">\(Escaping.html(title))</p>"
+        }
+        return html
+    }
+
+    private var kindIsFrames: Bool { if case .frames = kind { return true } else { return false } }
 
     /// The formats a build did not write are made on demand, in well under a second, by `lvm-lessons figures`: the
     /// figure's downloads say how (for notes: Latin Modern, no title, the width of the document).
@@ -79,12 +97,7 @@ struct LessonPage {
         var numbers: [NumberRow]
     }
 
-    struct NumberRow {
-        var label: String
-        var valueHTML: String
-        var convention: String?
-        var path: String
-    }
+    typealias NumberRow = NumbersPanel.Row
 
     struct Neighbour {
         var title: String
@@ -114,7 +127,7 @@ struct LessonPage {
             main += "<p class=\"step-count\">Step \(i + 1) of \(steps.count)</p>\n"
             main += "<h2 id=\"step-\(i + 1)-title\">\(step.titleHTML)</h2>\n"
             main += step.bodyHTML
-            if !step.numbers.isEmpty { main += numbersPanel(step.numbers) }
+            if !step.numbers.isEmpty { main += NumbersPanel(rows: step.numbers, step: i + 1).html() }
             main += "</section>\n"
         }
         main += """
@@ -136,38 +149,44 @@ struct LessonPage {
             homeHref: inline == nil ? "../index.html" : "index.html", katex: katex, main: main, inline: inline)
     }
 
-    private func numbersPanel(_ rows: [NumberRow]) -> String {
-        var html = "<aside class=\"numbers\" aria-label=\"Numbers in this step\">\n<h3>Numbers in this step</h3>\n<table>\n"
-        html += "<thead><tr><th scope=\"col\">quantity</th><th scope=\"col\">value</th><th scope=\"col\">convention</th></tr></thead>\n<tbody>\n"
-        for row in rows {
-            html += "<tr><td>\(Escaping.html(row.label)) <code class=\"key\">\(Escaping.html(row.path))</code></td>"
-            html += "<td class=\"num\">\(row.valueHTML)</td><td>\(Escaping.html(row.convention ?? ""))</td></tr>\n"
-        }
-        return html + "</tbody>\n</table>\n</aside>\n"
-    }
-
     /// The HTML of a figure reference: the image with its size, the caption, and links to every file written.
     /// CSS pixels per figure point on the page. A CSS px is 1/96 in and a point 1/72 in, so 1.25 shows a figure a bit
     /// smaller than its print size but large enough that 9 pt text reads as ≈ 11 px on a laptop; a 640 pt (slide) figure
     /// is then 800 px, inside the 52rem (832 px) text column. The CSS caps every image at the column width (phones), and
-    /// the PNGs are written at scale 2 by default, so they stay sharp. A click opens the PNG at full size.
+    /// the PNGs are written at scale 2 by default, so they stay sharp. A click opens the PNG at full size. On phones a
+    /// figure with a phone version (`NarrowFigure`) shows that instead, through `<picture>`.
     static let cssPixelsPerPoint = 1.25
+
+    /// `width="…" height="…"` in CSS px for a size in points.
+    static func sizeAttributes(width: Double, height: Double) -> String {
+        "width=\"\(Int((width * cssPixelsPerPoint).rounded()))\" height=\"\(Int((height * cssPixelsPerPoint).rounded()))\""
+    }
+
+    /// The image of a figure: an `<img>` at its nominal size, inside a `<picture>` whose `<source>` serves the phone
+    /// version (`narrowSrc`) on narrow screens. Both carry their width in points and the size of their smallest text
+    /// (`data-width-pt`, `data-text-pt`), which the page's self-test turns into CSS px.
+    static func pictureHTML(_ figure: RenderedFigure, src: String, narrowSrc: String?, alt: String) -> String {
+        let text = "data-text-pt=\"\(NumberText.short(NarrowFigure.smallestTextPoints))\""
+        let img = "<img src=\"\(Escaping.attribute(src))\" alt=\"\(alt)\" \(sizeAttributes(width: figure.width, height: figure.height)) data-width-pt=\"\(NumberText.short(figure.width))\" \(text)>"
+        guard let narrow = figure.narrow, let narrowSrc else { return img }
+        return "<picture><source media=\"\(NarrowFigure.mediaQuery)\" srcset=\"\(Escaping.attribute(narrowSrc))\" \(sizeAttributes(width: narrow.width, height: narrow.height)) data-width-pt=\"\(NumberText.short(narrow.width))\" \(text)>"
+            + img + "</picture>"
+    }
 
     ///
     /// With `image` (`--single-file`), every image is the `data:` URL it returns for a path relative to the lesson
     /// folder; the image is then no link and there are no file links (the page is the only file).
     static func figureHTML(_ figure: RenderedFigure, captionHTML: String, captionText: String, image: ((String) -> String)? = nil) -> String {
         let name = Escaping.attribute(figure.name)
-        let w = Int((figure.width * cssPixelsPerPoint).rounded()), h = Int((figure.height * cssPixelsPerPoint).rounded())
-        let size = "width=\"\(w)\" height=\"\(h)\""
         let alt = Escaping.attribute(captionText.isEmpty ? figure.name : captionText)
-        if let image { return embeddedFigureHTML(figure, captionHTML: captionHTML, alt: alt, size: size, image: image) }
+        if let image { return embeddedFigureHTML(figure, captionHTML: captionHTML, alt: alt, image: image) }
         switch figure.kind {
         case .single:
             let links = figure.formats.map { "<a href=\"figures/\(name).\($0.fileExtension)\">\($0.rawValue.uppercased())</a>" }
+            let picture = pictureHTML(figure, src: "figures/\(figure.name).png", narrowSrc: NarrowFigure.figurePath(figure.name), alt: alt)
             return """
-            <figure class="figure" id="figure-\(name)">
-            <a class="figure-image" href="figures/\(name).png" title="Open the full-size PNG"><img src="figures/\(name).png" alt="\(alt)" \(size)></a>
+            \(figure.openingHTML)
+            <a class="figure-image" href="figures/\(name).png" title="Open the full-size PNG">\(picture)</a>
             <figcaption><span class="caption">\(captionHTML)</span> <span class="downloads">\(links.joined(separator: " · "))\(figure.onDemandHTML)</span></figcaption>
             </figure>
             """
@@ -180,11 +199,13 @@ struct LessonPage {
             } ?? ""
             var items = ""
             for (path, label) in zip(paths, labels) {
-                items += "<li data-src=\"\(Escaping.attribute(path))\">\(Escaping.html(label))</li>"
+                let narrow = figure.narrow == nil ? "" : " data-narrow-src=\"\(Escaping.attribute(NarrowFigure.framePath(path)))\""
+                items += "<li data-src=\"\(Escaping.attribute(path))\"\(narrow)>\(Escaping.html(label))</li>"
             }
+            let picture = pictureHTML(figure, src: paths[0], narrowSrc: NarrowFigure.framePath(paths[0]), alt: alt)
             return """
-            <figure class="figure frames" id="figure-\(name)">
-            <a class="figure-image" href="\(Escaping.attribute(paths[0]))" title="Open this frame's full-size PNG"><img src="\(Escaping.attribute(paths[0]))" alt="\(alt)" \(size)></a>
+            \(figure.openingHTML)
+            <a class="figure-image" href="\(Escaping.attribute(paths[0]))" title="Open this frame's full-size PNG">\(picture)</a>
             <div class="frame-controls">
             <button type="button" class="play" aria-label="Play the frames">▶ Play</button>
             <input type="range" min="1" max="\(count)" value="1" step="1" aria-label="Frame">
@@ -200,13 +221,14 @@ struct LessonPage {
 
 extension LessonPage {
     /// A figure of a `--single-file` page: the image as a `data:` URL (for frames, every frame's), no file links.
-    static func embeddedFigureHTML(_ figure: RenderedFigure, captionHTML: String, alt: String, size: String, image: (String) -> String) -> String {
+    static func embeddedFigureHTML(_ figure: RenderedFigure, captionHTML: String, alt: String, image: (String) -> String) -> String {
         let name = Escaping.attribute(figure.name)
         switch figure.kind {
         case .single:
+            let picture = pictureHTML(figure, src: image("figures/\(figure.name).png"), narrowSrc: image(NarrowFigure.figurePath(figure.name)), alt: alt)
             return """
-            <figure class="figure" id="figure-\(name)">
-            <div class="figure-image embedded"><img src="\(Escaping.attribute(image("figures/\(figure.name).png")))" alt="\(alt)" \(size)></div>
+            \(figure.openingHTML)
+            <div class="figure-image embedded">\(picture)</div>
             <figcaption><span class="caption">\(captionHTML)</span></figcaption>
             </figure>
             """
@@ -214,11 +236,13 @@ extension LessonPage {
             let count = paths.count
             var items = ""
             for (path, label) in zip(paths, labels) {
-                items += "<li data-src=\"\(Escaping.attribute(image(path)))\">\(Escaping.html(label))</li>"
+                let narrow = figure.narrow == nil ? "" : " data-narrow-src=\"\(Escaping.attribute(image(NarrowFigure.framePath(path))))\""
+                items += "<li data-src=\"\(Escaping.attribute(image(path)))\"\(narrow)>\(Escaping.html(label))</li>"
             }
+            let picture = pictureHTML(figure, src: image(paths[0]), narrowSrc: image(NarrowFigure.framePath(paths[0])), alt: alt)
             return """
-            <figure class="figure frames" id="figure-\(name)">
-            <div class="figure-image embedded"><img src="\(Escaping.attribute(image(paths[0])))" alt="\(alt)" \(size)></div>
+            \(figure.openingHTML)
+            <div class="figure-image embedded">\(picture)</div>
             <div class="frame-controls">
             <button type="button" class="play" aria-label="Play the frames">▶ Play</button>
             <input type="range" min="1" max="\(count)" value="1" step="1" aria-label="Frame">
@@ -315,7 +339,7 @@ extension ReportBuilder {
                     progress.warning("\(item.text.fileName): {{\(used.path)}} has no Quantity (label and convention) in the \(item.lesson.slug) lesson's results; its panel shows the key")
                 }
                 let value = ValueText(result.results.isEmpty ? .null : (JSONValue.object(result.results).value(at: used.path) ?? .null), style: used.style)
-                rows.append(LessonPage.NumberRow(label: quantity?.label ?? used.path, valueHTML: value?.html ?? "", convention: quantity?.convention, path: used.path))
+                rows.append(LessonPage.NumberRow(label: quantity?.label ?? used.path, valueHTML: value?.spanHTML ?? "", convention: quantity?.convention, path: used.path))
             }
             steps.append(LessonPage.Step(titleHTML: title, bodyHTML: body, numbers: rows))
         }
@@ -331,7 +355,9 @@ extension ReportBuilder {
         ).html()
     }
 
-    /// The quantity of `path`, or of its longest prefix (`eigenvalues` for `eigenvalues.0`, shown with the index).
+    /// The quantity of `path`, or of its longest prefix (`eigenvalues` for `eigenvalues.0`), labelled for a reader:
+    /// indices counted from 1 and names with spaces for underscores (`eigenvalues.1` → "eigenvalue λ (no. 2)",
+    /// `probes.0.log_px` → "… (no. 1, log px)"); the key itself is behind the panel's "show keys".
     static func quantity(for path: String, in quantities: [String: Quantity]) -> Quantity? {
         if let q = quantities[path] { return q }
         var parts = path.split(separator: ".").map(String.init)
@@ -339,7 +365,10 @@ extension ReportBuilder {
         while parts.count > 1 {
             suffix.insert(parts.removeLast(), at: 0)
             if var q = quantities[parts.joined(separator: ".")] {
-                q.label += " [" + suffix.joined(separator: ", ") + "]"
+                let readable = suffix.map { part in
+                    Int(part).map { "no. \($0 + 1)" } ?? part.replacingOccurrences(of: "_", with: " ")
+                }
+                q.label += " (" + readable.joined(separator: ", ") + ")"
                 return q
             }
         }

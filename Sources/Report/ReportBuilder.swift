@@ -288,11 +288,14 @@ public struct ReportBuilder: Sendable {
         switch output {
         case .single(let figure):
             return RenderedFigure(name: name, kind: .single, formats: options.formats, width: figure.width, height: figure.height,
-                                  lesson: lessonSlug)
+                                  lesson: lessonSlug, narrow: NarrowFigure.variant(of: figure).map { ($0.width, $0.height) },
+                                  title: figure.title, pans: NarrowFigure.layout(of: figure) == .pans)
         case let .frames(frames, labels):
             let paths = frames.indices.map { Self.framePath(name, index: $0, count: frames.count) }
             return RenderedFigure(name: name, kind: .frames(paths: paths, labels: labels), formats: options.formats,
-                                  width: frames[0].width, height: frames[0].height, lesson: lessonSlug)
+                                  width: frames[0].width, height: frames[0].height, lesson: lessonSlug,
+                                  narrow: NarrowFigure.variant(of: frames[0]).map { ($0.width, $0.height) },
+                                  title: frames[0].title, pans: NarrowFigure.layout(of: frames[0]) == .pans)
         }
     }
 
@@ -310,9 +313,10 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The render jobs of one lesson: `LESSON/figures/NAME.EXT` for each format (for frames: the last frame), and
-    /// `LESSON/frames/NAME/NNN.png` for each frame; one job per figure object, in the order of the figure names.
-    /// With `--single-file`: the PNGs the page shows only (no copy of the last frame), frames at
-    /// `singleFileFrameScale`.
+    /// `LESSON/frames/NAME/NNN.png` for each frame; one job per figure object, in the order of the figure names, each
+    /// followed by the job of its phone version when it has one (`NarrowFigure`: `LESSON/figures/narrow/NAME.png`,
+    /// `LESSON/frames/NAME/narrow/NNN.png`, PNG only). With `--single-file`: the PNGs the page shows only (no copy of
+    /// the last frame), frames at `singleFileFrameScale`.
     func renderJobs(_ item: ComputedLesson) -> [RenderJob] {
         let slug = item.lesson.slug
         let single = options.singleFile
@@ -323,6 +327,10 @@ public struct ReportBuilder: Sendable {
             case .single(let figure):
                 jobs.append(RenderJob(lesson: slug, name: name, figure: figure,
                                       outputs: options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }, scale: options.scale))
+                if let narrow = NarrowFigure.variant(of: figure) {
+                    jobs.append(RenderJob(lesson: slug, name: name, figure: narrow,
+                                          outputs: [("\(slug)/" + NarrowFigure.figurePath(name), .png)], scale: options.scale))
+                }
             case .frames(let frames, _):
                 for (i, frame) in frames.enumerated() {
                     var outputs = [("\(slug)/" + Self.framePath(name, index: i, count: frames.count), ImageFormat.png)]
@@ -330,6 +338,10 @@ public struct ReportBuilder: Sendable {
                         outputs += options.formats.map { ("\(slug)/figures/\(name).\($0.fileExtension)", $0) }
                     }
                     jobs.append(RenderJob(lesson: slug, name: name, figure: frame, outputs: outputs, scale: frameScale))
+                    if let narrow = NarrowFigure.variant(of: frame) {
+                        let path = NarrowFigure.framePath(Self.framePath(name, index: i, count: frames.count))
+                        jobs.append(RenderJob(lesson: slug, name: name, figure: narrow, outputs: [("\(slug)/" + path, .png)], scale: frameScale))
+                    }
                 }
             }
         }

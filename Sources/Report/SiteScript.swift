@@ -8,9 +8,13 @@
 /// - Wide display equations and tables scroll sideways; those that do get the class `overflows` and a small
 ///   "scroll sideways" hint after them (checked when a step is shown, on load and on resize).
 /// - Frames: a range input and a Play/Pause button step through `figure.frames`.
+/// - Numbers panels (`details.numbers-panel`): folded on phones (≤ 600 px) when the page loads, opened for printing.
 /// - Self-test: with `?selftest` in the URL (or the fragment `#selftest`) the page checks itself after loading — every
-///   math span rendered by KaTeX, no `katex-error`, no raw `$` in the text, the navigation reaches the last step,
-///   no step wider than the window, every image and every frame loaded — and writes the result into `<pre id="selftest" data-status="pass|fail">`.
+///   math span rendered by KaTeX, no `katex-error`, no raw `$` in the text, the numbers panels folded on a phone and
+///   open elsewhere, then for each step shown by the navigation: no step wider than the window, none taller than
+///   4,000 px on a 1,280 px screen, no number (`.value` not `.text`) on more than one line, no display equation wider
+///   than its box, figure text (`data-text-pt` at the width shown) at least 8 CSS px — the navigation reaches the
+///   last step, every image and every frame loaded — and writes the result into `<pre id="selftest" data-status="pass|fail">`.
 enum SiteScript {
     static let js = #"""
 (function () {
@@ -37,7 +41,7 @@ enum SiteScript {
 
   // ---- Wide equations and tables: a hint when they scroll sideways (the CSS adds edge shadows) --------------
   function markOverflow() {
-    each(doc.querySelectorAll(".math.display, .table-wrap"), function (el) {
+    each(doc.querySelectorAll(".math.display, .table-wrap, figure.pans .figure-image"), function (el) {
       if (el.clientWidth === 0) { return; }                       // in a hidden step: checked when it is shown
       var wide = el.scrollWidth > el.clientWidth + 1;
       el.classList.toggle("overflows", wide);
@@ -121,6 +125,20 @@ enum SiteScript {
   var list = doc.querySelector(".step-list");
   if (list && window.matchMedia && !window.matchMedia("(min-width: 64rem)").matches) { list.open = false; }
 
+  // The numbers panels are <details>, open in the HTML (no script, print); on a phone they start folded so the step
+  // comes first. Printing opens them all, and afterwards they are as the reader left them.
+  var phone = !!(window.matchMedia && window.matchMedia("(max-width: 600px)").matches);
+  var panels = Array.prototype.slice.call(doc.querySelectorAll("details.numbers-panel"));
+  if (phone) { each(panels, function (d) { d.open = false; }); }
+  var openBeforePrint = null;
+  window.addEventListener("beforeprint", function () {
+    openBeforePrint = panels.map(function (d) { return d.open; });
+    each(panels, function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    if (openBeforePrint) { each(panels, function (d, k) { d.open = openBeforePrint[k]; }); openBeforePrint = null; }
+  });
+
   // ---- Frame sliders ----------------------------------------------------------------------------------------
   each(doc.querySelectorAll("figure.frames"), function (fig) {
     var img = fig.querySelector("img");
@@ -129,6 +147,7 @@ enum SiteScript {
     var button = fig.querySelector("button.play");
     var link = fig.querySelector("a.frame-link");
     var imageLink = fig.querySelector("a.figure-image");
+    var narrowSource = fig.querySelector("picture source");
     var items = fig.querySelectorAll(".frame-labels li");
     var count = items.length;
     var timer = null;
@@ -137,6 +156,8 @@ enum SiteScript {
       range.value = String(n);
       var src = items[n - 1].getAttribute("data-src");
       img.setAttribute("src", src);
+      var narrowSrc = items[n - 1].getAttribute("data-narrow-src");
+      if (narrowSource && narrowSrc) { narrowSource.setAttribute("srcset", narrowSrc); }
       if (link) { link.setAttribute("href", src); }
       if (imageLink) { imageLink.setAttribute("href", src); }
       label.textContent = items[n - 1].textContent + " (" + n + "/" + count + ")";
@@ -202,15 +223,60 @@ enum SiteScript {
     function checkWidth(where) {
       var el = doc.documentElement;
       if (el.scrollWidth > el.clientWidth + 1) {
-        problems.push(where + " is wider than the window (" + el.scrollWidth + " px > " + el.clientWidth + " px)");
+        // Name the outermost elements that stick out, so that the failure says what to fix.
+        var out = [];
+        each(doc.querySelectorAll("body *"), function (e) {
+          if (out.length >= 3 || e.closest("#selftest")) { return; }
+          var r = e.getBoundingClientRect();
+          if (r.width > 0 && r.right > el.clientWidth + 1 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > el.clientWidth + 1)) {
+            out.push(e.tagName.toLowerCase() + (e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : "") + " to " + Math.round(r.right) + " px");
+          }
+        });
+        problems.push(where + " is wider than the window (" + el.scrollWidth + " px > " + el.clientWidth + " px): " + out.join(", "));
       }
+    }
+    // The numbers panels start folded on a phone and open elsewhere; then all are opened for the checks below.
+    each(panels, function (d, k) {
+      if (d.open === phone) {
+        problems.push("numbers panel " + (k + 1) + " starts " + (phone ? "open on a phone" : "folded on a wide screen"));
+      }
+      d.open = true;
+    });
+    // What a reader sees of one step: at most maxStepHeight px tall on a 1280 px screen; no number broken over two
+    // lines (a value is one inline box on one line); no display equation wider than its box (it would need sideways
+    // scrolling); figure text at least minTextPx CSS px (the image shown, phone version or not, at its shown width).
+    var maxStepHeight = 4000, minTextPx = 8;
+    function checkStep(where, step) {
+      checkWidth(where);
+      var height = step.getBoundingClientRect().height;
+      if (window.innerWidth >= 1280 && height > maxStepHeight) {
+        problems.push(where + " is " + Math.round(height) + " px tall (at most " + maxStepHeight + " px at " + window.innerWidth + " px wide)");
+      }
+      each(step.querySelectorAll(".value:not(.text)"), function (v) {
+        var lines = v.getClientRects().length;
+        if (lines > 1) { problems.push(where + ": the number \u201c" + v.textContent + "\u201d wraps over " + lines + " lines"); }
+      });
+      each(step.querySelectorAll(".math.display"), function (m) {
+        if (m.clientWidth > 0 && m.scrollWidth > m.clientWidth + 1) {
+          problems.push(where + ": display equation wider than its box (" + m.scrollWidth + " px > " + m.clientWidth + " px): " + (m.getAttribute("data-tex") || "").slice(0, 60));
+        }
+      });
+      each(step.querySelectorAll("figure img[data-width-pt]"), function (img) {
+        var shownBy = img, source = img.parentNode.tagName === "PICTURE" ? img.parentNode.querySelector("source") : null;
+        if (source && window.matchMedia(source.getAttribute("media")).matches) { shownBy = source; }
+        var width = img.getBoundingClientRect().width;
+        var px = parseFloat(shownBy.getAttribute("data-text-pt")) * width / parseFloat(shownBy.getAttribute("data-width-pt"));
+        if (width > 0 && px < minTextPx - 0.05) {
+          problems.push(where + ": text of " + (img.getAttribute("src") || "").slice(0, 60) + " is " + px.toFixed(1) + " px (at least " + minTextPx + ")");
+        }
+      });
     }
     var reached = 0;
     if (!steps.length) { checkWidth("the page"); }
     if (steps.length) {
       go(0);
-      checkWidth("step 1");
-      for (var k = 1; k < steps.length; k++) { if (nextButton) { nextButton.click(); checkWidth("step " + (current + 1)); } }
+      checkStep("step 1", steps[0]);
+      for (var k = 1; k < steps.length; k++) { if (nextButton) { nextButton.click(); checkStep("step " + (current + 1), steps[current]); } }
       reached = current + 1;
       var visible = steps.filter(function (s) { return s.offsetParent !== null; });
       if (reached !== steps.length) { problems.push("navigation stopped at step " + reached + " of " + steps.length); }
@@ -235,8 +301,16 @@ enum SiteScript {
       out.setAttribute("data-math", maths.length + "/" + rendered);
       out.setAttribute("data-steps", reached + "/" + steps.length);
       out.setAttribute("data-images", images.length + "+" + probes.length);
+      out.setAttribute("data-width", String(window.innerWidth));
       out.textContent = problems.join("\n");
       doc.body.appendChild(out);
+      // Inside a frame (scripts/browser-test shows a phone-sized page in a 390 px <iframe>, since headless Chromium's
+      // window is at least 500 px wide), the verdict also goes to the page around it.
+      if (window.parent && window.parent !== window) {
+        var verdict = {};
+        each(out.attributes, function (a) { verdict[a.name] = a.value; });
+        window.parent.postMessage({ selftest: verdict, text: out.textContent }, "*");
+      }
     });
   }
 

@@ -52,6 +52,9 @@ main { max-width: 52rem; margin: 0 auto; padding-bottom: 4.5rem; }
 figure { margin: 1.5rem 0; }
 figure .figure-image { display: block; width: fit-content; max-width: 100%; cursor: zoom-in; }
 figure .figure-image.embedded { cursor: auto; }
+figure picture { display: contents; }
+/* The title of a figure with a phone version: the phone image has none (it would end in "…"), so it is text here. */
+.figure-title { display: none; margin: 0 0 0.35rem; font-weight: 650; font-size: 0.95rem; line-height: 1.35; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 figcaption { color: var(--muted); font-size: 0.92rem; margin-top: 0.4rem; }
 figcaption .caption { color: var(--text); }
@@ -61,15 +64,26 @@ figcaption .caption { color: var(--text); }
 .frame-controls { display: flex; align-items: center; gap: 0.75rem; margin-top: 0.5rem; flex-wrap: wrap; }
 .frame-controls input[type=range] { flex: 1 1 12rem; min-width: 8rem; accent-color: var(--accent); }
 .frame-label { font-variant-numeric: tabular-nums; color: var(--muted); font-size: 0.92rem; }
-.numbers { background: var(--panel); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 1rem 0.75rem; margin: 1.5rem 0; }
-.numbers h3 { margin: 0.25rem 0 0.5rem; font-size: 1rem; }
-.numbers { overflow-x: auto; }
+.numbers { background: var(--panel); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 1rem 0.6rem; margin: 1.5rem 0; }
+.numbers summary { cursor: pointer; }
+.numbers summary h3 { display: inline; margin: 0; font-size: 1rem; }
+.numbers summary .count { color: var(--muted); font-weight: 400; }
+.numbers .conventions { font-size: 0.88rem; margin: 0.5rem 0 0.2rem; }
+.numbers .conventions-title { font-weight: 600; color: var(--muted); }
+.numbers .marker { display: inline-block; min-width: 1.35em; padding: 0 0.3em; border: 1px solid var(--accent); border-radius: 0.7em;
+  color: var(--accent); background: var(--bg); font-size: 0.78em; font-weight: 600; line-height: 1.35; text-align: center; }
+.numbers .show-keys { margin: 0.35rem 0.3rem 0.35rem 0; vertical-align: middle; accent-color: var(--accent); }
+.numbers .key-toggle { font-size: 0.82rem; color: var(--muted); cursor: pointer; vertical-align: middle; }
+.numbers-table { overflow-x: auto; }
 .numbers table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
-.numbers td { overflow-wrap: anywhere; }
 .numbers th, .numbers td { text-align: left; padding: 0.3rem 0.5rem 0.3rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 .numbers th { color: var(--muted); font-weight: 600; }
-.numbers .key { color: var(--muted); font-size: 0.8em; }
+/* The results.json key of each value, shown by the panel's checkbox (no script needed). */
+.numbers .key { display: none; color: var(--muted); font-size: 0.8em; overflow-wrap: anywhere; }
+.numbers .show-keys:checked ~ .numbers-table .key { display: block; }
+/* A number never breaks: not between its digits, its sign or its "× 10ⁿ" (tables scroll sideways instead). */
 .num, .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.value.text { white-space: normal; }
 .table-wrap, .math.display { overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; scrollbar-color: #9aa4ae transparent;
   /* Scroll shadows: a fade at an edge where more content is hidden (white covers, attached to the content, move away). */
   background: linear-gradient(to right, var(--bg) 30%, rgba(255, 255, 255, 0)) left / 2.5rem 100% no-repeat local,
@@ -109,10 +123,16 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   h1 { font-size: 1.6rem; }
   h2 { font-size: 1.3rem; }
   .layout, .index-main { padding: 0 0.9rem; }
-  .numbers td .key { display: block; }
-  .numbers .num { white-space: normal; }
   .numbers th:last-child, .numbers td:last-child { min-width: 6rem; }
   .math.display .katex-display, .math.display > .katex { font-size: 0.92em; }
+}
+@media (max-width: 600px) {
+  .figure-title { display: block; }
+  /* The file links may wrap between links (on one line they overflow a 390 px phone). */
+  .downloads { white-space: normal; margin-left: 0.3rem; }
+  /* A figure whose columns cannot re-flow keeps its size and pans sideways inside its box. */
+  figure.pans .figure-image { overflow-x: auto; }
+  figure.pans img { max-width: none; }
 }
 /* Dark mode follows the reader's system setting. The figures keep their own colours on a light card: they are the
    same PNG, SVG and PDF files that go into course notes and onto paper (drawn for white), so one set of files serves
@@ -139,7 +159,7 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
 @media print {
   :root { color-scheme: light; --text: #000; --muted: #444; --line: #c4c9ce; --bg: #fff; --panel: #f4f5f6; --accent: #000; }
   body { font-size: 10.5pt; line-height: 1.45; color: #000; background: #fff; }
-  .site-header, .step-list, .step-buttons, .lesson-links, .downloads, .scroll-hint,
+  .site-header, .step-list, .step-buttons, .lesson-links, .downloads, .scroll-hint, .figure-title,
   .frame-controls button, .frame-controls input { display: none !important; }
   .js .step, .step { display: block !important; break-before: auto; }
   .step + .step { border-top: 1px solid var(--line); margin-top: 1.2rem; }
@@ -151,13 +171,17 @@ caption { caption-side: top; text-align: left; color: var(--muted); font-size: 0
   figure .figure-image { padding: 0; background: none; }
   figure img { border: none; }
   .frame-controls { margin-top: 0.2rem; }
-  .table-wrap, .math.display { overflow: visible; background: none; }
+  .table-wrap, .math.display, .numbers-table { overflow: visible; background: none; }
   .numbers { background: none; border: 1px solid var(--line); border-left: 3px solid #000; padding: 0.15rem 0.6rem 0.3rem;
     margin: 0.7rem 0; overflow: visible; font-size: 8.5pt; line-height: 1.3; }
-  .numbers h3 { font-size: 8.5pt; margin: 0.15rem 0; text-transform: uppercase; letter-spacing: 0.04em; }
+  .numbers h3 { font-size: 8.5pt; display: block; margin: 0.15rem 0; text-transform: uppercase; letter-spacing: 0.04em; }
   .numbers table { font-size: 8.5pt; }
   .numbers th, .numbers td { padding: 0.05rem 0.6rem 0.05rem 0; }
-  .numbers .key { display: none; }
+  .numbers .key, .numbers .show-keys, .numbers .key-toggle { display: none !important; }
+  /* A panel folded on a phone is printed open. */
+  .numbers-panel::details-content { content-visibility: visible; display: block; }
+  .numbers summary { list-style: none; }
+  .numbers summary::-webkit-details-marker { display: none; }
   a { color: inherit; text-decoration: none; }
   a[href^="http://"]::after, a[href^="https://"]::after { content: " (" attr(href) ")"; font-size: 0.85em; overflow-wrap: anywhere; }
 }

@@ -7,7 +7,7 @@ import Lessons
     @Test func numberCellsGetRealMinusSignsAndTextCellsStayAsGiven() {
         let table = Table(columns: ["a-b", "ℓ"], rows: [[.text("2-D"), .number(-3.19, .fixed(2))]])
         let html = LessonMarkdown.tableHTML(table, name: "t")
-        #expect(html.contains("<td>2-D</td><td>\u{2212}3.19</td>"))
+        #expect(html.contains("<td>2-D</td><td class=\"num\"><span class=\"value\">\u{2212}3.19</span></td>"))
         #expect(html.contains("<th scope=\"col\">a-b</th>"))
     }
 

@@ -31,7 +31,7 @@ import Testing
 
     @Test func valuesAreFormattedAndEscaped() throws {
         #expect(try render("{{s}}, {{s|.2e}}, {{n}}, {{v.1|int}}, {{name}}")
-            == "<p><span class=\"value\">\u{2212}0.01235</span>, <span class=\"value\">\u{2212}1.23\u{2009}×\u{2009}10<sup>\u{2212}2</sup></span>, <span class=\"value\">12</span>, <span class=\"value\">3</span>, <span class=\"value\">&lt;b&gt;</span></p>")
+            == "<p><span class=\"value\">\u{2212}0.01235</span>, <span class=\"value\">\u{2212}1.23\u{2009}×\u{2009}10<sup>\u{2212}2</sup></span>, <span class=\"value\">12</span>, <span class=\"value\">3</span>, <span class=\"value text\">&lt;b&gt;</span></p>")
     }
 
     /// Inside math `{{name}}` is always a reference (TeX's own double braces are written `{ {a} }`).
@@ -61,6 +61,14 @@ import Testing
         #expect(html.components(separatedBy: "table-wrap").count == 2)
     }
 
+    /// Number cells of a computed table are values (never wrapped); text cells stay text.
+    @Test func numberCellsOfTablesAreValues() {
+        let table = Table(columns: ["k", "λ"], rows: [[.text("1"), .number(-1.25e-7, .significant(3))], [.text("2"), .integer(64)]])
+        let html = LessonMarkdown.tableHTML(table, name: "t")
+        #expect(html.contains("<tr><td>1</td><td class=\"num\"><span class=\"value\">\u{2212}1.25\u{2009}×\u{2009}10<sup>\u{2212}7</sup></span></td></tr>"))
+        #expect(html.contains("<tr><td>2</td><td class=\"num\"><span class=\"value\">64</span></td></tr>"))
+    }
+
     @Test func figuresAndTablesAreBlocks() throws {
         #expect(try render("Text.\n\n![Cap $x_1$](figure:fig)\n\n{{table:tab}}")
             == #"<p>Text.</p><figure data-name="fig" data-alt="Cap x1">Cap <span class="math inline">x_1</span></figure><div class="table-wrap"><table class="results" id="table-tab"><thead><tr><th scope="col">a&amp;b</th></tr></thead><tbody><tr><td>&lt;1&gt;</td></tr></tbody></table></div>"#)
@@ -69,7 +77,7 @@ import Testing
     /// `{{…}}` in a figure caption is expanded like in text (HTML and alt text), math in the caption kept.
     @Test func valuesInFigureCaptionsAreExpanded() throws {
         let html = try render("![Fit with n = {{n}}, $s = {{s|.2f}}$ and {{name}}](figure:fig)")
-        #expect(html == #"<figure data-name="fig" data-alt="Fit with n = 12, s = −0.01 and <b>">Fit with n = <span class="value">12</span>, <span class="math inline">s = -0.01</span> and <span class="value">&lt;b&gt;</span></figure>"#)
+        #expect(html == #"<figure data-name="fig" data-alt="Fit with n = 12, s = −0.01 and <b>">Fit with n = <span class="value">12</span>, <span class="math inline">s = -0.01</span> and <span class="value text">&lt;b&gt;</span></figure>"#)
     }
 
     @Test func usedValuesAreRecordedInOrder() throws {

@@ -95,9 +95,9 @@ struct SplitMixForTest {
     }
 
     @Test func tableCellsAreFormattedLikeValueReferences() {
-        #expect(LessonMarkdown.cellHTML(.number(-1.25e-7, .scientific(2))) == ValueFormatter.format(-1.25e-7, style: .scientific(2)).html)
-        #expect(LessonMarkdown.cellHTML(.number(0.123456)) == "0.1235")
-        #expect(LessonMarkdown.cellHTML(.integer(-3)) == "\u{2212}3")
+        #expect(LessonMarkdown.cellHTML(.number(-1.25e-7, .scientific(2))) == "<span class=\"value\">" + ValueFormatter.format(-1.25e-7, style: .scientific(2)).html + "</span>")
+        #expect(LessonMarkdown.cellHTML(.number(0.123456)) == "<span class=\"value\">0.1235</span>")
+        #expect(LessonMarkdown.cellHTML(.integer(-3)) == "<span class=\"value\">\u{2212}3</span>")
         #expect(LessonMarkdown.cellHTML(.text("2-D <x>")) == "2-D &lt;x&gt;")
     }
 }

@@ -41,7 +41,7 @@ extension PCALesson {
         let (largestSum, smallestSum) = (sums.max() ?? 0, sums.min() ?? 0)
         page.group("toy") { page in
             page.group("sweep") { page in
-                page.value("step_degrees", sweep.gridStepDegrees, "grid step of the angle θ", "degrees; 1° with --quick")
+                page.value("step_degrees", sweep.gridStepDegrees, "grid step of the angle θ", "degrees (1° in a quick draft build)")
                 page.value("count", angles.count, "directions tried")
                 page.value("argmax_variance_degrees", angles[best], "θ with the largest projected variance", .pcaAngleOnTheGrid)
                 page.value("argmin_error_degrees", angles[least], "θ with the smallest reconstruction error", .pcaAngleOnTheGrid)
