@@ -78,7 +78,7 @@ figcaption .caption { color: var(--text); }
 .numbers table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 .numbers th, .numbers td { text-align: left; padding: 0.3rem 0.5rem 0.3rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 .numbers th { color: var(--muted); font-weight: 600; }
-/* The results.json key of each value, shown by the panel's checkbox (no script needed). */
+/* The key of each value (its path in the lesson results), shown by the panel's checkbox (no script needed). */
 .numbers .key { display: none; color: var(--muted); font-size: 0.8em; overflow-wrap: anywhere; }
 .numbers .show-keys:checked ~ .numbers-table .key { display: block; }
 /* A number never breaks: not between its digits, its sign or its "× 10ⁿ" (tables scroll sideways instead). */
