@@ -63,6 +63,9 @@ public final class DataCatalog: Sendable {
     public let entries: [Entry]
     /// The outcome of the first request of each data set asked for so far.
     private let outcomes = Mutex<[DatasetName: Result<Dataset, DataCatalogError>]>([:])
+    /// Every request so far, in order, repeats included (a lesson that asks for a data set another lesson loaded
+    /// still depends on it: the report's text-only rebuilds read this per lesson).
+    private let requests = Mutex<[DatasetName]>([])
 
     /// A catalogue of `entries` whose files are relative to `root`; nothing is read until a data set is asked for.
     /// Two entries must not share a name.
@@ -79,6 +82,7 @@ public final class DataCatalog: Sendable {
     /// data set, or the same error.
     public func dataset(_ name: DatasetName) throws(DataCatalogError) -> Dataset {
         guard let entry = entry(name) else { throw .unknown(name, known: entries.map(\.name)) }
+        requests.withLock { $0.append(name) }
         let root = self.root
         return try outcomes.withLock { (outcomes) throws(DataCatalogError) -> Dataset in
             if let outcome = outcomes[name] { return try outcome.get() }
@@ -90,13 +94,28 @@ public final class DataCatalog: Sendable {
 
     /// The files of every data set loaded so far without error, in the order of `entries` (data, then labels).
     public var loadedFiles: [File] {
-        let loaded = outcomes.withLock { outcomes in
+        files(of: loadedNames)
+    }
+
+    /// The names of the data sets loaded so far without error.
+    public var loadedNames: Set<DatasetName> {
+        outcomes.withLock { outcomes in
             Set(outcomes.compactMap { name, outcome in (try? outcome.get()) == nil ? nil : name })
         }
-        return entries.filter { loaded.contains($0.name) }.flatMap { entry in
+    }
+
+    /// Every request made so far, in order, repeats included.
+    public var requested: [DatasetName] { requests.withLock { $0 } }
+
+    /// The files of the entries named in `names`, in the order of `entries` (data, then labels).
+    public func files(of names: Set<DatasetName>) -> [File] {
+        entries.filter { names.contains($0.name) }.flatMap { entry in
             entry.files.map { File(path: $0, url: root.appendingPathComponent($0)) }
         }
     }
+
+    /// The files of every entry, whether loaded or not.
+    public var allFiles: [File] { files(of: Set(entries.map(\.name))) }
 
     // MARK: - Loading an entry
 

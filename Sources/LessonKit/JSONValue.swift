@@ -1,6 +1,6 @@
 /// A JSON tree: what a lesson writes into `results.json` and what `{{path}}` references in the lesson text read.
 /// Numbers keep full precision (`Double`'s shortest round-trip form); paths are dot-separated keys and array indices.
-public indirect enum JSONValue: Sendable, Equatable {
+public indirect enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
     case integer(Int)

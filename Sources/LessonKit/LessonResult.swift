@@ -2,7 +2,7 @@ import Foundation
 import Plotting
 
 /// A quantity shown in a step's panel of numbers: its human label and the `Convention` behind the number.
-public struct Quantity: Sendable, Equatable {
+public struct Quantity: Sendable, Equatable, Codable {
     public var label: String
     public var convention: String?
     public init(_ label: String, convention: String? = nil) {
@@ -13,7 +13,7 @@ public struct Quantity: Sendable, Equatable {
 
 /// A small table of computed values for the page. Number cells carry their value and style; the report formats
 /// them the way it formats `{{path|style}}` (real minus signs, `× 10ⁿ`), so a table and the text never disagree.
-public struct Table: Sendable, Equatable {
+public struct Table: Sendable, Equatable, Codable {
     public var columns: [String]
     public var rows: [[TableCell]]
     public var caption: String?
@@ -25,7 +25,7 @@ public struct Table: Sendable, Equatable {
 }
 
 /// One cell of a `Table`.
-public enum TableCell: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+public enum TableCell: Sendable, Hashable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
     /// Text shown as given (escaped).
     case text(String)
     /// A number, formatted by the report in `style`.

@@ -1,7 +1,7 @@
 /// How a number is shown on a page: in the text (`{{path}}` uses `.significant(4)`; `{{path|.3f}}`, `{{path|.2e}}`,
 /// `{{path|%}}`, `{{path|.2%}}`, `{{path|.5g}}`, `{{path|int}}` choose another) and in table cells
 /// (`TableCell.number(x, style)`). The report formats both the same way; `results.json` always keeps full precision.
-public enum NumberStyle: Sendable, Hashable {
+public enum NumberStyle: Sendable, Hashable, Codable {
     /// `n` significant digits, trailing zeros dropped; plain for 10⁻³ ≤ |x| < 10⁵ (after rounding), else m × 10ⁿ.
     case significant(Int)
     /// `n` digits after the point.
