@@ -40,6 +40,9 @@ public struct BuildOptions: Sendable {
     /// `--single-file`: `OUT/index.html` and `OUT/LESSON.html`, each self-contained (see `SingleFileAssets`); the
     /// figures are PNG only.
     public var singleFile: Bool = false
+    /// Whether a lesson whose inputs have not changed since the last build into `--out` is taken from it instead of
+    /// computed again (`IncrementalRebuild`); `--no-reuse` turns it off.
+    public var reuse = true
     /// PNG pixels per point of the frames of a `--single-file` page (at most `scale`). At 1 a frame is shown at 1.25
     /// CSS px per pixel, slightly soft, and a lesson file stays a few MB (most of it is frames).
     public var singleFileFrameScale: Double = 1
@@ -98,4 +101,6 @@ public struct BuildSummary: Sendable {
     public var fileCount: Int
     public var warnings: [String]
     public var duration: Duration
+    /// The lessons taken from the previous build because their inputs had not changed (`IncrementalRebuild`).
+    public var reusedLessons: [String] = []
 }

@@ -10,7 +10,10 @@ extension ReportBuilder {
     func manifestJSON(files: SiteFiles, inputs: [(String, String)], katex: Bool) -> String {
         let sorted = files.sorted
         let digests = ResultSlots<String>(count: sorted.count)
-        DispatchQueue.concurrentPerform(iterations: sorted.count) { k in digests.set(k, .success(SHA256.hex(sorted[k].1))) }
+        let known = files.knownDigests
+        DispatchQueue.concurrentPerform(iterations: sorted.count) { k in
+            digests.set(k, .success(known[sorted[k].0] ?? SHA256.hex(sorted[k].1)))
+        }
         let fileList: [JSONValue] = sorted.indices.map { k in
             .object(["path": .string(sorted[k].0), "sha256": .string((try? digests.get(k)?.get()) ?? ""), "bytes": .integer(sorted[k].1.count)])
         }

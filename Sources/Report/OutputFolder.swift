@@ -36,6 +36,8 @@ struct OutputFolder {
     var backupPrefix: String { ".\(name).lvm-old-" }
     var temporary: URL { parent.appendingPathComponent(temporaryPrefix + String(getpid())) }
     var backup: URL { parent.appendingPathComponent(backupPrefix + String(getpid())) }
+    /// Where the lessons' snapshots are kept between builds (`LessonSnapshot`): `.NAME.lvm-cache`, beside `out`.
+    var cacheFolder: URL { parent.appendingPathComponent(".\(name).lvm-cache") }
 
     /// Whether `folder` holds a manifest written by this tool.
     static func holdsOurManifest(_ folder: URL) -> Bool {
@@ -145,8 +147,14 @@ struct OutputFolder {
 /// The site's files in memory, by path relative to `--out`; written in sorted order.
 struct SiteFiles {
     private(set) var files: [String: Data] = [:]
+    /// SHA-256 digests already known (of files taken from the previous report, checked against its manifest), so
+    /// the manifest does not hash them again.
+    private(set) var knownDigests: [String: String] = [:]
 
-    mutating func add(_ path: String, _ data: Data) { files[path] = data }
+    mutating func add(_ path: String, _ data: Data, digest: String? = nil) {
+        files[path] = data
+        knownDigests[path] = digest
+    }
     mutating func add(_ path: String, text: String) { files[path] = Data(text.utf8) }
 
     var sorted: [(String, Data)] { files.keys.sorted(by: JSONWriter.scalarOrder).map { ($0, files[$0]!) } }

@@ -302,12 +302,12 @@ extension ReportBuilder {
     /// panel, and warnings for values without a `Quantity` and for figures or tables the text does not show.
     func lessonPage(_ item: ComputedLesson, previous: LessonPage.Neighbour?, next: LessonPage.Neighbour?, katex: Bool, siteTitle: String,
                     inline: SingleFileAssets? = nil) throws(ReportError) -> String {
-        let result = item.result
+        let result = item.snapshot
         var figures = Dictionary(uniqueKeysWithValues: result.figures.map { ($0.key, renderedFigure($0.key, $0.value, lessonSlug: item.lesson.slug)) })
         // A frame sequence's print version is offered beside the animation, not placed on its own.
         var printVersions: Set<String> = []
-        for (name, output) in result.figures {
-            guard case .frames = output, result.figures[FigureOutput.stepsName(of: name)] != nil else { continue }
+        for (name, figure) in result.figures {
+            guard figure.frameLabels != nil, result.figures[FigureOutput.stepsName(of: name)] != nil else { continue }
             figures[name]?.printVersion = FigureOutput.stepsName(of: name)
             printVersions.insert(FigureOutput.stepsName(of: name))
         }

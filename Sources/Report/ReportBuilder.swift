@@ -17,18 +17,24 @@ public struct ReportBuilder: Sendable {
         self.progress = progress
     }
 
-    /// A lesson after `run`, with its text.
+    /// A lesson after `run` (or reused from the previous build: `IncrementalRebuild`), with its text.
     struct ComputedLesson {
         var lesson: any Lesson
         var text: LessonText
-        var result: LessonResult
+        /// What the page needs of the result.
+        var snapshot: LessonSnapshot
+        /// The figures to render; nil when the lesson was reused.
+        var result: LessonResult?
+        /// A reused lesson's figure files, from the previous report.
+        var reusedFiles: [(String, Data)] = []
+        var reused: Bool { result == nil }
     }
 
     public func build() throws(ReportError) -> BuildSummary {
         let started = ContinuousClock.now
         let output = OutputFolder(options.outputDirectory)
         let loaded = try load(checking: output)
-        let computed = try compute(loaded)
+        let computed = try compute(loaded, output: output)
         var site: Site
         if options.singleFile {
             // The pages hold the figures, so they are made after them.
@@ -37,6 +43,10 @@ public struct ReportBuilder: Sendable {
         } else {
             site = try pages(computed, index: loaded.index)
             for (path, data) in try render(computed) { site.files.add(path, data) }
+            // A reused lesson's figure files were checked against the previous manifest: their digests are known.
+            for item in computed.lessons where item.reused {
+                for (path, data) in item.reusedFiles { site.files.add(path, data, digest: loaded.previous?.digests[path]) }
+            }
         }
         let temp = try write(site, beside: output)
         do throws(ReportError) {
@@ -46,10 +56,12 @@ public struct ReportBuilder: Sendable {
             output.discard(temp)
             throw error
         }
+        keepSnapshots(computed.lessons, output: output)
         let duration = ContinuousClock.now - started
         let index = output.url.appendingPathComponent("index.html")
         progress.finished(index: index, duration: duration)
-        return BuildSummary(indexPage: index, fileCount: site.files.count + 1, warnings: progress.warnings, duration: duration)
+        return BuildSummary(indexPage: index, fileCount: site.files.count + 1, warnings: progress.warnings, duration: duration,
+                            reusedLessons: computed.lessons.filter(\.reused).map(\.lesson.slug))
     }
 
     // MARK: - What passes from stage to stage
@@ -62,6 +74,8 @@ public struct ReportBuilder: Sendable {
         var userData: Dataset?
         var catalog: DataCatalog
         var textHashes: InputFingerprints
+        /// The report now in `--out`, for reusing lessons whose inputs have not changed.
+        var previous: PreviousReport?
     }
 
     /// What `compute` made: each lesson's result with its text, its figures queued for rendering, and the
@@ -118,20 +132,38 @@ public struct ReportBuilder: Sendable {
         }
         return Loaded(
             texts: texts, index: indexText, userData: userData,
-            catalog: DataCatalog(root: options.lessonsDirectory, entries: options.datasets), textHashes: hashes)
+            catalog: DataCatalog(root: options.lessonsDirectory, entries: options.datasets), textHashes: hashes,
+            previous: previousReport(output))
     }
 
     /// Compute: runs each lesson with the values of the options it declares. Each lesson's figures start rendering
     /// on one background thread as soon as the lesson is computed (in memory only; nothing is written before the
     /// write stage, and files are collected in lesson order).
-    private func compute(_ loaded: Loaded) throws(ReportError) -> Computed {
+    private func compute(_ loaded: Loaded, output: OutputFolder) throws(ReportError) -> Computed {
         try stage(.compute)
         var computed: [ComputedLesson] = []
         let queue = RenderQueue(render: { job in Self.renderFiles(job) })
         var jobRanges: [Range<Int>] = []
+        var reusedDatasets: Set<DatasetName> = []
+        let userDataDigest = { () -> String? in
+            guard self.options.dataFile != nil else { return nil }
+            return loaded.textHashes.value.first { $0.0.hasPrefix("--data ") }?.1
+        }
         for (k, lesson) in options.lessons.enumerated() {
             progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
             let lessonStart = ContinuousClock.now
+            if let previous = loaded.previous,
+                let (snapshot, files) = reuse(lesson, key: rebuildKey(for: lesson, userDataDigest: userDataDigest(), catalog: loaded.catalog),
+                                              previous: previous, output: output)
+            {
+                for warning in snapshot.warnings { progress.warning(warning) }
+                reusedDatasets.formUnion(snapshot.datasets.map(DatasetName.init(rawValue:)))
+                progress.stage("\(lesson.slug): inputs unchanged since the last build, its results and \(files.count) figure files reused", duration: ContinuousClock.now - lessonStart)
+                computed.append(ComputedLesson(lesson: lesson, text: loaded.texts[k], snapshot: snapshot, result: nil, reusedFiles: files))
+                jobRanges.append(queue.add([]))
+                continue
+            }
+            let requestsBefore = loaded.catalog.requested.count
             let reporter = progress
             let context = LessonContext(
                 lesson: lesson.slug, seed: options.seed, quick: options.quick, data: loaded.catalog,
@@ -149,16 +181,23 @@ public struct ReportBuilder: Sendable {
                 throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
             }
             try Self.check(result, slug: lesson.slug)
+            var warnings: [String] = []
             for failed in result.checks where !failed.holds {
-                progress.warning("\(lesson.slug): check `\(failed.name)` does not hold: difference \(failed.difference) > tolerance \(failed.tolerance) (\(failed.method))")
+                warnings.append("\(lesson.slug): check `\(failed.name)` does not hold: difference \(failed.difference) > tolerance \(failed.tolerance) (\(failed.method))")
+                progress.warning(warnings.last!)
             }
             progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
-            let item = ComputedLesson(lesson: lesson, text: loaded.texts[k], result: result)
+            let datasets = Set(loaded.catalog.requested.dropFirst(requestsBefore).map(\.rawValue)).sorted()
+            let snapshot = LessonSnapshot(
+                key: options.singleFile ? "" : rebuildKey(for: lesson, userDataDigest: userDataDigest(), catalog: loaded.catalog),
+                datasets: datasets, result: result, warnings: warnings)
+            let item = ComputedLesson(lesson: lesson, text: loaded.texts[k], snapshot: snapshot, result: result)
             computed.append(item)
             jobRanges.append(queue.add(renderJobs(item)))
         }
         // The data sets the lessons read, hashed while the pages are made and the figures rendered.
-        let dataHashes = InputFingerprints(loaded.catalog.loadedFiles.map { ($0.path, $0.url) })
+        let read = loaded.catalog.files(of: loaded.catalog.loadedNames.union(reusedDatasets))
+        let dataHashes = InputFingerprints(read.map { ($0.path, $0.url) })
         return Computed(lessons: computed, queue: queue, jobRanges: jobRanges, dataHashes: dataHashes)
     }
 
@@ -191,7 +230,7 @@ public struct ReportBuilder: Sendable {
             if inline == nil {
                 site.files.add("\(item.lesson.slug)/index.html", text: page)
                 var warnings: [String] = []
-                site.files.add("\(item.lesson.slug)/results.json", text: JSONWriter.serialize(.object(item.result.results), warnings: &warnings))
+                site.files.add("\(item.lesson.slug)/results.json", text: JSONWriter.serialize(.object(item.snapshot.results), warnings: &warnings))
                 for w in warnings { progress.warning("\(item.lesson.slug)/results.json: \(w)") }
             } else {
                 site.files.add("\(item.lesson.slug).html", text: page)
@@ -219,7 +258,9 @@ public struct ReportBuilder: Sendable {
         let reporter = progress
         queue.drain(progress: { reporter.lessonProgress("rendering figures", $0) })
         var rendered: [(String, Data)] = []
-        for range in computed.jobRanges { rendered += try Self.files(queue.results(range)) }
+        for (item, range) in zip(computed.lessons, computed.jobRanges) {
+            rendered += item.reused ? item.reusedFiles : try Self.files(queue.results(range))
+        }
         progress.stage("figures: \(rendered.count) files", duration: ContinuousClock.now - start)
         return rendered
     }
@@ -284,19 +325,13 @@ public struct ReportBuilder: Sendable {
         return "frames/\(name)/" + String(repeating: "0", count: digits - number.count) + number + ".png"
     }
 
-    func renderedFigure(_ name: String, _ output: FigureOutput, lessonSlug: String = "") -> RenderedFigure {
-        switch output {
-        case .single(let figure):
-            return RenderedFigure(name: name, kind: .single, formats: options.formats, width: figure.width, height: figure.height,
-                                  lesson: lessonSlug, narrow: NarrowFigure.variant(of: figure).map { ($0.width, $0.height) },
-                                  title: figure.title, pans: NarrowFigure.layout(of: figure) == .pans)
-        case let .frames(frames, labels):
-            let paths = frames.indices.map { Self.framePath(name, index: $0, count: frames.count) }
-            return RenderedFigure(name: name, kind: .frames(paths: paths, labels: labels), formats: options.formats,
-                                  width: frames[0].width, height: frames[0].height, lesson: lessonSlug,
-                                  narrow: NarrowFigure.variant(of: frames[0]).map { ($0.width, $0.height) },
-                                  title: frames[0].title, pans: NarrowFigure.layout(of: frames[0]) == .pans)
-        }
+    func renderedFigure(_ name: String, _ figure: LessonSnapshot.FigureSummary, lessonSlug: String = "") -> RenderedFigure {
+        let kind = figure.frameLabels.map { labels in
+            RenderedFigure.Kind.frames(paths: labels.indices.map { Self.framePath(name, index: $0, count: labels.count) }, labels: labels)
+        } ?? .single
+        let narrow = figure.narrowWidth.flatMap { w in figure.narrowHeight.map { (width: w, height: $0) } }
+        return RenderedFigure(name: name, kind: kind, formats: options.formats, width: figure.width, height: figure.height,
+                              lesson: lessonSlug, narrow: narrow, title: figure.title, pans: figure.pans)
     }
 
     // MARK: - Figures
@@ -322,7 +357,7 @@ public struct ReportBuilder: Sendable {
         let single = options.singleFile
         let frameScale = single ? min(options.scale, options.singleFileFrameScale) : options.scale
         var jobs: [RenderJob] = []
-        for (name, output) in item.result.figures.sorted(by: { $0.key < $1.key }) {
+        for (name, output) in (item.result?.figures ?? [:]).sorted(by: { $0.key < $1.key }) {
             switch output {
             case .single(let figure):
                 jobs.append(RenderJob(lesson: slug, name: name, figure: figure,

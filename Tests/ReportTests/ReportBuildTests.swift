@@ -132,13 +132,15 @@ import Testing
         let before = Scratch.tree(options.outputDirectory)
         var failing = options
         failing.lessons = [TestLesson(failure: "EM diverged at iteration 3")]
+        // Another lesson under the same slug in the same executable: nothing a rebuild key can see, so no reuse.
+        failing.reuse = false
         #expect {
             try ReportBuilder(options: failing, progress: silentProgress()).build()
         } throws: { error in
             (error as? ReportError) == .lessonFailed(slug: "demo", reason: "EM diverged at iteration 3")
         }
         #expect(Scratch.tree(options.outputDirectory) == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root.path).sorted() == ["Lessons", "site"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root.path).sorted() == [".site.lvm-cache", "Lessons", "site"])
     }
 
     /// A crash simulated before every stage: the previous report stays as it was and nothing is left beside it.
@@ -156,7 +158,7 @@ import Testing
             try ReportBuilder(options: interrupted, progress: silentProgress()).build()
         }
         #expect(Scratch.tree(options.outputDirectory) == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root.path).sorted() == ["Lessons", "site"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.root.path).sorted() == [".site.lvm-cache", "Lessons", "site"])
     }
 
     @Test func anUnknownReferenceFailsWithFileAndLineBeforeWriting() throws {
@@ -220,7 +222,7 @@ import Testing
         let progress = silentProgress()
         #expect(throws: ReportError.self) { try ReportBuilder(options: stopped, progress: progress).build() }
         #expect(Scratch.tree(options.outputDirectory) == before)
-        #expect(try fm.contentsOfDirectory(atPath: scratch.root.path).sorted() == ["Lessons", "site"])
+        #expect(try fm.contentsOfDirectory(atPath: scratch.root.path).sorted() == [".site.lvm-cache", "Lessons", "site"])
         #expect(progress.warnings.contains { $0.contains("put back the previous report") })
     }
 
