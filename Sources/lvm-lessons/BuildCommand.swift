@@ -47,6 +47,12 @@ struct BuildCommand: ParsableCommand {
     @Flag(name: .customLong("single-file"), help: "Write OUT/index.html and one OUT/LESSON.html per lesson, each self-contained (styles, scripts, KaTeX and its fonts, every figure and frame inlined): one file per lesson to upload or mail. PNG figures only.")
     var singleFile = false
 
+    @Flag(name: .customLong("no-reuse"), help: "Compute every lesson, even one whose inputs (tool, seed, options, data) have not changed since the last build into --out; by default such a lesson's results and figures are taken from the last build and only its page is made again.")
+    var noReuse = false
+
+    @Flag(help: "After building, watch the lesson texts and data files and build again whenever one changes (lessons whose inputs did not change are reused, so a text edit rebuilds in a moment). Ctrl-C stops.")
+    var watch = false
+
     /// The lessons chosen with --lesson, in the catalogue's order (all of them by default).
     var selectedLessons: [any Lesson] {
         let slugs = Set(lessonChoices.map(\.lesson.slug))
@@ -77,12 +83,25 @@ struct BuildCommand: ParsableCommand {
         options.labelColumn = inputs.labelColumn
         options.standardize = inputs.standardize
         options.singleFile = singleFile
+        options.reuse = !noReuse
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.
         if let stage = ProcessInfo.processInfo.environment["LVM_LESSONS_CRASH_BEFORE"] {
             options.stageHook = { current in
                 if current.rawValue == stage { kill(getpid(), SIGKILL) }
             }
+        }
+        if watch {
+            let lessons = options.lessonsDirectory
+            var files = options.lessons.map { lessons.appendingPathComponent($0.textFileName) }
+            files.append(lessons.appendingPathComponent("index.md"))
+            if let data = options.dataFile { files.append(data) }
+            files += LessonData.entries.flatMap(\.files).map { lessons.appendingPathComponent($0) }
+            let quiet = self.quiet
+            WatchLoop(files: files, output: options.outputDirectory).run {
+                try ReportBuilder(options: options, progress: ProgressReporter.standardError(quiet: quiet)).build()
+            }
+            return
         }
         let progress = ProgressReporter.standardError(quiet: quiet)
         do {
