@@ -17,9 +17,9 @@ timeit=(python3 "$BENCH_DIR/scripts/time_command.py" --runs "$runs")
 jsonl="$BENCH_OUT/report.jsonl"
 : > "$jsonl"
 echo "Timing the whole report ($runs runs each)…" >&2
-"${timeit[@]}" --label "lvm-lessons build" -- "$lvm" build --quiet --lessons "$ROOT/Lessons" --out "$out/swift-all" >> "$jsonl"
+"${timeit[@]}" --label "lvm-lessons build" -- "$lvm" build --quiet --no-reuse --lessons "$ROOT/Lessons" --out "$out/swift-all" >> "$jsonl"
 "${timeit[@]}" --label "peer (all lessons)" -- "${peer[@]}" --out "$out/peer-all" >> "$jsonl"
 echo "Timing the PCA + PPCA lessons ($runs runs each)…" >&2
-"${timeit[@]}" --label "lvm-lessons build --lesson pca --lesson ppca" -- "$lvm" build --quiet --lessons "$ROOT/Lessons" --lesson pca --lesson ppca --out "$out/swift-pca-ppca" >> "$jsonl"
+"${timeit[@]}" --label "lvm-lessons build --lesson pca --lesson ppca" -- "$lvm" build --quiet --no-reuse --lessons "$ROOT/Lessons" --lesson pca --lesson ppca --out "$out/swift-pca-ppca" >> "$jsonl"
 "${timeit[@]}" --label "peer --part pca-ppca" -- "${peer[@]}" --part pca-ppca --out "$out/peer-pca-ppca" >> "$jsonl"
 python3 "$BENCH_DIR/scripts/report_table.py" "$jsonl"
