@@ -50,6 +50,11 @@ public struct BuildOptions: Sendable {
     public var katexDirectory: URL
     /// Folders the build must never replace (the working directory, ...), besides the lessons folder and data file.
     public var protectedPaths: [URL]
+    /// Removes the unfinished report when a signal stops the build (the command line installs one; nil: signals
+    /// keep their default action).
+    public var interruption: BuildInterruption?
+    /// The free space and block size of a folder's file system (`statvfs` when nil); the tests give a small disk.
+    public var freeSpace: (@Sendable (URL) -> (free: Int, block: Int)?)?
     /// Called before each stage; throwing stops the build there (the tests use it to simulate a crash).
     public var stageHook: (@Sendable (BuildStage) throws -> Void)?
 

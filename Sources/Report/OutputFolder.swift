@@ -47,6 +47,15 @@ struct OutputFolder {
         return text.contains("\"tool\": \"\(ToolInfo.name)\"")
     }
 
+    /// The size of the report now in `out`: the sum of the bytes its `manifest.json` lists, when it has one.
+    var previousSize: Int? {
+        guard let data = try? Data(contentsOf: url.appendingPathComponent("manifest.json")),
+            let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let files = manifest["files"] as? [[String: Any]]
+        else { return nil }
+        return files.reduce(0) { $0 + (($1["bytes"] as? Int) ?? 0) }
+    }
+
     func check(force: Bool, protected: [URL]) throws(ReportError) {
         let path = url.path
         guard name != "/" && !name.isEmpty && url.path != "/" else {
@@ -83,6 +92,8 @@ struct OutputFolder {
                     }
                 } else {
                     try? fm.removeItem(at: leftover)
+                    let what = prefix == temporaryPrefix ? "the unfinished report" : "the replaced report"
+                    progress.warning("removed \(entry), \(what) of a build that was killed (process \(pid)) before it could clean up")
                 }
             }
         }
@@ -92,55 +103,111 @@ struct OutputFolder {
         kill(pid, 0) == 0 || errno == EPERM
     }
 
-    /// Writes every file into a fresh temporary folder and returns it.
-    func writeTemporary(_ files: SiteFiles) throws(ReportError) -> URL {
+    /// Writes every file into a fresh temporary folder and returns it. Before writing, the free space of the file
+    /// system is compared with the size of the files (`freeSpace`); on any failure the temporary folder is removed.
+    func writeTemporary(_ files: SiteFiles, interruption: BuildInterruption, previousSize: Int?,
+                        freeSpace: (URL) -> (free: Int, block: Int)? = OutputFolder.freeSpace) throws(ReportError) -> URL {
         let temp = temporary
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             if fm.fileExists(atPath: temp.path) { try fm.removeItem(at: temp) }
+            interruption.writing(temp)
             try fm.createDirectory(at: temp, withIntermediateDirectories: false)
         } catch {
+            discard(temp, interruption: interruption)
             throw .output(path: url.path, reason: "cannot create the temporary folder \(temp.path) (\(error.localizedDescription)); check that the parent folder is writable")
         }
-        // Folders first (in order), then the files on every core: each file is written by exactly one thread.
-        let sorted = files.sorted
-        let targets = sorted.map { temp.appendingPathComponent($0.0) }
-        for folder in Set(targets.map { $0.deletingLastPathComponent().path }).sorted() {
-            do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                throw .io(path: folder, reason: "cannot create the folder (\(error.localizedDescription)); check free space and permissions")
+        do throws(ReportError) {
+            let space = freeSpace(parent)
+            let needed = files.bytesOnDisk(block: space?.block ?? 4096)
+            if let free = space?.free, free < needed {
+                throw .output(path: url.path, reason: spaceMessage(needed: needed, free: free, previousSize: previousSize))
             }
-        }
-        let failures = ResultSlots<Void>(count: sorted.count)
-        DispatchQueue.concurrentPerform(iterations: sorted.count) { k in
-            do { try sorted[k].1.write(to: targets[k]) } catch {
-                failures.set(k, .failure(.io(path: targets[k].path, reason: "cannot write (\(error.localizedDescription)); check free space and permissions")))
+            // Folders first (in order), then the files on every core: each file is written by exactly one thread.
+            let sorted = files.sorted
+            let targets = sorted.map { temp.appendingPathComponent($0.0) }
+            for folder in Set(targets.map { $0.deletingLastPathComponent().path }).sorted() {
+                do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                    throw writeError(folder, error, needed: needed, previousSize: previousSize, what: "cannot create the folder")
+                }
             }
+            let failures = ResultSlots<Void>(count: sorted.count)
+            DispatchQueue.concurrentPerform(iterations: sorted.count) { k in
+                do { try sorted[k].1.write(to: targets[k]) } catch {
+                    failures.set(k, .failure(writeError(targets[k].path, error, needed: needed, previousSize: previousSize, what: "cannot write")))
+                }
+            }
+            for k in sorted.indices { if case .failure(let error)? = failures.get(k) { throw error } }
+        } catch {
+            discard(temp, interruption: interruption)
+            throw error
         }
-        for k in sorted.indices { if case .failure(let error)? = failures.get(k) { throw error } }
         return temp
     }
 
-    /// Replaces `out` by `temp`; on failure the previous report is put back.
-    func swap(in temp: URL) throws(ReportError) {
-        let old = backup
-        var hadOld = false
-        if fm.fileExists(atPath: url.path) {
-            guard rename(url.path, old.path) == 0 else {
-                throw .output(path: url.path, reason: "cannot move the previous report aside (\(String(cString: strerror(errno)))); the new one is in \(temp.path)")
-            }
-            hadOld = true
+    /// The bytes free to this user on the file system of `folder` and its block size (`statvfs`), or nil when it
+    /// cannot be asked.
+    static func freeSpace(_ folder: URL) -> (free: Int, block: Int)? {
+        var info = statvfs()
+        guard statvfs(folder.path, &info) == 0 else { return nil }
+        return (free: Int(info.f_bavail) * Int(info.f_frsize), block: max(512, Int(info.f_frsize)))
+    }
+
+    /// "Not enough space": what the report needs (the sum of its files, known exactly before writing), what is free,
+    /// and the size of the previous report from its manifest, which is freed when the new one replaces it.
+    func spaceMessage(needed: Int, free: Int?, previousSize: Int?) -> String {
+        var text = "not enough space on the disk: the report needs \(Self.megabytes(needed))"
+        if let free { text += " in \(parent.path), and \(Self.megabytes(free)) are free" }
+        if let previousSize {
+            text += "; the previous report in \(name) takes \(Self.megabytes(previousSize)) (its manifest.json) and stays until the new one is complete, so both must fit at once"
         }
-        guard rename(temp.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if hadOld { _ = rename(old.path, url.path) }
-            throw .output(path: url.path, reason: "cannot move the new report into place (\(reason)); the previous report was kept")
+        return text + ". Free some space (or build into another --out with --out DIR) and build again; nothing was changed"
+    }
+
+    /// A failed write, with the "not enough space" message when the disk is full (ENOSPC, EDQUOT).
+    private func writeError(_ path: String, _ error: any Error, needed: Int, previousSize: Int?, what: String) -> ReportError {
+        let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? (error as NSError).code
+        let full = code == Int(ENOSPC) || code == Int(EDQUOT) || (error as NSError).code == NSFileWriteOutOfSpaceError
+        if full { return .output(path: url.path, reason: spaceMessage(needed: needed, free: Self.freeSpace(parent)?.free, previousSize: previousSize)) }
+        return .io(path: path, reason: "\(what) (\(error.localizedDescription)); check free space and permissions")
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+    }
+
+    /// Replaces `out` by `temp`; on failure the previous report is put back. The renames run with `interruption`'s
+    /// clean-up held off, and it always knows what to undo: the backup before the second rename, the old report (to
+    /// delete) after it.
+    func swap(in temp: URL, interruption: BuildInterruption) throws(ReportError) {
+        let old = backup
+        let url = self.url
+        var hadOld = false
+        try interruption.swapping { (pending: inout BuildInterruption.Pending) throws(ReportError) -> Void in
+            if fm.fileExists(atPath: url.path) {
+                guard rename(url.path, old.path) == 0 else {
+                    throw .output(path: url.path, reason: "cannot move the previous report aside (\(String(cString: strerror(errno)))); the new one is in \(temp.path)")
+                }
+                hadOld = true
+                pending.backup = (moved: old, home: url)
+            }
+            guard rename(temp.path, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if hadOld { _ = rename(old.path, url.path) }
+                pending.backup = nil
+                throw .output(path: url.path, reason: "cannot move the new report into place (\(reason)); the previous report was kept")
+            }
+            pending.backup = nil
+            pending.temporary = hadOld ? old : nil
         }
         if hadOld { try? fm.removeItem(at: old) }
+        interruption.writing(nil)
     }
 
     /// Deletes the temporary folder after a failed build.
-    func discard(_ temp: URL) {
+    func discard(_ temp: URL, interruption: BuildInterruption) {
         try? fm.removeItem(at: temp)
+        interruption.writing(nil)
     }
 }
 
@@ -159,4 +226,12 @@ struct SiteFiles {
 
     var sorted: [(String, Data)] { files.keys.sorted(by: JSONWriter.scalarOrder).map { ($0, files[$0]!) } }
     var count: Int { files.count }
+
+    /// The space the files take on a file system with blocks of `block` bytes: each file rounded up to whole blocks,
+    /// one block per folder, and room for `manifest.json` (about 160 bytes per file).
+    func bytesOnDisk(block: Int) -> Int {
+        let folders = Set(files.keys.map { ($0 as NSString).deletingLastPathComponent }).count + 1
+        let data = files.values.reduce(0) { $0 + ($1.count + block - 1) / block * block }
+        return data + folders * block + (160 * files.count + block - 1) / block * block
+    }
 }

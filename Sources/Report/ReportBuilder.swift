@@ -33,6 +33,16 @@ public struct ReportBuilder: Sendable {
     public func build() throws(ReportError) -> BuildSummary {
         let started = ContinuousClock.now
         let output = OutputFolder(options.outputDirectory)
+        let interruption = options.interruption ?? BuildInterruption()
+        try checkOutput(output)
+        // Builds into one --out take turns (held until this function returns), then what killed builds left goes.
+        let reporter = progress
+        let lock = try BuildLock.acquire(for: output) { holder in
+            let who = holder.map { "another build (process \($0))" } ?? "another build"
+            reporter.warning("\(who) is writing \(output.url.path); waiting for it to finish, then this build writes its report")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        output.recoverLeftovers(progress: progress)
         let loaded = try load(checking: output)
         let computed = try compute(loaded, output: output)
         var site: Site
@@ -48,12 +58,12 @@ public struct ReportBuilder: Sendable {
                 for (path, data) in item.reusedFiles { site.files.add(path, data, digest: loaded.previous?.digests[path]) }
             }
         }
-        let temp = try write(site, beside: output)
+        let temp = try write(site, beside: output, interruption: interruption)
         do throws(ReportError) {
             try manifest(site, inputs: computed.dataHashes.value + loaded.textHashes.value, into: temp)
-            try swap(temp, into: output)
+            try swap(temp, into: output, interruption: interruption)
         } catch {
-            output.discard(temp)
+            output.discard(temp, interruption: interruption)
             throw error
         }
         keepSnapshots(computed.lessons, output: output)
@@ -96,14 +106,18 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - The stages, in the order of `BuildStage`
 
-    /// Load: refuses a bad `--out`, reads every text and `--data` before computing anything. The shipped data sets
-    /// are read later, when a lesson asks for one.
-    private func load(checking output: OutputFolder) throws(ReportError) -> Loaded {
-        try stage(.load)
+    /// Refuses a bad `--out` (before the lock, which is made beside it).
+    private func checkOutput(_ output: OutputFolder) throws(ReportError) {
         var protected = options.protectedPaths + [options.lessonsDirectory]
         if let data = options.dataFile { protected.append(data) }
         protected.append(FileManager.default.homeDirectoryForCurrentUser)
         try output.check(force: options.force, protected: protected)
+    }
+
+    /// Load: reads every text and `--data` before computing anything. The shipped data sets
+    /// are read later, when a lesson asks for one.
+    private func load(checking output: OutputFolder) throws(ReportError) -> Loaded {
+        try stage(.load)
         var texts: [LessonText] = []
         for lesson in options.lessons {
             guard Escaping.isSafeFileName(lesson.slug) else {
@@ -265,12 +279,12 @@ public struct ReportBuilder: Sendable {
         return rendered
     }
 
-    /// Write: every file into a temporary folder beside `--out` (after removing what a killed build left there).
-    private func write(_ site: Site, beside output: OutputFolder) throws(ReportError) -> URL {
-        output.recoverLeftovers(progress: progress)
+    /// Write: every file into a temporary folder beside `--out`.
+    private func write(_ site: Site, beside output: OutputFolder, interruption: BuildInterruption) throws(ReportError) -> URL {
         try stage(.write)
         let start = ContinuousClock.now
-        let temp = try output.writeTemporary(site.files)
+        let temp = try output.writeTemporary(site.files, interruption: interruption, previousSize: output.previousSize,
+                                             freeSpace: options.freeSpace ?? OutputFolder.freeSpace)
         progress.stage("wrote \(site.files.count) files", duration: ContinuousClock.now - start)
         return temp
     }
@@ -287,9 +301,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Swap: the temporary folder becomes `--out` (see `OutputFolder.swap`).
-    private func swap(_ temp: URL, into output: OutputFolder) throws(ReportError) {
+    private func swap(_ temp: URL, into output: OutputFolder, interruption: BuildInterruption) throws(ReportError) {
         try stage(.swap)
-        try output.swap(in: temp)
+        try output.swap(in: temp, interruption: interruption)
     }
 
     /// Calls the stage hook (the tests use it to stop a build between two stages).

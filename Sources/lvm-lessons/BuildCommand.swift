@@ -86,9 +86,18 @@ struct BuildCommand: ParsableCommand {
         options.reuse = !noReuse
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so
         // the tests can check that an interrupted build leaves the previous report intact.
-        if let stage = ProcessInfo.processInfo.environment["LVM_LESSONS_CRASH_BEFORE"] {
+        // LVM_LESSONS_PAUSE_BEFORE=<stage> prints "paused before STAGE" and sleeps (a minute) before it, so the tests
+        // can send a signal while the unfinished report exists.
+        let environment = ProcessInfo.processInfo.environment
+        if let stage = environment["LVM_LESSONS_CRASH_BEFORE"] {
             options.stageHook = { current in
                 if current.rawValue == stage { kill(getpid(), SIGKILL) }
+            }
+        } else if let stage = environment["LVM_LESSONS_PAUSE_BEFORE"] {
+            options.stageHook = { current in
+                guard current.rawValue == stage else { return }
+                FileHandle.standardError.write(Data("paused before \(stage)\n".utf8))
+                sleep(60)
             }
         }
         if watch {
@@ -103,6 +112,10 @@ struct BuildCommand: ParsableCommand {
             }
             return
         }
+        // Ctrl-C, SIGTERM or SIGHUP: the unfinished report is removed and the previous one stays.
+        let interruption = BuildInterruption()
+        interruption.install()
+        options.interruption = interruption
         let progress = ProgressReporter.standardError(quiet: quiet)
         do {
             _ = try ReportBuilder(options: options, progress: progress).build()

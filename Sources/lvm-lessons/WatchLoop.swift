@@ -13,7 +13,7 @@ import Darwin
 /// what changed, which lessons were reused and how long it took. A failed build is reported and the loop goes on:
 /// the previous report stays as it was, and the next save of the text tries again.
 ///
-/// Ctrl-C (SIGINT) or SIGTERM ends it cleanly: during a build the signal is held until the build has finished (so
+/// Ctrl-C (SIGINT), SIGTERM or SIGHUP ends it cleanly: during a build the signal is held until the build has finished (so
 /// `--out` is never left half-written), then the loop stops with status 0.
 struct WatchLoop {
     var files: [URL]
@@ -38,11 +38,12 @@ struct WatchLoop {
         return stamp
     }
 
-    /// Runs `build` once, then again after every change, until SIGINT or SIGTERM.
+    /// Runs `build` once, then again after every change, until SIGINT, SIGTERM or SIGHUP. Each build takes the lock of
+    /// `--out` (`ReportBuilder`), so a build by hand into the same folder waits for the watch's build and vice versa.
     func run(build: () throws -> BuildSummary) {
         let stop = Atomic<Bool>(false)
         var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { stop.store(true, ordering: .sequentiallyConsistent) }
