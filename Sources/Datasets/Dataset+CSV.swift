@@ -12,7 +12,8 @@ import LinearAlgebra
 /// What is refused, each with the file, the line (1-based, the header is line 1), the column (1-based) and what to do:
 /// a missing or unreadable file, a folder, a file larger than `Dataset.maximumFileSize`, a binary file (a NUL byte, or
 /// bytes that are not UTF-8), an empty file, a header without data rows, a header that is numbers (no header), a
-/// header separated by `;` or tabs, an empty or duplicate column name, more than `Dataset.maximumColumns` columns,
+/// header separated by `;` or tabs, an empty, duplicate or too long (`Dataset.maximumColumnNameLength`) column name,
+/// more than `Dataset.maximumColumns` columns,
 /// a row with too few or too many cells, an empty or non-numeric cell, NaN or ±∞ (also overflow such as `1e999`),
 /// and fewer than two data rows.
 ///
@@ -26,6 +27,8 @@ extension Dataset {
     /// Data with more columns than this are refused: the lessons form the d × d covariance and its
     /// eigendecomposition, O(d³) work (1024 columns take seconds; more would take minutes).
     public static let maximumColumns = 1024
+    /// Column names longer than this (in characters) are refused: they label axes and table rows.
+    public static let maximumColumnNameLength = 256
 
     /// Loads a CSV with a header row of column names and numeric cells (see the extension's documentation for the
     /// format and every refused case).
@@ -34,23 +37,31 @@ extension Dataset {
     /// out of the values and becomes `labels` (indices into `classNames`, the distinct classes in numeric order when
     /// every class is an integer, else in Unicode order).
     public static func load(csv url: URL, labelColumn: String? = nil) throws(DatasetError) -> Dataset {
-        let path = url.path
-        let bytes = try readBytes(path: path)
-        var parser = CSVTable(path: path, labelColumn: labelColumn)
-        if labelColumn == nil, let plain = bytes.withUnsafeBytes({ PlainNumberCSV($0.bindMemory(to: UInt8.self)) }) {
-            try parser.adopt(plain)
-        } else {
-            try parser.parse(try decodeText([UInt8](bytes), path: path))
-        }
-        return try parser.dataset(name: url.lastPathComponent)
+        try parse(csvBytes: try readBytes(path: url.path), path: url.path, name: url.lastPathComponent, labelColumn: labelColumn)
     }
 
     /// `load(csv:)` through the general CSV reader only (no fast path): for tests that compare the two.
     static func loadWithGeneralReader(csv url: URL) throws(DatasetError) -> Dataset {
-        let path = url.path
-        var parser = CSVTable(path: path)
-        try parser.parse(try decodeText([UInt8](try readBytes(path: path)), path: path))
-        return try parser.dataset(name: url.lastPathComponent)
+        try parse(csvBytes: try readBytes(path: url.path), path: url.path, name: url.lastPathComponent, generalReaderOnly: true)
+    }
+
+    /// The data set in `bytes`, the contents of the file `path` (named in messages): the fast path for plain numeric
+    /// files (`PlainNumberCSV`), else the general reader. `bytes` is consumed: the text is made from it without a
+    /// second copy. (The fuzz targets call this with arbitrary bytes.)
+    static func parse(csvBytes bytes: consuming Data, path: String, name: String, labelColumn: String? = nil,
+                      generalReaderOnly: Bool = false) throws(DatasetError) -> Dataset {
+        var parser = CSVTable(path: path, labelColumn: labelColumn)
+        if labelColumn == nil, !generalReaderOnly,
+            let plain = bytes.withUnsafeBytes({ PlainNumberCSV($0.bindMemory(to: UInt8.self)) })
+        {
+            bytes = Data()  // the text is not needed any more: free it before the matrix is made
+            try parser.adopt(plain)
+        } else {
+            let text = try decodeText(bytes, path: path)
+            bytes = Data()
+            try parser.parse(text)
+        }
+        return try parser.dataset(name: name)
     }
 
     // MARK: - Image data
@@ -101,8 +112,8 @@ extension Dataset {
 
     /// The text of the file: refuses NUL bytes (binary files, UTF-16 text) and invalid UTF-8, naming the line and the
     /// byte offset (0-based) of the first bad byte; drops a UTF-8 byte-order mark.
-    private static func decodeText(_ bytes: [UInt8], path: String) throws(DatasetError) -> String {
-        func line(atOffset offset: Int) -> Int { 1 + bytes[..<offset].lazy.filter { $0 == 0x0A }.count }
+    private static func decodeText(_ bytes: Data, path: String) throws(DatasetError) -> String {
+        func line(atOffset offset: Int) -> Int { 1 + bytes.prefix(offset).lazy.filter { $0 == 0x0A }.count }
         if let nul = bytes.firstIndex(of: 0) {
             throw .invalid(path: path, row: line(atOffset: nul), column: nil,
                            reason: "a NUL byte at byte offset \(nul): this looks like a binary file (or UTF-16 text), not a CSV; export the data as CSV with UTF-8 encoding")
@@ -188,6 +199,10 @@ private struct CSVTable {
                     : index == row.count - 1 ? " (a comma at the end of the header line makes an extra, unnamed column)" : ""
                 throw .invalid(path: path, row: line, column: index + 1,
                                reason: "column \(index + 1) has no name in the header; name every column\(hint)")
+            }
+            guard name.count <= Dataset.maximumColumnNameLength else {
+                throw .invalid(path: path, row: line, column: index + 1,
+                               reason: "the name of column \(index + 1) is \(name.count) characters long, but at most \(Dataset.maximumColumnNameLength) are accepted (names label the axes and tables); is the first line a header? Shorten the name")
             }
             if let first = seen[name] {
                 throw .invalid(path: path, row: line, column: index + 1,

@@ -35,8 +35,16 @@ public struct LessonText: Sendable, Equatable {
     public var introduction: Source
     public var steps: [Step]
 
+    /// Lesson texts larger than this (1 MiB) are refused before reading: the longest shipped text is about 40 kB, and
+    /// a 10 MB text takes a quarter of a gigabyte and many seconds to render.
+    public static let maximumFileSize = 1 << 20
+
     /// Reads and parses a lesson text file.
     public static func load(_ url: URL) throws(ReportError) -> LessonText {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maximumFileSize else {
+            throw .io(path: url.path, reason: String(format: "the lesson text is %.1f MiB, but at most %.1f MiB are accepted (a lesson text is Markdown prose; the shipped ones are under 50 kB); is this the right file?", Double(size) / 1_048_576, Double(maximumFileSize) / 1_048_576))
+        }
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw .io(path: url.path, reason: "cannot read the lesson text (\(error.localizedDescription)); check --lessons")

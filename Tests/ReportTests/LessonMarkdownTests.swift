@@ -20,6 +20,15 @@ import Testing
         return try m.renderBlock(.init(text: markdown, firstLine: firstLine))
     }
 
+    /// Found by scripts/fuzz: a body that opens with a `---` line and ends in whitespace made Ink read past the end of
+    /// the text (a crash). Now it renders, keeping its words.
+    @Test(arguments: ["---\n\n", "---\n  ", "---\nsome words\n \n", "---\ntitle: x\n\t\n"])
+    func aBodyOpeningWithARuleAndEndingInWhitespaceRenders(body: String) throws {
+        let html = try render(body)
+        if body.contains("words") { #expect(html.contains("some words"), "\(html)") }
+        if body.contains("title") { #expect(html.contains("title: x"), "\(html)") }
+    }
+
     @Test func inlineMathKeepsUnderscoresAndBackslashes() throws {
         #expect(try render(#"a $W_{ij} = \mathbf{w}_i^\top x_j$ and _b_"#)
             == #"<p>a <span class="math inline">W_{ij} = \mathbf{w}_i^\top x_j</span> and <em>b</em></p>"#)
