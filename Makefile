@@ -3,6 +3,7 @@
 #   make test     run the whole test suite
 #   make handouts the report, then output/LESSON.pdf for each lesson (headless Chromium)
 #   make bench    run the benchmarks (separate package under Benchmarks/)
+#   make test-sanitized  the suite under ThreadSanitizer, then AddressSanitizer (own build folders; not in CI's run)
 SHELL := /bin/bash
 .DEFAULT_GOAL := report
 
@@ -12,7 +13,7 @@ SHELL := /bin/bash
 APT_PACKAGES := libcairo2-dev libpng-dev zlib1g-dev libjs-katex fonts-dejavu-core fonts-lmodern pkg-config
 APT_TEST_PACKAGES := $(APT_PACKAGES) chromium
 
-.PHONY: report handouts test bench deps test-deps readme-images clean
+.PHONY: report handouts test test-sanitized bench deps test-deps readme-images clean
 
 deps:
 	@./scripts/ensure-apt-packages $(APT_PACKAGES)
@@ -32,6 +33,11 @@ handouts: deps
 
 test: test-deps
 	swift test
+
+# Each sanitizer builds into its own folder, so the plain build stays as it is.
+test-sanitized: test-deps
+	swift test --sanitize=thread --scratch-path .build-tsan
+	swift test --sanitize=address --scratch-path .build-asan
 
 bench: deps
 	./Benchmarks/run

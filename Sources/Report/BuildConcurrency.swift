@@ -16,11 +16,25 @@ final class InputFingerprints: Sendable {
         DispatchQueue.global().async { [self] in
             var hashes: [(String, String)] = []
             for (label, url) in files {
-                if let data = try? Data(contentsOf: url, options: .alwaysMapped) { hashes.append((label, SHA256.hex(data))) }
+                if let digest = Self.digest(of: url) { hashes.append((label, digest)) }
             }
             result.withLock { $0 = hashes }
             done.leave()
         }
+    }
+
+    /// The SHA-256 of a file, read 1 MiB at a time (a mapped or whole read of a 200 MB `--data` file would add its
+    /// size to the build's peak memory while the same file is being parsed).
+    static func digest(of url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            guard let chunk = try? handle.read(upToCount: 1 << 20) else { return nil }
+            if chunk.isEmpty { break }
+            hasher.update(chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The (name, hex digest) pairs in the order given.
