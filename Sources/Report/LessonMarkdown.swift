@@ -109,10 +109,38 @@ struct LessonMarkdown {
     /// Ink's HTML for `markdown`, with the whitespace at its end removed first (it means nothing in Markdown): Ink 0.6.0
     /// reads past the end of a text that opens with a `---` line and ends in whitespace (its front-matter reader asks
     /// for the character after the last; found by scripts/fuzz, regression test in LessonMarkdownTests).
+    ///
+    /// Brackets nested deeper than `maximumBracketDepth` (unmatched ones count) are escaped: Ink tries every `[` as the
+    /// start of a link, inside the text of the link before it, which takes exponential time (a line of 55 `[` ran for
+    /// more than 10 s; found by scripts/fuzz). Links hold no links, so depth 2 loses nothing (`[a [b] c](url)` keeps).
     static func inkHTML(_ markdown: String) -> String {
         var text = Substring(markdown)
         while let last = text.last, last.isWhitespace { text.removeLast() }
-        return MarkdownParser().html(from: String(text))
+        return MarkdownParser().html(from: limitingBrackets(text))
+    }
+
+    static let maximumBracketDepth = 2
+
+    static func limitingBrackets(_ text: Substring) -> String {
+        guard text.contains("[") else { return String(text) }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        var depth = 0, escaped = false, afterNewline = false
+        for ch in text {
+            defer {
+                escaped = ch == "\\" && !escaped
+                afterNewline = ch == "\n"
+            }
+            if ch == "\n" && afterNewline { depth = 0 }  // a blank line ends the paragraph and its brackets
+            if ch == "[" && !escaped {
+                if depth >= maximumBracketDepth { out += "\\[" ; continue }
+                depth += 1
+            } else if ch == "]" && !escaped && depth > 0 {
+                depth -= 1
+            }
+            out.append(ch)
+        }
+        return out
     }
 
     // MARK: - Lifting

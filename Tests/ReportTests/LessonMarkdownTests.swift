@@ -29,6 +29,20 @@ import Testing
         if body.contains("title") { #expect(html.contains("title: x"), "\(html)") }
     }
 
+    /// Found by scripts/fuzz: 55 unmatched `[` made Ink try links inside links for more than 10 s (exponential). Deep
+    /// brackets are now escaped; a link whose text holds one pair of brackets stays a link.
+    @Test func deeplyNestedBracketsRenderAndLinksKeep() throws {
+        let html = try render(String(repeating: "[", count: 60) + String(repeating: "()", count: 15) + "[]()")
+        #expect(html.contains(String(repeating: "[", count: 50) + "()()()"), "\(html)")
+        // Brackets no deeper than two are left to Ink as they are.
+        for text in ["see [a [b] c](https://example.org) and [d](https://example.org)", "[1] [2] [[x]]", "a \\[ b [c]"] {
+            #expect(LessonMarkdown.limitingBrackets(Substring(text)) == text)
+        }
+        #expect(try render("see [d](https://example.org)") == #"<p>see <a href="https://example.org">d</a></p>"#)
+        #expect(LessonMarkdown.limitingBrackets("[[[x]]]") == #"[[\[x]]]"#)
+        #expect(LessonMarkdown.limitingBrackets("[[a\n\n[[b") == "[[a\n\n[[b")
+    }
+
     @Test func inlineMathKeepsUnderscoresAndBackslashes() throws {
         #expect(try render(#"a $W_{ij} = \mathbf{w}_i^\top x_j$ and _b_"#)
             == #"<p>a <span class="math inline">W_{ij} = \mathbf{w}_i^\top x_j</span> and <em>b</em></p>"#)
