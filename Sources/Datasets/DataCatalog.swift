@@ -1,11 +1,10 @@
 import Foundation
-import Synchronization
 
 /// The data sets the lessons may ask for, by name: `try catalog.dataset(.digits)`.
 ///
 /// Each entry says where a data set's files are, relative to the catalogue's `root` (the lessons folder), and what is
 /// known of it. A data set is read from its files on the **first** request only, and that result — the data set or
-/// the error — is what every later request gets, from any thread: the loads are serialised by a `Mutex`, so two
+/// the error — is what every later request gets, from any thread: the loads are serialised by a lock (`Locked`), so two
 /// lessons asking at once read the files once. A build that never asks for a data set never reads its files, and
 /// a missing file is reported (by name, file and folder) only to the lesson that asks for it.
 ///
@@ -62,10 +61,10 @@ public final class DataCatalog: Sendable {
     /// The data sets, in the order `loadedFiles` lists them. Names are unique.
     public let entries: [Entry]
     /// The outcome of the first request of each data set asked for so far.
-    private let outcomes = Mutex<[DatasetName: Result<Dataset, DataCatalogError>]>([:])
+    private let outcomes = Locked<[DatasetName: Result<Dataset, DataCatalogError>]>([:])
     /// Every request so far, in order, repeats included (a lesson that asks for a data set another lesson loaded
     /// still depends on it: the report's text-only rebuilds read this per lesson).
-    private let requests = Mutex<[DatasetName]>([])
+    private let requests = Locked<[DatasetName]>([])
 
     /// A catalogue of `entries` whose files are relative to `root`; nothing is read until a data set is asked for.
     /// Two entries must not share a name.
