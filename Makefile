@@ -34,10 +34,12 @@ handouts: deps
 test: test-deps
 	swift test
 
-# Each sanitizer builds into its own folder, so the plain build stays as it is.
+# Each sanitizer builds into its own folder, so the plain build stays as it is. AddressSanitizer runs without its
+# leak check here: at exit it reports what XCTest, fontconfig's caches and a process ending by exit() still hold,
+# which fails every CLI test's child process; scripts/fuzz runs the parsers with the leak check on.
 test-sanitized: test-deps
 	swift test --sanitize=thread --scratch-path .build-tsan
-	swift test --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan
 
 bench: deps
 	./Benchmarks/run
