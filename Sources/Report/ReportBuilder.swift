@@ -43,7 +43,7 @@ public struct ReportBuilder: Sendable {
         }
         defer { withExtendedLifetime(lock) {} }
         output.recoverLeftovers(progress: progress)
-        let loaded = try load(checking: output)
+        let loaded = try load(beside: output)
         let computed = try compute(loaded, output: output)
         var site: Site
         if options.singleFile {
@@ -116,7 +116,7 @@ public struct ReportBuilder: Sendable {
 
     /// Load: reads every text and `--data` before computing anything. The shipped data sets
     /// are read later, when a lesson asks for one.
-    private func load(checking output: OutputFolder) throws(ReportError) -> Loaded {
+    private func load(beside output: OutputFolder) throws(ReportError) -> Loaded {
         try stage(.load)
         var texts: [LessonText] = []
         for lesson in options.lessons {
