@@ -16,6 +16,17 @@ public enum PPCAError: Error, Equatable, Sendable, CustomStringConvertible {
     case nonFinite(String)
     /// The linear algebra underneath failed (should not happen for valid input; kept for honesty).
     case linearAlgebra(LinearAlgebraError)
+    /// Missing-data fit: every entry of this column (0-based) is missing (NaN), so its mean and loadings are not
+    /// identified.
+    case unobservedColumn(index: Int)
+    /// Missing-data fit: every entry of this row (0-based) is missing (NaN); it carries no information.
+    case unobservedRow(index: Int)
+    /// Mixture: the number of components K must satisfy 1 ≤ K ≤ N.
+    case invalidComponentCount(components: Int, samples: Int)
+    /// Mixture: the mixing weights must be finite, ≥ 0, one per component and sum to 1.
+    case invalidMixingWeights([Double])
+    /// A multi-start fit was asked for fewer than one start.
+    case invalidStartCount(Int)
 
     public var description: String {
         switch self {
@@ -33,6 +44,16 @@ public enum PPCAError: Error, Equatable, Sendable, CustomStringConvertible {
             return "non-finite value in \(what)"
         case let .linearAlgebra(error):
             return "linear algebra failure: \(error)"
+        case let .unobservedColumn(index):
+            return "column \(index) (from 0) has no observed entry (all NaN): its mean and loadings cannot be estimated; drop the column or observe at least one of its entries"
+        case let .unobservedRow(index):
+            return "row \(index) (from 0) has no observed entry (all NaN): drop the row, it carries no information"
+        case let .invalidComponentCount(k, n):
+            return "a mixture of K = \(k) components is not possible for N = \(n) rows: choose 1 ≤ K ≤ \(n)"
+        case let .invalidMixingWeights(weights):
+            return "mixing weights \(weights) are not a probability vector: give one finite weight ≥ 0 per component, summing to 1"
+        case let .invalidStartCount(count):
+            return "a multi-start fit needs at least 1 start, got \(count)"
         }
     }
 }
