@@ -14,8 +14,12 @@ import LinearAlgebra
 /// bytes that are not UTF-8), an empty file, a header without data rows, a header that is numbers (no header), a
 /// header separated by `;` or tabs, an empty, duplicate or too long (`Dataset.maximumColumnNameLength`) column name,
 /// more than `Dataset.maximumColumns` columns,
-/// a row with too few or too many cells, an empty or non-numeric cell, NaN or ±∞ (also overflow such as `1e999`),
-/// and fewer than two data rows.
+/// a row with too few or too many cells, a non-numeric cell, ±∞ (also overflow such as `1e999`), a column or a row
+/// whose every cell is missing, and fewer than two data rows.
+///
+/// Missing values: an empty cell, `NA`, `N/A` or `NaN` (any case) is a missing value, NaN in `values`, counted in
+/// `Dataset.missing` with the place of the first. Other markers (`null`, `?`, `-`) are refused with a message that
+/// names the accepted ones. The lessons that need every value refuse such a data set (`Dataset.requireComplete`).
 ///
 /// Image data: when the header names every column `pixel_R_C` (R = image row, C = image column, 0-based) covering a
 /// full grid read row by row — as the digits do — `imageShape` is set, and the lessons draw the rows as images. No
@@ -148,6 +152,11 @@ private struct CSVTable {
     var elements: [Double] = []
     var rowCount = 0
     var lastRowLine = 0
+    /// Missing cells: how many, in how many rows, the first one, and per column how many.
+    var missingCount = 0
+    var rowsWithMissing = 0
+    var firstMissing: MissingValues.Cell?
+    var missingPerColumn: [Int] = []
 
     init(path: String, labelColumn: String? = nil) {
         self.path = path
@@ -238,8 +247,20 @@ private struct CSVTable {
             throw .invalid(path: path, row: line, column: firstBad,
                            reason: "data row \(dataRow) has \(row.count) cell\(row.count == 1 ? "" : "s") but the header names \(header.count) columns\(hint); every row needs exactly one value per column")
         }
+        var missingInRow = 0
         for (index, cell) in row.enumerated() {
             let place = "the cell of column \(quoted(header[index])) in data row \(dataRow)"
+            if index != labelIndex, cell.isEmpty || Self.missingMarkers.contains(cell.lowercased()) {
+                if firstMissing == nil {
+                    firstMissing = MissingValues.Cell(line: line, column: index + 1, columnName: header[index], dataRow: dataRow,
+                                                      spelling: cell.isEmpty ? "an empty cell" : quoted(cell))
+                }
+                if missingPerColumn.isEmpty { missingPerColumn = [Int](repeating: 0, count: header.count) }
+                missingPerColumn[index] += 1
+                missingInRow += 1
+                elements.append(.nan)
+                continue
+            }
             if index == labelIndex {
                 guard !cell.isEmpty else {
                     throw .invalid(path: path, row: line, column: index + 1,
@@ -248,29 +269,34 @@ private struct CSVTable {
                 labelCells.append(cell)
                 continue
             }
-            guard !cell.isEmpty else {
-                throw .invalid(path: path, row: line, column: index + 1,
-                               reason: "\(place) is empty (a missing value); PCA needs every value: fill it in or remove the row")
-            }
             guard let value = Double(cell) else {
                 let lower = cell.lowercased()
-                let what = ["na", "n/a", "nan", "null", "none", "?", "-"].contains(lower)
-                    ? "marks a missing value" : "is not a number"
+                let what = ["null", "none", "?", "-"].contains(lower)
+                    ? "marks a missing value in a way this reader does not accept (write an empty cell, NA or NaN)" : "is not a number"
                 let multiline = cell.contains(where: \.isNewline) ? " (it runs over several lines: is a \" quote left open?)"
                     : Self.isNumbersSeparatedBySpaces(cell) ? " (it holds several numbers separated by spaces: separate the columns with commas)" : ""
                 throw .invalid(path: path, row: line, column: index + 1,
                                reason: "\(place) is \(quoted(cell)), which \(what)\(multiline); every cell must be a number such as 1.5, -2 or 3e-4: fix it, or remove the row or the column\(labelColumn == nil ? "; if the column holds class names, pass it with --labels \(quoted(header[index]))" : "")")
             }
             guard value.isFinite else {
-                let what = value.isNaN ? "NaN (not a number)" : (cell.lowercased().contains("inf") ? "infinite" : "too large for a 64-bit float (it overflows to infinity)")
+                let what = value.isNaN ? "NaN (not a number) written in a form not read as a missing value" : (cell.lowercased().contains("inf") ? "infinite" : "too large for a 64-bit float (it overflows to infinity)")
                 throw .invalid(path: path, row: line, column: index + 1,
                                reason: "\(place) is \(quoted(cell)), which is \(what); every value must be finite: fix it or remove the row")
             }
             elements.append(value)
         }
+        let valueCount = header.count - (labelIndex == nil ? 0 : 1)
+        if missingInRow == valueCount {
+            throw .invalid(path: path, row: line, column: nil,
+                           reason: "every value of data row \(dataRow) is missing; a row with nothing observed says nothing about the data: remove it")
+        }
+        if missingInRow > 0 { missingCount += missingInRow; rowsWithMissing += 1 }
         rowCount += 1
         lastRowLine = line
     }
+
+    /// The spellings (in lower case) of a missing value, besides an empty cell.
+    static let missingMarkers: Set<String> = ["na", "n/a", "nan"]
 
     /// True for text such as `59 2 32.1`: two or more numbers separated by spaces or tabs.
     // MARK: - Fast path for plain numeric files
@@ -304,10 +330,17 @@ private struct CSVTable {
             throw .invalid(path: path, row: lastRowLine, column: nil,
                            reason: "only one data row; at least two are needed to estimate a mean and a covariance: add more rows")
         }
+        if let column = missingPerColumn.firstIndex(of: rowCount) {
+            throw .invalid(path: path, row: headerLine, column: column + 1,
+                           reason: "every value of column \(quoted(header[column])) is missing (all \(rowCount) rows); a column with nothing observed cannot be fitted: remove it")
+        }
+        let missing = firstMissing.map { MissingValues(count: missingCount, rows: rowsWithMissing, first: $0) }
         guard let labelIndex else {
-            return Dataset(name: name, columnNames: header,
-                           values: Matrix(rows: rowCount, columns: header.count, elements: elements),
-                           imageShape: Dataset.imageShape(columnNames: header))
+            var dataset = Dataset(name: name, columnNames: header,
+                                  values: Matrix(rows: rowCount, columns: header.count, elements: elements),
+                                  imageShape: Dataset.imageShape(columnNames: header))
+            dataset.missing = missing
+            return dataset
         }
         var names = header
         let labelName = names.remove(at: labelIndex)
@@ -329,6 +362,7 @@ private struct CSVTable {
                               labels: labels, imageShape: Dataset.imageShape(columnNames: names))
         dataset.classNames = classes
         dataset.labelColumn = labelName
+        dataset.missing = missing
         return dataset
     }
 

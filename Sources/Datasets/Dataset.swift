@@ -4,8 +4,11 @@ import LinearAlgebra
 /// A data set for the lessons: an (n, d) matrix of finite numbers with column names, optional labels and, for image
 /// data, the image shape. Loaded from a CSV with a header row (`Dataset.load(csv:)`, in `Dataset+CSV.swift`).
 ///
-/// Invariants (guaranteed by the loader): n ≥ 2, d ≥ 1, every value finite, column names unique and non-empty.
-/// Constant columns are allowed (they give zero eigenvalues; the digits have three).
+/// Invariants (guaranteed by the loader): n ≥ 2, d ≥ 1, column names unique and non-empty, every value finite except
+/// the missing cells (an empty cell, `NA` or `NaN` in the file), which are NaN and counted in `missing`; no column and
+/// no row is missing entirely. Constant columns are allowed (they give zero eigenvalues; the digits have three).
+/// Only lessons that fit missing values take a data set with `missing` set (`requireComplete(for:)` refuses it for
+/// the others, naming the first missing cell).
 public struct Dataset: Sendable {
     /// The shape of one image when each row is an image stored row by row (`pixel_R_C`).
     public struct ImageShape: Sendable, Equatable {
@@ -29,6 +32,8 @@ public struct Dataset: Sendable {
     public var imageShape: ImageShape?
     /// Set by `standardized()`: the column means and 1/N standard deviations the values were centred and divided by.
     public var standardization: (means: [Double], standardDeviations: [Double])?
+    /// The missing cells of the file (NaN in `values`), when there are any; nil for a complete data set.
+    public var missing: MissingValues?
 
     public init(name: String, columnNames: [String], values: Matrix, labels: [Int]? = nil, imageShape: ImageShape? = nil) {
         self.name = name
@@ -49,13 +54,14 @@ public struct Dataset: Sendable {
     public func standardized() throws(DatasetError) -> Dataset {
         let (n, d) = (values.rows, values.columns)
         var means = [Double](repeating: 0, count: d), deviations = [Double](repeating: 0, count: d)
+        // Over the observed cells of each column (all of them for a complete data set); missing cells stay NaN.
         for j in 0..<d {
-            var sum = 0.0
-            for i in 0..<n { sum += values[i, j] }
-            means[j] = sum / Double(n)
+            var sum = 0.0, observed = 0
+            for i in 0..<n where !values[i, j].isNaN { sum += values[i, j]; observed += 1 }
+            means[j] = sum / Double(observed)
             var squares = 0.0
-            for i in 0..<n { squares += (values[i, j] - means[j]) * (values[i, j] - means[j]) }
-            deviations[j] = (squares / Double(n)).squareRoot()
+            for i in 0..<n where !values[i, j].isNaN { squares += (values[i, j] - means[j]) * (values[i, j] - means[j]) }
+            deviations[j] = (squares / Double(observed)).squareRoot()
         }
         let constant = (0..<d).filter { deviations[$0] == 0 || !(deviations[$0] > 1e-12 * max(abs(means[$0]), 1e-300)) }
         guard constant.isEmpty else {
@@ -74,10 +80,40 @@ public struct Dataset: Sendable {
         return result
     }
 
+    /// Throws unless every value is present: for a lesson (`lesson`, its slug) that needs complete data. The message
+    /// names the first missing cell (file, line, column) and `alternative`, a lesson that fits missing values.
+    public func requireComplete(for lesson: String, alternative: String) throws(DatasetError) {
+        guard let missing else { return }
+        let first = missing.first
+        let share = missing.count == 1 ? "it is the only missing cell" : "the file has \(missing.count) missing cells in \(missing.rows) of its \(count) rows"
+        throw .invalid(path: name, row: first.line, column: first.column,
+                       reason: "the cell of column \"\(first.columnName)\" in data row \(first.dataRow) is missing (\(first.spelling)); \(share). The \(lesson) lesson needs every value. The \(alternative) lesson fits data with missing values by EM: build it with --lesson \(alternative), or fill in the missing cells, or remove their rows")
+    }
+
     /// The number of observations n.
     public var count: Int { values.rows }
     /// The number of variables d.
     public var dimension: Int { values.columns }
+}
+
+/// The missing cells of a data set: an empty cell, `NA`, `N/A` or `NaN` (any case) in the file, NaN in `values`.
+public struct MissingValues: Sendable, Equatable {
+    /// Where a missing cell sits in the file: its line (1-based, the header is line 1), its column (1-based), the
+    /// column's name, its data row (1-based, header not counted) and how the file wrote it.
+    public struct Cell: Sendable, Equatable {
+        public var line: Int
+        public var column: Int
+        public var columnName: String
+        public var dataRow: Int
+        /// `an empty cell` or `"NA"` as written.
+        public var spelling: String
+    }
+    /// The number of missing cells.
+    public var count: Int
+    /// The number of rows with at least one missing cell.
+    public var rows: Int
+    /// The first missing cell in the file's order.
+    public var first: Cell
 }
 
 /// Why a data file could not be used. Every case names the file and, where it applies, the row and column, and the

@@ -12,7 +12,14 @@ public protocol Lesson: Sendable {
     var textFileName: String { get }
     /// The command-line options this lesson takes (`[.data, .latentDimension]`); only their values reach `run`.
     var acceptedOptions: [LessonOption] { get }
+    /// Whether the lesson fits `--data` with missing cells (`Dataset.missing`); false by default, and the report then
+    /// refuses such a file before any lesson runs, naming the first missing cell and a lesson that takes it.
+    var acceptsMissingValues: Bool { get }
     func run(_ context: LessonContext) throws -> LessonResult
+}
+
+extension Lesson {
+    public var acceptsMissingValues: Bool { false }
 }
 
 /// What a lesson is given to run: the build's settings, the data it may ask for, and its declared options' values.

@@ -25,6 +25,9 @@ public struct BuildOptions: Sendable {
     public var labelColumn: String?
     /// `--standardize`: centre each column of `dataFile` and divide it by its 1/N standard deviation.
     public var standardize = false
+    /// The slug of the lesson that fits `--data` with missing cells, named when another lesson refuses them (the
+    /// command line gives the catalogue's; nil: the first of `lessons` that does).
+    public var missingValuesLesson: String?
     /// `--latent-dim Q` (≥ 1; the lessons that take it check the upper bound).
     public var latentDimension: Int?
     public var quick: Bool

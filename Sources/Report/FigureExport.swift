@@ -29,6 +29,8 @@ public struct FigureExport: Sendable {
     /// The height in PostScript points; nil: the figure's own aspect (per panel, after re-flowing).
     public var height: Double?
     public var lessonsDirectory: URL
+    /// The slug of the lesson that fits `--data` with missing cells, named when another lesson refuses them.
+    public var missingValuesLesson: String?
     public var datasets: [DataCatalog.Entry]
     public var seed: UInt64
     public var scale: Double
@@ -56,7 +58,9 @@ public struct FigureExport: Sendable {
     public func run(progress: ProgressReporter) throws(ReportError) -> [String] {
         let catalog = DataCatalog(root: lessonsDirectory, entries: datasets)
         let userData = try dataFile.map { file throws(ReportError) in
-            try UserData.load(file, labelColumn: labelColumn, standardize: standardize)
+            let data = try UserData.load(file, labelColumn: labelColumn, standardize: standardize)
+            try UserData.requireComplete(data, file: file, for: requests.map(\.lesson), alternative: missingValuesLesson)
+            return data
         }
         var files: [(String, Data)] = []
         var rendered = 0

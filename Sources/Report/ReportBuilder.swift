@@ -141,6 +141,7 @@ public struct ReportBuilder: Sendable {
             let start = ContinuousClock.now
             userData = try UserData.load(file, labelColumn: options.labelColumn, standardize: options.standardize)
             if let user = userData {
+                try UserData.requireComplete(user, file: file, for: options.lessons, alternative: options.missingValuesLesson)
                 progress.stage("data: \(user.name) \(user.values.rows)×\(user.values.columns)", duration: ContinuousClock.now - start)
             }
         }

@@ -82,6 +82,7 @@ struct BuildCommand: ParsableCommand {
             force: force, protectedPaths: [cwd])
         options.labelColumn = inputs.labelColumn
         options.standardize = inputs.standardize
+        options.missingValuesLesson = LessonCatalog.all.first(where: \.acceptsMissingValues)?.slug
         options.singleFile = singleFile
         options.reuse = !noReuse
         // Test hook: LVM_LESSONS_CRASH_BEFORE=<stage> kills the process (SIGKILL, no clean-up) before that stage, so

@@ -134,6 +134,7 @@ struct FiguresCommand: ParsableCommand {
         export.dataFile = inputs.dataFile
         export.labelColumn = inputs.labelColumn
         export.standardize = inputs.standardize
+        export.missingValuesLesson = LessonCatalog.all.first(where: \.acceptsMissingValues)?.slug
         export.latentDimension = inputs.latentDimension
         export.quick = inputs.quick
         do {
