@@ -11,13 +11,17 @@ import Foundation
 ///   Paul Tol for colour-blind readers, also interpolated in Oklab. Callers centre its range on zero.
 public enum ColorMap: Sendable, Equatable {
     case viridis, greys, diverging
+    /// `greys`, except that NaN (a missing value) is drawn in vermillion instead of left transparent.
+    case greysMarkingMissing
 
     /// The colour at `t` ∈ [0, 1] (clamped; NaN gives a transparent colour).
     public func color(at t: Double) -> Color {
-        guard !t.isNaN else { return Color(red: 0, green: 0, blue: 0, alpha: 0) }
+        guard !t.isNaN else {
+            return self == .greysMarkingMissing ? Self.missingColor : Color(red: 0, green: 0, blue: 0, alpha: 0)
+        }
         let u = min(max(t, 0), 1)
         switch self {
-        case .greys:
+        case .greys, .greysMarkingMissing:
             let v = 1 - u
             return Color(red: v, green: v, blue: v)
         case .viridis, .diverging:
@@ -28,11 +32,14 @@ public enum ColorMap: Sendable, Equatable {
     }
 
     /// 8-bit RGB of the colour at `t`, for filling images quickly.
+    /// The colour of a missing value in `greysMarkingMissing` (vermillion, 0xD55E00).
+    public static let missingColor = Color(hex: 0xD55E00)
+
     func bytes(at t: Double) -> (UInt8, UInt8, UInt8, UInt8) {
-        guard !t.isNaN else { return (0, 0, 0, 0) }
+        guard !t.isNaN else { return self == .greysMarkingMissing ? (0xD5, 0x5E, 0x00, 255) : (0, 0, 0, 0) }
         let u = min(max(t, 0), 1)
         switch self {
-        case .greys:
+        case .greys, .greysMarkingMissing:
             let v = UInt8(((1 - u) * 255).rounded())
             return (v, v, v, 255)
         case .viridis:

@@ -14,7 +14,7 @@ struct LessonsLocation: ParsableArguments {
             valueName: "DIR"))
     var path: String?
 
-    /// The texts every lessons folder holds, for messages: `01-pca.md, 02-ppca.md, 03-nonlinear-lvm.md`.
+    /// The texts every lessons folder holds, for messages: `01-pca.md, 02-ppca.md, 04-nonlinear-lvm.md`.
     static var textList: String { LessonsDirectory.texts(of: LessonCatalog.all).joined(separator: ", ") }
 
     /// The folder given with `--lessons` (which must exist), else the one found by `LessonsDirectory.locate`; throws

@@ -63,7 +63,7 @@ import Testing
         let folder = TemporaryFolder()
         let texts = folder.url.appendingPathComponent("texts")
         try FileManager.default.createDirectory(at: texts, withIntermediateDirectories: true)
-        for name in ["01-pca.md", "02-ppca.md", "03-nonlinear-lvm.md", "index.md"] {
+        for name in ["01-pca.md", "02-ppca.md", "04-nonlinear-lvm.md", "index.md"] {
             try FileManager.default.copyItem(at: URL(fileURLWithPath: lessons).appendingPathComponent(name), to: texts.appendingPathComponent(name))
         }
         let run = try CLIRunner.run(["build", "--lesson", "pca", "--quick", "--lessons", "texts"], in: folder.url)

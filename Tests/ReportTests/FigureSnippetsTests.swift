@@ -51,7 +51,7 @@ import Testing
         let bib = try String(contentsOf: Self.lessons.appendingPathComponent("references.bib"), encoding: .utf8)
         let entries = bib.components(separatedBy: "\n@").dropFirst().map { $0.lowercased() }
         var cited: [(String, String)] = []
-        for file in ["01-pca.md", "02-ppca.md", "03-nonlinear-lvm.md"] {
+        for file in ["01-pca.md", "02-ppca.md", "04-nonlinear-lvm.md"] {
             let text = try String(contentsOf: Self.lessons.appendingPathComponent(file), encoding: .utf8)
             for m in text.matches(of: /([A-Z][a-z]+)(?: (?:&|and) [A-Z][a-z]+| et al\.)?,? \(?((?:19|20)\d\d)/) {
                 cited.append((String(m.output.1), String(m.output.2)))

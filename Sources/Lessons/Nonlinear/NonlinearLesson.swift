@@ -1,4 +1,4 @@
-// NonlinearLesson — lesson 3 (Lessons/03-nonlinear-lvm.md): a neural decoder, a marginal likelihood with no closed
+// NonlinearLesson — lesson 3 (Lessons/04-nonlinear-lvm.md): a neural decoder, a marginal likelihood with no closed
 // form, and the road to the ELBO. `run` calls one function per `## ` step of the text, in order.
 //
 // The model: z ~ N(0, I_d), x | z ~ N(f_θ(z), σ² I_D) with f_θ(z) = W₂ᵀ tanh(W₁ᵀz + b₁) + b₂ (a small MLP), so
@@ -19,7 +19,7 @@ import Models
 public struct NonlinearLesson: Lesson {
     public init() {}
     public var slug: String { "nonlinear" }
-    public var textFileName: String { "03-nonlinear-lvm.md" }
+    public var textFileName: String { "04-nonlinear-lvm.md" }
     public var acceptedOptions: [LessonOption] { [] }
 
     public func run(_ context: LessonContext) throws -> LessonResult {
@@ -76,8 +76,7 @@ extension NonlinearLesson {
     /// covariance WWᵀ + σ²I is the data's 1/N covariance S (Tipping & Bishop 1999), so PPCA's average log-likelihood is
     /// the ML Gaussian's on its own data, −½(D(1 + log 2π) + log|S|): checked.
     func dataOnACurve(_ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) throws -> ArcData {
-        var random = StepRandom.generator(seed: seed, lesson: slug, step: "toy-arc")
-        let x = NoisyArc.sample(rows: s.toyRows, noise: s.toyNoise, using: &random)            // (N, 2)
+        let x = Self.arc(s, seed: seed)                                                        // (N, 2)
         let ppca = try PPCA.fit(x, latentDimension: 1)
         let ppcaLogLikelihood = try ppca.averageLogLikelihood(x)
         let covariance = Statistics.covariance(x, normalization: .maximumLikelihood)           // (2, 2) S, 1/N
@@ -103,11 +102,7 @@ extension NonlinearLesson {
 
     /// Step 2 — a neural decoder f_θ: ℝ → ℝ², untrained: p(x|z) = N(x; f_θ(z), σ²I), H tanh units, random weights.
     func neuralDecoder(_ arc: ArcData, _ s: NonlinearSettings, seed: UInt64, _ page: inout LessonRecorder) throws -> NonlinearLVM {
-        var initial = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-init")
-        let decoder = MLPDecoder(latentDimension: 1, hiddenUnits: s.toyHidden, outputDimension: 2, output: .linear,
-                                 gain: s.toyDecoderScales.gain, biasScale: s.toyDecoderScales.bias,
-                                 outputScale: s.toyDecoderScales.output, using: &initial)
-        let untrained = try NonlinearLVM(decoder: decoder, noiseVariance: s.toyInitialNoiseVariance)
+        let untrained = try initialDecoder(s, seed: seed)
         var sampling = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-samples")
         let samples = untrained.sample(count: 300, using: &sampling).x                         // (300, 2) x ~ p(x)
         page.group("toy") { page in
@@ -123,9 +118,37 @@ extension NonlinearLesson {
         return untrained
     }
 
+    /// Step 1's data: `toyRows` points of `NoisyArc` from the `toy-arc` stream.
+    static func arc(_ s: NonlinearSettings, seed: UInt64) -> Matrix {
+        var random = StepRandom.generator(seed: seed, lesson: NonlinearLesson().slug, step: "toy-arc")
+        return NoisyArc.sample(rows: s.toyRows, noise: s.toyNoise, using: &random)
+    }
+
+    /// Step 2's decoder before training: H tanh units, weights from the `toy-decoder-init` stream.
+    func initialDecoder(_ s: NonlinearSettings, seed: UInt64) throws -> NonlinearLVM {
+        var initial = StepRandom.generator(seed: seed, lesson: slug, step: "toy-decoder-init")
+        let decoder = MLPDecoder(latentDimension: 1, hiddenUnits: s.toyHidden, outputDimension: 2, output: .linear,
+                                 gain: s.toyDecoderScales.gain, biasScale: s.toyDecoderScales.bias,
+                                 outputScale: s.toyDecoderScales.output, using: &initial)
+        return try NonlinearLVM(decoder: decoder, noiseVariance: s.toyInitialNoiseVariance)
+    }
+
+    /// The arc of step 1 and the decoder step 4 trains on it, from the same streams and settings, without recording
+    /// anything: for the linear-family lesson, which sets mixtures of PPCA beside the decoder.
+    static func arcAndTrainedDecoder(seed: UInt64, quick: Bool) throws -> (x: Matrix, fit: ArcFit) {
+        let lesson = NonlinearLesson()
+        let s = quick ? NonlinearSettings.quick : .full
+        let x = arc(s, seed: seed)
+        return (x, try lesson.fitByQuadrature(x, try lesson.initialDecoder(s, seed: seed), s, seed: seed))
+    }
+
     /// Step 4's numerics, run before step 3 is drawn: Adam on the quadrature log-likelihood
     /// (1/N) Σₙ log Σₘ wₘ N(xₙ; f_θ(zₘ), σ²I), full batch, with K uniform nodes on [−a, a] (weights h·φ(zₘ)).
     func fitByQuadrature(_ arc: ArcData, _ untrained: NonlinearLVM, _ s: NonlinearSettings, seed: UInt64) throws -> ArcFit {
+        try fitByQuadrature(arc.x, untrained, s, seed: seed)
+    }
+
+    func fitByQuadrature(_ x: Matrix, _ untrained: NonlinearLVM, _ s: NonlinearSettings, seed: UInt64) throws -> ArcFit {
         let trainingRule = try LatentQuadrature.trapezoid(halfWidth: s.toyRuleHalfWidth, pointsPerDimension: s.toyRulePoints,
                                                           dimension: 1)
         let referenceRule = try LatentQuadrature.trapezoid(halfWidth: s.referenceRule.halfWidth,
@@ -136,13 +159,13 @@ extension NonlinearLesson {
         let schedule = TrainingSchedule(steps: s.toySteps, learningRate: s.toyLearningRate,
                                         finalLearningRate: s.toyFinalLearningRate)
         var random = StepRandom.generator(seed: seed, lesson: slug, step: "toy-training")      // full batch: no draws
-        let trace = try model.train(arc.x, quadrature: trainingRule, schedule: schedule, using: &random) { step, m in
+        let trace = try model.train(x, quadrature: trainingRule, schedule: schedule, using: &random) { step, m in
             if frameSteps.contains(step) { frames.append((step, m)) }
         }
         return ArcFit(untrained: untrained, trained: model, trainingRule: trainingRule, referenceRule: referenceRule,
                       trace: trace, frames: frames,
-                      trainingRuleLogLikelihood: try model.quadratureMarginal(arc.x, quadrature: trainingRule).meanLogMarginal,
-                      referenceLogLikelihood: try model.quadratureMarginal(arc.x, quadrature: referenceRule).meanLogMarginal)
+                      trainingRuleLogLikelihood: try model.quadratureMarginal(x, quadrature: trainingRule).meanLogMarginal,
+                      referenceLogLikelihood: try model.quadratureMarginal(x, quadrature: referenceRule).meanLogMarginal)
     }
 
     /// Step 3 — the marginal log p(x) ≈ log Σₘ wₘ N(x; f_θ(zₘ), σ²I) by quadrature: the training rule against a much

@@ -21,6 +21,7 @@ public struct PCALesson: Lesson {
 
     public func run(_ context: LessonContext) throws -> LessonResult {
         let (seed, progress) = (context.seed, context.progress)
+        try context.userData?.requireComplete(for: slug, alternative: LinearFamilyLesson.slug)
         let sweep = AngleSweep(quick: context.quick)
         let dataSet = PCADataSet(data: try context.userData ?? context.data.dataset(.digits), isUserData: context.userData != nil)
         let data = dataSet.data

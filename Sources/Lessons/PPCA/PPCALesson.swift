@@ -25,6 +25,7 @@ public struct PPCALesson: Lesson {
 
     /// Runs the nine steps in the order of the text (same seed ⇒ same bytes); throws what `PPCAInputs.init` throws.
     public func run(_ context: LessonContext) throws -> LessonResult {
+        try context.userData?.requireComplete(for: slug, alternative: LinearFamilyLesson.slug)
         let inputs = try PPCAInputs(data: context.userData ?? context.data.dataset(.digits),
                                     isUserData: context.userData != nil, latentDimension: context.latentDimension,
                                     quick: context.quick, cloud: Toy2D.standardCloud(seed: context.seed))  // (200, 2)

@@ -17,6 +17,7 @@ import Testing
     static let independentChecks: [String: RecomputeChecks] = [
         "pca": PCAChecks.recompute,
         "ppca": PPCAChecks.recompute,
+        "linear-family": LinearFamilyChecks.recompute,
         "nonlinear": NonlinearChecks.recompute,
     ]
 
