@@ -21,8 +21,8 @@ import Testing
         #expect(build.stdout.contains("(default: output)") && build.stdout.contains("(default: png)"))
         // What the lessons declare: the lesson names and which lessons take --data and --latent-dim.
         let help = build.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(help.contains("A lesson to build: pca, ppca or nonlinear."), "\(help)")
-        #expect(help.contains("For the pca and ppca lessons.") && help.contains("For the ppca lesson."), "\(help)")
+        #expect(help.contains("A lesson to build: pca, ppca, linear-family or nonlinear."), "\(help)")
+        #expect(help.contains("For the pca, ppca and linear-family lessons.") && help.contains("For the ppca and linear-family lessons."), "\(help)")
     }
 
     @Test func versionIsTheToolVersion() throws {
@@ -33,15 +33,15 @@ import Testing
     }
 
     @Test(arguments: [
-        (["build", "--lesson", "pcaa"], "unknown lesson 'pcaa' in --lesson. Choose from pca, ppca, nonlinear"),
+        (["build", "--lesson", "pcaa"], "unknown lesson 'pcaa' in --lesson. Choose from pca, ppca, linear-family, nonlinear"),
         (["build", "--format", "png,gif"], "unknown format 'gif' in --format"),
         (["build", "--scale", "0"], "Give a PNG scale with 0 < N ≤ 8"),
         (["build", "--scale", "nan"], "Give a PNG scale"),
         (["build", "--latent-dim", "0"], "the latent dimension must be at least 1"),
-        (["build", "--latent-dim", "2", "--lesson", "pca"], "--latent-dim applies only to the ppca lesson; add --lesson ppca"),
+        (["build", "--latent-dim", "2", "--lesson", "pca"], "--latent-dim applies only to the ppca and linear-family lessons; add one of them with --lesson"),
         (["build", "--seed", "-1"], "The value '-1' is invalid for '--seed <N>'"),
         (["build", "--data", "does-not-exist.csv"], "--data does-not-exist.csv: no such file. Pass a CSV file"),
-        (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data applies only to the pca and ppca lessons; add one of them with --lesson or leave out --data."),
+        (["build", "--data", "x.csv", "--lesson", "nonlinear"], "--data applies only to the pca, ppca and linear-family lessons; add one of them with --lesson or leave out --data."),
         (["build", "--lessons", "/no/such/folder"], "--lessons /no/such/folder: no such folder"),
         (["build", "--bogus"], "Unknown option '--bogus'"),
         (["build", "--single-file", "--format", "svg"], "--single-file embeds the figures as PNG only; leave out --format"),
@@ -164,14 +164,15 @@ import Testing
         let folder = TemporaryFolder()
         let run = try CLIRunner.run(["list", "--lessons", lessons], in: folder.url)
         #expect(run.status == 0)
-        for slug in ["pca — ", "ppca — ", "nonlinear — "] { #expect(run.stdout.contains(slug)) }
+        for slug in ["pca — ", "ppca — ", "linear-family — ", "nonlinear — "] { #expect(run.stdout.contains(slug)) }
         #expect(run.stdout.contains("    1. "))
         // The options each lesson declares, under that lesson only.
         let sections = run.stdout.components(separatedBy: "\n").split { !$0.hasPrefix(" ") }.map { $0.joined(separator: "\n") }
-        #expect(sections.count == 3)
+        #expect(sections.count == 4)
         #expect(sections[0].contains("    --data: ") && !sections[0].contains("--latent-dim"))
         #expect(sections[1].contains("    --data: ") && sections[1].contains("    --latent-dim: "))
-        #expect(!sections[2].contains("    --"))
+        #expect(sections[2].contains("    --data: ") && sections[2].contains("    --latent-dim: "))
+        #expect(!sections[3].contains("    --"))
     }
 
     @Test func lessonsAreFoundFromTheExecutableWhenNotInTheWorkingDirectory() throws {

@@ -63,7 +63,7 @@ import _TestSupport
         #expect(SVGText.contents(mine).contains { $0.contains("of 3") || $0.contains("3") }, "three columns, three eigenvalues")
         let refused = try CLIRunner.run(["figures", "nonlinear/training", "--data", csv.path, "--lessons", lessons], in: folder.url)
         #expect(refused.status == 64)
-        #expect(refused.stderr.contains("--data applies only to the pca and ppca lessons"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--data applies only to the pca, ppca and linear-family lessons"), "\(refused.stderr)")
     }
 
     /// Every snippet compiles: each lesson's figures at 246 pt, every `NAME.tex` input into one article (graphicx,

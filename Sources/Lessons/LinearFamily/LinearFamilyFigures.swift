@@ -18,12 +18,16 @@ enum LinearFamilyFigures {
                 for (k, j) in columns.enumerated() { pixels[j] = log10(values[k]) }
                 return pixels
             }
-            let figure = Figure(width: 560, height: 250, title: "Noise variance per pixel (white: left out, variance 0)")
-            let axes = figure.addAxes()
-            axes.imageGrid(images: [image([Double](repeating: sigma2, count: columns.count)), image(uniquenesses), image(variances)],
-                           imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 3,
-                           captions: ["PPCA: one σ²", "FA: ψᵢ per pixel", "the pixel's variance Sᵢᵢ"], colorMap: .viridis,
-                           range: lo...(hi > lo ? hi : lo + 1), colorBar: true, colorBarLabel: "log₁₀ variance")
+            let figure = Figure(width: 620, height: 240, title: "Noise variance per pixel (white: left out, variance 0)")
+            let axes = figure.subplots(rows: 1, columns: 3)
+            let panels = [("PPCA: one σ²", image([Double](repeating: sigma2, count: columns.count))),
+                          ("FA: ψᵢ per pixel", image(uniquenesses)), ("the pixel's variance Sᵢᵢ", image(variances))]
+            for (axes, panel) in zip(axes, panels) {
+                axes.imageGrid(images: [panel.1], imageRows: shape.rows, imageColumns: shape.columns, gridColumns: 1,
+                               colorMap: .viridis, range: lo...(hi > lo ? hi : lo + 1), colorBar: true,
+                               colorBarLabel: "log₁₀ variance")
+                axes.title = panel.0
+            }
             return figure
         }
         let figure = Figure(width: 560, height: 320, title: "Noise variance per column: PPCA's σ², FA's ψᵢ and Sᵢᵢ")
@@ -169,24 +173,43 @@ enum LinearFamilyFigures {
         return figure
     }
 
+    /// The points coloured by their most responsible component, and each component's segment μₖ ± 2√λₖ uₖ.
+    static func drawMixture(_ x: Matrix, mixture: MixtureOfPPCA, responsibilities: Matrix, on axes: Axes) {
+        let k = mixture.components.count
+        let owner = (0..<x.rows).map { n in (0..<k).max { responsibilities[n, $0] < responsibilities[n, $1] }! }
+        axes.scatter(x: x.column(0), y: x.column(1), colors: owner.map { Color.category($0) }, size: 2.5, alpha: 0.7)
+        for (j, component) in mixture.components.enumerated() {
+            let w = component.loading.column(0)
+            let norm = max((w[0] * w[0] + w[1] * w[1]).squareRoot(), 1e-300)
+            let half = 2 * (norm * norm + component.noiseVariance).squareRoot()
+            let u = (w[0] / norm, w[1] / norm)
+            let mu = component.mean
+            axes.line(x: [mu[0] - half * u.0, mu[0] + half * u.0], y: [mu[1] - half * u.1, mu[1] + half * u.1],
+                      color: Color.category(j), width: 2.5,
+                      label: "component \(j + 1), π = " + NumberFormat.significant(mixture.weights[j], digits: 2))
+        }
+    }
+
+    /// Step 5: one frame of EM for the mixture: the points coloured by their most responsible component and the
+    /// segments, with ℓ on the arc in its title (the frame label gives the iteration).
+    static func mixtureFrame(_ x: Matrix, mixture: MixtureOfPPCA, responsibilities: Matrix,
+                             logLikelihood: Double) -> Figure {
+        let figure = Figure(width: 420, height: 330, title: "EM for a mixture of \(mixture.components.count) PPCA on the arc")
+        let axes = figure.addAxes()
+        drawMixture(x, mixture: mixture, responsibilities: responsibilities, on: axes)
+        axes.title = "ℓ = " + NumberFormat.significant(logLikelihood, digits: 4)
+        axes.dataPlane(x: NonlinearFigures.arcX, y: NonlinearFigures.arcY)
+        axes.legend = .none
+        return figure
+    }
+
     /// Step 5: the mixture's segments μₖ ± 2√λₖ uₖ (λₖ = ‖wₖ‖² + σₖ², uₖ = wₖ/‖wₖ‖) over the points coloured by their
     /// most responsible component; beside it the decoder's curve.
     static func mixtureArc(_ x: Matrix, mixture: MixtureOfPPCA, responsibilities: Matrix, decoderCurve: PlaneCurve) -> Figure {
         let figure = Figure(width: 600, height: 300, title: "Straight pieces or one curve")
         let axes = figure.subplots(rows: 1, columns: 2)
         let k = mixture.components.count
-        let owner = (0..<x.rows).map { n in (0..<k).max { responsibilities[n, $0] < responsibilities[n, $1] }! }
-        axes[0].scatter(x: x.column(0), y: x.column(1), colors: owner.map { Color.category($0) }, size: 2.5, alpha: 0.7)
-        for (j, component) in mixture.components.enumerated() {
-            let w = component.loading.column(0)
-            let norm = (w[0] * w[0] + w[1] * w[1]).squareRoot()
-            let half = 2 * (norm * norm + component.noiseVariance).squareRoot()
-            let u = (w[0] / norm, w[1] / norm)
-            let mu = component.mean
-            axes[0].line(x: [mu[0] - half * u.0, mu[0] + half * u.0], y: [mu[1] - half * u.1, mu[1] + half * u.1],
-                         color: Color.category(j), width: 2.5,
-                         label: "component \(j + 1), π = " + NumberFormat.significant(mixture.weights[j], digits: 2))
-        }
+        drawMixture(x, mixture: mixture, responsibilities: responsibilities, on: axes[0])
         axes[0].title = "mixture of \(k) PPCA (q = 1 each)"
         axes[1].scatter(x: x.column(0), y: x.column(1), color: .data, size: 2.5, alpha: 0.5, label: "data")
         axes[1].line(x: decoderCurve.x, y: decoderCurve.y, color: .model, width: 2.2, label: "decoder fθ(z), |z| ≤ 3")

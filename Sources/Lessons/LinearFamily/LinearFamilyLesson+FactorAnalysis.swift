@@ -111,9 +111,14 @@ extension LinearFamilyLesson {
         page.group("factor_analysis") { page in
             page.value("log_likelihood_per_sample", woodbury, "ℓ of factor analysis at its maximum-likelihood fit",
                        .naturalLogAveragedOverRows)
-            page.store(fa.uniquenesses, at: "noise_variances")
-            page.label("noise_variances", "FA's noise variances ψᵢ, one per kept column", .covarianceOneOverN)
-            page.store(inputs.faColumns.map { inputs.columnName($0) }, at: "columns")
+            // One ψᵢ per column of the data; a constant column gets 0, the limit its ψᵢ tends to (it is left out of the fit).
+            var noise = [Double](repeating: 0, count: inputs.dimension)
+            for (k, j) in inputs.faColumns.enumerated() { noise[j] = fa.uniquenesses[k] }
+            page.store(noise, at: "noise_variances")
+            page.label("noise_variances", "FA's noise variances ψᵢ, one per column (0 for a constant column, left out of the fit)",
+                       .covarianceOneOverN)
+            page.store(inputs.columnNames.count == inputs.dimension ? inputs.columnNames : (0..<inputs.dimension).map { inputs.columnName($0) },
+                       at: "columns")
             page.value("latent_dim", q, "number of factors q")
             page.store(fa.loading, at: "loading")
         }

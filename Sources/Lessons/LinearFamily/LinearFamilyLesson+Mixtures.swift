@@ -2,6 +2,7 @@ import Foundation
 import LessonKit
 import LinearAlgebra
 import Models
+import Plotting
 
 /// Steps 5–6: mixtures of PPCA on the nonlinear lesson's arc, and every model on held-out data.
 extension LinearFamilyLesson {
@@ -83,12 +84,33 @@ extension LinearFamilyLesson {
             page.label("held_out_log_likelihood_by_components", "ℓ on the new points for K = 1, 2, …", .naturalLogPerHeldOutRow)
             page.store(best.weights, at: "weights")
         }
+        try mixtureFrames(x, components: bestK, &page, streams)
         page.figure("mixture-components", LinearFamilyFigures.mixtureComponents(train: train, test: test, decoderTrain: decoderTrain,
                                                                                  decoderTest: decoderTest))
         page.figure("mixture-arc", LinearFamilyFigures.mixtureArc(x, mixture: best, responsibilities: responsibilities,
                                                                   decoderCurve: fit.trained.decodedCurve(at: settings.curveNodes)))
         return ArcComparison(x: x, heldOut: heldOut, ppca: ppca, mixtures: models, bestK: bestK, decoder: fit.trained,
                              decoderRule: fit.referenceRule)
+    }
+
+    /// EM's iterations for the mixture with `components` components from one seeded start (its own stream): the
+    /// state after k = 0 (the k-means start), 1, 2, 3, 5, 8, … updates, each the same run stopped there.
+    func mixtureFrames(_ x: Matrix, components: Int, _ page: inout LessonRecorder, _ streams: LinearFamilyStreams) throws {
+        var frames: [(label: String, figure: Figure)] = []
+        for k in [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89] {
+            var random = streams.generator(LinearFamilyStreams.mixtureFrames)
+            let run = try MixtureOfPPCA.fitEM(x, components: components, latentDimension: 1, maxIterations: k,
+                                              tolerance: Self.mixtureTolerance, using: &random)
+            let model = run.model
+            frames.append(("iteration \(run.iterations)", LinearFamilyFigures.mixtureFrame(
+                x, mixture: model, responsibilities: try model.responsibilities(x),
+                logLikelihood: try model.averageLogLikelihood(x))))
+            if run.iterations < k { break }                                      // converged before k
+        }
+        let printed = [0, 1, 2, 4, 6, frames.count - 1].filter { $0 < frames.count }
+        page.frames("mixture-em", frames, steps: Array(Set(printed)).sorted(), columns: 3,
+                    title: "EM for the mixture on the arc at iterations " + Array(Set(printed)).sorted().map { frames[$0].label.replacingOccurrences(of: "iteration ", with: "") }.joined(separator: ", "),
+                    cellAspect: 0.8)
     }
 
     /// The largest λ₁/σ² (condition number of Cₖ) over the components.

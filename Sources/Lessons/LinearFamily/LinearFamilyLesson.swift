@@ -127,6 +127,7 @@ struct LinearFamilyStreams {
     static let heywood = "heywood/sample"
     static func hidden(_ share: Double) -> String { "missing/hide-\(Int((share * 100).rounded()))" }
     static let mixtureStarts = "mixture/starts"
+    static let mixtureFrames = "mixture/frames"
     static let arcHeldOut = "mixture/held-out-arc"
     static let split = "choice/split"
     static let choiceMixture = "choice/mixture-starts"

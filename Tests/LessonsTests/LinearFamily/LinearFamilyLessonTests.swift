@@ -75,7 +75,8 @@ import Testing
         guard case .array(let psi)? = JSONValue.object(result.results).value(at: "factor_analysis.noise_variances") else {
             Issue.record("no factor_analysis.noise_variances"); return
         }
-        #expect(psi.count == 61)
+        #expect(psi.count == 64)
+        #expect(psi.enumerated().filter { $0.element == .number(0) || $0.element == .integer(0) }.map(\.offset) == [0, 32, 39])
     }
 
     @Test func onATableWithMissingCellsItCountsThemAndFitsThem() throws {
