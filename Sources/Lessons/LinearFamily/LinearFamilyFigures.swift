@@ -18,7 +18,7 @@ enum LinearFamilyFigures {
                 for (k, j) in columns.enumerated() { pixels[j] = log10(values[k]) }
                 return pixels
             }
-            let figure = Figure(width: 620, height: 240, title: "Noise variance per pixel (white: left out, variance 0)")
+            let figure = Figure(width: 620, height: 200, title: "Noise variance per pixel (white: left out, variance 0)")
             let axes = figure.subplots(rows: 1, columns: 3)
             let panels = [("PPCA: one σ²", image([Double](repeating: sigma2, count: columns.count))),
                           ("FA: ψᵢ per pixel", image(uniquenesses)), ("the pixel's variance Sᵢᵢ", image(variances))]
