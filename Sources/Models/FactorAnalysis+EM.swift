@@ -54,13 +54,14 @@ extension FactorAnalysis {
     ///
     /// Stopping rule (as `PPCA.fitEM`): EM converges linearly, ℓ* − ℓₖ ≈ gₖ r/(1 − r) with gₖ the last gain and
     /// r = gₖ/gₖ₋₁, so we stop when both the gain and that estimate of the remaining gap are below
-    /// `tolerance` · max(1, |ℓ|). ψ is floored at `uniquenessFloor` · Sᵢᵢ (see the type's documentation; ψ₀ is
+    /// `tolerance` · max(1, |ℓ|). ψ is floored at `uniquenessFloor` · Sᵢᵢ, or at `columnFloors[i]` when given (absolute,
+    /// one per column: e.g. a Heywood column held near 0 while the rest converge; see the type's documentation; ψ₀ is
     /// raised to the floor too). `snapshotIterations` lists the update counts whose models are kept (0 = the start).
     /// Throws `.constantColumn` when some Sᵢᵢ = 0.
     public static func fitEM(
         mean: [Double], scatter s: Matrix, latentDimension q: Int, initialLoading lambda0: Matrix,
         initialUniquenesses psi0: [Double], maxIterations: Int, tolerance: Double = 1e-12,
-        uniquenessFloor: Double = 1e-6, snapshotIterations: [Int] = []
+        uniquenessFloor: Double = 1e-6, columnFloors: [Double]? = nil, snapshotIterations: [Int] = []
     ) throws(FactorAnalysisError) -> FactorAnalysisEMResult {
         let d = mean.count
         guard q >= 1, q < d else { throw .invalidLatentDimension(q: q, dimension: d) }
@@ -70,7 +71,10 @@ extension FactorAnalysis {
         guard s.rows == d, s.columns == d else { throw .dimensionMismatch("S is \(s.rows)×\(s.columns) but μ has \(d) entries") }
         guard s.isFinite else { throw .nonFinite("S") }
         for i in 0..<d where !(s[i, i] > 0) { throw .constantColumn(index: i) }
-        let floors = (0..<d).map { uniquenessFloor * s[$0, $0] }
+        if let columnFloors, columnFloors.count != d || !columnFloors.allSatisfy({ $0 > 0 }) {
+            throw .dimensionMismatch("columnFloors has \(columnFloors.count) entries (each > 0 needed), D = \(d)")
+        }
+        let floors = columnFloors ?? (0..<d).map { uniquenessFloor * s[$0, $0] }
         guard psi0.count == d else { throw .dimensionMismatch("ψ₀ has \(psi0.count) entries, D = \(d)") }
         var model = try FactorAnalysis(mean: mean, loading: lambda0,
                                        uniquenesses: (0..<d).map { max(psi0[$0], floors[$0]) })

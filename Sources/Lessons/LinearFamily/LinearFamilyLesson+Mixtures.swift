@@ -158,12 +158,9 @@ extension LinearFamilyLesson {
         let ppca = try PPCA.fit(train, latentDimension: q)
         rows.append(.init(data: inputs.dataName, model: "PPCA, q = \(q)", parameters: d + d * q - q * (q - 1) / 2 + 1,
                           train: try ppca.averageLogLikelihood(train), heldOut: try ppca.averageLogLikelihood(test)))
-        var starts = streams.generator(LinearFamilyStreams.faStarts)
-        let fa = try FactorAnalysis.fitEM(train, latentDimension: q, starts: Self.faStarts(quick: inputs.quick), using: &starts,
-                                          maxIterations: Self.faMaxIterations(quick: inputs.quick), tolerance: Self.faTolerance,
-                                          uniquenessFloor: Self.uniquenessFloor).best.model
+        let fa = try Self.fitFactorAnalysis(train, latentDimension: q, quick: inputs.quick, streams: streams).best.model
         rows.append(.init(data: inputs.dataName, model: "FA, q = \(q)", parameters: d + d * q - q * (q - 1) / 2 + d,
-                          train: try fa.averageLogLikelihood(train), heldOut: try fa.averageLogLikelihood(test)))
+                          train: try Self.choleskyLogLikelihood(fa, train), heldOut: try Self.choleskyLogLikelihood(fa, test)))
         let components = Self.choiceComponents
         var mixtureRandom = streams.generator(LinearFamilyStreams.choiceMixture)
         let mixture = try MixtureOfPPCA.fitEM(train, components: components, latentDimension: q,

@@ -137,7 +137,8 @@ struct LinearFamilyStreams {
 struct FactorAnalysisFits {
     var x: Matrix                           // (N_c, D') complete rows, kept columns
     var fa: FactorAnalysis
-    var faLogLikelihood: Double
+    var faLogLikelihood: Double             // by Cholesky of ΛΛᵀ + Ψ
     var ppca: PPCA
     var ppcaLogLikelihood: Double
+    var floors: [Double]                    // FA's floor of each ψᵢ at the end of the fit
 }

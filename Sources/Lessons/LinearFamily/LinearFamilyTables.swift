@@ -15,7 +15,7 @@ enum LinearFamilyTables {
         var rows: [[TableCell]] = [
             [.text("ℓ by Woodbury (q × q) and by Cholesky of ΛΛᵀ + Ψ (D × D)"), precise(likelihood.expected),
              precise(likelihood.computed), .number(likelihood.difference, .scientific(2))],
-            [.text("largest |∂ℓ| at the optimum / at PPCA's closed form"), .number(0, .scientific(2)),
+            [.text("largest |∂ℓ| at the optimum (coordinates Λᵢₖ/√ψᵢ, log ψᵢ; \(String(format: "%.1e", gradientScale)) at the start)"), .number(0, .scientific(2)),
              .number(gradient.computed, .scientific(2)), .number(gradient.difference, .scientific(2))],
         ]
         for (k, run) in starts.enumerated() {
@@ -24,7 +24,7 @@ enum LinearFamilyTables {
                          .number((starts.map(\.finalLogLikelihood).max() ?? 0) - run.finalLogLikelihood, .scientific(2))])
         }
         return Table(columns: ["quantity", "expected", "computed", "|difference|"], rows: rows,
-                     caption: "Factor analysis at its maximum: ℓ two ways, the gradient (largest entry over Λ and the ψᵢ above their floor, relative to its value at the start), and every start's final ℓ against the best.")
+                     caption: "Factor analysis at its maximum: ℓ two ways, the gradient (largest entry over Λ and the ψᵢ above their floor, in coordinates without units), and every start's final ℓ against the best.")
     }
 
     static func unitsAndRotations(logScale: Double, faRescaled: Double, ppcaRescaled: Double, faRotated: Double,

@@ -25,11 +25,9 @@ enum LinearFamilyChecks {
         func stream(_ id: String) -> Xoshiro256StarStar { StepRandom.generator(seed: seed, lesson: "linear-family", step: id) }
         var q: Int { inputs.latentDimension }
 
-        func factorAnalysis(_ x: Matrix) throws -> FactorAnalysisMultiStartResult {
-            var random = stream(LinearFamilyStreams.faStarts)
-            return try FactorAnalysis.fitEM(x, latentDimension: q, starts: L.faStarts(quick: quick), using: &random,
-                                            maxIterations: L.faMaxIterations(quick: quick), tolerance: L.faTolerance,
-                                            uniquenessFloor: L.uniquenessFloor)
+        /// The lesson's fit: `Models`' multi-start EM, then the Heywood refinement (both Models calls).
+        func factorAnalysis(_ x: Matrix) throws -> FactorAnalysisEMResult {
+            try L.fitFactorAnalysis(x, latentDimension: q, quick: quick, streams: LinearFamilyStreams(seed: seed)).best
         }
     }
 
@@ -38,40 +36,38 @@ enum LinearFamilyChecks {
         let x = setting.inputs.faData
         switch check.name {
         case "fa.likelihood":
-            let fa = try setting.factorAnalysis(x).best.model
+            let fa = try setting.factorAnalysis(x).model
             return PPCAChecks.recomputed(
                 check, expected: try fa.averageLogLikelihood(x),
                 computedByModels: try GaussianModel(mean: fa.mean, covariance: fa.marginalCovariance).averageLogLikelihood(x),
                 computedByTest: PPCAChecks.directAverageLogLikelihood(x, mean: fa.mean, covariance: covariance(fa)))
         case "fa.zero_gradient":
             let fits = try setting.factorAnalysis(x)
-            let fa = fits.best.model
+            let fa = fits.model
             let scatter = Matrix(PPCAChecks.meanAndCovariance(x).covariance)
             let ppca = try PPCA.fit(x, latentDimension: setting.q)
-            let floors = fits.best.uniquenessFloors
+            let floors = fits.uniquenessFloors
             let start = try FactorAnalysis(mean: fa.mean, loading: ppca.loading,
                                            uniquenesses: floors.map { max($0, ppca.noiseVariance) })
+            _ = start
             let byModels = L.largestGradient(fa, scatter: Statistics.covariance(x, mean: Statistics.columnMeans(x),
                                                                                  normalization: .maximumLikelihood), floors: floors)
-                / L.largestGradient(start, scatter: Statistics.covariance(x, mean: Statistics.columnMeans(x),
-                                                                           normalization: .maximumLikelihood), floors: floors)
             let byTest = finiteDifferenceGradient(fa, scatter: scatter, floors: floors)
-                / finiteDifferenceGradient(start, scatter: scatter, floors: floors)
             return PPCAChecks.recomputed(check, expected: 0, computedByModels: byModels, computedByTest: byTest)
-        case "fa.starts_agree":
-            let runs = try setting.factorAnalysis(x).runs
-            let own = runs.map { PPCAChecks.directAverageLogLikelihood(x, mean: $0.model.mean, covariance: covariance($0.model)) }
-            return PPCAChecks.recomputed(check, expected: runs.map(\.finalLogLikelihood).max()!,
-                                         computedByModels: runs.map(\.finalLogLikelihood).min()!, computedByTest: own.min()!)
         case "units.fa_rescale":
             let column = widestColumn(x)
             var rescaled = x
             for i in 0..<x.rows { rescaled[i, column] *= 10 }
-            let before = try setting.factorAnalysis(x).best, after = try setting.factorAnalysis(rescaled).best
+            let before = try setting.factorAnalysis(x)
+            let original = FactorAnalysisFits(x: x, fa: before.model, faLogLikelihood: try L.choleskyLogLikelihood(before.model, x),
+                                              ppca: try PPCA.fit(x, latentDimension: setting.q), ppcaLogLikelihood: 0,
+                                              floors: before.uniquenessFloors)
+            let after = try L.rescaledFit(rescaled, column: column, scale: 10, original: original, quick: setting.quick,
+                                          streams: LinearFamilyStreams(seed: setting.seed))
             let own = PPCAChecks.directAverageLogLikelihood(rescaled, mean: after.model.mean, covariance: covariance(after.model))
                 - PPCAChecks.directAverageLogLikelihood(x, mean: before.model.mean, covariance: covariance(before.model))
             return PPCAChecks.recomputed(check, expected: -log(10.0),
-                                         computedByModels: try after.model.averageLogLikelihood(rescaled) - before.model.averageLogLikelihood(x),
+                                         computedByModels: try L.choleskyLogLikelihood(after.model, rescaled) - L.choleskyLogLikelihood(before.model, x),
                                          computedByTest: own)
         case "units.ppca_rotate":
             var random = setting.stream(LinearFamilyStreams.rotation)
@@ -143,26 +139,24 @@ enum LinearFamilyChecks {
         return -0.5 * (Double(d) * log(2 * Double.pi) + logDeterminant + trace)
     }
 
-    /// The largest |central difference| of ℓ(scatter) over Λ and the ψᵢ above their floor (step 10⁻⁵ × the scale of
-    /// each parameter).
+    /// The largest |central difference| of ℓ(scatter) in the scale-free coordinates aᵢₖ = Λᵢₖ/√ψᵢ and tᵢ = log ψᵢ,
+    /// over Λ and the ψᵢ above their floor (steps 10⁻⁵ in a and in t).
     static func finiteDifferenceGradient(_ fa: FactorAnalysis, scatter s: Matrix, floors: [Double]) -> Double {
         let lambda = fa.loading.rowArrays, psi = fa.uniquenesses
-        let scale = max(lambda.flatMap { $0 }.map(abs).max() ?? 1, 1e-3)
         var largest = 0.0
         for i in lambda.indices { for k in lambda[i].indices {
-            let h = 1e-5 * scale
+            let h = 1e-5 * psi[i].squareRoot()
             var plus = lambda, minus = lambda
             plus[i][k] += h; minus[i][k] -= h
             let g = (scatterLogLikelihood(loading: plus, uniquenesses: psi, scatter: s)
-                     - scatterLogLikelihood(loading: minus, uniquenesses: psi, scatter: s)) / (2 * h)
+                     - scatterLogLikelihood(loading: minus, uniquenesses: psi, scatter: s)) / 2e-5
             largest = max(largest, abs(g))
         } }
         for i in psi.indices where psi[i] > floors[i] {
-            let h = 1e-5 * psi[i]
             var plus = psi, minus = psi
-            plus[i] += h; minus[i] -= h
+            plus[i] *= exp(1e-5); minus[i] *= exp(-1e-5)
             let g = (scatterLogLikelihood(loading: lambda, uniquenesses: plus, scatter: s)
-                     - scatterLogLikelihood(loading: lambda, uniquenesses: minus, scatter: s)) / (2 * h)
+                     - scatterLogLikelihood(loading: lambda, uniquenesses: minus, scatter: s)) / 2e-5
             largest = max(largest, abs(g))
         }
         return largest

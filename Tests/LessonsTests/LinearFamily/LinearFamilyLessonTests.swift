@@ -76,6 +76,7 @@ import Testing
             Issue.record("no factor_analysis.noise_variances"); return
         }
         #expect(psi.count == 64)
+        #expect(Self.number(result, "fa.distinct_maxima") == 1)
         #expect(psi.enumerated().filter { $0.element == .number(0) || $0.element == .integer(0) }.map(\.offset) == [0, 32, 39])
     }
 
@@ -119,5 +120,26 @@ import Testing
         #expect(JSONValue.object(result.results).value(at: "heywood.flagged") == .array([.integer(1)]))
         // ψ₁ would be S₁₁ − S₁₂S₁₃/S₂₃ < 0 for the example's correlations: the test's own arithmetic.
         #expect(1 - 0.9 * 0.8 / 0.6 < 0)
+    }
+
+    /// scikit-learn's FactorAnalysis on the example data sets (`sklearn_factor_analysis_reference.py` beside this file):
+    /// on wine, which has a unique interior maximum, the lesson's ℓ and ψ must agree closely; on iris, where every fit
+    /// is a Heywood case that scikit-learn's EM does not finish (a ConvergenceWarning), the lesson's boundary fit must
+    /// be at least as high.
+    @Test(arguments: [("wine", false, 1, -20.36023477862518), ("wine", false, 2, -19.533946960495015),
+                      ("wine", true, 1, -16.259945415418148), ("wine", true, 2, -15.433657597287993),
+                      ("iris", false, 1, -2.815855901435203), ("iris", false, 2, -2.5991657916447766),
+                      ("iris", true, 1, -3.551493133213083), ("iris", true, 2, -3.334803023670209)])
+    func theLessonMatchesScikitLearnOnWineAndIsAtLeastAsHighOnIris(name: String, standardize: Bool, q: Int, sklearn: Double) throws {
+        let loaded = try Dataset.load(csv: lessonsFolder.appendingPathComponent("data/examples/\(name).csv"))
+        let result = try Self.run(standardize ? try loaded.standardized() : loaded, latentDimension: q)
+        let ell = try #require(Self.number(result, "factor_analysis.log_likelihood_per_sample"))
+        if name == "wine" {
+            #expect(abs(ell - sklearn) < 1e-8, "\(name) q = \(q): \(ell) against scikit-learn's \(sklearn)")
+        } else {
+            #expect(ell >= sklearn - 1e-8, "\(name) q = \(q): \(ell) below scikit-learn's \(sklearn)")
+            #expect(ell - sklearn < 0.01, "\(name) q = \(q): \(ell) far above scikit-learn's \(sklearn)")
+        }
+        for check in result.checks { #expect(check.holds, "\(name): \(check.name) \(check.difference) > \(check.tolerance)") }
     }
 }
