@@ -1,4 +1,4 @@
-// NonlinearLesson — lesson 3 (Lessons/04-nonlinear-lvm.md): a neural decoder, a marginal likelihood with no closed
+// NonlinearLesson — lesson 4 (Lessons/04-nonlinear-lvm.md): a neural decoder, a marginal likelihood with no closed
 // form, and the road to the ELBO. `run` calls one function per `## ` step of the text, in order.
 //
 // The model: z ~ N(0, I_d), x | z ~ N(f_θ(z), σ² I_D) with f_θ(z) = W₂ᵀ tanh(W₁ᵀz + b₁) + b₂ (a small MLP), so
