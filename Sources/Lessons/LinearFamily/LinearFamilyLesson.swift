@@ -63,7 +63,7 @@ struct LinearFamilyInputs {
     var isUserData: Bool
     var missing: MissingValues?
     var standardized: Bool
-    var latentDimension: Int         // q of FA and PPCA
+    var latentDimension: Int         // q of FA and PPCA: --latent-dim, else 2 (1 when FA has two columns)
     var quick: Bool
     var completeRows: [Int]          // rows without a missing cell
     var faColumns: [Int]             // columns with a positive variance over the complete rows
@@ -83,7 +83,7 @@ struct LinearFamilyInputs {
         let variances = Statistics.covariance(complete, normalization: .maximumLikelihood).diagonal
         let largest = variances.max() ?? 0
         faColumns = (0..<d).filter { variances[$0] > 1e-14 * largest }
-        let q = latentDimension ?? 2
+        let q = latentDimension ?? min(2, max(1, faColumns.count - 1))     // default 2, or 1 for two columns
         guard completeRows.count >= 3 else {
             throw LinearFamilyError.tooFewCompleteRows(count: completeRows.count, name: dataName)
         }

@@ -142,4 +142,14 @@ import Testing
         }
         for check in result.checks { #expect(check.holds, "\(name): \(check.name) \(check.difference) > \(check.tolerance)") }
     }
+
+    /// Two columns: q defaults to 1 (q = 2 would leave no column for the noise); a row and a cell missing are fitted.
+    @Test func aTwoColumnTableDefaultsToOneFactor() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lvm-two-\(UUID().uuidString).csv")
+        try Data("a,b\n1,2\n2,4.1\n3,\n4,8.2\nNA,10\n6,12.5\n7,13.9\n8,16.2\n".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let result = try Self.run(try Dataset.load(csv: url))
+        #expect(Self.number(result, "factor_analysis.latent_dim") == 1)
+        #expect(Self.number(result, "missing_data.user.missing_cells") == 2)
+    }
 }
