@@ -153,16 +153,8 @@ extension MixtureOfPPCA {
                                      previous: model)
             iterations += 1
             (responsibilities, ll) = Self.responsibilities(fromLogDensities: try model.weightedComponentLogDensities(x))
-            let gain = ll - logLikelihoods[logLikelihoods.count - 1]
             logLikelihoods.append(ll)
-            let threshold = tolerance * max(1, abs(ll))
-            if gain <= threshold {
-                let previousGain = logLikelihoods.count >= 3
-                    ? logLikelihoods[logLikelihoods.count - 2] - logLikelihoods[logLikelihoods.count - 3] : .infinity
-                let rate = previousGain > 0 ? gain / previousGain : 0
-                let remaining = rate > 0 && rate < 1 ? gain * rate / (1 - rate) : (rate >= 1 ? .infinity : 0)
-                if gain <= 0 || remaining <= threshold { converged = true; break }
-            }
+            if EMStoppingRule.isConverged(logLikelihoods, tolerance: tolerance) { converged = true; break }
         }
         return MixtureOfPPCAResult(model: model, iterations: iterations, converged: converged, logLikelihoods: logLikelihoods)
     }

@@ -73,18 +73,10 @@ extension PPCA {
             model = try emStep(model, scatter: s)
             iterations += 1
             let ll = model.averageLogLikelihood(scatter: s)
-            let gain = ll - logLikelihoods[logLikelihoods.count - 1]
             logLikelihoods.append(ll)
             noiseVariances.append(model.noiseVariance)
             if wanted.contains(iterations) { snapshots.append((iterations, model)) }
-            let threshold = tolerance * max(1, abs(ll))
-            if gain <= threshold {
-                let previousGain = logLikelihoods.count >= 3
-                    ? logLikelihoods[logLikelihoods.count - 2] - logLikelihoods[logLikelihoods.count - 3] : .infinity
-                let rate = previousGain > 0 ? gain / previousGain : 0
-                let remaining = rate > 0 && rate < 1 ? gain * rate / (1 - rate) : (rate >= 1 ? .infinity : 0)
-                if gain <= 0 || remaining <= threshold { converged = true; break }
-            }
+            if EMStoppingRule.isConverged(logLikelihoods, tolerance: tolerance) { converged = true; break }
         }
         return PPCAEMResult(model: model, iterations: iterations, converged: converged, logLikelihoods: logLikelihoods,
                             updateCounts: Array(logLikelihoods.indices), noiseVariances: noiseVariances, snapshots: snapshots)
