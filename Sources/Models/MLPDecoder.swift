@@ -151,23 +151,12 @@ public struct MLPDecoder: Sendable, Equatable {
     // MARK: - Flat parameter vector (for the optimiser)
 
     /// Number of scalar parameters: qH + H + HD + D.
-    public var parameterCount: Int { w1.elements.count + b1.count + w2.elements.count + b2.count }
+    public var parameterCount: Int { flatParameterCount }
 
-    /// All parameters as one vector, in the order W₁ (row-major), b₁, W₂ (row-major), b₂.
+    /// All parameters as one vector, in the order W₁ (row-major), b₁, W₂ (row-major), b₂ (`TwoLayerParameters`).
     public var parameters: [Double] {
-        get { w1.elements + b1 + w2.elements + b2 }
-        set {
-            precondition(newValue.count == parameterCount, "MLPDecoder: \(newValue.count) parameters for \(parameterCount)")
-            var offset = 0
-            func take(_ n: Int) -> [Double] {
-                defer { offset += n }
-                return Array(newValue[offset..<(offset + n)])
-            }
-            w1.elements = take(w1.elements.count)
-            b1 = take(b1.count)
-            w2.elements = take(w2.elements.count)
-            b2 = take(b2.count)
-        }
+        get { flatParameters }
+        set { flatParameters = newValue }
     }
 }
 
@@ -214,3 +203,5 @@ enum NonlinearKernels {
         }
     }
 }
+
+extension MLPDecoder: TwoLayerParameters {}

@@ -44,23 +44,12 @@ extension NonlinearLVM {
         }
         var adam = Adam(parameterCount: parameters.count, learningRate: schedule.learningRate)
         let decay = schedule.steps > 1 ? pow(schedule.finalLearningRate / schedule.learningRate, 1 / Double(schedule.steps - 1)) : 1
-        var order = Array(0..<x.rows)
-        var cursor = x.rows
+        var batches = Minibatches(rows: x.rows, batchSize: schedule.batchSize)
         var trace = [Double]()
         trace.reserveCapacity(schedule.steps)
         observe(0, self)
         for step in 1...max(schedule.steps, 1) where schedule.steps > 0 {
-            let batch: Matrix
-            if let b = schedule.batchSize, b < x.rows {
-                if cursor + b > x.rows {
-                    order.shuffle(using: &generator)
-                    cursor = 0
-                }
-                batch = Self.gather(x, rows: order[cursor..<(cursor + b)])
-                cursor += b
-            } else {
-                batch = x
-            }
+            let batch = batches.next(x, using: &generator)
             let (value, gradient) = try meanLogLikelihoodAndGradient(batch, quadrature: quadrature)
             trace.append(value)
             var theta = parameters

@@ -34,25 +34,14 @@ extension VariationalAutoencoder {
         var modelAdam = Adam(parameterCount: model.parameters.count, learningRate: schedule.learningRate)
         let decay = schedule.steps > 1 ? pow(schedule.finalLearningRate / schedule.learningRate, 1 / Double(schedule.steps - 1)) : 1
         let d = latentDimension
-        var order = Array(0..<x.rows)
-        var cursor = x.rows
+        var batches = Minibatches(rows: x.rows, batchSize: schedule.batchSize)
         var trace = [Double]()
         trace.reserveCapacity(schedule.steps)
         var phi = encoder.parameters
         var theta = model.parameters
         observe(0, self)
         for step in 1...max(schedule.steps, 1) where schedule.steps > 0 {
-            let batch: Matrix
-            if let b = schedule.batchSize, b < x.rows {
-                if cursor + b > x.rows {
-                    order.shuffle(using: &generator)
-                    cursor = 0
-                }
-                batch = NonlinearLVM.gather(x, rows: order[cursor..<(cursor + b)])
-                cursor += b
-            } else {
-                batch = x
-            }
+            let batch = batches.next(x, using: &generator)
             let count = batch.rows * samplesPerRow * d
             let noise = Matrix(rows: batch.rows * samplesPerRow, columns: d,
                                elements: (0..<count).map { _ in generator.nextStandardNormal() })
