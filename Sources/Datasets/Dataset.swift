@@ -81,13 +81,14 @@ public struct Dataset: Sendable {
     }
 
     /// Throws unless every value is present: for a lesson (`lesson`, its slug) that needs complete data. The message
-    /// names the first missing cell (file, line, column) and `alternative`, a lesson that fits missing values.
-    public func requireComplete(for lesson: String, alternative: String) throws(DatasetError) {
+    /// names the first missing cell (file, line, column) and `alternative`, a lesson that fits missing values (when
+    /// there is one).
+    public func requireComplete(for lesson: String, alternative: String?) throws(DatasetError) {
         guard let missing else { return }
         let first = missing.first
         let share = missing.count == 1 ? "it is the only missing cell" : "the file has \(missing.count) missing cells in \(missing.rows) of its \(count) rows"
         throw .invalid(path: name, row: first.line, column: first.column,
-                       reason: "the cell of column \"\(first.columnName)\" in data row \(first.dataRow) is missing (\(first.spelling)); \(share). The \(lesson) lesson needs every value. The \(alternative) lesson fits data with missing values by EM: build it with --lesson \(alternative), or fill in the missing cells, or remove their rows")
+                       reason: "the cell of column \"\(first.columnName)\" in data row \(first.dataRow) is missing (\(first.spelling)); \(share). The \(lesson) lesson needs every value. \(alternative.map { "The \($0) lesson fits data with missing values by EM: build it with --lesson \($0), or fill" } ?? "Fill") in the missing cells, or remove their rows")
     }
 
     /// The number of observations n.

@@ -138,17 +138,8 @@ public struct GaussianEncoder: Sendable, Equatable {
                 gp.elements[i * 2 * d + d + j] = gl.elements[i * d + j]
             }
         }
-        let dW2 = pass.hidden.transposeTimes(gp)                      // (H, 2d) Hdᵀ ∂L/∂P
-        let db2 = NonlinearKernels.columnSums(gp)                     // (2d)
-        var ga = gp.timesTranspose(w2)                                // (n, H)  ∂L/∂Hd = ∂L/∂P W₂ᵀ
-        ga.elements.withUnsafeMutableBufferPointer { gb in
-            pass.hidden.elements.withUnsafeBufferPointer { hb in
-                for i in 0..<gb.count { gb[i] *= 1 - hb[i] * hb[i] }  // ∂L/∂A = ∂L/∂Hd ⊙ (1 − Hd²)
-            }
-        }
-        let dW1 = pass.input.transposeTimes(ga)                       // (D, H)  Xᵀ ∂L/∂A
-        let db1 = NonlinearKernels.columnSums(ga)                     // (H)
-        return Gradient(w1: dW1, b1: db1, w2: dW2, b2: db2)
+        let layers = NonlinearKernels.tanhLayersBackward(input: pass.input, hidden: pass.hidden, outputGradient: gp, w2: w2)
+        return Gradient(w1: layers.w1, b1: layers.b1, w2: layers.w2, b2: layers.b2)
     }
 
     // MARK: - Flat parameter vector (for the optimiser)

@@ -134,18 +134,9 @@ public struct MLPDecoder: Sendable, Equatable {
                 }
             }
         }
-        let dW2 = pass.hidden.transposeTimes(gp)                      // (H, D) Hdᵀ ∂L/∂P
-        let db2 = NonlinearKernels.columnSums(gp)                                     // (D)
-        var ga = gp.timesTranspose(w2)                                // (n, H) ∂L/∂Hd = ∂L/∂P W₂ᵀ
-        ga.elements.withUnsafeMutableBufferPointer { gb in
-            pass.hidden.elements.withUnsafeBufferPointer { hb in
-                for i in 0..<gb.count { gb[i] *= 1 - hb[i] * hb[i] }      // ∂L/∂A = ∂L/∂Hd ⊙ (1 − Hd²)
-            }
-        }
-        let dW1 = pass.z.transposeTimes(ga)                           // (q, H) Zᵀ ∂L/∂A
-        let db1 = NonlinearKernels.columnSums(ga)                                     // (H)
-        let dZ = ga.timesTranspose(w1)                                // (n, q) ∂L/∂A W₁ᵀ
-        return (Gradient(w1: dW1, b1: db1, w2: dW2, b2: db2), dZ)
+        let layers = NonlinearKernels.tanhLayersBackward(input: pass.z, hidden: pass.hidden, outputGradient: gp, w2: w2)
+        let dZ = layers.preActivationGradient.timesTranspose(w1)      // (n, q) ∂L/∂A W₁ᵀ
+        return (Gradient(w1: layers.w1, b1: layers.b1, w2: layers.w2, b2: layers.b2), dZ)
     }
 
     // MARK: - Flat parameter vector (for the optimiser)
@@ -165,6 +156,23 @@ public struct MLPDecoder: Sendable, Equatable {
 /// Row-wise helpers on `Matrix` for the decoder and the quadrature marginal; loops run in a fixed order, so results are
 /// deterministic.
 enum NonlinearKernels {
+    /// The backward pass of the two dense layers X → A = XW₁ + b₁ → Hd = tanh A → P = HdW₂ + b₂ shared by
+    /// `MLPDecoder` and `GaussianEncoder`, from ∂L/∂P (n × out): ∂W₂ = Hdᵀ ∂L/∂P, ∂b₂ = column sums, ∂L/∂A =
+    /// (∂L/∂P W₂ᵀ) ⊙ (1 − Hd²), ∂W₁ = Xᵀ ∂L/∂A, ∂b₁ = column sums; ∂L/∂A is returned for a gradient with respect to X.
+    static func tanhLayersBackward(input x: Matrix, hidden: Matrix, outputGradient gp: Matrix, w2: Matrix)
+        -> (w1: Matrix, b1: [Double], w2: Matrix, b2: [Double], preActivationGradient: Matrix) {
+        let dW2 = hidden.transposeTimes(gp)                           // (H, out) Hdᵀ ∂L/∂P
+        let db2 = columnSums(gp)                                      // (out)
+        var ga = gp.timesTranspose(w2)                                // (n, H) ∂L/∂Hd = ∂L/∂P W₂ᵀ
+        ga.elements.withUnsafeMutableBufferPointer { gb in
+            hidden.elements.withUnsafeBufferPointer { hb in
+                for i in 0..<gb.count { gb[i] *= 1 - hb[i] * hb[i] }  // ∂L/∂A = ∂L/∂Hd ⊙ (1 − Hd²)
+            }
+        }
+        let dW1 = x.transposeTimes(ga)                                // (in, H) Xᵀ ∂L/∂A
+        return (dW1, columnSums(ga), dW2, db2, ga)
+    }
+
     /// Adds v to every row of m (broadcast over rows).
     static func addRowVector(_ m: inout Matrix, _ v: [Double]) {
         precondition(v.count == m.columns)

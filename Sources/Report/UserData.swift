@@ -20,7 +20,7 @@ enum UserData {
     static func requireComplete(_ data: Dataset, file: URL, for lessons: [any Lesson], alternative: String?) throws(ReportError) {
         guard data.missing != nil,
               let strict = lessons.first(where: { $0.acceptedOptions.contains(.data) && !$0.acceptsMissingValues }) else { return }
-        let alternative = alternative ?? lessons.first { $0.acceptedOptions.contains(.data) && $0.acceptsMissingValues }?.slug ?? "linear-family"
+        let alternative = alternative ?? lessons.first { $0.acceptedOptions.contains(.data) && $0.acceptsMissingValues }?.slug
         do {
             try data.requireComplete(for: strict.slug, alternative: alternative)
         } catch {

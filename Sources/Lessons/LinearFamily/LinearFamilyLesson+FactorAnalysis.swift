@@ -322,8 +322,3 @@ extension LinearFamilyLesson {
         page.figure("heywood", LinearFamilyFigures.heywood(trace: trace, floors: run.uniquenessFloors))
     }
 }
-
-extension LinearFamilyInputs {
-    /// D, the columns of the main data.
-    var dimension: Int { data.columns }
-}

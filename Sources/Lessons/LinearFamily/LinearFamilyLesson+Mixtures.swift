@@ -115,10 +115,7 @@ extension LinearFamilyLesson {
 
     /// The largest λ₁/σ² (condition number of Cₖ) over the components.
     static func largestCondition(_ mixture: MixtureOfPPCA) -> Double {
-        mixture.components.map { c in
-            let wtw = c.loading.transposeTimes(c.loading)
-            return ((try? SymmetricEigen(of: wtw))?.eigenvalues.max() ?? wtw.trace) / c.noiseVariance + 1
-        }.max() ?? 1
+        mixture.components.map(conditionNumber).max() ?? 1
     }
 
     /// Rₙₖ = πₖ N(xₙ; μₖ, Cₖ) / Σⱼ πⱼ N(xₙ; μⱼ, Cⱼ) with each density by `GaussianModel` (Cholesky of Cₖ), and ℓ.

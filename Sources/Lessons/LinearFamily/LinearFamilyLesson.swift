@@ -93,6 +93,9 @@ struct LinearFamilyInputs {
         self.latentDimension = q
     }
 
+    /// D, the columns of the main data.
+    var dimension: Int { data.columns }
+
     /// The complete rows and the kept columns: what FA and the PPCA beside it are fitted to.
     var faData: Matrix { data.rows(at: completeRows).columns(at: faColumns) }
 

@@ -1,15 +1,14 @@
 import Foundation
 import LessonKit
 import Models
+import Plotting
 
 /// The tables of the linear-family lesson: typed cells that the report formats.
 enum LinearFamilyTables {
     static func precise(_ x: Double) -> TableCell { PPCATables.precise(x) }
 
-    /// `x` with `digits` decimals, for sentences.
-    static func fixed(_ x: Double, _ digits: Int) -> String {
-        (x < 0 ? "−" : "") + String(format: "%.\(digits)f", abs(x))
-    }
+    /// `x` with `digits` decimals and a real minus, for sentences (`NumberFormat.fixed`).
+    static func fixed(_ x: Double, _ digits: Int) -> String { NumberFormat.fixed(x, decimals: digits) }
 
     static func faCheck(likelihood: Check, gradient: Check, gradientScale: Double, starts: [FactorAnalysisEMResult]) -> Table {
         var rows: [[TableCell]] = [
