@@ -19,6 +19,7 @@ import Testing
         "ppca": PPCAChecks.recompute,
         "linear-family": LinearFamilyChecks.recompute,
         "nonlinear": NonlinearChecks.recompute,
+        "vae": VAEChecks.recompute,
     ]
 
     static func inputs(seed: UInt64 = seed) throws -> CheckInputs {

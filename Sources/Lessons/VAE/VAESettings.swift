@@ -1,0 +1,86 @@
+// VAESettings — every size, count and rate the ELBO/VAE lesson uses, for the full build and for --quick.
+// Budget (this 2-core machine, release build): the lesson in ≤ 10 s, --quick in ≤ 2 s.
+
+import Models
+
+/// Sizes of the VAE lesson's computations.
+struct VAESettings: Sendable {
+    // Step 1: the Gaussian KL by Monte Carlo
+    var klSamples = 100_000
+    // Step 2: EM half-steps on PPCA (digits, q = 2)
+    var emIterations = 8
+    // Step 3: per-point VI on the likelihood-trained arc decoder
+    var elboRulePoints = 801                  // trapezoid nodes in ξ on ±8 for E_q (h = 0.02)
+    var elboSurface = (means: 121, logSDs: 81)
+    var variationalSteps = 2_000
+    var variationalLearningRate = 0.02
+    // Step 4: gradient estimators
+    var gradientSampleCounts = [2, 5, 10, 30, 100, 300, 1_000, 3_000, 10_000]
+    var gradientRepeats = 40
+    // Step 5: amortised inference on the arc (d = 1): decoder 1 → 16 → 2, encoder 2 → 32 → 2
+    var arcEncoderHidden = 32
+    var arcSteps = 3_000
+    var arcBatch = 50
+    var arcLearningRate = 0.01
+    var arcFinalLearningRate = 0.001
+    var arcEvaluationEvery = 100
+    var arcFrames = 6
+    // Step 5: amortised inference on the digits (d = 2): decoder 2 → 64 → 64 (16·sigmoid), encoder 64 → 64 → 4
+    var digitsDecoderHidden = 64
+    var digitsEncoderHidden = 64
+    var digitsPixelMax = 16.0
+    var digitsInitialNoiseVariance = 20.0
+    var digitsSteps = 1_500
+    var digitsBatch = 100
+    var digitsLearningRate = 0.01
+    var digitsFinalLearningRate = 0.001
+    var digitsEvaluationEvery = 100
+    var digitsTrackedRows = 300               // exact log p(x) during training on this many held-out digits
+    var adaptiveOrder = 20                    // Gauss–Hermite nodes per dimension of the adaptive rule around q_φ
+    var adaptiveWidening = 1.5                // the adaptive rule's Gaussian is q_φ's with s × 1.5
+    // Step 6: the gap decomposition
+    var gapSteps = 1_500
+    var gapMap = 41                           // x-grid points per axis of the gap maps
+    // Step 7: importance-weighted bounds
+    var iwaeSampleCounts = [1, 2, 5, 10, 30, 100, 300, 1_000, 3_000]
+    var iwaeReplicates = 200
+    // Step 8: the linear VAE on the digits (d = 2)
+    var linearSteps = 3_000
+    var linearLearningRate = 0.02
+    var linearFinalLearningRate = 0.002
+    var sigmaSweep = 25
+    // Step 9: ELBO-trained against likelihood-trained decoder
+    var comparisonHeldOutRows = 200
+    var comparisonPoints = 60
+
+    static let full = VAESettings()
+
+    static var quick: VAESettings {
+        var s = VAESettings()
+        s.klSamples = 20_000
+        s.emIterations = 6
+        s.elboRulePoints = 401
+        s.elboSurface = (means: 61, logSDs: 41)
+        s.variationalSteps = 800
+        s.variationalLearningRate = 0.04
+        s.gradientSampleCounts = [2, 10, 100, 1_000]
+        s.gradientRepeats = 20
+        s.arcSteps = 600
+        s.arcLearningRate = 0.02
+        s.arcEvaluationEvery = 50
+        s.digitsSteps = 200
+        s.digitsEvaluationEvery = 50
+        s.digitsTrackedRows = 100
+        s.adaptiveOrder = 12
+        s.gapSteps = 500
+        s.gapMap = 17
+        s.iwaeSampleCounts = [1, 10, 100, 1_000]
+        s.iwaeReplicates = 50
+        s.linearSteps = 800
+        s.linearLearningRate = 0.05
+        s.sigmaSweep = 9
+        s.comparisonHeldOutRows = 100
+        s.comparisonPoints = 20
+        return s
+    }
+}
