@@ -28,6 +28,6 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(output)")
-        #expect(output.contains("browser-test: 5 pages passed"), "\(output)")
+        #expect(output.contains("browser-test: 6 pages passed"), "\(output)")
     }
 }

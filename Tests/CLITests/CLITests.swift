@@ -21,7 +21,7 @@ import Testing
         #expect(build.stdout.contains("(default: output)") && build.stdout.contains("(default: png)"))
         // What the lessons declare: the lesson names and which lessons take --data and --latent-dim.
         let help = build.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(help.contains("A lesson to build: pca, ppca, linear-family or nonlinear."), "\(help)")
+        #expect(help.contains("A lesson to build: pca, ppca, linear-family, nonlinear or vae."), "\(help)")
         #expect(help.contains("For the pca, ppca and linear-family lessons.") && help.contains("For the ppca and linear-family lessons."), "\(help)")
     }
 
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["build", "--lesson", "pcaa"], "unknown lesson 'pcaa' in --lesson. Choose from pca, ppca, linear-family, nonlinear"),
+        (["build", "--lesson", "pcaa"], "unknown lesson 'pcaa' in --lesson. Choose from pca, ppca, linear-family, nonlinear, vae"),
         (["build", "--format", "png,gif"], "unknown format 'gif' in --format"),
         (["build", "--scale", "0"], "Give a PNG scale with 0 < N ≤ 8"),
         (["build", "--scale", "nan"], "Give a PNG scale"),
@@ -164,15 +164,16 @@ import Testing
         let folder = TemporaryFolder()
         let run = try CLIRunner.run(["list", "--lessons", lessons], in: folder.url)
         #expect(run.status == 0)
-        for slug in ["pca — ", "ppca — ", "linear-family — ", "nonlinear — "] { #expect(run.stdout.contains(slug)) }
+        for slug in ["pca — ", "ppca — ", "linear-family — ", "nonlinear — ", "vae — "] { #expect(run.stdout.contains(slug)) }
         #expect(run.stdout.contains("    1. "))
         // The options each lesson declares, under that lesson only.
         let sections = run.stdout.components(separatedBy: "\n").split { !$0.hasPrefix(" ") }.map { $0.joined(separator: "\n") }
-        #expect(sections.count == 4)
+        #expect(sections.count == 5)
         #expect(sections[0].contains("    --data: ") && !sections[0].contains("--latent-dim"))
         #expect(sections[1].contains("    --data: ") && sections[1].contains("    --latent-dim: "))
         #expect(sections[2].contains("    --data: ") && sections[2].contains("    --latent-dim: "))
         #expect(!sections[3].contains("    --"))
+        #expect(!sections[4].contains("    --"))
     }
 
     @Test func lessonsAreFoundFromTheExecutableWhenNotInTheWorkingDirectory() throws {

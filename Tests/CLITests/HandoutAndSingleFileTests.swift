@@ -90,8 +90,8 @@ import Testing
         let site = folder.url.appendingPathComponent("output")
         #expect(folder.entries == ["output"])
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: site.path)) ?? []).sorted()
-        #expect(files == ["index.html", "linear-family.html", "manifest.json", "nonlinear.html", "pca.html", "ppca.html"])
-        for name in ["index", "pca", "ppca", "linear-family", "nonlinear"] {
+        #expect(files == ["index.html", "linear-family.html", "manifest.json", "nonlinear.html", "pca.html", "ppca.html", "vae.html"])
+        for name in ["index", "pca", "ppca", "linear-family", "nonlinear", "vae"] {
             // Alone in an empty folder.
             let alone = TemporaryFolder()
             let page = alone.url.appendingPathComponent("\(name).html")
