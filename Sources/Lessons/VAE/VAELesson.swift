@@ -36,7 +36,7 @@ public struct VAELesson: Lesson {
         }
         let arc = try step("the arc and its likelihood-trained decoder", 0) { try ArcSetting(seed: seed, quick: quick, streams: streams) }
         try step("the ELBO two ways", 0.02) { try elboTwoWays(arc, settings, streams, &page) }                          // 1
-        try step("EM as coordinate ascent", 0.05) { try emAsCoordinateAscent(digits.values, settings, &page) }          // 2
+        try step("EM as coordinate ascent", 0.05) { try emAsCoordinateAscent(digits.values, settings, streams, &page) }          // 2
         let perPoint = try step("per-point inference", 0.1) { try perPointInference(arc, settings, &page) }            // 3
         try step("gradient estimators", 0.2) { try gradientEstimators(arc, perPoint, settings, streams, &page) }       // 4
         let trained = try step("amortised inference", 0.3) { try amortisedInference(arc, digits, settings, streams, &page) } // 5
@@ -58,6 +58,7 @@ struct VAEStreams {
     /// Ids: part of the output (renaming one changes that stream's numbers).
     static let klMonteCarlo = "elbo/kl-monte-carlo"
     static let elboMonteCarlo = "elbo/monte-carlo"
+    static let emInit = "em/init"
     static let gradients = "gradients/estimators"
     static let arcHeldOut = "arc/held-out"
     static let arcInit = "amortised/arc-init"
