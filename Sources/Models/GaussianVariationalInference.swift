@@ -48,9 +48,7 @@ extension NonlinearLVM {
         let xi = standardRule.nodes                                                   // (n, d)
         var z = xi
         for i in 0..<z.rows { for j in 0..<d { z[i, j] = m[j] + s[j] * xi[i, j] } }  // (n, d) z = m + s ⊙ ξ
-        let row = Matrix(rows: 1, columns: x.count, elements: x)
-        let joint = try logJoint(row, latent: z).elements                             // (n) ℓ(z)
-        let gradient = logJointGradient(x, latent: z)                                 // (n, d) ∇ℓ(z)
+        let (joint, gradient) = logJointAndGradient(x, latent: z)                    // (n) ℓ(z), (n, d) ∇ℓ(z)
         var expected = 0.0
         var dm = [Double](repeating: 0, count: d)
         var dLogS = [Double](repeating: 0, count: d)
@@ -66,6 +64,28 @@ extension NonlinearLVM {
         let elbo = expected + entropy
         guard elbo.isFinite else { throw .nonFinite("ELBO gradient: ELBO not finite at m = \(m), log s = \(logS)") }
         return ELBOGradient(elbo: elbo, mean: dm, logStandardDeviations: (0..<d).map { s[$0] * dLogS[$0] + 1 })
+    }
+
+    /// ℓ(z) = log p(x|z) + log p(z) and ∇ℓ(z) at every row of z from one forward pass through the decoder: the same
+    /// operations, in the same order, as `logJoint` and `logJointGradient` (so the same bits), with the pass shared.
+    func logJointAndGradient(_ x: [Double], latent z: Matrix) -> (joint: [Double], gradient: Matrix) {
+        let pass = decoder.forward(z)
+        let row = Matrix(rows: 1, columns: x.count, elements: x)
+        var joint = Self.gaussianLogDensities(row, pass.output, logVariance: logNoiseVariance, offsets: nil).0   // (1, n)
+        let logPrior: [Double] = (0..<z.rows).map { m in
+            var s = 0.0
+            for j in 0..<latentDimension { s += StandardNormal.logDensity(z[m, j]) }
+            return s
+        }
+        NonlinearKernels.addRowVector(&joint, logPrior)
+        let inv = 1 / noiseVariance
+        var g = pass.output                                                           // (n, D)
+        for i in 0..<z.rows {
+            for j in 0..<dataDimension { g[i, j] = inv * (x[j] - g[i, j]) }           // (x − f)/σ²
+        }
+        var dz = decoder.backward(pass, outputGradient: g).latent                     // J_fᵀ (x − f)/σ²
+        for i in 0..<dz.elements.count { dz.elements[i] -= z.elements[i] }            // − z from the prior
+        return (joint.elements, dz)
     }
 
     /// Gradient ascent with Adam on ELBO(m, log s) from (`mean`, `logStandardDeviations`): `steps` steps of size

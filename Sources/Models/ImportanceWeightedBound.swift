@@ -54,23 +54,7 @@ public enum ImportanceWeightedBound {
         guard x.count == model.dataDimension else {
             throw .dimensionMismatch("x has \(x.count) entries; the model has D = \(model.dataDimension)")
         }
-        let row = Matrix(rows: 1, columns: x.count, elements: x)
-        // Replicates in batches of about 4096 draws: one decoder pass per batch, the same draws whatever the batching.
-        let perBatch = max(1, 4096 / k)
-        var values = [Double]()
-        values.reserveCapacity(r)
-        var done = 0
-        while done < r {
-            let b = min(perBatch, r - done)
-            let z = q.samples(count: b * k, using: &generator)
-            let joint = try model.logJoint(row, latent: z).elements
-            let logQ = q.logDensities(z)
-            for i in 0..<b {
-                let logW = (0..<k).map { joint[i * k + $0] - logQ[i * k + $0] }
-                values.append(logMeanExp(logW))
-            }
-            done += b
-        }
+        let values = try replicates(model, x: x, proposal: q, samples: k, replicates: r, using: &generator)
         let mean = values.reduce(0, +) / Double(r)
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(r - 1)
         guard mean.isFinite else { throw .nonFinite("importance-weighted bound: L_K estimate not finite (K = \(k))") }
