@@ -15,12 +15,17 @@ struct VAESettings: Sendable {
     var emSlice = 81                          // points t of each frame's slice θ(t), t ∈ [−0.5, 1.5] (4m + 1: 0 and 1 are nodes)
     // Step 3: per-point VI on the likelihood-trained arc decoder
     var elboRulePoints = 801                  // trapezoid nodes in ξ on ±8 for E_q (h = 0.02)
-    var elboSurface = (means: 121, logSDs: 81)
-    var variationalSteps = 2_000
+    var elboSurface = (means: 51, logSDs: 35)  // Gaussians q per probe on the ELBO surfaces (m × log s)
+    var surfaceRulePoints = 61                // trapezoid nodes in ξ on ±8 for the surfaces' ELBO (h = 0.27)
+    var variationalRulePoints = 101           // fewest trapezoid nodes in ξ on ±8 for the ascents (h = 0.16) …
+    var variationalZSpacing = 0.15            // … doubled until the spacing s·h in z is at most this
+    var variationalSteps = 800
     var variationalLearningRate = 0.02
+    var variationalPolishSteps = 200          // then Adam at α/10 from where the ascent ended
     // Step 4: gradient estimators
-    var gradientSampleCounts = [2, 5, 10, 30, 100, 300, 1_000, 3_000, 10_000]
+    var gradientSampleCounts = [2, 5, 10, 30, 100, 300, 1_000, 3_000]
     var gradientRepeats = 40
+    var gradientQuotedSamples = 100           // the S at which results.json quotes both variances (in both lists)
     // Step 5: amortised inference on the arc (d = 1): decoder 1 → 16 → 2, encoder 2 → 32 → 2
     var arcEncoderHidden = 32
     var arcSteps = 3_000
@@ -47,7 +52,8 @@ struct VAESettings: Sendable {
     var gapMap = 41                           // x-grid points per axis of the gap maps
     // Step 7: importance-weighted bounds
     var iwaeSampleCounts = [1, 2, 5, 10, 30, 100, 300, 1_000, 3_000]
-    var iwaeReplicates = 200
+    var iwaeReplicates = 100
+    var iwaeWindow = 8.0                      // Var_q(w) of the 1/K law over |z − m| ≤ 8 s, where all draws stay
     // Step 8: the linear VAE on the digits (d = 2)
     var linearSteps = 3_000
     var linearLearningRate = 0.1              // Adam, decaying geometrically to the final rate (tuned: ≤ 4·10⁻⁴ nats
@@ -69,9 +75,13 @@ struct VAESettings: Sendable {
         s.jensenRulePoints = 2_001
         s.emSlice = 41
         s.elboRulePoints = 401
-        s.elboSurface = (means: 61, logSDs: 41)
-        s.variationalSteps = 800
+        s.elboSurface = (means: 31, logSDs: 21)
+        s.surfaceRulePoints = 41
+        s.variationalRulePoints = 61
+        s.variationalZSpacing = 0.2
+        s.variationalSteps = 400
         s.variationalLearningRate = 0.04
+        s.variationalPolishSteps = 200
         s.gradientSampleCounts = [2, 10, 100, 1_000]
         s.gradientRepeats = 20
         s.arcSteps = 600
@@ -84,7 +94,7 @@ struct VAESettings: Sendable {
         s.gapSteps = 500
         s.gapMap = 17
         s.iwaeSampleCounts = [1, 10, 100, 1_000]
-        s.iwaeReplicates = 50
+        s.iwaeReplicates = 40
         s.linearSteps = 800
         s.linearLearningRate = 0.03
         s.linearTolerance = 2e-3
