@@ -66,6 +66,7 @@ struct VAEStreams {
     static let digitsSplit = "amortised/digits-split"
     static let digitsInit = "amortised/digits-init"
     static let digitsTraining = "amortised/digits-training"
+    static let gradientCheck = "amortised/gradient-check"
     static let iwae = "iwae/replicates"
     static let linearInit = "linear-vae/init"
     static let comparison = "comparison/held-out"
@@ -116,17 +117,20 @@ struct ArcVAEFit {
     let elbo: [Double]                           // (1/N) Σₙ ELBO(q_φ(z|xₙ)) by quadrature under q, at each evaluation
     let logLikelihood: [Double]                  // (1/N) Σₙ log p(xₙ) by the reference rule, at each evaluation
     let frames: [(step: Int, vae: VariationalAutoencoder)]
+    let nodesSummed: Double                      // mean nodes of the reference rule summed per point (pruned), last evaluation
 }
 
 /// The VAE trained on the digits (d = 2), and what its training recorded.
 struct DigitsVAEFit {
     let training: Matrix                         // (2N/3, 64)
     let heldOut: Matrix                          // (N/3, 64)
+    let trainingRows: [Int]                      // rows of the digits in `training`, in order
+    let heldOutRows: [Int]                       // rows of the digits in `heldOut`, in order
     let trained: VariationalAutoencoder
     let minibatchTrace: [Double]
     let evaluationSteps: [Int]
-    let elbo: [Double]                           // on the tracked held-out rows, by quadrature under q
-    let logLikelihood: [Double]                  // on the tracked held-out rows, adaptive rule
+    let elbo: [Double]                           // on the tracked held-out rows, Gauss–Hermite under q
+    let logLikelihood: [Double]                  // on the tracked held-out rows, the pruned even grid (`digitsLogMarginals`)
 }
 
 extension VAELesson {
@@ -143,10 +147,12 @@ extension VAELesson {
         }
     }
 
-    /// ELBO(q_φ(z|xₙ)) of every row by `standardRule` (deterministic: no sampling), natural log.
+    /// ELBO(q_φ(z|xₙ)) of every row by `standardRule` (deterministic: no sampling), natural log: E_q[log p(x|z)] by the
+    /// rule mapped under each q_φ(z|xₙ), the prior and entropy terms in closed form (`NonlinearLVM.elbos`, all rows
+    /// through the decoder at once; the value of `NonlinearLVM.elbo(_:q:standardRule:)` row by row).
     static func elbos(_ vae: VariationalAutoencoder, _ x: Matrix, standardRule: LatentQuadrature) throws -> [Double] {
-        let qs = try encoderGaussians(vae, x)
-        return try (0..<x.rows).map { n in try vae.model.elbo(x.row(n), q: qs[n], standardRule: standardRule).value }
+        let (m, l) = vae.encoder.forward(x)
+        return try vae.model.elbos(x, means: m, logStandardDeviations: l, standardRule: standardRule)
     }
 
     /// log p(xₙ) of every row by the Gauss–Hermite rule of `order` per dimension placed under q_φ(z|xₙ) widened by
@@ -159,6 +165,22 @@ extension VAELesson {
     }
 
     static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+
+    /// log p(xₙ) of an arc model by the reference rule (trapezoid on ±a, K nodes), each row summed over the nodes
+    /// near the coarse sub-grid's nodes within `gridCutoff` nats of its largest term (`evenGridLogMarginals`):
+    /// the reference rule's value to ~e^{−cutoff}, at a fraction of its cost.
+    static func arcLogMarginals(_ model: NonlinearLVM, _ x: Matrix, _ arc: ArcSetting, _ s: VAESettings) throws -> EvenGridMarginals {
+        let rule = arc.nonlinear.referenceRule
+        return try model.evenGridLogMarginals(x, halfWidth: rule.halfWidth, pointsPerDimension: rule.points,
+                                              coarseStride: s.arcGridStride, cutoff: s.gridCutoff)
+    }
+
+    /// log p(xₙ) of a digits model: the trapezoid rule on the even grid `digitsGrid` over the prior (K × K nodes on
+    /// [−b, b]², weights h²φ(z₁)φ(z₂)), pruned as `arcLogMarginals`. Needs no encoder, so it finds every mode.
+    static func digitsLogMarginals(_ model: NonlinearLVM, _ x: Matrix, _ s: VAESettings) throws -> EvenGridMarginals {
+        try model.evenGridLogMarginals(x, halfWidth: s.digitsGrid.halfWidth, pointsPerDimension: s.digitsGrid.points,
+                                       coarseStride: s.digitsGrid.stride, cutoff: s.gridCutoff)
+    }
 
     /// Step 5's arc VAE: the nonlinear lesson's decoder architecture (1 → 16 → 2, its initial scales) from this
     /// lesson's stream, an encoder 2 → H → 2, Adam on the reparameterised ELBO (S = 1 draw per row, minibatches).
@@ -173,9 +195,9 @@ extension VAELesson {
         var vae = try VariationalAutoencoder(encoder: encoder,
                                              model: try NonlinearLVM(decoder: decoder, noiseVariance: n.toyInitialNoiseVariance))
         let initial = vae
-        let rule = try standardRule(s)
+        let rule = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: s.arcTrackingELBOPoints, dimension: 1)
         let frameSteps = NonlinearLesson.frameSteps(total: s.arcSteps, count: s.arcFrames)
-        var evaluationSteps: [Int] = [], elbo: [Double] = [], logLikelihood: [Double] = []
+        var evaluationSteps: [Int] = [], elbo: [Double] = [], logLikelihood: [Double] = [], nodesSummed = 0.0
         var frames: [(step: Int, vae: VariationalAutoencoder)] = []
         var observeError: Error?
         let schedule = TrainingSchedule(steps: s.arcSteps, learningRate: s.arcLearningRate,
@@ -186,18 +208,21 @@ extension VAELesson {
             guard step % s.arcEvaluationEvery == 0 || step == s.arcSteps else { return }
             do {
                 elbo.append(mean(try elbos(v, arc.x, standardRule: rule)))
-                logLikelihood.append(mean(try v.model.logMarginals(arc.x, quadrature: arc.referenceRule)))
+                let exact = try arcLogMarginals(v.model, arc.x, arc, s)
+                logLikelihood.append(exact.meanLogMarginal)
+                nodesSummed = mean(exact.nodesSummed.map(Double.init))
                 evaluationSteps.append(step)
             } catch { observeError = error }
         }
         if let observeError { throw observeError }
         return ArcVAEFit(initial: initial, trained: vae, minibatchTrace: trace, evaluationSteps: evaluationSteps,
-                         elbo: elbo, logLikelihood: logLikelihood, frames: frames)
+                         elbo: elbo, logLikelihood: logLikelihood, frames: frames, nodesSummed: nodesSummed)
     }
 
     /// Step 5's digits VAE: decoder 2 → H → 64 with output 16·sigmoid (the nonlinear lesson's), encoder 64 → H → 4 on
     /// standardised pixels, Adam on the reparameterised ELBO (S = 1, minibatches), a seeded 2/3 of the digits; the
-    /// ELBO and the exact log p(x) tracked on the first `digitsTrackedRows` held-out digits.
+    /// ELBO (Gauss–Hermite under q_φ) and the exact log p(x) (`digitsLogMarginals`) tracked on the first
+    /// `digitsTrackedRows` held-out digits.
     static func trainDigitsVAE(_ digits: Matrix, _ s: VAESettings, _ streams: VAEStreams,
                                progress: (Double) -> Void = { _ in }) throws -> DigitsVAEFit {
         var splitRandom = streams.generator(VAEStreams.digitsSplit)
@@ -218,7 +243,7 @@ extension VAELesson {
                                       inputCentre: means, inputScale: spread.squareRoot(), using: &initRandom)
         var vae = try VariationalAutoencoder(encoder: encoder,
                                              model: try NonlinearLVM(decoder: decoder, noiseVariance: s.digitsInitialNoiseVariance))
-        let rule = try LatentQuadrature.gaussHermite(order: 10, dimension: 2)
+        let rule = try LatentQuadrature.gaussHermite(order: s.digitsELBOOrder, dimension: 2)
         var evaluationSteps: [Int] = [], elbo: [Double] = [], logLikelihood: [Double] = []
         var observeError: Error?
         let schedule = TrainingSchedule(steps: s.digitsSteps, learningRate: s.digitsLearningRate,
@@ -227,13 +252,14 @@ extension VAELesson {
         let trace = try vae.train(x, schedule: schedule, using: &random, every: s.digitsEvaluationEvery) { step, v in
             do {
                 elbo.append(mean(try elbos(v, tracked, standardRule: rule)))
-                logLikelihood.append(mean(try adaptiveLogMarginals(v, tracked, order: s.adaptiveOrder, widening: s.adaptiveWidening)))
+                logLikelihood.append(try digitsLogMarginals(v.model, tracked, s).meanLogMarginal)
                 evaluationSteps.append(step)
             } catch { observeError = error }
             progress(Double(step) / Double(max(s.digitsSteps, 1)))
         }
         if let observeError { throw observeError }
-        return DigitsVAEFit(training: x, heldOut: heldOut, trained: vae, minibatchTrace: trace,
+        return DigitsVAEFit(training: x, heldOut: heldOut, trainingRows: split.training, heldOutRows: split.heldOut,
+                            trained: vae, minibatchTrace: trace,
                             evaluationSteps: evaluationSteps, elbo: elbo, logLikelihood: logLikelihood)
     }
 }

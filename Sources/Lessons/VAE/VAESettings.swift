@@ -30,10 +30,14 @@ struct VAESettings: Sendable {
     var arcEncoderHidden = 32
     var arcSteps = 3_000
     var arcBatch = 50
-    var arcLearningRate = 0.01
+    var arcLearningRate = 0.02
     var arcFinalLearningRate = 0.001
-    var arcEvaluationEvery = 100
+    var arcEvaluationEvery = 150
     var arcFrames = 6
+    var arcTrackingELBOPoints = 101           // trapezoid nodes in ξ on ±8 for the arc's ELBOs (h = 0.16)
+    var arcGridStride = 40                    // coarse stride of the pruned reference rule (every 40th node, h = 0.1)
+    var gridCutoff = 40.0                     // pruned even grids: nodes within 40 nats of the coarse maximum
+    var planeField = 61                       // x-grid points per axis of the encoder-mean field in the frames
     // Step 5: amortised inference on the digits (d = 2): decoder 2 → 64 → 64 (16·sigmoid), encoder 64 → 64 → 4
     var digitsDecoderHidden = 64
     var digitsEncoderHidden = 64
@@ -41,15 +45,27 @@ struct VAESettings: Sendable {
     var digitsInitialNoiseVariance = 20.0
     var digitsSteps = 1_500
     var digitsBatch = 100
-    var digitsLearningRate = 0.01
+    var digitsLearningRate = 0.005
     var digitsFinalLearningRate = 0.001
-    var digitsEvaluationEvery = 100
-    var digitsTrackedRows = 300               // exact log p(x) during training on this many held-out digits
+    var digitsEvaluationEvery = 150
+    var digitsTrackedRows = 150               // exact log p(x) during training on this many held-out digits
+    var digitsELBOOrder = 5                   // Gauss–Hermite 5 × 5 under q_φ for E_q[log p(x|z)]
+    var digitsGrid = (halfWidth: 5.0, points: 101, stride: 5)   // exact log p(x): even 101 × 101 grid on [−5, 5]², h = 0.1
+    var digitsCheckGrid = (halfWidth: 6.0, points: 161)         // the check's finer, wider grid (h = 0.075), 3 digits
+    var digitsCheckRows = 3
     var adaptiveOrder = 20                    // Gauss–Hermite nodes per dimension of the adaptive rule around q_φ
     var adaptiveWidening = 1.5                // the adaptive rule's Gaussian is q_φ's with s × 1.5
+    var adaptiveComparisonRows = 100          // tracked held-out digits the adaptive rule is compared on
+    var gradientCheckRows = 50                // rows of the fixed-noise objective whose gradient is checked
+    var prunedCheckRows = 50                  // training points of the check of the pruned reference rule
     // Step 6: the gap decomposition
-    var gapSteps = 1_500
-    var gapMap = 41                           // x-grid points per axis of the gap maps
+    var gapSteps = 300                        // Adam steps of each per-point ascent at the probes
+    var gapLearningRate = 0.05
+    var gapRulePoints = 101                   // trapezoid nodes in ξ on ±8 for the probes' ELBOs (h = 0.16)
+    var gapMap = 25                           // x-grid points per axis of the gap maps
+    var mapSteps = 40                         // Adam steps of each ascent on the maps, from the grid mode and from q_φ
+    var mapOrder = 12                         // Gauss–Hermite nodes in ξ for the maps' ELBOs
+    var modeGrid = 161                        // z-grid on ±8 (h = 0.1) whose highest node starts an ascent
     // Step 7: importance-weighted bounds
     var iwaeSampleCounts = [1, 2, 5, 10, 30, 100, 300, 1_000, 3_000]
     var iwaeReplicates = 100
@@ -64,6 +80,8 @@ struct VAESettings: Sendable {
     // Step 9: ELBO-trained against likelihood-trained decoder
     var comparisonHeldOutRows = 200
     var comparisonPoints = 60
+    var comparisonSteps = 150
+    var climbOrder = 20                       // Gauss–Hermite nodes in ξ of the ascents to q* (probes, comparison)
 
     static let full = VAESettings()
 
@@ -86,13 +104,19 @@ struct VAESettings: Sendable {
         s.gradientRepeats = 20
         s.arcSteps = 600
         s.arcLearningRate = 0.02
-        s.arcEvaluationEvery = 50
+        s.arcEvaluationEvery = 100
         s.digitsSteps = 200
-        s.digitsEvaluationEvery = 50
-        s.digitsTrackedRows = 100
+        s.digitsEvaluationEvery = 100
+        s.digitsTrackedRows = 60
+        s.digitsGrid = (halfWidth: 5.0, points: 51, stride: 5)
+        s.digitsCheckGrid = (halfWidth: 6.0, points: 101)
+        s.digitsELBOOrder = 3
         s.adaptiveOrder = 12
-        s.gapSteps = 500
-        s.gapMap = 17
+        s.adaptiveComparisonRows = 30
+        s.planeField = 31
+        s.gapSteps = 150
+        s.gapMap = 11
+        s.mapSteps = 30
         s.iwaeSampleCounts = [1, 10, 100, 1_000]
         s.iwaeReplicates = 40
         s.linearSteps = 800
@@ -100,7 +124,8 @@ struct VAESettings: Sendable {
         s.linearTolerance = 2e-3
         s.sigmaSweep = 9
         s.comparisonHeldOutRows = 100
-        s.comparisonPoints = 20
+        s.comparisonPoints = 15
+        s.comparisonSteps = 100
         return s
     }
 }
