@@ -13,8 +13,10 @@
 // the prior term in closed form, as `NonlinearLVM.elbo(_:q:standardRule:)` does, so that values compared with
 // it (e.g. ELBO(q*) against ELBO(q_φ)) come from one formula.
 
+import Dispatch
 import Foundation
 import LinearAlgebra
+import Synchronization
 
 /// One diagonal Gaussian per row: means and log standard deviations (N, d) each, and the ELBO of each (nats).
 public struct BatchedGaussians: Sendable, Equatable {
@@ -50,10 +52,47 @@ extension NonlinearLVM {
         }
     }
 
+    /// Rows per block of `fitGaussianVariational`: blocks are fixed by the row count alone, never by the processors.
+    static let variationalBlockRows = 32
+
     /// Adam on every row's ELBO(mₙ, log sₙ) at once from the given starts (N, d each), `steps` steps of size
-    /// `learningRate`; returns the end points and their ELBOs by `elbos` (closed-form prior term).
+    /// `learningRate`; returns the end points and their ELBOs by `elbos` (closed-form prior term). The rows go in fixed
+    /// blocks of `variationalBlockRows`, each block's ascent on its own thread (`concurrentPerform`); a block's result
+    /// does not depend on the others or on the scheduling, so the same input gives the same bits on any machine.
     public func fitGaussianVariational(_ x: Matrix, means: Matrix, logStandardDeviations: Matrix, steps: Int,
                                        learningRate: Double, standardRule rule: LatentQuadrature)
+        throws(NonlinearModelError) -> BatchedGaussians {
+        let block = Self.variationalBlockRows
+        guard x.rows > block else {
+            return try fitGaussianVariationalBlock(x, means: means, logStandardDeviations: logStandardDeviations, steps: steps,
+                                                   learningRate: learningRate, standardRule: rule)
+        }
+        _ = try batchedNodes(x, means, logStandardDeviations, rule)                // shapes, before splitting
+        let blocks = (x.rows + block - 1) / block
+        let results = Mutex<[Int: Result<BatchedGaussians, NonlinearModelError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            let rows = (b * block)..<min(x.rows, (b + 1) * block)
+            let result = Result { () throws(NonlinearModelError) -> BatchedGaussians in
+                try fitGaussianVariationalBlock(x.rows(rows), means: means.rows(rows), logStandardDeviations: logStandardDeviations.rows(rows),
+                                                steps: steps, learningRate: learningRate, standardRule: rule)
+            }
+            results.withLock { $0[b] = result }
+        }
+        var m: [Double] = [], l: [Double] = [], e: [Double] = []
+        for b in 0..<blocks {
+            let part = try results.withLock { $0[b]! }.get()
+            m += part.means.elements
+            l += part.logStandardDeviations.elements
+            e += part.elbos
+        }
+        let d = latentDimension
+        return BatchedGaussians(means: Matrix(rows: x.rows, columns: d, elements: m),
+                                logStandardDeviations: Matrix(rows: x.rows, columns: d, elements: l), elbos: e)
+    }
+
+    /// `fitGaussianVariational` for one block of rows, on the calling thread.
+    func fitGaussianVariationalBlock(_ x: Matrix, means: Matrix, logStandardDeviations: Matrix, steps: Int,
+                                     learningRate: Double, standardRule rule: LatentQuadrature)
         throws(NonlinearModelError) -> BatchedGaussians {
         guard steps >= 0, learningRate > 0 else {
             throw .invalidArgument("variational ascent needs steps ≥ 0 and a learning rate > 0 (got \(steps), \(learningRate))")

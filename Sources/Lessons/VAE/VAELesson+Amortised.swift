@@ -389,7 +389,7 @@ extension VAELesson {
                                               evaluationRule: rule, steps: s.mapSteps, learningRate: s.gapLearningRate)
         }
         let map = try cheapGaps(mapPoints)
-        let onData = try cheapGaps(arc.x)
+        let onData = try cheapGaps(arc.x.rows(0..<min(s.gapDataRows, arc.x.rows)))
         let approximation = map.map(\.approximationGap), amortisation = map.map(\.amortizationGap)
         page.group("gaps.map") { page in
             page.value("side", s.gapMap, "map points per axis")
@@ -399,10 +399,18 @@ extension VAELesson {
                        "share of map points where the amortisation gap is the larger part", .vaeGapMapRules)
             page.value("max_approximation_gap", approximation.max() ?? .nan, "largest approximation gap on the map", .vaeGapMapRules)
             page.value("max_amortisation_gap", amortisation.max() ?? .nan, "largest amortisation gap on the map", .vaeGapMapRules)
+            page.value("data_rows", onData.count, "training points of the on-data decomposition")
             page.value("data_approximation_gap", Self.mean(onData.map(\.approximationGap)),
-                       "mean approximation gap over the training points", .vaeGapMapRules)
+                       "mean approximation gap over those training points", .vaeGapMapRules)
             page.value("data_amortisation_gap", Self.mean(onData.map(\.amortizationGap)),
-                       "mean amortisation gap over the training points", .vaeGapMapRules)
+                       "mean amortisation gap over those training points", .vaeGapMapRules)
+        }
+        page.group("gaps.map") { page in                                                      // for results.json
+            page.store(plane.xs, at: "x1")
+            page.store(plane.ys, at: "x2")
+            page.store(map.map(\.logMarginal), at: "log_px")                                 // x₁ fastest
+            page.store(map.map(\.elboOptimal), at: "elbo_optimal")
+            page.store(map.map(\.elboAmortized), at: "elbo_amortized")
         }
         page.figure("vae-gap-maps", VAEFiguresAmortised.gapMaps(arc.x, plane: plane, approximation: approximation,
                                                                 amortisation: amortisation, probes: arc.probes))

@@ -92,6 +92,8 @@ extension VAELesson {
                            .vaeComparisonGap)
                 page.value("share_above_0_01", Double(gaps.filter { $0 > 0.01 }.count) / Double(gaps.count),
                            "\(name) decoder: share of held-out points with KL(q* ‖ p(z|x)) > 0.01 nats")
+                page.store(logPx, at: "held_out_log_px")                                      // the compared points
+                page.store(best.elbos, at: "held_out_elbo_optimal")
                 page.value("probes", JSONValue.array(probeGaps), "\(name) decoder: log p(x), ELBO(q*) and their gap at A, B, C", .vaeComparisonGap)
                 for (i, p) in arc.probes.enumerated() {
                     page.label("probes.\(i).approximation_gap", "\(name) decoder: KL(q* ‖ p(z|x)) at \(p.name)", .vaeComparisonGap)

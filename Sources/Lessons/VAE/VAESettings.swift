@@ -63,6 +63,7 @@ struct VAESettings: Sendable {
     var gapLearningRate = 0.05
     var gapRulePoints = 101                   // trapezoid nodes in ξ on ±8 for the probes' ELBOs (h = 0.16)
     var gapMap = 25                           // x-grid points per axis of the gap maps
+    var gapDataRows = 200                     // training points of the on-data decomposition
     var mapSteps = 40                         // Adam steps of each ascent on the maps, from the grid mode and from q_φ
     var mapOrder = 12                         // Gauss–Hermite nodes in ξ for the maps' ELBOs
     var modeGrid = 161                        // z-grid on ±8 (h = 0.1) whose highest node starts an ascent
@@ -80,7 +81,7 @@ struct VAESettings: Sendable {
     // Step 9: ELBO-trained against likelihood-trained decoder
     var comparisonHeldOutRows = 200
     var comparisonPoints = 60
-    var comparisonSteps = 150
+    var comparisonSteps = 100
     var climbOrder = 20                       // Gauss–Hermite nodes in ξ of the ascents to q* (probes, comparison)
 
     static let full = VAESettings()
@@ -109,13 +110,16 @@ struct VAESettings: Sendable {
         s.digitsEvaluationEvery = 100
         s.digitsTrackedRows = 60
         s.digitsGrid = (halfWidth: 5.0, points: 51, stride: 5)
-        s.digitsCheckGrid = (halfWidth: 6.0, points: 101)
+        s.digitsCheckGrid = (halfWidth: 6.0, points: 81)
         s.digitsELBOOrder = 3
         s.adaptiveOrder = 12
         s.adaptiveComparisonRows = 30
         s.planeField = 31
         s.gapSteps = 150
         s.gapMap = 11
+        s.gapDataRows = 50
+        s.arcTrackingELBOPoints = 41
+        s.prunedCheckRows = 20
         s.mapSteps = 30
         s.iwaeSampleCounts = [1, 10, 100, 1_000]
         s.iwaeReplicates = 40
