@@ -29,7 +29,7 @@ extension Convention {
     // MARK: - Step 6: the gap decomposition
 
     static let vaeGapRules: Convention = "log p(x) by the reference rule; ELBOs by a 101-node trapezoid rule in ξ on ±8; q* the best of q_φ and of Adam ascents (on Gauss–Hermite 20 in ξ) from q_φ, the prior and the highest node of a z-grid; natural log"
-    static let vaeGapMapRules: Convention = "log p(x) by the reference rule (pruned); ELBOs by a 101-node trapezoid rule in ξ on ±8; q* the best of q_φ and of Adam ascents (on Gauss–Hermite 12 in ξ) from q_φ and from the highest node of a z-grid; natural log"
+    static let vaeGapMapRules: Convention = "log p(x) by the reference rule (pruned); ELBOs by a 101-node trapezoid rule in ξ on ±8; q* the best of q_φ and of Adam ascents (on Gauss–Hermite 8 in ξ) from q_φ and from the highest node of a z-grid; natural log"
 
     // MARK: - Step 9: ELBO- against likelihood-trained decoder
 

@@ -32,9 +32,9 @@ struct VAESettings: Sendable {
     var arcBatch = 50
     var arcLearningRate = 0.02
     var arcFinalLearningRate = 0.001
-    var arcEvaluationEvery = 150
+    var arcEvaluationEvery = 200
     var arcFrames = 6
-    var arcTrackingELBOPoints = 101           // trapezoid nodes in ξ on ±8 for the arc's ELBOs (h = 0.16)
+    var arcTrackingELBOPoints = 41            // trapezoid nodes in ξ on ±8 for the arc's ELBO trace (h = 0.4)
     var arcGridStride = 40                    // coarse stride of the pruned reference rule (every 40th node, h = 0.1)
     var gridCutoff = 40.0                     // pruned even grids: nodes within 40 nats of the coarse maximum
     var planeField = 61                       // x-grid points per axis of the encoder-mean field in the frames
@@ -47,7 +47,7 @@ struct VAESettings: Sendable {
     var digitsBatch = 100
     var digitsLearningRate = 0.005
     var digitsFinalLearningRate = 0.001
-    var digitsEvaluationEvery = 150
+    var digitsEvaluationEvery = 200
     var digitsTrackedRows = 150               // exact log p(x) during training on this many held-out digits
     var digitsELBOOrder = 5                   // Gauss–Hermite 5 × 5 under q_φ for E_q[log p(x|z)]
     var digitsGrid = (halfWidth: 5.0, points: 101, stride: 5)   // exact log p(x): even 101 × 101 grid on [−5, 5]², h = 0.1
@@ -55,17 +55,17 @@ struct VAESettings: Sendable {
     var digitsCheckRows = 3
     var adaptiveOrder = 20                    // Gauss–Hermite nodes per dimension of the adaptive rule around q_φ
     var adaptiveWidening = 1.5                // the adaptive rule's Gaussian is q_φ's with s × 1.5
-    var adaptiveComparisonRows = 100          // tracked held-out digits the adaptive rule is compared on
+    var adaptiveComparisonRows = 60          // tracked held-out digits the adaptive rule is compared on
     var gradientCheckRows = 50                // rows of the fixed-noise objective whose gradient is checked
-    var prunedCheckRows = 50                  // training points of the check of the pruned reference rule
+    var prunedCheckRows = 20                  // training points of the check of the pruned reference rule
     // Step 6: the gap decomposition
     var gapSteps = 300                        // Adam steps of each per-point ascent at the probes
     var gapLearningRate = 0.05
     var gapRulePoints = 101                   // trapezoid nodes in ξ on ±8 for the probes' ELBOs (h = 0.16)
     var gapMap = 25                           // x-grid points per axis of the gap maps
-    var gapDataRows = 200                     // training points of the on-data decomposition
-    var mapSteps = 40                         // Adam steps of each ascent on the maps, from the grid mode and from q_φ
-    var mapOrder = 12                         // Gauss–Hermite nodes in ξ for the maps' ELBOs
+    var gapDataRows = 100                     // training points of the on-data decomposition
+    var mapSteps = 30                         // Adam steps of each ascent on the maps, from the grid mode and from q_φ
+    var mapOrder = 8                          // Gauss–Hermite nodes in ξ the maps' ascents climb on
     var modeGrid = 161                        // z-grid on ±8 (h = 0.1) whose highest node starts an ascent
     // Step 7: importance-weighted bounds
     var iwaeSampleCounts = [1, 2, 5, 10, 30, 100, 300, 1_000, 3_000]
@@ -118,9 +118,8 @@ struct VAESettings: Sendable {
         s.gapSteps = 150
         s.gapMap = 11
         s.gapDataRows = 50
-        s.arcTrackingELBOPoints = 41
-        s.prunedCheckRows = 20
-        s.mapSteps = 30
+        s.prunedCheckRows = 10
+        s.mapSteps = 20
         s.iwaeSampleCounts = [1, 10, 100, 1_000]
         s.iwaeReplicates = 40
         s.linearSteps = 800

@@ -83,7 +83,7 @@ import Testing
         #expect(Self.number(r, "training.gradient_check.max_error") < 1e-6)
         // the exact rule is the even grid: the adaptive rule under q_φ can only miss mass, never add much
         #expect(Self.number(r, "training.adaptive.worst_error") < 0)
-        #expect(Self.number(r, "training.digits.grid_check_error") < 5e-3)
+        #expect(Self.number(r, "training.digits.grid_check_error") < 0.02)
     }
 
     /// The traces behind the training figure: recomputed from the same streams, the ELBO is below the exact log p(x) at
