@@ -127,6 +127,7 @@ extension VAELesson {
         let elbo = Self.mean(try Self.elbos(vae, arc.x, standardRule: rule))
         let logLikelihood = try Self.arcLogMarginals(vae.model, arc.x, arc, s).meanLogMarginal
         let heldOutELBO = Self.mean(try Self.elbos(vae, arc.heldOut, standardRule: rule))
+        let initialELBO = Self.mean(try Self.elbos(fit.initial, arc.x, standardRule: rule))
         let heldOutLogLikelihood = try Self.arcLogMarginals(vae.model, arc.heldOut, arc, s).meanLogMarginal
         let checked = arc.x.rows(0..<min(s.prunedCheckRows, arc.x.rows))
         let fullRule = try vae.model.quadratureMarginal(checked, quadrature: arc.referenceRule).meanLogMarginal
@@ -145,7 +146,7 @@ extension VAELesson {
             page.value("held_out_elbo_per_sample", heldOutELBO, "arc VAE: ELBO per point on the held-out arc", .vaeArcHeldOutAverage)
             page.value("held_out_log_likelihood_per_sample", heldOutLogLikelihood, "arc VAE: exact log-likelihood per point on the held-out arc",
                        .vaeArcHeldOutAverage)
-            page.value("initial_elbo_per_sample", fit.elbo.first ?? .nan, "arc VAE: ELBO per point before training", .vaeArcELBO)
+            page.value("initial_elbo_per_sample", initialELBO, "arc VAE: ELBO per point before training", .vaeArcELBO)
             page.value("initial_log_likelihood_per_sample", fit.logLikelihood.first ?? .nan,
                        "arc VAE: exact log-likelihood per point before training", .vaeArcExact)
             page.value("noise_variance", vae.model.noiseVariance, "arc VAE: decoder noise variance σ² after training")
@@ -172,7 +173,7 @@ extension VAELesson {
         let plane = EvenGrid.plane(x: NonlinearFigures.arcX, y: NonlinearFigures.arcY, count: s.planeField)
         let planePoints = EvenGrid.planePoints(xs: plane.xs, ys: plane.ys)                   // (n², 2)
         let curveZ = arc.nonlinear.curveNodes
-        let trackRule = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: s.arcTrackingELBOPoints, dimension: 1)
+        let trackRule = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: s.gapRulePoints, dimension: 1)
         let frames = try fit.frames.map { step, v in
             let markZ = [-2.0, 0, 2]
             let marked = v.model.decodedCurve(at: markZ)
