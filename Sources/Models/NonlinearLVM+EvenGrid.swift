@@ -78,10 +78,14 @@ extension NonlinearLVM {
             let cop = SendableConstIndices(cob.baseAddress!)
             let (op, cp) = (SendableRows(ob.baseAddress!), SendableRows(cb.baseAddress!))
             RowParallel.forEachChunk(rows: n, work: n * (coarseCount + 1_000) * dx) { rows in
-                var keep = [Bool](repeating: false, count: total)
-                var coarseTerms = [Double](repeating: 0, count: coarseCount)
-                var idx = [Int](repeating: 0, count: d), lower = idx, upper = idx
-                var values = [Double]()
+                // scratch of this chunk (raw buffers: no copy-on-write checks in the inner loops)
+                let keep = UnsafeMutableBufferPointer<Bool>.allocate(capacity: total)
+                keep.initialize(repeating: false)
+                let coarseTerms = UnsafeMutableBufferPointer<Double>.allocate(capacity: coarseCount)
+                let values = UnsafeMutableBufferPointer<Double>.allocate(capacity: total)
+                let idx = UnsafeMutableBufferPointer<Int>.allocate(capacity: 3 * d)
+                defer { keep.deallocate(); coarseTerms.deallocate(); values.deallocate(); idx.deallocate() }
+                let (lower, upper) = (idx.baseAddress! + d, idx.baseAddress! + 2 * d)
                 for i in rows {
                     let xi = xp.base + i * dx
                     var xx = 0.0
@@ -93,8 +97,12 @@ extension NonlinearLVM {
                         var (a, b) = (SIMD4<Double>(), SIMD4<Double>())
                         var j = 0
                         while j + 8 <= dx {
-                            a += SIMD4(xi[j], xi[j + 1], xi[j + 2], xi[j + 3]) * SIMD4(fm[j], fm[j + 1], fm[j + 2], fm[j + 3])
-                            b += SIMD4(xi[j + 4], xi[j + 5], xi[j + 6], xi[j + 7]) * SIMD4(fm[j + 4], fm[j + 5], fm[j + 6], fm[j + 7])
+                            let (x0, x1) = (UnsafeRawPointer(xi + j).loadUnaligned(as: SIMD4<Double>.self),
+                                            UnsafeRawPointer(xi + j + 4).loadUnaligned(as: SIMD4<Double>.self))
+                            let (f0, f1) = (UnsafeRawPointer(fm + j).loadUnaligned(as: SIMD4<Double>.self),
+                                            UnsafeRawPointer(fm + j + 4).loadUnaligned(as: SIMD4<Double>.self))
+                            a += x0 * f0
+                            b += x1 * f1
                             j += 8
                         }
                         var tail = 0.0
@@ -133,18 +141,18 @@ extension NonlinearLVM {
                         }
                     }
                     // the marked nodes in node order (the same bits on any split), unmarked again for the next row
-                    var peak = -Double.infinity
-                    values.removeAll(keepingCapacity: true)
+                    var peak = -Double.infinity, count = 0
                     for m in first...last where keep[m] {
                         let t = term(m)
-                        values.append(t)
+                        values[count] = t
+                        count += 1
                         peak = max(peak, t)
                         keep[m] = false
                     }
                     var sum = 0.0
-                    for t in values { sum += exp(t - peak) }
+                    for e in 0..<count { sum += exp(values[e] - peak) }
                     op.base[i] = peak + log(sum)
-                    cp.base[i] = Double(values.count)
+                    cp.base[i] = Double(count)
                 }
             }
         } } } } } } }

@@ -173,16 +173,15 @@ extension VAELesson {
         let plane = EvenGrid.plane(x: NonlinearFigures.arcX, y: NonlinearFigures.arcY, count: s.planeField)
         let planePoints = EvenGrid.planePoints(xs: plane.xs, ys: plane.ys)                   // (n², 2)
         let curveZ = arc.nonlinear.curveNodes
-        let trackRule = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: s.gapRulePoints, dimension: 1)
-        let frames = try fit.frames.map { step, v in
+        let frames = fit.frames.map { step, v in
             let markZ = [-2.0, 0, 2]
             let marked = v.model.decodedCurve(at: markZ)
+            let k = fit.evaluationSteps.firstIndex(of: step) ?? 0                   // frames are at evaluation steps
             return (label: "step \(step)", figure: VAEFiguresAmortised.arcTrainingFrame(
                 arc.x, plane: plane, meanField: v.encoder.forward(planePoints).mean.elements,
                 curve: v.model.decodedCurve(at: curveZ),
                 marks: markZ.indices.map { (z: markZ[$0], x: marked.x[$0], y: marked.y[$0]) },
-                elbo: Self.mean(try Self.elbos(v, arc.x, standardRule: trackRule)),
-                logLikelihood: try Self.arcLogMarginals(v.model, arc.x, arc, s).meanLogMarginal, step: step, of: s.arcSteps))
+                elbo: fit.elbo[k], logLikelihood: fit.logLikelihood[k], step: step, of: s.arcSteps))
         }
         page.frames("vae-arc-training", frames, steps: Array(frames.indices), columns: 2,
                     title: "The arc VAE during training: encoder mean m_φ(x) (colour), decoder fθ(z) (black), data (dots)", cellAspect: 0.72)

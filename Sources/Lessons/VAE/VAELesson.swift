@@ -182,6 +182,22 @@ extension VAELesson {
                                        coarseStride: s.digitsGrid.stride, cutoff: s.gridCutoff)
     }
 
+    /// The steps of the arc VAE's training frames: `arcFrames` of the evaluation steps (every `arcEvaluationEvery`, and
+    /// the last), spaced quadratically (denser early, where the curve moves most), so each frame has its traced values.
+    static func arcFrameSteps(_ s: VAESettings) -> [Int] {
+        var evaluations = Array(stride(from: 0, through: s.arcSteps, by: s.arcEvaluationEvery))
+        if evaluations.last != s.arcSteps { evaluations.append(s.arcSteps) }
+        let count = min(s.arcFrames, evaluations.count)
+        var picked: [Int] = []
+        for i in 0..<count {
+            let t = count > 1 ? Double(i) / Double(count - 1) : 1
+            var k = Int((t * t * Double(evaluations.count - 1)).rounded())
+            if let last = picked.last, k <= last { k = last + 1 }
+            picked.append(min(k, evaluations.count - 1))
+        }
+        return picked.map { evaluations[$0] }
+    }
+
     /// Step 5's arc VAE: the nonlinear lesson's decoder architecture (1 → 16 → 2, its initial scales) from this
     /// lesson's stream, an encoder 2 → H → 2, Adam on the reparameterised ELBO (S = 1 draw per row, minibatches).
     static func trainArcVAE(_ arc: ArcSetting, _ s: VAESettings, _ streams: VAEStreams) throws -> ArcVAEFit {
@@ -196,7 +212,7 @@ extension VAELesson {
                                              model: try NonlinearLVM(decoder: decoder, noiseVariance: n.toyInitialNoiseVariance))
         let initial = vae
         let rule = try LatentQuadrature.trapezoid(halfWidth: 8, pointsPerDimension: s.arcTrackingELBOPoints, dimension: 1)
-        let frameSteps = NonlinearLesson.frameSteps(total: s.arcSteps, count: s.arcFrames)
+        let frameSteps = Set(arcFrameSteps(s))
         var evaluationSteps: [Int] = [], elbo: [Double] = [], logLikelihood: [Double] = [], nodesSummed = 0.0
         var frames: [(step: Int, vae: VariationalAutoencoder)] = []
         var observeError: Error?

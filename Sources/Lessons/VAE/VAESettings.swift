@@ -34,10 +34,10 @@ struct VAESettings: Sendable {
     var arcFinalLearningRate = 0.001
     var arcEvaluationEvery = 200
     var arcFrames = 6
-    var arcTrackingELBOPoints = 41            // trapezoid nodes in ξ on ±8 for the arc's ELBO trace (h = 0.4)
+    var arcTrackingELBOPoints = 101           // trapezoid nodes in ξ on ±8 for the arc's ELBO trace (h = 0.16; 41 is 0.007 nats off at the wide initial q)
     var arcGridStride = 40                    // coarse stride of the pruned reference rule (every 40th node, h = 0.1)
     var gridCutoff = 40.0                     // pruned even grids: nodes within 40 nats of the coarse maximum
-    var planeField = 61                       // x-grid points per axis of the encoder-mean field in the frames
+    var planeField = 41                       // x-grid points per axis of the encoder-mean field in the frames
     // Step 5: amortised inference on the digits (d = 2): decoder 2 → 64 → 64 (16·sigmoid), encoder 64 → 64 → 4
     var digitsDecoderHidden = 64
     var digitsEncoderHidden = 64
@@ -114,7 +114,7 @@ struct VAESettings: Sendable {
         s.digitsELBOOrder = 3
         s.adaptiveOrder = 12
         s.adaptiveComparisonRows = 30
-        s.planeField = 31
+        s.planeField = 25
         s.gapSteps = 150
         s.gapMap = 11
         s.gapDataRows = 50
