@@ -171,7 +171,7 @@ final class PackingWorkspace {
         let kc = Swift.max(1, Swift.min(blockInner, k))
         let mc = Swift.min(blockRows, (m + microRows - 1) / microRows * microRows)
         let nc = Swift.min(blockColumns, (n + microColumns - 1) / microColumns * microColumns)
-        let aCount = (mc + microRows) * kc, bCount = (nc + microColumns) * kc
+        let aCount = 2 * (mc + microRows) * kc, bCount = (nc + microColumns) * kc   // packed A: every entry twice
         packedA = UnsafeMutableRawPointer.allocate(byteCount: aCount * 8, alignment: 64).bindMemory(to: Double.self, capacity: aCount)
         packedB = UnsafeMutableRawPointer.allocate(byteCount: bCount * 8, alignment: 64).bindMemory(to: Double.self, capacity: bCount)
         edge = UnsafeMutableRawPointer.allocate(byteCount: microRows * microColumns * 8, alignment: 64)
@@ -207,8 +207,8 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
                      "blockedProduct: \(m)×\(k) times \(k)×\(n) exceeds its workspace")
         (packedA, packedB, edge) = (workspace.packedA, workspace.packedB, workspace.edge)
     } else {
-        packedA = UnsafeMutableRawPointer.allocate(byteCount: (mcMax + mr) * kcMax * 8, alignment: 64)
-            .bindMemory(to: Double.self, capacity: (mcMax + mr) * kcMax)
+        packedA = UnsafeMutableRawPointer.allocate(byteCount: 2 * (mcMax + mr) * kcMax * 8, alignment: 64)
+            .bindMemory(to: Double.self, capacity: 2 * (mcMax + mr) * kcMax)
         packedB = UnsafeMutableRawPointer.allocate(byteCount: (ncMax + nr) * kcMax * 8, alignment: 64)
             .bindMemory(to: Double.self, capacity: (ncMax + nr) * kcMax)
         edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
@@ -237,14 +237,14 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
                     }
                     for ir in stride(from: 0, to: mc, by: mr) {
                         let mValid = Swift.min(mr, mc - ir)
-                        let aStrip = UnsafePointer(packedA + ir * kc)
+                        let aStrip = UnsafePointer(packedA + 2 * ir * kc)
                         let cTile = c + (ic + ir) * ldc + jc + jr
                         if mValid == mr && nValid == nr {
-                            microKernel4x4(kc: kEffective, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+                            microKernel4x4Paired(kc: kEffective, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
                         } else {
                             let t = edge
                             for q in 0..<(mr * nr) { t[q] = 0 }
-                            microKernel4x4(kc: kEffective, a: aStrip, b: bStrip, c: t, ldc: nr)
+                            microKernel4x4Paired(kc: kEffective, a: aStrip, b: bStrip, c: t, ldc: nr)
                             for r in 0..<mValid {
                                 for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
                             }
@@ -256,8 +256,10 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
     }
 }
 
-/// Packs A(rows ..< rows+mc, columns ..< columns+kc) into strips of `mr` rows: strip s holds, for each p, the `mr`
-/// entries A(rows + s·mr + r, columns + p), r = 0..<mr (zero-padded past the last row).
+/// Packs A(rows ..< rows+mc, columns ..< columns+kc) into strips of `mr` rows, every entry written twice: strip s
+/// holds, for each p, the pairs (A(rows + s·mr + r, columns + p), same), r = 0..<mr (zero-padded past the last row).
+/// The pairs are the broadcasts of `microKernel4x4Paired`, read by one aligned load each instead of a load and a
+/// shuffle (SSE2 has no broadcast load; the shuffles competed with the multiplies and adds for the FP pipes).
 @inline(__always)
 private func packA(_ a: StridedOperand, rows: Int, mc: Int, columns: Int, kc: Int, mr: Int,
                    into out: UnsafeMutablePointer<Double>) {
@@ -268,20 +270,25 @@ private func packA(_ a: StridedOperand, rows: Int, mc: Int, columns: Int, kc: In
             let r0 = a.base + (rows + s) * a.rowStride + columns
             let r1 = r0 + a.rowStride, r2 = r1 + a.rowStride, r3 = r2 + a.rowStride
             for p in 0..<kc {
-                o[0] = r0[p]; o[1] = r1[p]; o[2] = r2[p]; o[3] = r3[p]
-                o += 4
+                o[0] = r0[p]; o[1] = r0[p]; o[2] = r1[p]; o[3] = r1[p]
+                o[4] = r2[p]; o[5] = r2[p]; o[6] = r3[p]; o[7] = r3[p]
+                o += 8
             }
         } else if valid == mr && a.rowStride == 1 {
             var src = a.base + (rows + s) + columns * a.columnStride
             for _ in 0..<kc {
-                o[0] = src[0]; o[1] = src[1]; o[2] = src[2]; o[3] = src[3]
-                o += 4
+                o[0] = src[0]; o[1] = src[0]; o[2] = src[1]; o[3] = src[1]
+                o[4] = src[2]; o[5] = src[2]; o[6] = src[3]; o[7] = src[3]
+                o += 8
                 src += a.columnStride
             }
         } else {
             for p in 0..<kc {
-                for r in 0..<mr { o[r] = r < valid ? a[rows + s + r, columns + p] : 0 }
-                o += mr
+                for r in 0..<mr {
+                    let v = r < valid ? a[rows + s + r, columns + p] : 0
+                    o[2 * r] = v; o[2 * r + 1] = v
+                }
+                o += 2 * mr
             }
         }
     }
@@ -301,6 +308,13 @@ private func packB(_ b: StridedOperand, rows: Int, kc: Int, columns: Int, nc: In
                 o[0] = src[0]; o[1] = src[1]; o[2] = src[2]; o[3] = src[3]
                 o += 4
                 src += b.rowStride
+            }
+        } else if valid == nr && b.rowStride == 1 {                   // B read transposed (A Bᵀ): 4 contiguous columns
+            let q0 = b.base + rows + (columns + s) * b.columnStride
+            let q1 = q0 + b.columnStride, q2 = q1 + b.columnStride, q3 = q2 + b.columnStride
+            for p in 0..<kc {
+                o[0] = q0[p]; o[1] = q1[p]; o[2] = q2[p]; o[3] = q3[p]
+                o += 4
             }
         } else {
             for p in 0..<kc {
@@ -338,6 +352,37 @@ func microKernel4x4(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
         p.storeBytes(of: p.loadUnaligned(as: V.self) + v, as: V.self)
     }
     add(c0, row: 0); add(c1, row: 1); add(c2, row: 2); add(c3, row: 3)
+}
+
+/// `microKernel4x4` with the A strip packed in pairs (`packA`): C(4×4 tile) += Ã(4×kc) · B̃(kc×4), where for each p
+/// the strip holds (a₀, a₀, a₁, a₁, a₂, a₂, a₃, a₃). The same multiplies and adds in the same order as
+/// `microKernel4x4` (each entry of the tile is Σₚ aᵣₚ bₚ𝒸 summed from zero in p order, then added to C), so the same
+/// bits; only the broadcasts are loads instead of shuffles. Eight SIMD2 accumulators (8 of the 16 SSE2 registers).
+@inline(__always)
+func microKernel4x4Paired(kc: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                          c: UnsafeMutablePointer<Double>, ldc: Int) {
+    typealias V = SIMD2<Double>
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+    var pa = UnsafeRawPointer(a)
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+        let b0 = pb.load(as: V.self), b1 = pb.load(fromByteOffset: 16, as: V.self)
+        let a0 = pa.load(as: V.self), a1 = pa.load(fromByteOffset: 16, as: V.self)
+        c00 += a0 * b0; c01 += a0 * b1
+        c10 += a1 * b0; c11 += a1 * b1
+        let a2 = pa.load(fromByteOffset: 32, as: V.self), a3 = pa.load(fromByteOffset: 48, as: V.self)
+        c20 += a2 * b0; c21 += a2 * b1
+        c30 += a3 * b0; c31 += a3 * b1
+        pa += 64
+        pb += 32
+    }
+    let raw = UnsafeMutableRawPointer(c)
+    func add(_ left: V, _ right: V, row: Int) {
+        let p = raw + row * ldc * 8
+        p.storeBytes(of: p.loadUnaligned(as: V.self) + left, as: V.self)
+        (p + 16).storeBytes(of: (p + 16).loadUnaligned(as: V.self) + right, as: V.self)
+    }
+    add(c00, c01, row: 0); add(c10, c11, row: 1); add(c20, c21, row: 2); add(c30, c31, row: 3)
 }
 
 /// The lower triangle of C (d × d, row-major) += X̃_bᵀX̃_b for one block of at most kc = 256 rows of X̃ = X − 1μᵀ —

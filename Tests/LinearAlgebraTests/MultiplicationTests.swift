@@ -53,6 +53,45 @@ struct MultiplicationTests {
         Self.expectClose(a.timesTranspose(b.transposed), reference, a, b)
     }
 
+    /// The sums the product computes, in its order: above 32³ multiply–adds each entry is a sum over blocks of
+    /// kc = 256 inner indices, each block summed from zero in p order by the micro-kernel and added to C (which starts
+    /// at zero); below, the plain sum in p order. No fused multiply–add on the default target.
+    static func inKernelOrder(_ a: Matrix, _ b: Matrix) -> Matrix {
+        let k = a.columns
+        guard a.rows * b.columns * k > 32 * 32 * 32 else { return naive(a, b) }
+        var c = Matrix.zeros(a.rows, b.columns)
+        for i in 0..<a.rows {
+            for j in 0..<b.columns {
+                var total = 0.0
+                for start in stride(from: 0, to: k, by: 256) {
+                    var s = 0.0
+                    for p in start..<min(k, start + 256) { s += a[i, p] * b[p, j] }
+                    total += s
+                }
+                c[i, j] = total
+            }
+        }
+        return c
+    }
+
+    /// The kernel's results bit for bit (what the lessons' quoted numbers rest on, so a faster kernel must keep them):
+    /// A B, AᵀB, A Bᵀ and their row-parallel forms against the sums in the kernel's order, on shapes that cross every
+    /// blocking boundary and the edge tiles, and on the nonlinear lesson's quadrature shapes (200 × 64 × 400).
+    @Test(arguments: shapes + [(200, 64, 400), (400, 200, 64), (400, 64, 2), (2, 400, 64)])
+    func productIsTheKernelOrderSum(m: Int, k: Int, n: Int) {
+        var g = generator(m * 13 + k * 5 + n)
+        let a = TestMatrices.gaussian(m, k, using: &g)
+        let b = TestMatrices.gaussian(k, n, using: &g)
+        let bits = Self.inKernelOrder(a, b).elements.map(\.bitPattern)
+        let at = a.transposed, bt = b.transposed
+        #expect((a * b).elements.map(\.bitPattern) == bits)
+        #expect(at.transposeTimes(b).elements.map(\.bitPattern) == bits)
+        #expect(a.timesTranspose(bt).elements.map(\.bitPattern) == bits)
+        #expect(Matrix.rowParallelProduct(a, b).elements.map(\.bitPattern) == bits)
+        #expect(at.rowParallelTransposeTimes(b).elements.map(\.bitPattern) == bits)
+        #expect(a.rowParallelTimesTranspose(bt).elements.map(\.bitPattern) == bits)
+    }
+
     @Test func matrixVectorProducts() {
         var g = generator(3)
         let a = TestMatrices.gaussian(37, 19, using: &g)
