@@ -100,13 +100,8 @@ extension Matrix {
                     let operandB = StridedOperand(base: b.baseAddress!, rowStride: bRowStride, columnStride: bColumnStride)
                     if m * n * k <= 32 * 32 * 32 {
                         smallProduct(m: m, n: n, k: k, a: operandA, b: operandB, c: c.baseAddress!)
-                    } else if parallel {
-                        let (pa, pb, pc) = (SendableConstPointer(a.baseAddress!), SendableConstPointer(b.baseAddress!), SendablePointer(c.baseAddress!))
-                        RowParallel.forEachChunk(rows: m, work: m * n * k, alignment: 4) { rows in
-                            let part = StridedOperand(base: pa.base + rows.lowerBound * aRowStride, rowStride: aRowStride, columnStride: aColumnStride)
-                            let whole = StridedOperand(base: pb.base, rowStride: bRowStride, columnStride: bColumnStride)
-                            blockedProduct(m: rows.count, n: n, k: k, a: part, b: whole, c: pc.base + rows.lowerBound * n, ldc: n)
-                        }
+                    } else if parallel && RowParallel.processorCount > 1 && m * n * k >= RowParallel.minimumWork {
+                        parallelBlockedProduct(m: m, n: n, k: k, a: operandA, b: operandB, c: c.baseAddress!, ldc: n)
                     } else {
                         blockedProduct(m: m, n: n, k: k, a: operandA, b: operandB, c: c.baseAddress!, ldc: n)
                     }
@@ -221,36 +216,83 @@ func blockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand
         for pc in stride(from: 0, to: k, by: blockInner) {
             let kc = Swift.min(blockInner, k - pc)
             packB(b, rows: pc, kc: kc, columns: jc, nc: nc, nr: nr, into: packedB)
-            for ic in stride(from: 0, to: m, by: blockRows) {
-                let mc = Swift.min(blockRows, m - ic)
-                packA(a, rows: ic, mc: mc, columns: pc, kc: kc, mr: mr, into: packedA)
-                for jr in stride(from: 0, to: nc, by: nr) {
-                    let nValid = Swift.min(nr, nc - jr)
-                    let bStrip = UnsafePointer(packedB + jr * kc)
-                    // The rows of this block of B that can be non-zero in the strip's columns.
-                    var kEffective = kc
-                    if let columnHeights {
-                        var height = 0
-                        for q in 0..<nValid { height = Swift.max(height, columnHeights[jc + jr + q]) }
-                        kEffective = Swift.min(kc, height - pc)
-                        if kEffective <= 0 { continue }
-                    }
-                    for ir in stride(from: 0, to: mc, by: mr) {
-                        let mValid = Swift.min(mr, mc - ir)
-                        let aStrip = UnsafePointer(packedA + 2 * ir * kc)
-                        let cTile = c + (ic + ir) * ldc + jc + jr
-                        if mValid == mr && nValid == nr {
-                            microKernel4x4Paired(kc: kEffective, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
-                        } else {
-                            let t = edge
-                            for q in 0..<(mr * nr) { t[q] = 0 }
-                            microKernel4x4Paired(kc: kEffective, a: aStrip, b: bStrip, c: t, ldc: nr)
-                            for r in 0..<mValid {
-                                for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
-                            }
-                        }
+            multiplyPackedB(m: m, a: a, columns: jc, nc: nc, inner: pc, kc: kc, packedB: UnsafePointer(packedB),
+                            packedA: packedA, edge: edge, c: c, ldc: ldc, columnHeights: columnHeights)
+        }
+    }
+}
+
+/// C(0..<m, jc..<jc+nc) += A(0..<m, pc..<pc+kc) · B̃ for one packed block B̃ of B (rows pc..<pc+kc, columns
+/// jc..<jc+nc): the rows of A in blocks of mc, each packed into `packedA`, then the micro-kernel over the tiles.
+@inline(__always)
+private func multiplyPackedB(m: Int, a: StridedOperand, columns jc: Int, nc: Int, inner pc: Int, kc: Int,
+                             packedB: UnsafePointer<Double>, packedA: UnsafeMutablePointer<Double>,
+                             edge: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int,
+                             columnHeights: UnsafePointer<Int>?) {
+    let mr = microRows, nr = microColumns
+    for ic in stride(from: 0, to: m, by: blockRows) {
+        let mc = Swift.min(blockRows, m - ic)
+        packA(a, rows: ic, mc: mc, columns: pc, kc: kc, mr: mr, into: packedA)
+        for jr in stride(from: 0, to: nc, by: nr) {
+            let nValid = Swift.min(nr, nc - jr)
+            let bStrip = packedB + jr * kc
+            // The rows of this block of B that can be non-zero in the strip's columns.
+            var kEffective = kc
+            if let columnHeights {
+                var height = 0
+                for q in 0..<nValid { height = Swift.max(height, columnHeights[jc + jr + q]) }
+                kEffective = Swift.min(kc, height - pc)
+                if kEffective <= 0 { continue }
+            }
+            for ir in stride(from: 0, to: mc, by: mr) {
+                let mValid = Swift.min(mr, mc - ir)
+                let aStrip = UnsafePointer(packedA + 2 * ir * kc)
+                let cTile = c + (ic + ir) * ldc + jc + jr
+                if mValid == mr && nValid == nr {
+                    microKernel4x4Paired(kc: kEffective, a: aStrip, b: bStrip, c: cTile, ldc: ldc)
+                } else {
+                    let t = edge
+                    for q in 0..<(mr * nr) { t[q] = 0 }
+                    microKernel4x4Paired(kc: kEffective, a: aStrip, b: bStrip, c: t, ldc: nr)
+                    for r in 0..<mValid {
+                        for q in 0..<nValid { cTile[r * ldc + q] += t[r * nr + q] }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// `blockedProduct` with the rows of C split over the processors (`RowParallel`): each block of B is packed once and
+/// shared, read only, by the row chunks, each of which packs its own rows of A. Every entry of C is the same sums in
+/// the same order as in `blockedProduct` (the blocks of B are taken in the same order, and a row's sums do not depend
+/// on which chunk it falls in), so C is bit-for-bit the serial result.
+func parallelBlockedProduct(m: Int, n: Int, k: Int, a: StridedOperand, b: StridedOperand,
+                            c: UnsafeMutablePointer<Double>, ldc: Int) {
+    let mr = microRows, nr = microColumns
+    let kcMax = Swift.min(blockInner, k)
+    let ncMax = Swift.min(blockColumns, (n + nr - 1) / nr * nr)
+    let packedB = UnsafeMutableRawPointer.allocate(byteCount: (ncMax + nr) * kcMax * 8, alignment: 64)
+        .bindMemory(to: Double.self, capacity: (ncMax + nr) * kcMax)
+    defer { packedB.deallocate() }
+    let (sharedB, pc0, pa) = (SendableConstPointer(UnsafePointer(packedB)), SendablePointer(c), SendableConstPointer(a.base))
+    let (aRowStride, aColumnStride) = (a.rowStride, a.columnStride)
+    for jc in stride(from: 0, to: n, by: blockColumns) {
+        let nc = Swift.min(blockColumns, n - jc)
+        for pc in stride(from: 0, to: k, by: blockInner) {
+            let kc = Swift.min(blockInner, k - pc)
+            packB(b, rows: pc, kc: kc, columns: jc, nc: nc, nr: nr, into: packedB)
+            RowParallel.forEachChunk(rows: m, work: m * nc * kc, alignment: mr) { rows in
+                let mcMax = Swift.min(blockRows, (rows.count + mr - 1) / mr * mr)
+                let packedA = UnsafeMutableRawPointer.allocate(byteCount: 2 * (mcMax + mr) * kc * 8, alignment: 64)
+                    .bindMemory(to: Double.self, capacity: 2 * (mcMax + mr) * kc)
+                let edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
+                defer { packedA.deallocate(); edge.deallocate() }
+                let part = StridedOperand(base: pa.base + rows.lowerBound * aRowStride, rowStride: aRowStride,
+                                          columnStride: aColumnStride)
+                multiplyPackedB(m: rows.count, a: part, columns: jc, nc: nc, inner: pc, kc: kc, packedB: sharedB.base,
+                                packedA: packedA, edge: edge, c: pc0.base + rows.lowerBound * ldc, ldc: ldc,
+                                columnHeights: nil)
             }
         }
     }
