@@ -18,7 +18,8 @@ lvm-lessons does. The random numbers (numpy / torch generators) differ from lvm-
 numbers differ; the amount of work does not. Only the training loop is timed; every run starts from the same seeded
 model. Threads: `--threads 1` calls torch.set_num_threads(1) (one intra-op thread, like lvm-lessons' training loop);
 `--threads default` leaves PyTorch's default (one per core). Clocks: time.perf_counter (wall), time.process_time (CPU
-of every thread of the process), time.thread_time (the calling thread); medians over the runs after one warm-up run.
+of every thread of the process), time.thread_time (the calling thread); medians over the runs after a warm-up run
+of a tenth of the schedule.
 One JSON line per training, the same fields as lvm-train-bench.
 """
 import json
@@ -208,19 +209,20 @@ def median(v):
     return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
 
 
-def bench(name, runs, threads, build, train, **sizes):
-    """`build()` makes the seeded initial state (not timed); `train(state)` runs the loop and returns its last value."""
-    train(build())                                                                # warm-up
+def bench(name, runs, threads, build, train, steps, **sizes):
+    """`build()` makes the seeded initial state (not timed); `train(state, steps)` runs the loop and returns its last
+    value. The warm-up (kernels loaded, allocator and caches warm) is a tenth of the schedule."""
+    train(build(), max(1, steps // 10))                                          # warm-up
     walls, cpus, thread_cpus, final = [], [], [], None
     for _ in range(runs):
         state = build()
         w0, c0, t0 = time.perf_counter(), time.process_time(), time.thread_time()
-        final = train(state)
+        final = train(state, steps)
         walls.append(time.perf_counter() - w0)
         cpus.append(time.process_time() - c0)
         thread_cpus.append(time.thread_time() - t0)
     line = {"training": name, "side": "pytorch", "threads": threads, "wall_s": median(walls), "cpu_s": median(cpus),
-            "thread_cpu_s": median(thread_cpus), "runs": runs, **sizes, "final": final,
+            "thread_cpu_s": median(thread_cpus), "runs": runs, "steps": steps, **sizes, "final": final,
             "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
             "cpu_capability": torch.backends.cpu.get_cpu_capability()}
     print(json.dumps(line), flush=True)
@@ -265,7 +267,7 @@ def main(argv):
             return encoder, decoder
 
         bench("vae-arc", runs, threads_label, build,
-              lambda s: train_vae(s[0], s[1], arc, steps, 50, 0.01, 0.001, seed=4),
+              lambda s, n: train_vae(s[0], s[1], arc, n, 50, 0.01, 0.001, seed=4),
               steps=steps, batch=50, parameters=sum(p.numel() for m in build() for p in m.parameters()))
 
     if wanted("vae-digits"):
@@ -281,7 +283,7 @@ def main(argv):
             return encoder, decoder
 
         bench("vae-digits", runs, threads_label, build,
-              lambda s: train_vae(s[0], s[1], x, steps, 100, 0.01, 0.001, seed=6),
+              lambda s, n: train_vae(s[0], s[1], x, n, 100, 0.01, 0.001, seed=6),
               steps=steps, batch=100, parameters=sum(p.numel() for m in build() for p in m.parameters()))
 
     if wanted("nonlinear-arc"):
@@ -292,7 +294,7 @@ def main(argv):
             return Decoder(1, 16, 2, 0.25, gain=2.0, generator=torch.Generator().manual_seed(7))
 
         bench("nonlinear-arc", runs, threads_label, build,
-              lambda d: train_by_quadrature(d, arc, nodes, log_w, steps, None, 0.03, 0.003, seed=8),
+              lambda d, n: train_by_quadrature(d, arc, nodes, log_w, n, None, 0.03, 0.003, seed=8),
               steps=steps, batch=arc.shape[0], nodes=nodes.shape[0], parameters=sum(p.numel() for p in build().parameters()))
 
     if wanted("nonlinear-digits"):
@@ -305,7 +307,7 @@ def main(argv):
             return Decoder(2, 64, 64, 20.0, pixel_max=16.0, output_bias=bias, generator=torch.Generator().manual_seed(9))
 
         bench("nonlinear-digits", runs, threads_label, build,
-              lambda d: train_by_quadrature(d, x, nodes, log_w, steps, 200, 0.02, 0.002, seed=10),
+              lambda d, n: train_by_quadrature(d, x, nodes, log_w, n, 200, 0.02, 0.002, seed=10),
               steps=steps, batch=200, nodes=nodes.shape[0], parameters=sum(p.numel() for p in build().parameters()))
 
 
