@@ -60,11 +60,13 @@ public final class DataCatalog: Sendable {
     public let root: URL
     /// The data sets, in the order `loadedFiles` lists them. Names are unique.
     public let entries: [Entry]
-    /// The outcome of the first request of each data set asked for so far.
-    private let outcomes = Locked<[DatasetName: Result<Dataset, DataCatalogError>]>([:])
+    /// The outcome of the first request of each data set asked for so far (shared with every `view()`).
+    private let outcomes: Locked<[DatasetName: Result<Dataset, DataCatalogError>]>
     /// Every request so far, in order, repeats included (a lesson that asks for a data set another lesson loaded
     /// still depends on it: the report's text-only rebuilds read this per lesson).
     private let requests = Locked<[DatasetName]>([])
+    /// The catalogue this one is a view of: it is told of every request too.
+    private let parent: DataCatalog?
 
     /// A catalogue of `entries` whose files are relative to `root`; nothing is read until a data set is asked for.
     /// Two entries must not share a name.
@@ -72,6 +74,25 @@ public final class DataCatalog: Sendable {
         precondition(Set(entries.map(\.name)).count == entries.count, "two catalogue entries share a name")
         self.root = root
         self.entries = entries
+        self.outcomes = Locked([:])
+        self.parent = nil
+    }
+
+    private init(viewOf parent: DataCatalog) {
+        root = parent.root
+        entries = parent.entries
+        outcomes = parent.outcomes
+        self.parent = parent
+    }
+
+    /// A view of this catalogue for one of several lessons computed at once: it shares the data sets loaded (each is
+    /// still read once, whichever view asks first), and keeps its own `requested`, so each lesson's requests are
+    /// known apart; every request is also recorded here.
+    public func view() -> DataCatalog { DataCatalog(viewOf: self) }
+
+    private func record(_ name: DatasetName) {
+        requests.withLock { $0.append(name) }
+        parent?.record(name)
     }
 
     /// The entry of `name`, or nil.
@@ -81,7 +102,7 @@ public final class DataCatalog: Sendable {
     /// data set, or the same error.
     public func dataset(_ name: DatasetName) throws(DataCatalogError) -> Dataset {
         guard let entry = entry(name) else { throw .unknown(name, known: entries.map(\.name)) }
-        requests.withLock { $0.append(name) }
+        record(name)
         let root = self.root
         return try outcomes.withLock { (outcomes) throws(DataCatalogError) -> Dataset in
             if let outcome = outcomes[name] { return try outcome.get() }

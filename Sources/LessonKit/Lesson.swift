@@ -15,11 +15,16 @@ public protocol Lesson: Sendable {
     /// Whether the lesson fits `--data` with missing cells (`Dataset.missing`); false by default, and the report then
     /// refuses such a file before any lesson runs, naming the first missing cell and a lesson that takes it.
     var acceptsMissingValues: Bool { get }
+    /// Roughly how long `run` takes with the default data, in seconds of one core (1 by default). When the report
+    /// computes several lessons at once it starts the costliest first, so that a long lesson does not start last;
+    /// only the order of computing depends on it, never a result.
+    var computeCost: Double { get }
     func run(_ context: LessonContext) throws -> LessonResult
 }
 
 extension Lesson {
     public var acceptsMissingValues: Bool { false }
+    public var computeCost: Double { 1 }
 }
 
 /// What a lesson is given to run: the build's settings, the data it may ask for, and its declared options' values.

@@ -14,9 +14,9 @@ public final class ProgressReporter: @unchecked Sendable {
     private let sink: @Sendable (String) -> Void
     private let lock = NSLock()
     private let clock = ContinuousClock()
-    private var stepLabel: String?
-    private var stepStart: ContinuousClock.Instant?
-    private var lessonSlug = ""
+    /// The lessons being computed, in the order they started (`LessonLog`); the first one's lines go out as they
+    /// come, the others' wait in their buffer until every lesson started before them has finished.
+    private var logs: [LessonLog] = []
     private var barShown = false
     private var lastBar: ContinuousClock.Instant?
     /// Warnings given during the build, in order (also for tests).
@@ -47,27 +47,42 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.withLock { emit(text + "\n") }
     }
 
+    /// One lesson's lines: its step clock, and what it printed while another lesson's lines were going out.
+    private struct LessonLog {
+        var slug: String
+        var stepLabel: String?
+        var stepStart: ContinuousClock.Instant?
+        var buffered: [String] = []
+        var finished = false
+    }
+
+    /// A lesson starts: its `[index/count] slug` line opens its block. Several lessons may run at once (the report
+    /// computes independent lessons concurrently): each block is printed whole, in the order the lessons started,
+    /// so the output reads as if they had run one after the other, with each step's own time.
     func lessonStarted(_ slug: String, index: Int, count: Int) {
         lock.withLock {
-            lessonSlug = slug
-            stepLabel = nil
-            stepStart = nil
-            emit("[\(index)/\(count)] \(slug)\n")
+            logs.append(LessonLog(slug: slug))
+            emit(lesson: logs.count - 1, "[\(index)/\(count)] \(slug)\n")
         }
     }
 
     /// A lesson's progress callback: a new label closes the previous step with its time; a fraction moves the bar.
     /// Labels that differ only in their numbers (`Adam step 50 of 1000`, `Adam step 100 of 1000`) are one step, shown
-    /// with its last label.
-    func lessonProgress(_ label: String, _ fraction: Double?) {
+    /// with its last label. `lesson`: the slug of the lesson reporting (nil: the lesson started last).
+    func lessonProgress(_ label: String, _ fraction: Double?, lesson: String? = nil) {
         lock.withLock {
             let now = clock.now
-            if stepLabel.map(Self.stepKey) != Self.stepKey(label) {
-                closeStep(at: now)
-                stepStart = now
+            guard let k = index(of: lesson) else {
+                if let fraction { drawBar(label, fraction, now: now) }
+                return
             }
-            stepLabel = label
-            if let fraction { drawBar(label.hasPrefix(lessonSlug + ":") ? label : "\(lessonSlug): \(label)", fraction, now: now) }
+            if logs[k].stepLabel.map(Self.stepKey) != Self.stepKey(label) {
+                closeStep(k, at: now)
+                logs[k].stepStart = now
+            }
+            logs[k].stepLabel = label
+            let slug = logs[k].slug
+            if let fraction { drawBar(label.hasPrefix(slug + ":") ? label : "\(slug): \(label)", fraction, now: now) }
         }
     }
 
@@ -87,11 +102,20 @@ public final class ProgressReporter: @unchecked Sendable {
         barShown = true
     }
 
-    /// Closes the lesson's last step.
+    /// Closes the lesson's last step and its block; the blocks of lessons that finished meanwhile follow.
     func lessonFinished(_ slug: String, duration: Duration) {
         lock.withLock {
-            closeStep(at: clock.now)
-            emit("  \(slug): computed in \(Self.seconds(duration))\n")
+            guard let k = index(of: slug) else { return }
+            closeStep(k, at: clock.now)
+            emit(lesson: k, "  \(slug): computed in \(Self.seconds(duration))\n")
+            logs[k].finished = true
+            while let first = logs.first, first.finished {
+                logs.removeFirst()
+                if let next = logs.first {
+                    for text in next.buffered { emit(text) }
+                    logs[0].buffered = []
+                }
+            }
         }
     }
 
@@ -103,12 +127,23 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.withLock { emit("Report: \(index.path) (built in \(Self.seconds(duration)))\n") }
     }
 
-    private func closeStep(at now: ContinuousClock.Instant) {
-        if let label = stepLabel, let start = stepStart {
-            emit("    \(label) \(Self.seconds(now - start))\n")
+    /// The log of the lesson `slug` still running (nil: the one started last).
+    private func index(of slug: String?) -> Int? {
+        guard let slug else { return logs.indices.last }
+        return logs.lastIndex { $0.slug == slug }
+    }
+
+    private func closeStep(_ k: Int, at now: ContinuousClock.Instant) {
+        if let label = logs[k].stepLabel, let start = logs[k].stepStart {
+            emit(lesson: k, "    \(label) \(Self.seconds(now - start))\n")
         }
-        stepLabel = nil
-        stepStart = nil
+        logs[k].stepLabel = nil
+        logs[k].stepStart = nil
+    }
+
+    /// A line of lesson k's block: out now if every lesson started before it has finished, else into its buffer.
+    private func emit(lesson k: Int, _ text: String) {
+        if k == 0 { emit(text) } else if mode == .lines { logs[k].buffered.append(text) }
     }
 
     private func emit(_ text: String, always: Bool = false) {

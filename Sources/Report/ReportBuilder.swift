@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import LessonKit
 import Plotting
+import Synchronization
 
 /// The publishing pipeline: lesson texts + lesson results → the static site in `--out`.
 ///
@@ -151,69 +152,135 @@ public struct ReportBuilder: Sendable {
             previous: previousReport(output))
     }
 
-    /// Compute: runs each lesson with the values of the options it declares. Each lesson's figures start rendering
-    /// on one background thread as soon as the lesson is computed (in memory only; nothing is written before the
-    /// write stage, and files are collected in lesson order).
+    /// Compute: runs each lesson with the values of the options it declares. Lessons whose inputs have not changed
+    /// are reused first, in order (`IncrementalRebuild`); the others are computed concurrently, one per core at most,
+    /// the costliest first (`Lesson.computeCost`): they share no mutable state (each has its own view of the data
+    /// catalogue and its own seeded streams), so every result is the same whatever runs beside it. Each lesson's
+    /// figures start rendering on one background thread as soon as the lesson is computed (in memory only; nothing is
+    /// written before the write stage, and files are collected in lesson order). When lessons fail, the first failure
+    /// in lesson order is reported (the one a one-at-a-time build reports), after the lessons running have finished.
     private func compute(_ loaded: Loaded, output: OutputFolder) throws(ReportError) -> Computed {
         try stage(.compute)
-        var computed: [ComputedLesson] = []
+        let lessons = options.lessons
         let queue = RenderQueue(render: { job in Self.renderFiles(job) })
-        var jobRanges: [Range<Int>] = []
         var reusedDatasets: Set<DatasetName> = []
         let userDataDigest = { () -> String? in
             guard self.options.dataFile != nil else { return nil }
             return loaded.textHashes.value.first { $0.0.hasPrefix("--data ") }?.1
         }
-        for (k, lesson) in options.lessons.enumerated() {
-            progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
+        var reused: [Int: ComputedLesson] = [:]
+        var toRun: [Int] = []
+        for (k, lesson) in lessons.enumerated() {
             let lessonStart = ContinuousClock.now
             if let previous = loaded.previous,
                 let (snapshot, files) = reuse(lesson, key: rebuildKey(for: lesson, userDataDigest: userDataDigest(), catalog: loaded.catalog),
                                               previous: previous, output: output)
             {
+                progress.line("[\(k + 1)/\(lessons.count)] \(lesson.slug)")
                 for warning in snapshot.warnings { progress.warning(warning) }
                 reusedDatasets.formUnion(snapshot.datasets.map(DatasetName.init(rawValue:)))
                 progress.stage("\(lesson.slug): inputs unchanged since the last build, its results and \(files.count) figure files reused", duration: ContinuousClock.now - lessonStart)
-                computed.append(ComputedLesson(lesson: lesson, text: loaded.texts[k], snapshot: snapshot, result: nil, reusedFiles: files))
-                jobRanges.append(queue.add([]))
-                continue
+                reused[k] = ComputedLesson(lesson: lesson, text: loaded.texts[k], snapshot: snapshot, result: nil, reusedFiles: files)
+            } else {
+                toRun.append(k)
             }
-            let requestsBefore = loaded.catalog.requested.count
-            let reporter = progress
-            let context = LessonContext(
-                lesson: lesson.slug, seed: options.seed, quick: options.quick, data: loaded.catalog,
-                userData: lesson.acceptedOptions.contains(.data) ? loaded.userData : nil,
-                latentDimension: lesson.acceptedOptions.contains(.latentDimension) ? options.latentDimension : nil,
-                progress: { label, fraction in reporter.lessonProgress(label, fraction) })
-            let result: LessonResult
-            do {
-                result = try lesson.run(context)
-            } catch let error as ReportError {
-                throw error
-            } catch let error as DataCatalogError {
-                throw .data("the \(lesson.slug) lesson asked for data: \(error), or pass --lessons with the folder that holds the lesson texts and their data")
-            } catch {
-                throw .lessonFailed(slug: lesson.slug, reason: String(describing: error))
-            }
-            try Self.check(result, slug: lesson.slug)
-            var warnings: [String] = []
-            for failed in result.checks where !failed.holds {
-                warnings.append("\(lesson.slug): check `\(failed.name)` does not hold: difference \(failed.difference) > tolerance \(failed.tolerance) (\(failed.method))")
-                progress.warning(warnings.last!)
-            }
-            progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
-            let datasets = Set(loaded.catalog.requested.dropFirst(requestsBefore).map(\.rawValue)).sorted()
-            let snapshot = LessonSnapshot(
-                key: options.singleFile ? "" : rebuildKey(for: lesson, userDataDigest: userDataDigest(), catalog: loaded.catalog),
-                datasets: datasets, result: result, warnings: warnings)
-            let item = ComputedLesson(lesson: lesson, text: loaded.texts[k], snapshot: snapshot, result: result)
-            computed.append(item)
-            jobRanges.append(queue.add(renderJobs(item)))
         }
+        let workers = min(RenderQueueCores.count, toRun.count)
+        if workers > 1 {
+            // Stable: equal costs keep the lessons' order.
+            toRun = toRun.enumerated().sorted { a, b in
+                let (ca, cb) = (lessons[a.element].computeCost, lessons[b.element].computeCost)
+                return ca != cb ? ca > cb : a.offset < b.offset
+            }.map(\.element)
+        }
+        let userDigest = userDataDigest()
+        let order = toRun
+        let outcomes = ResultSlots<ComputedLesson>(count: lessons.count)
+        let next = Mutex(0)
+        let ranges = Mutex<[Int: Range<Int>]>([:])
+        let job = { @Sendable () in
+            while true {
+                let k: Int? = next.withLock { n in
+                    while n < order.count {
+                        let k = order[n]
+                        n += 1
+                        // A lesson after one that failed (in lesson order) is not started: its error would not be
+                        // reported. So the error reported is the one a build computing one lesson at a time reports.
+                        let failedBefore = (0..<k).contains { j in if case .failure = outcomes.get(j) { true } else { false } }
+                        if !failedBefore { return k }
+                    }
+                    return nil
+                }
+                guard let k else { return }
+                let r = self.computeLesson(k, loaded: loaded, userDataDigest: userDigest)
+                if case .success(let item) = r {
+                    let range = queue.add(self.renderJobs(item))
+                    ranges.withLock { $0[k] = range }
+                }
+                outcomes.set(k, r)
+            }
+        }
+        // Worker threads of their own (not `concurrentPerform`, inside which the lessons' own row-parallel loops would
+        // be nested and kept to one thread each, even when the other lessons have finished).
+        let group = DispatchGroup()
+        for _ in 1..<max(workers, 1) { DispatchQueue.global().async(group: group) { job() } }
+        job()
+        group.wait()
+        var computed: [ComputedLesson] = []
+        for k in lessons.indices {
+            if let item = reused[k] {
+                computed.append(item)
+            } else if let outcome = outcomes.get(k) {
+                computed.append(try outcome.get())
+            }
+        }
+        // Render ranges in lesson order (the jobs were queued as the lessons finished).
+        let jobRanges = ranges.withLock { ranges in lessons.indices.map { ranges[$0] ?? 0..<0 } }
         // The data sets the lessons read, hashed while the pages are made and the figures rendered.
         let read = loaded.catalog.files(of: loaded.catalog.loadedNames.union(reusedDatasets))
         let dataHashes = InputFingerprints(read.map { ($0.path, $0.url) })
         return Computed(lessons: computed, queue: queue, jobRanges: jobRanges, dataHashes: dataHashes)
+    }
+
+    /// Runs lesson k (its own view of the data catalogue), checks its result and makes its snapshot; its progress
+    /// goes to its own block of lines (`ProgressReporter`).
+    private func computeLesson(_ k: Int, loaded: Loaded, userDataDigest: String?) -> Result<ComputedLesson, ReportError> {
+        let lesson = options.lessons[k]
+        progress.lessonStarted(lesson.slug, index: k + 1, count: options.lessons.count)
+        let lessonStart = ContinuousClock.now
+        let catalog = loaded.catalog.view()
+        let reporter = progress
+        let slug = lesson.slug
+        let context = LessonContext(
+            lesson: lesson.slug, seed: options.seed, quick: options.quick, data: catalog,
+            userData: lesson.acceptedOptions.contains(.data) ? loaded.userData : nil,
+            latentDimension: lesson.acceptedOptions.contains(.latentDimension) ? options.latentDimension : nil,
+            progress: { label, fraction in reporter.lessonProgress(label, fraction, lesson: slug) })
+        let result: LessonResult
+        do {
+            result = try lesson.run(context)
+            try Self.check(result, slug: lesson.slug)
+        } catch let error as ReportError {
+            progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
+            return .failure(error)
+        } catch let error as DataCatalogError {
+            progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
+            return .failure(.data("the \(lesson.slug) lesson asked for data: \(error), or pass --lessons with the folder that holds the lesson texts and their data"))
+        } catch {
+            progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
+            return .failure(.lessonFailed(slug: lesson.slug, reason: String(describing: error)))
+        }
+        var warnings: [String] = []
+        for failed in result.checks where !failed.holds {
+            warnings.append("\(lesson.slug): check `\(failed.name)` does not hold: difference \(failed.difference) > tolerance \(failed.tolerance) (\(failed.method))")
+            progress.warning(warnings.last!)
+        }
+        progress.lessonFinished(lesson.slug, duration: ContinuousClock.now - lessonStart)
+        let datasets = Set(catalog.requested.map(\.rawValue)).sorted()
+        let snapshot = LessonSnapshot(
+            key: options.singleFile ? "" : rebuildKey(for: lesson, userDataDigest: userDataDigest, catalog: catalog),
+            datasets: datasets, result: result, warnings: warnings)
+        return .success(ComputedLesson(lesson: lesson, text: loaded.texts[k], snapshot: snapshot, result: result))
     }
 
     /// Pages (in memory): the assets, each lesson's page and `results.json`, and the index; text references are

@@ -61,6 +61,22 @@ import Testing
     }
 
     /// Many threads asking at once all get the same data set.
+    /// A view (one per lesson computed at once) shares the loads but keeps its own requests; the catalogue it is a
+    /// view of records every request.
+    @Test func aViewSharesTheLoadsAndKeepsItsOwnRequests() throws {
+        let root = try Root()
+        let catalog = root.catalog()
+        let (a, b) = (catalog.view(), catalog.view())
+        _ = try a.dataset(Self.grid)
+        try root.remove("sets/grid.csv")
+        #expect(try b.dataset(Self.grid).count == 3, "b gets the data set a read")
+        _ = try b.dataset(Self.plain)
+        #expect(a.requested == [Self.grid])
+        #expect(b.requested == [Self.grid, Self.plain])
+        #expect(catalog.requested == [Self.grid, Self.grid, Self.plain])
+        #expect(catalog.loadedNames == [Self.grid, Self.plain] && a.loadedNames == catalog.loadedNames)
+    }
+
     @Test func concurrentRequestsGetTheSameDataSet() throws {
         let root = try Root()
         let catalog = root.catalog()
