@@ -38,7 +38,7 @@ import Testing
     @Test func eachLessonDeclaresItsOptions() {
         let declared = Dictionary(uniqueKeysWithValues: LessonCatalog.all.map { ($0.slug, $0.acceptedOptions) })
         #expect(declared == ["pca": [.data], "ppca": [.data, .latentDimension], "linear-family": [.data, .latentDimension],
-                             "nonlinear": []])
+                             "nonlinear": [], "vae": []])
         #expect(LessonOption.data.takers(in: LessonCatalog.all).map(\.slug) == ["pca", "ppca", "linear-family"])
         #expect(LessonOption.latentDimension.takers(in: LessonCatalog.all).map(\.slug) == ["ppca", "linear-family"])
         #expect(LessonCatalog.all.filter(\.acceptsMissingValues).map(\.slug) == ["linear-family"])
